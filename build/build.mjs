@@ -1,0 +1,56 @@
+// Builds dist/: lsky.mjs (Node and Deno), lsky-lib.mjs (linked into `lsky
+// compile` output) and lsky (one self-contained executable, bun --compile).
+// Usage: node build/build.mjs [--no-binary]
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+const skipBinary = process.argv.includes("--no-binary");
+
+// Bundled CommonJS dependencies call require(); ESM output needs one.
+const requireShim = 'import { createRequire as __lskyCreateRequire } from "node:module"; const require = __lskyCreateRequire(import.meta.url);';
+
+async function bundle(entry, outfile, shebang) {
+  const started = Date.now();
+  await esbuild.build({
+    entryPoints: [join(root, entry)],
+    outfile: join(dist, outfile),
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    external: ["esbuild"],
+    banner: { js: `${shebang ? "#!/usr/bin/env node\n" : ""}${requireShim}` },
+    logLevel: "warning",
+  });
+  report(outfile, started);
+}
+
+function compileBinary() {
+  const started = Date.now();
+  const bun = join(root, "node_modules", ".bin", "bun");
+  const result = spawnSync(bun, [
+    "build", "--compile", join(root, "build", "binary-entry.ts"),
+    "--outfile", join(dist, "lsky"), "--external", "esbuild",
+  ], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout ?? "");
+    throw new Error(`bun build --compile failed with status ${result.status}`);
+  }
+  report("lsky", started);
+}
+
+function report(file, started) {
+  const size = (statSync(join(dist, file)).size / 1_048_576).toFixed(1);
+  process.stdout.write(`built dist/${file} (${size} MB) in ${Date.now() - started} ms\n`);
+}
+
+mkdirSync(dist, { recursive: true });
+await bundle("src/cli/main.ts", "lsky.mjs", true);
+chmodSync(join(dist, "lsky.mjs"), 0o755);
+await bundle("src/lib.ts", "lsky-lib.mjs", false);
+if (!skipBinary) compileBinary();

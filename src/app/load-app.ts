@@ -1,0 +1,56 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { LskyError } from "../errors.ts";
+import { currentEngine } from "../runtime/detect.ts";
+import { type FetchApp, isFetchApp } from "./contract.ts";
+import { embeddedApp } from "./embedded.ts";
+import { needsTranspile, transpileForNode } from "./transpile-for-node.ts";
+
+export interface LoadedApp {
+  app: FetchApp;
+  /** What the start line shows: the file, or "(built-in app)". */
+  label: string;
+}
+
+/** Loads the user's app, or the embedded default app when no entry is given. */
+export async function loadApp(entry: string | undefined): Promise<LoadedApp> {
+  if (!entry) {
+    const embedded = embeddedApp();
+    if (embedded) return validate(embedded.app, embedded.label);
+    const module = await import("./default-app.ts");
+    return { app: module.default as unknown as FetchApp, label: "(built-in app)" };
+  }
+  const path = resolve(entry);
+  assertFile(entry, path);
+  const module = await importModule(entry, path);
+  return validate((module as { default?: unknown }).default, entry);
+}
+
+function validate(candidate: unknown, entry: string): LoadedApp {
+  if (!isFetchApp(candidate)) {
+    throw new LskyError("APP_NO_FETCH", `Cannot serve "${entry}": its default export has no fetch(request) method`, {
+      hint: "Export a Hono app, or an object such as: export default { fetch: (req) => new Response(\"ok\") }",
+    });
+  }
+  return { app: candidate, label: entry };
+}
+
+function assertFile(entry: string, path: string): void {
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new LskyError("APP_NOT_FOUND", `Cannot serve "${entry}": no such file`, {
+      hint: "Give the path of a module whose default export has fetch(request)",
+    });
+  }
+}
+
+async function importModule(entry: string, path: string): Promise<unknown> {
+  try {
+    // Node 20 cannot import TypeScript; Bun and Deno can, directly.
+    const target = currentEngine() === "node" && needsTranspile(path) ? await transpileForNode(path) : path;
+    return await import(pathToFileURL(target).href);
+  } catch (error) {
+    if (error instanceof LskyError) throw error;
+    throw new LskyError("APP_LOAD_FAILED", `Cannot serve "${entry}": the module threw while loading`, { cause: error });
+  }
+}

@@ -1,0 +1,53 @@
+import type { Socket } from "node:net";
+
+/**
+ * Newline-delimited JSON over a stream socket: the framing of every message
+ * between lsky processes (worker <-> supervisor, CLI <-> control socket).
+ * Plain `node:net`, which Bun, Deno and Node all ship, so one implementation
+ * serves every engine.
+ */
+export interface MessageChannel<T> {
+  send(message: T): boolean;
+  close(): void;
+  readonly socket: Socket;
+}
+
+export function openChannel<In, Out>(
+  socket: Socket,
+  onMessage: (message: In) => void,
+  onClose?: () => void,
+): MessageChannel<Out> {
+  const decode = createLineDecoder((line) => {
+    let message: In;
+    try {
+      message = JSON.parse(line) as In;
+    } catch {
+      return; // A peer that sends garbage is ignored rather than trusted.
+    }
+    onMessage(message);
+  });
+  socket.setEncoding("utf8");
+  socket.on("data", (chunk: string) => decode(chunk));
+  socket.on("error", () => {});
+  socket.on("close", () => onClose?.());
+  return {
+    socket,
+    send: (message) => !socket.destroyed && socket.write(`${JSON.stringify(message)}\n`),
+    close: () => socket.end(),
+  };
+}
+
+/** Splits a stream of text into lines; a partial line waits for its end. */
+export function createLineDecoder(onLine: (line: string) => void): (chunk: string) => void {
+  let pending = "";
+  return (chunk) => {
+    pending += chunk;
+    let newline = pending.indexOf("\n");
+    while (newline !== -1) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      if (line.length > 0) onLine(line);
+      newline = pending.indexOf("\n");
+    }
+  };
+}

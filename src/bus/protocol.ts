@@ -1,0 +1,54 @@
+/**
+ * Messages between a worker and its supervisor, as tagged unions dispatched
+ * through a table on each side (as Node's cluster internals do).
+ */
+
+export type ExitReason =
+  | "crashed"
+  | "boot-failed"
+  | "unresponsive"
+  | "max-requests"
+  | "max-memory"
+  | "ttl"
+  | "reload"
+  | "stop";
+
+export interface WorkerStats {
+  requests: number;
+  inflight: number;
+  rss: number;
+}
+
+export type WorkerMessage =
+  | { type: "hello"; slot: number; pid: number }
+  | { type: "ready"; port: number }
+  | { type: "boot-failed"; exitCode: number; message: string; detail: string }
+  | ({ type: "stats" } & WorkerStats)
+  | { type: "recycle"; reason: "max-requests" | "max-memory" }
+  | { type: "publish"; topic: string; data: unknown; to: number | "*" }
+  | { type: "request"; id: number; topic: string; data: unknown }
+  | { type: "reply"; id: number; data?: unknown; error?: string };
+
+export type SupervisorMessage =
+  | { type: "drain" }
+  | { type: "stats-request" }
+  | { type: "deliver"; topic: string; data: unknown; from: number | "supervisor" }
+  | { type: "request"; id: number; topic: string; data: unknown; from: number | "supervisor" }
+  | { type: "reply"; id: number; data?: unknown; error?: string };
+
+/** How a worker is told what to do: one JSON document in its environment. */
+export interface WorkerSpec {
+  slot: number;
+  entry?: string;
+  host: string;
+  port: number;
+  busPath: string;
+  drainDelay: number;
+  gracePeriod: number;
+  maxRequests: number;
+  maxMemory: number;
+  dev: boolean;
+}
+
+export const WORKER_SPEC_ENV = "LSKY_WORKER_SPEC";
+export const HEARTBEAT_MS = 1000;

@@ -1,0 +1,47 @@
+import { SETTINGS, type SettingSpec } from "../config/options.ts";
+import { VERSION } from "../version.ts";
+
+export function mainHelp(): string {
+  return `lsky ${VERSION}: an application server for web-standard fetch apps
+
+Usage:
+  lsky serve [app.ts] [options]   Serve an app (no app: the built-in welcome app)
+  lsky status [--json] [-i SECS]  Show the running server's workers
+  lsky reload                     Replace every worker, one at a time, without dropping a request
+  lsky stop                       Drain the workers and stop the server
+  lsky compile app.ts -o FILE     Build one executable that contains lsky and the app
+  lsky --version                  Print the version
+
+An app is a module whose default export has fetch(request): a Hono app, or
+an object such as  export default { fetch: (req) => new Response("hi") }.
+
+Run "lsky serve --help" for the serve options.
+`;
+}
+
+export function serveHelp(): string {
+  const rows = (SETTINGS as readonly SettingSpec[]).map((s) => {
+    const flag = `--${s.flag}${s.valueName ? ` ${s.valueName}` : ""}`;
+    return `  ${flag.padEnd(28)} ${s.description}\n  ${"".padEnd(28)} env: ${s.env.join(", ")}`;
+  });
+  return `Usage: lsky serve [app.ts] [options]
+
+Options (precedence: flag > environment > default):
+${rows.join("\n")}
+  ${"-h, --help".padEnd(28)} Show this help
+
+Signals: SIGTERM or SIGINT stop gracefully (a second one forces), SIGHUP reloads.
+`;
+}
+
+export function controlHelp(command: string): string {
+  const extra = command === "status"
+    ? `  --json                 Print JSON\n  -i, --interval SECS    Refresh every SECS seconds until interrupted\n`
+    : "";
+  return `Usage: lsky ${command} [--port N]
+
+Reaches the server started in this directory, or the one listening on --port.
+${extra}  --port N               The server's port
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 no server running.
+`;
+}

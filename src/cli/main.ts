@@ -1,0 +1,3 @@
+import { main } from "./run.ts";
+
+void main(process.argv.slice(2));

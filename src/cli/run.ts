@@ -1,0 +1,67 @@
+import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
+import { LskyError } from "../errors.ts";
+import { WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
+import { exitStatusOf, printFatal } from "../supervisor/supervisor.ts";
+import { VERSION } from "../version.ts";
+import { compileCommand } from "./compile.ts";
+import { simpleControlCommand, statusCommand } from "./control.ts";
+import { mainHelp } from "./help.ts";
+import { serveCommand } from "./serve.ts";
+
+export interface MainOptions {
+  /** Set by `lsky compile` output: a bare invocation serves the built-in app. */
+  embedded?: boolean;
+}
+
+/** lsky's entry: dispatches a command and exits with its status (0 ok, 1 failure, 2 usage, 3 no server). */
+export async function main(argv: string[], options: MainOptions = {}): Promise<void> {
+  if (argv[0] === WORKER_ROLE_ARG) return runWorkerRole();
+  let code: number;
+  try {
+    code = await dispatch(argv, options);
+  } catch (error) {
+    printFatal(error);
+    code = exitStatusOf(error);
+  }
+  process.exit(code);
+}
+
+async function dispatch(argv: string[], options: MainOptions): Promise<number> {
+  const [command, ...rest] = argv;
+  if (options.embedded && (command === undefined || command.startsWith("-")) && command !== "--version") {
+    return serveCommand(argv);
+  }
+  switch (command) {
+    case "serve":
+      return serveCommand(rest);
+    case "status":
+      return statusCommand(rest);
+    case "reload":
+    case "stop":
+      return simpleControlCommand(command, rest);
+    case "compile":
+      return compileCommand(rest);
+    case "--version":
+    case "-v":
+      process.stdout.write(`lsky ${VERSION}\n`);
+      return 0;
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(mainHelp());
+      return 0;
+    default:
+      throw new LskyError("USAGE", `Unknown command "${command}"`, { hint: 'Run "lsky --help" for the commands' });
+  }
+}
+
+async function runWorkerRole(): Promise<void> {
+  const { runWorker } = await import("../worker/main.ts");
+  const text = process.env[WORKER_SPEC_ENV];
+  if (!text) {
+    process.stderr.write(`lsky: the ${WORKER_ROLE_ARG} role is started by the supervisor, not by hand\n`);
+    process.exit(2);
+  }
+  await runWorker(JSON.parse(text) as WorkerSpec);
+}

@@ -1,0 +1,41 @@
+import type { StatusReport, WorkerRow } from "../supervisor/status.ts";
+
+/** Renders `lsky status` as text: the supervisor's facts, then one row per worker. */
+export function formatStatus(report: StatusReport): string {
+  const head = [
+    `supervisor pid ${report.pid}  lsky ${report.version}  ${report.engine} ${report.engineVersion}`,
+    `listening ${report.host}:${report.port}  app ${report.app}  up ${formatDuration(report.uptime)}`,
+    "",
+  ];
+  const columns = ["ID", "PID", "STATE", "UPTIME", "REQUESTS", "INFLIGHT", "MEMORY", "RESTARTS", "LAST EXIT"];
+  const rows = report.workers.map((w) => [
+    String(w.id), String(w.pid), w.state, formatDuration(w.uptime), String(w.requests), String(w.inflight),
+    formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit),
+  ]);
+  return [...head, ...alignColumns([columns, ...rows])].join("\n") + "\n";
+}
+
+function alignColumns(table: string[][]): string[] {
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  return table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  return `${Math.floor(s / 86_400)}d${String(Math.floor((s % 86_400) / 3600)).padStart(2, "0")}h`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes <= 0) return "-";
+  const mb = bytes / 1_048_576;
+  return mb >= 100 ? `${Math.round(mb)} MB` : `${mb.toFixed(1)} MB`;
+}
+
+function formatExit(exit: WorkerRow["lastExit"]): string {
+  if (!exit) return "-";
+  const how = exit.signal ? exit.signal : exit.code === null ? "" : `code ${exit.code}`;
+  return how ? `${exit.reason} (${how})` : exit.reason;
+}

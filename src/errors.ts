@@ -1,0 +1,52 @@
+/**
+ * The one error class for domain failures. Each failure has a registered code,
+ * and each code maps to the process exit status the CLI uses when the failure
+ * reaches the top level: 1 for a failure, 2 for a usage error, 3 for "no server".
+ *
+ * @example
+ * throw new LskyError("PORT_IN_USE", `Cannot listen on port ${port}: it is already in use`, { hint: "Choose another with --port" });
+ */
+export const ERROR_CODES = {
+  USAGE: 2,
+  INVALID_CONFIG: 2,
+  APP_NO_FETCH: 2,
+  APP_NOT_FOUND: 2,
+  APP_LOAD_FAILED: 1,
+  PORT_IN_USE: 1,
+  LISTEN_FAILED: 1,
+  ENGINE_MISSING: 1,
+  ENGINE_UNSUPPORTED: 1,
+  WORKER_BOOT_FAILED: 1,
+  BUILD_FAILED: 1,
+  NO_SERVER: 3,
+  CONTROL_FAILED: 1,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface LskyErrorOptions {
+  /** One line that tells the user what to do next. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class LskyError extends Error {
+  readonly code: ErrorCode;
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, options: LskyErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = "LskyError";
+    this.code = code;
+    this.hint = options.hint;
+  }
+
+  /** The process exit status for this failure. */
+  get exitCode(): number {
+    return ERROR_CODES[this.code];
+  }
+}
+
+export function isLskyError(value: unknown): value is LskyError {
+  return value instanceof LskyError;
+}

@@ -1,0 +1,6 @@
+/**
+ * What the executable made by `lsky compile` links against: lsky's CLI and the
+ * hook that registers the app built into it.
+ */
+export { main } from "./cli/run.ts";
+export { setEmbeddedApp } from "./app/embedded.ts";

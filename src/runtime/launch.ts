@@ -1,0 +1,93 @@
+import { existsSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LskyError } from "../errors.ts";
+import { currentEngine, isCompiledBinary } from "./detect.ts";
+import type { Engine } from "./types.ts";
+
+/** How to start lsky again: a command and the arguments that precede lsky's own. */
+export interface LaunchCommand {
+  command: string;
+  args: string[];
+}
+
+// Deno needs --unstable-net for Deno.serve({ reusePort }) and -A because a
+// server reads its app, env and network like any program.
+const DENO_FLAGS = ["run", "-A", "--unstable-net", "--quiet"];
+
+/**
+ * The command that starts lsky on the engine this process runs on: used to
+ * launch workers, which are always this same program with another role. A
+ * compiled binary is its own command; a script is run by the engine again.
+ */
+export function selfLaunchCommand(): LaunchCommand {
+  if (isCompiledBinary()) return { command: process.execPath, args: [] };
+  const script = lskyScript();
+  switch (currentEngine()) {
+    case "deno":
+      return { command: process.execPath, args: [...DENO_FLAGS, script] };
+    default:
+      return { command: process.execPath, args: [script] };
+  }
+}
+
+/**
+ * The command that starts lsky on another engine. lsky's supervisor always
+ * runs on the engine its workers use (Node shares a port through its own
+ * cluster module, which only a Node supervisor can drive).
+ */
+export function engineLaunchCommand(engine: Engine): LaunchCommand {
+  const binary = findEngineBinary(engine);
+  const script = scriptFor(engine);
+  return { command: binary, args: engine === "deno" ? [...DENO_FLAGS, script] : [script] };
+}
+
+function scriptFor(engine: Engine): string {
+  const current = isCompiledBinary() ? undefined : lskyScript();
+  // Bun and Deno run lsky's TypeScript sources; Node 20 needs the bundle.
+  if (current && (current.endsWith(".mjs") || engine !== "node")) return current;
+  const bundle = findBundle(current);
+  if (bundle) return bundle;
+  throw new LskyError("ENGINE_UNSUPPORTED", `Cannot run lsky on ${engine}: dist/lsky.mjs was not found`, {
+    hint: isCompiledBinary()
+      ? `The compiled binary runs apps on Bun; to use ${engine}, run "${engine === "deno" ? "deno run -A" : "node"} dist/lsky.mjs serve"`
+      : 'Run "npm run build" first',
+  });
+}
+
+function findBundle(current: string | undefined): string | undefined {
+  const candidates = [
+    current && join(dirname(current), "..", "..", "dist", "lsky.mjs"),
+    join(dirname(process.execPath), "lsky.mjs"),
+    resolve("dist", "lsky.mjs"),
+  ];
+  return candidates.find((c): c is string => !!c && existsSync(c));
+}
+
+/** The file this lsky was started from: dist/lsky.mjs, or src/cli/main.ts. */
+export function lskyScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  // In the bundle every module is this one file; from sources, this file
+  // lives in src/runtime/ and the entry is src/cli/main.ts.
+  return here.endsWith(".mjs") ? here : join(dirname(here), "..", "cli", "main.ts");
+}
+
+/** Finds an engine's executable: $LSKY_<ENGINE>_BIN, lsky's own node_modules, then PATH. */
+export function findEngineBinary(engine: Engine): string {
+  if (engine === currentEngine()) return process.execPath;
+  const override = process.env[`LSKY_${engine.toUpperCase()}_BIN`];
+  if (override) return override;
+  const local = isCompiledBinary() ? undefined : join(dirname(lskyScript()), "..", "..", "node_modules", ".bin", engine);
+  if (local && existsSync(local)) return local;
+  const local2 = isCompiledBinary() ? undefined : join(dirname(lskyScript()), "..", "node_modules", ".bin", engine);
+  if (local2 && existsSync(local2)) return local2;
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir, engine);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  throw new LskyError("ENGINE_MISSING", `Cannot run on ${engine}: the "${engine}" executable was not found`, {
+    hint: engine === "node"
+      ? "Install Node.js 20 or later (https://nodejs.org), or set LSKY_NODE_BIN"
+      : `Install it with "npm install -g ${engine}", or set LSKY_${engine.toUpperCase()}_BIN`,
+  });
+}

@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import cluster from "node:cluster";
+import type { Readable } from "node:stream";
+import { currentEngine } from "./detect.ts";
+import { selfLaunchCommand } from "./launch.ts";
+
+/** A started worker process, whichever way it was started. */
+export interface WorkerProcess {
+  readonly pid: number;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  kill(signal: NodeJS.Signals): void;
+  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+}
+
+export const WORKER_ROLE_ARG = "__worker";
+
+/**
+ * Starts lsky again in the worker role. On Node the worker is a `node:cluster`
+ * worker: Node 20 has no SO_REUSEPORT, and cluster lets every worker's
+ * `listen()` share the supervisor's socket (round-robin, the supervisor
+ * accepts and hands connections over). Bun and Deno workers are plain
+ * children that bind the port themselves with SO_REUSEPORT.
+ */
+export function spawnWorkerProcess(env: Record<string, string>): WorkerProcess {
+  return currentEngine() === "node" ? forkClusterWorker(env) : spawnChild(env);
+}
+
+function spawnChild(env: Record<string, string>): WorkerProcess {
+  const { command, args } = selfLaunchCommand();
+  const child = spawn(command, [...args, WORKER_ROLE_ARG], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${command}`);
+  return {
+    pid: child.pid,
+    stdout: child.stdout!,
+    stderr: child.stderr!,
+    kill: (signal) => void child.kill(signal),
+    onExit: (listener) => void child.once("exit", listener),
+  };
+}
+
+function forkClusterWorker(env: Record<string, string>): WorkerProcess {
+  const { args } = selfLaunchCommand();
+  cluster.setupPrimary({ exec: args[0], args: [WORKER_ROLE_ARG], execArgv: [], silent: true });
+  const worker = cluster.fork(env);
+  const child = worker.process;
+  return {
+    pid: child.pid!,
+    stdout: child.stdout!,
+    stderr: child.stderr!,
+    kill: (signal) => void child.kill(signal),
+    onExit: (listener) => void child.once("exit", listener),
+  };
+}

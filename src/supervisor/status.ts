@@ -1,0 +1,77 @@
+import type { ExitReason } from "../bus/protocol.ts";
+import type { WorkerPool } from "./pool.ts";
+
+export interface WorkerRow {
+  id: number;
+  pid: number;
+  state: string;
+  uptime: number;
+  requests: number;
+  inflight: number;
+  rss: number;
+  restarts: number;
+  lastExit: { reason: ExitReason; code: number | null; signal: string | null } | null;
+}
+
+export interface StatusReport {
+  pid: number;
+  version: string;
+  engine: string;
+  engineVersion: string;
+  app: string;
+  host: string;
+  port: number;
+  uptime: number;
+  workers: WorkerRow[];
+}
+
+export interface SupervisorInfo {
+  version: string;
+  engine: string;
+  engineVersion: string;
+  app: string;
+  host: string;
+  port: number;
+  startedAt: number;
+}
+
+const STATS_WAIT_MS = 300;
+
+/**
+ * Asks every worker for fresh counters (waiting briefly; a worker that does
+ * not answer shows its last heartbeat) and builds the report `lsky status`
+ * prints. Only process facts go in: never the environment.
+ */
+export async function collectStatus(pool: WorkerPool, info: SupervisorInfo): Promise<StatusReport> {
+  const workers = pool.workers();
+  const before = new Map(workers.map((w) => [w, w.lastSeen]));
+  for (const worker of workers) worker.send({ type: "stats-request" });
+  const deadline = Date.now() + STATS_WAIT_MS;
+  while (Date.now() < deadline && workers.some((w) => w.state !== "starting" && w.lastSeen === before.get(w))) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const now = Date.now();
+  const rows = workers.map((worker): WorkerRow => {
+    const slot = pool.slots.find((s) => s.id === worker.slot)!;
+    return {
+      id: worker.slot,
+      pid: worker.pid,
+      state: worker.state,
+      uptime: now - worker.startedAt,
+      ...worker.stats,
+      restarts: slot.restarts,
+      lastExit: slot.lastExit ? { reason: slot.lastExit.reason, code: slot.lastExit.code, signal: slot.lastExit.signal } : null,
+    };
+  }).sort((a, b) => a.id - b.id || a.uptime - b.uptime);
+  return {
+    pid: process.pid,
+    version: info.version,
+    engine: info.engine,
+    engineVersion: info.engineVersion,
+    app: info.app,
+    host: info.host,
+    port: info.port,
+    uptime: now - info.startedAt,
+    workers: rows,
+  };
+}

@@ -1,0 +1,100 @@
+import type { ExitReason, SupervisorMessage, WorkerStats } from "../bus/protocol.ts";
+import type { MessageChannel } from "../bus/ndjson.ts";
+import { LskyError } from "../errors.ts";
+import type { WorkerProcess } from "../runtime/spawn-worker.ts";
+
+/** Named after their cause, as in RoadRunner's pool. */
+export type WorkerState = "starting" | "ready" | "draining" | "exited";
+
+export interface ExitRecord {
+  reason: ExitReason;
+  code: number | null;
+  signal: string | null;
+  at: number;
+}
+
+/** One worker process as the supervisor sees it. */
+export class WorkerHandle {
+  readonly slot: number;
+  readonly process: WorkerProcess;
+  readonly startedAt = Date.now();
+  state: WorkerState = "starting";
+  readyAt = 0;
+  lastSeen = Date.now();
+  stats: WorkerStats = { requests: 0, inflight: 0, rss: 0 };
+  channel?: MessageChannel<SupervisorMessage>;
+  /** Set when the supervisor asked the worker to go; unset means it crashed. */
+  requestedExit?: ExitReason;
+  bootFailure?: { message: string; detail: string; exitCode: number };
+  exit?: ExitRecord;
+  readonly ready: Promise<void>;
+  readonly exited: Promise<ExitRecord>;
+  private settleReady!: (error?: Error) => void;
+  private settleExit!: (record: ExitRecord) => void;
+  private timers: ReturnType<typeof setTimeout>[] = [];
+
+  constructor(slot: number, process: WorkerProcess) {
+    this.slot = slot;
+    this.process = process;
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.settleReady = (error) => (error ? reject(error) : resolve());
+    });
+    this.ready.catch(() => {}); // observed by whoever awaits it; never unhandled
+    this.exited = new Promise((resolve) => (this.settleExit = resolve));
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  markReady(): void {
+    this.state = "ready";
+    this.readyAt = Date.now();
+    this.settleReady();
+  }
+
+  /** Records the exit and fails a pending `ready` with the reason the worker gave. */
+  markExited(code: number | null, signal: string | null, reason: ExitReason): ExitRecord {
+    this.clearTimers();
+    const record: ExitRecord = { reason, code, signal, at: Date.now() };
+    this.exit = record;
+    if (this.state === "starting") this.settleReady(this.bootError(code, signal));
+    this.state = "exited";
+    this.settleExit(record);
+    return record;
+  }
+
+  send(message: SupervisorMessage): void {
+    this.channel?.send(message);
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (this.state === "exited") return;
+    try {
+      this.process.kill(signal);
+    } catch {
+      // Already gone; the exit event follows.
+    }
+  }
+
+  after(ms: number, action: () => void): void {
+    const timer = setTimeout(action, ms);
+    this.timers.push(timer);
+  }
+
+  clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+  }
+
+  bootError(code: number | null, signal: string | null): LskyError {
+    const failure = this.bootFailure;
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const message = failure
+      ? failure.message
+      : `Cannot start worker ${this.slot}: it ${how} before it was ready`;
+    const error = new LskyError("WORKER_BOOT_FAILED", message, { hint: failure?.detail || undefined });
+    (error as { exitStatus?: number }).exitStatus = failure?.exitCode ?? 1;
+    return error;
+  }
+}

@@ -1,0 +1,77 @@
+import type { FetchApp } from "../app/contract.ts";
+import type { FetchHandler, LskyContext } from "../runtime/types.ts";
+
+export interface RequestCounters {
+  requests: number;
+  inflight: number;
+}
+
+export interface HandlerOptions {
+  /** Show the error's message and stack in 500 bodies. */
+  dev: boolean;
+  counters: RequestCounters;
+  log: (line: string) => void;
+}
+
+/**
+ * Wraps the app's fetch so that it never throws: an exception, a rejected
+ * promise or a value that is not a Response becomes a 500 whose body reveals
+ * nothing (outside dev mode), and the error is logged with method and path.
+ * Synchronous results stay synchronous so engines keep their fast paths.
+ */
+export function createHandler(app: FetchApp, options: HandlerOptions): FetchHandler {
+  const { counters } = options;
+  const fail = (request: Request, error: unknown): Response => {
+    counters.inflight--;
+    logFailure(options, request, error);
+    return errorResponse(options.dev, error);
+  };
+  const settle = (request: Request, value: unknown): Response => {
+    if (value instanceof Response) {
+      counters.inflight--;
+      return value;
+    }
+    return fail(request, new TypeError(`the app returned ${describe(value)} instead of a Response`));
+  };
+  return (request: Request, context: LskyContext) => {
+    counters.requests++;
+    counters.inflight++;
+    let result: unknown;
+    try {
+      result = app.fetch(request, context);
+    } catch (error) {
+      return fail(request, error);
+    }
+    if (result instanceof Promise) {
+      return result.then((value) => settle(request, value), (error) => fail(request, error));
+    }
+    return settle(request, result);
+  };
+}
+
+function logFailure(options: HandlerOptions, request: Request, error: unknown): void {
+  const path = safePath(request.url);
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  options.log(`Error handling ${request.method} ${path}: ${detail}`);
+}
+
+function errorResponse(dev: boolean, error: unknown): Response {
+  const body = dev
+    ? (error instanceof Error ? (error.stack ?? error.message) : String(error))
+    : "Internal Server Error";
+  return new Response(body, { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
+  return typeof value === "undefined" ? "undefined" : `a ${typeof value}`;
+}
+
+function safePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
