@@ -1,3 +1,5 @@
+import type { ServeSettings } from "../config/options.ts";
+
 /**
  * Messages between a worker and its supervisor, as tagged unions dispatched
  * through a table on each side (as Node's cluster internals do).
@@ -36,18 +38,18 @@ export type SupervisorMessage =
   | { type: "request"; id: number; topic: string; data: unknown; from: number | "supervisor" }
   | { type: "reply"; id: number; data?: unknown; error?: string };
 
-/** How a worker is told what to do: one JSON document in its environment. */
+/**
+ * How a worker is told what to do: one JSON document in its environment. It
+ * carries the supervisor's resolved settings whole, so a new setting reaches
+ * the workers without touching this contract.
+ */
 export interface WorkerSpec {
   slot: number;
   entry?: string;
-  host: string;
+  /** The port actually claimed (settings.port may be 0). */
   port: number;
   busPath: string;
-  drainDelay: number;
-  gracePeriod: number;
-  maxRequests: number;
-  maxMemory: number;
-  dev: boolean;
+  settings: ServeSettings;
 }
 
 export const WORKER_SPEC_ENV = "LSKY_WORKER_SPEC";

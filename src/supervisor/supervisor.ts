@@ -33,11 +33,7 @@ const KILL_MARGIN_MS = 2000;
 export async function runSupervisor({ settings, entry }: SupervisorOptions): Promise<number> {
   const port = await claimPort(settings.host, settings.port);
   const bus = busPath(process.pid);
-  const spec: Omit<WorkerSpec, "slot"> = {
-    entry, host: settings.host, port, busPath: bus, drainDelay: settings.drainDelay,
-    gracePeriod: settings.gracePeriod, maxRequests: settings.maxRequests, maxMemory: settings.maxMemory,
-    dev: settings.dev,
-  };
+  const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings };
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
   let finish!: () => void;
@@ -139,7 +135,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 function launchWorker(spec: WorkerSpec): WorkerHandle {
   // Worker output goes through a pipe; engines that colour their errors
   // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
-  const colour = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
+  const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
   const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour });
   const label = `[w${spec.slot}]`;
   pipeLines(child.stdout, process.stdout, label);

@@ -6,6 +6,7 @@ import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
+import { composeStages, createStages } from "./pipeline.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
 // time and exits, so no orphan keeps the port.
@@ -26,43 +27,45 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   const drain = async (deadline: number) => {
     if (draining) return;
     draining = true;
-    await new Promise((r) => setTimeout(r, server ? spec.drainDelay : 0));
+    await new Promise((r) => setTimeout(r, server ? spec.settings.drainDelay : 0));
     const force = setTimeout(() => server?.forceClose(), deadline);
     await server?.close();
     clearTimeout(force);
-    await sendFinal(bus, stats());
+    if (bus) await sendFinal(bus, stats());
     process.exit(0);
   };
   const askRecycle = (reason: "max-requests" | "max-memory") => {
     if (recycleAsked || draining) return;
     recycleAsked = true;
-    bus.send({ type: "recycle", reason });
+    bus?.send({ type: "recycle", reason });
   };
 
   // Ctrl-C reaches the whole process group; the supervisor decides what workers do.
   process.on("SIGINT", () => {});
-  process.on("SIGTERM", () => void drain(spec.gracePeriod));
+  process.on("SIGTERM", () => void drain(spec.settings.gracePeriod));
 
-  const bus = await connectToSupervisor(spec.busPath, spec.slot, {
-    drain: () => void drain(spec.gracePeriod),
-    "stats-request": () => bus.send(stats()),
+  let bus: MessageChannel<WorkerMessage> | undefined;
+  bus = await connectToSupervisor(spec.busPath, spec.slot, {
+    drain: () => void drain(spec.settings.gracePeriod),
+    "stats-request": () => bus?.send(stats()),
   }, () => void drain(ORPHAN_DEADLINE_MS).finally(() => process.exit(1)));
 
   try {
     const { app } = await loadApp(spec.entry);
     const adapter = await loadAdapter();
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    const handler = createHandler(app, { dev: spec.dev, counters, log });
-    const counted = spec.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.maxRequests, askRecycle) : handler;
-    server = await adapter.serve({ hostname: spec.host, port: spec.port, handler: counted, shouldClose: () => draining });
+    const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
+    const handler = composeStages(createStages(spec.settings), appHandler);
+    const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
+    server = await adapter.serve({ hostname: spec.settings.host, port: spec.port, handler: counted, shouldClose: () => draining });
   } catch (error) {
     await reportBootFailure(bus, error);
     return;
   }
   bus.send({ type: "ready", port: server.port });
   const heartbeat = setInterval(() => {
-    bus.send(stats());
-    if (spec.maxMemory > 0 && process.memoryUsage().rss > spec.maxMemory * 1_048_576) askRecycle("max-memory");
+    bus?.send(stats());
+    if (spec.settings.maxMemory > 0 && process.memoryUsage().rss > spec.settings.maxMemory * 1_048_576) askRecycle("max-memory");
   }, HEARTBEAT_MS);
   heartbeat.unref?.();
 }

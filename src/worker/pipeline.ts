@@ -1,0 +1,18 @@
+import type { ServeSettings } from "../config/options.ts";
+import type { FetchHandler } from "../runtime/types.ts";
+
+/**
+ * A stage wraps the handler after it: it may answer a request itself (a static
+ * file, a limit) or change what goes in and comes out (compression, proxy
+ * headers). The app's own handler, already made error-proof, is innermost.
+ */
+export type Stage = (next: FetchHandler) => FetchHandler;
+
+/** Builds the stages a worker runs, outermost first, from the settings. */
+export function createStages(_settings: ServeSettings): Stage[] {
+  return [];
+}
+
+export function composeStages(stages: Stage[], inner: FetchHandler): FetchHandler {
+  return stages.reduceRight((next, stage) => stage(next), inner);
+}
