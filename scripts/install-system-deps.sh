@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests and benchmarks use (load generator,
 # reverse proxy, metrics server). Idempotent; needs root (CI runs as root).
 set -euo pipefail
-packages=(wrk)
+packages=(wrk prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

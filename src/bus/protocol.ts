@@ -1,4 +1,5 @@
 import type { ServeSettings } from "../config/options.ts";
+import type { RequestMetrics } from "../metrics/request-metrics.ts";
 
 /**
  * Messages between a worker and its supervisor, as tagged unions dispatched
@@ -25,7 +26,7 @@ export type WorkerMessage =
   | { type: "hello"; slot: number; pid: number }
   | { type: "ready"; port: number }
   | { type: "boot-failed"; exitCode: number; message: string; detail: string }
-  | ({ type: "stats" } & WorkerStats)
+  | ({ type: "stats"; metrics?: RequestMetrics } & WorkerStats)
   | { type: "recycle"; reason: "max-requests" | "max-memory" }
   | { type: "publish"; topic: string; data: unknown; to: number | "*" }
   | { type: "request"; id: number; topic: string; data: unknown }

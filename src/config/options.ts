@@ -1,4 +1,5 @@
 import type { Engine } from "../runtime/types.ts";
+import { parseAdminAddress } from "./admin-address.ts";
 import { availableCpus } from "./cpus.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger } from "./parse-value.ts";
 
@@ -24,6 +25,7 @@ export interface ServeSettings {
   watch: boolean;
   pidFile: string;
   dev: boolean;
+  admin: string;
 }
 
 export type SettingKey = keyof ServeSettings;
@@ -147,6 +149,16 @@ export const SETTINGS = [
     description: "Development mode: error pages show the message and stack",
     parse: parseBoolean,
     defaultValue: () => false,
+  }),
+  spec({
+    key: "admin", flag: "admin", env: ["LSKY_ADMIN"], valueName: "HOST:PORT",
+    description: "Admin listener for /metrics (Prometheus), /healthz and /readyz; off unless set",
+    parse: (t) => {
+      if (t.trim() === "") return "";
+      const { host, port } = parseAdminAddress(t);
+      return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    },
+    defaultValue: () => "",
   }),
 ] as const;
 

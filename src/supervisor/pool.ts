@@ -16,6 +16,8 @@ export interface PoolOptions {
   log: Logger;
   /** Starts a worker process for a slot. */
   launch(slot: number): WorkerHandle;
+  /** Told of every worker exit, with its reason (metrics count them). */
+  onWorkerExit?(worker: WorkerHandle, record: ExitRecord): void;
   /** The pool cannot go on (workers keep failing to boot). */
   onFatal(error: LskyError): void;
 }
@@ -112,6 +114,7 @@ export class WorkerPool {
         return;
       case "stats":
         worker.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss };
+        if (message.metrics) worker.metrics = message.metrics;
         return;
       case "recycle":
         return this.recycle(worker, message.reason);
@@ -149,6 +152,7 @@ export class WorkerPool {
     const wasReady = worker.readyAt > 0;
     const reason: ExitReason = worker.requestedExit ?? (wasReady ? "crashed" : "boot-failed");
     const record = worker.markExited(code, signal, reason);
+    this.options.onWorkerExit?.(worker, record);
     this.draining.delete(worker);
     this.byPid.delete(worker.pid);
     slot.lastExit = record;

@@ -7,7 +7,10 @@ import { logger } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
 import { VERSION } from "../version.ts";
+import { parseAdminAddress } from "../config/admin-address.ts";
+import { startAdminServer } from "./admin-server.ts";
 import { startBusServer } from "./bus-server.ts";
+import { MetricsAggregator } from "./metrics-aggregator.ts";
 import { closeControlServers, type ControlCommand, startControlServer } from "./control-server.ts";
 import { pipeLines } from "./log-lines.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
@@ -39,6 +42,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
+  const metrics = new MetricsAggregator();
   const pool: WorkerPool = new WorkerPool({
     size: settings.workers,
     bootTimeout: settings.bootTimeout,
@@ -48,6 +52,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     policy: DEFAULT_RESTART_POLICY,
     log: logger,
     launch: (slot) => launchWorker({ ...spec, slot }),
+    onWorkerExit: (worker, record) => metrics.onWorkerExit(worker, record),
     onFatal: (error) => {
       printFatal(error);
       exitCode = exitStatusOf(error);
@@ -77,11 +82,15 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const controlPaths = [controlPathForDir(process.cwd()), controlPathForPort(port)];
   const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
   if (settings.pidFile) writeFileSync(settings.pidFile, `${process.pid}\n`);
+  const admin = settings.admin
+    ? await startAdminServer(parseAdminAddress(settings.admin), pool, metrics, info.startedAt)
+    : undefined;
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info("stopping: draining workers");
       closeControlServers(control, controlPaths);
+      admin?.forceClose();
       await pool.stop();
       cleanupBus();
       if (settings.pidFile) rmSync(settings.pidFile, { force: true });
@@ -123,6 +132,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 
   warnAboutPortSharing(settings.workers, currentEngine());
   const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
+  if (admin) logger.info(`admin listener (metrics, healthz, readyz) at http://${settings.admin}`);
   logger.info(
     `lsky ${VERSION} serving ${info.app} at ${url} on ${info.engine} ${info.engineVersion} ` +
       `with ${settings.workers} worker${settings.workers === 1 ? "" : "s"} (supervisor pid ${process.pid})`,

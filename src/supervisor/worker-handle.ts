@@ -1,6 +1,7 @@
 import type { ExitReason, SupervisorMessage, WorkerStats } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import { LskyError } from "../errors.ts";
+import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import type { WorkerProcess } from "../runtime/spawn-worker.ts";
 
 /** Named after their cause, as in RoadRunner's pool. */
@@ -22,6 +23,8 @@ export class WorkerHandle {
   readyAt = 0;
   lastSeen = Date.now();
   stats: WorkerStats = { requests: 0, inflight: 0, rss: 0 };
+  /** The request metrics of its last heartbeat (only when metrics are on). */
+  metrics?: RequestMetrics;
   channel?: MessageChannel<SupervisorMessage>;
   /** Set when the supervisor asked the worker to go; unset means it crashed. */
   requestedExit?: ExitReason;

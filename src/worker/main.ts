@@ -7,6 +7,8 @@ import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
 import { composeStages, createStages } from "./pipeline.ts";
+import { startLagMonitor } from "../metrics/event-loop-lag.ts";
+import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
 // time and exits, so no orphan keeps the port.
@@ -23,7 +25,12 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   let draining = false;
   let recycleAsked = false;
 
-  const stats = (): WorkerMessage => ({ type: "stats", ...counters, rss: process.memoryUsage().rss });
+  const metrics = spec.settings.admin ? emptyRequestMetrics() : undefined;
+  const lag = metrics ? startLagMonitor() : undefined;
+  const stats = (): WorkerMessage => {
+    if (metrics && lag) metrics.eventLoopLag = lag.take();
+    return { type: "stats", ...counters, rss: process.memoryUsage().rss, metrics };
+  };
   const drain = async (deadline: number) => {
     if (draining) return;
     draining = true;
@@ -55,7 +62,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const adapter = await loadAdapter();
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
-    const handler = composeStages(createStages(spec.settings), appHandler);
+    const handler = composeStages(createStages(spec.settings, { metrics }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
     server = await adapter.serve({ hostname: spec.settings.host, port: spec.port, handler: counted, shouldClose: () => draining });
   } catch (error) {

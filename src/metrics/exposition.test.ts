@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { renderPrometheus } from "./exposition.ts";
+import { emptyRequestMetrics, recordResponse } from "./request-metrics.ts";
+
+test("renders counters by status class, the histogram and per-worker gauges", () => {
+  const requests = emptyRequestMetrics();
+  recordResponse(requests, 200, 0.002);
+  recordResponse(requests, 204, 0.002);
+  recordResponse(requests, 503, 1.5);
+  recordResponse(requests, 99, 0.1); // out of range statuses are clamped to a class
+  const text = renderPrometheus({
+    requests,
+    workers: [{ id: 1, pid: 10, rss: 1024, eventLoopLag: 12, inflight: 2 }],
+    workersByState: { ready: 1 },
+    restartsByReason: { crashed: 2 },
+    uptimeSeconds: 7,
+  });
+  assert.match(text, /^lsky_requests_total\{class="2xx"\} 2$/m);
+  assert.match(text, /^lsky_requests_total\{class="5xx"\} 1$/m);
+  assert.match(text, /^lsky_requests_total\{class="1xx"\} 1$/m);
+  assert.match(text, /^lsky_request_duration_seconds_count 4$/m);
+  assert.match(text, /^lsky_request_duration_seconds_bucket\{le="\+Inf"\} 4$/m);
+  assert.match(text, /^lsky_requests_in_flight 2$/m);
+  assert.match(text, /^lsky_worker_resident_memory_bytes\{worker="1",pid="10"\} 1024$/m);
+  assert.match(text, /^lsky_worker_event_loop_lag_seconds\{worker="1",pid="10"\} 0\.012$/m);
+  assert.match(text, /^lsky_worker_exits_total\{reason="crashed"\} 2$/m);
+  assert.match(text, /^lsky_uptime_seconds 7$/m);
+  assert.ok(text.endsWith("\n"));
+});

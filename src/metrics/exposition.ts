@@ -1,0 +1,55 @@
+import { cumulative, DURATION_BUCKETS } from "./histogram.ts";
+import type { RequestMetrics } from "./request-metrics.ts";
+
+export interface WorkerGauge {
+  id: number;
+  pid: number;
+  rss: number;
+  eventLoopLag: number;
+  inflight: number;
+}
+
+export interface MetricsSnapshot {
+  requests: RequestMetrics;
+  workers: WorkerGauge[];
+  workersByState: Record<string, number>;
+  restartsByReason: Record<string, number>;
+  uptimeSeconds: number;
+}
+
+/** Renders the Prometheus text exposition format (version 0.0.4). */
+export function renderPrometheus(snapshot: MetricsSnapshot): string {
+  const lines: string[] = [];
+  const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+
+  family("lsky_requests_total", "counter", "Responses sent, by status class, across all workers.");
+  snapshot.requests.statusClasses.forEach((count, i) => {
+    if (i > 0) lines.push(`lsky_requests_total{class="${i}xx"} ${count}`);
+  });
+
+  family("lsky_request_duration_seconds", "histogram", "Time from request to response headers.");
+  const buckets = cumulative(snapshot.requests.duration);
+  DURATION_BUCKETS.forEach((le, i) => lines.push(`lsky_request_duration_seconds_bucket{le="${le}"} ${buckets[i]}`));
+  lines.push(`lsky_request_duration_seconds_bucket{le="+Inf"} ${buckets[buckets.length - 1]}`);
+  lines.push(`lsky_request_duration_seconds_sum ${snapshot.requests.duration.sum}`);
+  lines.push(`lsky_request_duration_seconds_count ${snapshot.requests.duration.count}`);
+
+  family("lsky_requests_in_flight", "gauge", "Requests being handled now.");
+  lines.push(`lsky_requests_in_flight ${snapshot.workers.reduce((sum, w) => sum + w.inflight, 0)}`);
+
+  family("lsky_worker_resident_memory_bytes", "gauge", "Resident memory of each worker.");
+  for (const w of snapshot.workers) lines.push(`lsky_worker_resident_memory_bytes{worker="${w.id}",pid="${w.pid}"} ${w.rss}`);
+
+  family("lsky_worker_event_loop_lag_seconds", "gauge", "Worst event-loop delay of each worker in its last heartbeat period.");
+  for (const w of snapshot.workers) lines.push(`lsky_worker_event_loop_lag_seconds{worker="${w.id}",pid="${w.pid}"} ${w.eventLoopLag / 1000}`);
+
+  family("lsky_workers", "gauge", "Workers by state.");
+  for (const [state, count] of Object.entries(snapshot.workersByState)) lines.push(`lsky_workers{state="${state}"} ${count}`);
+
+  family("lsky_worker_exits_total", "counter", "Worker exits, by reason.");
+  for (const [reason, count] of Object.entries(snapshot.restartsByReason)) lines.push(`lsky_worker_exits_total{reason="${reason}"} ${count}`);
+
+  family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
+  lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,44 @@
+import { renderPrometheus } from "../metrics/exposition.ts";
+import { loadAdapter } from "../runtime/load-adapter.ts";
+import type { HttpServer } from "../runtime/types.ts";
+import type { MetricsAggregator } from "./metrics-aggregator.ts";
+import type { WorkerPool } from "./pool.ts";
+import { claimPort } from "./port-check.ts";
+import type { AdminAddress } from "../config/admin-address.ts";
+
+/**
+ * The admin listener (`--admin 127.0.0.1:9000`), served by the supervisor and
+ * never on the public port: Prometheus metrics aggregated across workers,
+ * `/healthz` (the supervisor is alive) and `/readyz` (at least one worker is
+ * ready, 503 otherwise) for Kubernetes probes and load balancers.
+ */
+export async function startAdminServer(
+  address: AdminAddress,
+  pool: WorkerPool,
+  metrics: MetricsAggregator,
+  startedAt: number,
+): Promise<HttpServer> {
+  const port = await claimPort(address.host, address.port);
+  const adapter = await loadAdapter();
+  const handler = createAdminHandler(pool, () => renderPrometheus(metrics.snapshot(pool, startedAt)));
+  return adapter.serve({ hostname: address.host, port, shouldClose: () => false, handler });
+}
+
+/** The admin routes, apart from the listener so they can be tested alone. */
+export function createAdminHandler(
+  pool: Pick<WorkerPool, "readyCount">,
+  renderMetrics: () => string,
+): (request: Request) => Response {
+  return (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/metrics") {
+        return new Response(renderMetrics(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+      }
+      if (path === "/healthz") return Response.json({ status: "ok" });
+      if (path === "/readyz") {
+        const ready = pool.readyCount();
+        return Response.json({ status: ready > 0 ? "ready" : "not ready", workers: ready }, { status: ready > 0 ? 200 : 503 });
+      }
+      return new Response("Not Found\n", { status: 404 });
+  };
+}
