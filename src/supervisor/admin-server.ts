@@ -30,15 +30,15 @@ export function createAdminHandler(
   renderMetrics: () => string,
 ): (request: Request) => Response {
   return (request) => {
-      const path = new URL(request.url).pathname;
-      if (path === "/metrics") {
-        return new Response(renderMetrics(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
-      }
-      if (path === "/healthz") return Response.json({ status: "ok" });
-      if (path === "/readyz") {
-        const ready = pool.readyCount();
-        return Response.json({ status: ready > 0 ? "ready" : "not ready", workers: ready }, { status: ready > 0 ? 200 : 503 });
-      }
-      return new Response("Not Found\n", { status: 404 });
+    const path = new URL(request.url).pathname;
+    if (path === "/metrics") {
+      return new Response(renderMetrics(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+    }
+    if (path === "/healthz") return Response.json({ status: "ok" });
+    if (path === "/readyz") {
+      const ready = pool.readyCount();
+      return Response.json({ status: ready > 0 ? "ready" : "not ready", workers: ready }, { status: ready > 0 ? 200 : 503 });
+    }
+    return new Response("Not Found\n", { status: 404 });
   };
 }
