@@ -54,7 +54,7 @@ function writeEntry(work: string, appPath: string, label: string): string {
   writeFileSync(entryFile, [
     `import { main, setEmbeddedApp } from ${JSON.stringify(library)};`,
     `import app from ${JSON.stringify(appPath)};`,
-    `setEmbeddedApp(app, ${JSON.stringify(label)});`,
+    `setEmbeddedApp(app, ${JSON.stringify(`${label} (compiled in)`)});`,
     `void main(process.argv.slice(2), { embedded: true });`,
     "",
   ].join("\n"));

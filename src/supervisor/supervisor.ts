@@ -7,6 +7,7 @@ import { logger } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
 import { VERSION } from "../version.ts";
+import { embeddedApp } from "../app/embedded.ts";
 import { parseAdminAddress } from "../config/admin-address.ts";
 import { startAdminServer } from "./admin-server.ts";
 import { startBusServer } from "./bus-server.ts";
@@ -77,7 +78,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 
   const info: SupervisorInfo = {
     version: VERSION, engine: currentEngine(), engineVersion: currentEngineVersion(),
-    app: entry ?? "(built-in app)", host: settings.host, port, startedAt: Date.now(),
+    app: entry ?? embeddedApp()?.label ?? "(built-in app)", host: settings.host, port, startedAt: Date.now(),
   };
   const controlPaths = [controlPathForDir(process.cwd()), controlPathForPort(port)];
   const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
@@ -94,6 +95,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
       await pool.stop();
       cleanupBus();
       if (settings.pidFile) rmSync(settings.pidFile, { force: true });
+      logger.info("stopped");
       finish();
     })();
     return stopping;
