@@ -1,9 +1,12 @@
-// The entry of dist/lsky: lsky's CLI, with its library bundle embedded so that
-// `lsky compile` works from the binary alone.
+// The entry of dist/lsky: lsky's CLI, with its library bundle (for `lsky
+// compile`) and its Node/Deno bundle (for `--runtime node|deno`) embedded, so
+// the binary needs nothing beside it.
 // @ts-ignore: a file import resolves to the embedded file's path (Bun only).
 import libraryPath from "../dist/lsky-lib.mjs" with { type: "file" };
-import { setEmbeddedLibrary } from "../src/cli/compile-assets.ts";
+// @ts-ignore: as above.
+import bundlePath from "../dist/lsky.mjs" with { type: "file" };
+import { setEmbeddedAssets } from "../src/cli/compile-assets.ts";
 import { main } from "../src/cli/run.ts";
 
-setEmbeddedLibrary(libraryPath as unknown as string);
+setEmbeddedAssets({ library: libraryPath as unknown as string, bundle: bundlePath as unknown as string });
 void main(process.argv.slice(2));

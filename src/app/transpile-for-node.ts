@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +34,8 @@ async function bundle(path: string, externalPackages: boolean): Promise<string> 
   try {
     esbuild = await import("esbuild");
   } catch (cause) {
+    const bun = process.env.LSKY_BUN_BIN;
+    if (bun) return bundleWithBun(bun, path, externalPackages);
     throw new LskyError("ENGINE_MISSING", `Cannot load "${path}" on Node: TypeScript needs esbuild, which is not installed`, {
       hint: "Run npm install in lsky's directory, or serve a JavaScript entry, or use --runtime bun",
       cause,
@@ -50,6 +53,21 @@ async function bundle(path: string, externalPackages: boolean): Promise<string> 
     logLevel: "silent",
   });
   return result.outputFiles[0]!.text;
+}
+
+/**
+ * Bundles with the Bun inside lsky's binary (BUN_BE_BUN makes it act as the
+ * bun CLI): the way a Node worker started from dist/lsky loads TypeScript.
+ */
+function bundleWithBun(bun: string, path: string, externalPackages: boolean): string {
+  const args = ["build", path, "--target", "node", "--format", "esm", ...(externalPackages ? ["--packages", "external"] : [])];
+  const result = spawnSync(bun, args, { env: { ...process.env, BUN_BE_BUN: "1" }, encoding: "utf8", maxBuffer: 256 * 1_048_576 });
+  if (result.status !== 0) {
+    throw new LskyError("APP_LOAD_FAILED", `Cannot load "${path}" on Node: bun build failed`, {
+      hint: `${result.stderr ?? ""}`.trim().split("\n").slice(-5).join("\n") || undefined,
+    });
+  }
+  return result.stdout;
 }
 
 function findNodeModules(start: string): string | undefined {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { logger } from "../log.ts";
+import { isCompiledBinary } from "../runtime/detect.ts";
 import { engineLaunchCommand } from "../runtime/launch.ts";
 import type { Engine } from "../runtime/types.ts";
 
@@ -14,7 +15,9 @@ export function handOff(engine: Engine, argv: string[]): Promise<number> {
   const { command, args } = engineLaunchCommand(engine);
   const child = spawn(command, [...args, ...argv], {
     stdio: "inherit",
-    env: { ...process.env, LSKY_RUNTIME: engine },
+    // From the binary, Node has no esbuild to load a TypeScript app with; the
+    // Bun inside the binary transpiles it instead (src/app/transpile-for-node.ts).
+    env: { ...process.env, LSKY_RUNTIME: engine, ...(isCompiledBinary() ? { LSKY_BUN_BIN: process.execPath } : {}) },
   });
   const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward(signal));

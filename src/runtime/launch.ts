@@ -1,7 +1,10 @@
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { embeddedBundle } from "../cli/compile-assets.ts";
 import { LskyError } from "../errors.ts";
+import { runtimeDir } from "../supervisor/paths.ts";
 import { currentEngine, isCompiledBinary } from "./detect.ts";
 import type { Engine } from "./types.ts";
 
@@ -43,15 +46,15 @@ export function engineLaunchCommand(engine: Engine): LaunchCommand {
 }
 
 function scriptFor(engine: Engine): string {
+  const extracted = extractEmbeddedBundle();
+  if (extracted) return extracted;
   const current = isCompiledBinary() ? undefined : lskyScript();
   // Bun and Deno run lsky's TypeScript sources; Node 20 needs the bundle.
   if (current && (current.endsWith(".mjs") || engine !== "node")) return current;
   const bundle = findBundle(current);
   if (bundle) return bundle;
   throw new LskyError("ENGINE_UNSUPPORTED", `Cannot run lsky on ${engine}: dist/lsky.mjs was not found`, {
-    hint: isCompiledBinary()
-      ? `The compiled binary runs apps on Bun; to use ${engine}, run "${engine === "deno" ? "deno run -A" : "node"} dist/lsky.mjs serve"`
-      : 'Run "npm run build" first',
+    hint: 'Run "npm run build" first',
   });
 }
 
@@ -62,6 +65,23 @@ function findBundle(current: string | undefined): string | undefined {
     resolve("dist", "lsky.mjs"),
   ];
   return candidates.find((c): c is string => !!c && existsSync(c));
+}
+
+/**
+ * Inside dist/lsky, writes the embedded Node/Deno bundle to a file the other
+ * engine can run (once per content, under the private runtime directory).
+ */
+function extractEmbeddedBundle(): string | undefined {
+  const embedded = embeddedBundle();
+  if (!embedded) return undefined;
+  const text = readFileSync(embedded);
+  const hash = createHash("sha256").update(text).digest("hex").slice(0, 12);
+  const file = join(runtimeDir(), `lsky-${hash}.mjs`);
+  if (!existsSync(file)) {
+    writeFileSync(`${file}.${process.pid}`, text);
+    renameSync(`${file}.${process.pid}`, file);
+  }
+  return file;
 }
 
 /** The file this lsky was started from: dist/lsky.mjs, or src/cli/main.ts. */
