@@ -161,12 +161,19 @@ interface SignalActions {
   reload(): void;
 }
 
+// Ctrl-C in a terminal signals the whole process group, and a launcher that
+// handed over to another engine forwards the same signal: one keypress can
+// arrive twice within a few milliseconds. Only a later one is a "second signal".
+const DUPLICATE_SIGNAL_MS = 250;
+
 function installSignals(actions: SignalActions): void {
-  let signalled = false;
+  let firstAt = 0;
   const onStopSignal = () => {
-    if (signalled) return actions.force();
-    signalled = true;
-    actions.stop();
+    if (firstAt === 0) {
+      firstAt = Date.now();
+      return actions.stop();
+    }
+    if (Date.now() - firstAt > DUPLICATE_SIGNAL_MS) actions.force();
   };
   process.on("SIGTERM", onStopSignal);
   process.on("SIGINT", onStopSignal);
