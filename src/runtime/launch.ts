@@ -95,8 +95,14 @@ export function lskyScript(): string {
 /** Finds an engine's executable: $LSKY_<ENGINE>_BIN, lsky's own node_modules, then PATH. */
 export function findEngineBinary(engine: Engine): string {
   if (engine === currentEngine()) return process.execPath;
-  const override = process.env[`LSKY_${engine.toUpperCase()}_BIN`];
-  if (override) return override;
+  const variable = `LSKY_${engine.toUpperCase()}_BIN`;
+  const override = process.env[variable];
+  if (override) {
+    if (existsSync(override)) return override;
+    throw new LskyError("ENGINE_MISSING", `Cannot run on ${engine}: ${variable} is "${override}", which does not exist`, {
+      hint: installHint(engine),
+    });
+  }
   const local = isCompiledBinary() ? undefined : join(dirname(lskyScript()), "..", "..", "node_modules", ".bin", engine);
   if (local && existsSync(local)) return local;
   const local2 = isCompiledBinary() ? undefined : join(dirname(lskyScript()), "..", "node_modules", ".bin", engine);
@@ -106,8 +112,12 @@ export function findEngineBinary(engine: Engine): string {
     if (dir && existsSync(candidate)) return candidate;
   }
   throw new LskyError("ENGINE_MISSING", `Cannot run on ${engine}: the "${engine}" executable was not found`, {
-    hint: engine === "node"
-      ? "Install Node.js 20 or later (https://nodejs.org), or set LSKY_NODE_BIN"
-      : `Install it with "npm install -g ${engine}", or set LSKY_${engine.toUpperCase()}_BIN`,
+    hint: installHint(engine),
   });
+}
+
+function installHint(engine: Engine): string {
+  return engine === "node"
+    ? "Install Node.js 20 or later (https://nodejs.org), or set LSKY_NODE_BIN to its path"
+    : `Install it with "npm install -g ${engine}", or set LSKY_${engine.toUpperCase()}_BIN to its path`;
 }
