@@ -12,7 +12,8 @@ import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
 // time and exits, so no orphan keeps the port.
-const ORPHAN_DEADLINE_MS = 1000;
+// No replacement is coming, so the Connection: close period is skipped too.
+const ORPHAN_DEADLINE_MS = 500;
 
 /**
  * A worker: the same executable started again with the `__worker` role. It
@@ -31,10 +32,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     if (metrics && lag) metrics.eventLoopLag = lag.take();
     return { type: "stats", ...counters, rss: process.memoryUsage().rss, metrics };
   };
-  const drain = async (deadline: number) => {
+  const drain = async (deadline: number, closeDelay = spec.settings.drainDelay) => {
     if (draining) return;
     draining = true;
-    await new Promise((r) => setTimeout(r, server ? spec.settings.drainDelay : 0));
+    await new Promise((r) => setTimeout(r, server ? closeDelay : 0));
     const force = setTimeout(() => server?.forceClose(), deadline);
     await server?.close();
     clearTimeout(force);
@@ -55,7 +56,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
     drain: () => void drain(spec.settings.gracePeriod),
     "stats-request": () => bus?.send(stats()),
-  }, () => void drain(ORPHAN_DEADLINE_MS).finally(() => process.exit(1)));
+  }, () => void drain(ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1)));
 
   try {
     const { app } = await loadApp(spec.entry);
