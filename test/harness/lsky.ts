@@ -34,6 +34,8 @@ export interface StartOptions {
   waitReady?: boolean;
   /** Pass --port with a free port (default true). */
   port?: number | false;
+  /** Run through this command, e.g. ["ip", "netns", "exec", "ns1"]. */
+  prefix?: string[];
 }
 
 const live = new Set<ChildProcess>();
@@ -59,7 +61,8 @@ export function killAll(): void {
 }
 
 export function spawnTarget(target: Target, args: string[], options: StartOptions = {}): ChildProcess {
-  const child = spawn(target.command, [...target.args, ...args], {
+  const [command, ...prefixArgs] = [...(options.prefix ?? []), target.command];
+  const child = spawn(command!, [...prefixArgs, ...target.args, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: "1", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

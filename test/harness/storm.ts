@@ -1,0 +1,29 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { ROOT } from "./targets.ts";
+
+export interface StormResult {
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: Record<string, number>;
+  failures: number;
+}
+
+/** Runs test/harness/storm-client.mjs (optionally inside a namespace) and returns its counts. */
+export function runStorm(url: string, concurrency: number, seconds: number, prefix: string[] = []): Promise<StormResult> {
+  const script = join(ROOT, "test", "harness", "storm-client.mjs");
+  const [command, ...args] = [...prefix, process.execPath, script, url, String(concurrency), String(seconds)];
+  const child = spawn(command!, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let output = "";
+  child.stdout.setEncoding("utf8").on("data", (s: string) => (output += s));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code !== 0) return reject(new Error(`storm client exited with ${code}`));
+      const counts = JSON.parse(output) as Omit<StormResult, "failures">;
+      const errors = Object.values(counts.errors).reduce((a, b) => a + b, 0);
+      resolve({ ...counts, failures: counts.non2xx + errors });
+    });
+  });
+}
