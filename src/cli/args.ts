@@ -34,7 +34,9 @@ function usageMessage(error: unknown): string {
 
 /** The serve options as parseArgs wants them, built from the one settings table. */
 export function serveOptionConfigs(): OptionConfigs {
-  const options: OptionConfigs = { help: { type: "boolean", short: "h" }, config: { type: "string" } };
+  const options: OptionConfigs = {
+    help: { type: "boolean", short: "h" }, config: { type: "string" }, env: { type: "string" },
+  };
   for (const spec of SETTINGS as readonly SettingSpec[]) {
     options[spec.flag] = { type: spec.boolean ? "boolean" : "string" };
   }

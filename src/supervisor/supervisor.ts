@@ -3,7 +3,7 @@ import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
-import { logger } from "../log.ts";
+import { logger, workerLineFormatter } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
 import { VERSION } from "../version.ts";
@@ -137,9 +137,8 @@ function launchWorker(spec: WorkerSpec): WorkerHandle {
   // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
   const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
   const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour });
-  const label = `[w${spec.slot}]`;
-  pipeLines(child.stdout, process.stdout, label);
-  pipeLines(child.stderr, process.stderr, label);
+  pipeLines(child.stdout, process.stdout, workerLineFormatter(spec.slot, "stdout"));
+  pipeLines(child.stderr, process.stderr, workerLineFormatter(spec.slot, "stderr"));
   return new WorkerHandle(spec.slot, child);
 }
 
@@ -169,8 +168,7 @@ export function exitStatusOf(error: unknown): number {
 
 export function printFatal(error: unknown): void {
   if (error instanceof LskyError) {
-    logger.error(error.message);
-    if (error.hint) process.stderr.write(`${error.hint}\n`);
+    logger.error(error.message, error.hint ? { hint: error.hint } : undefined);
   } else {
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   }
