@@ -71,6 +71,8 @@ export function loadDotenvFiles(
   dir: string,
   name: string | undefined,
   env: Record<string, string | undefined> = process.env,
+  /** Names that count as unset even though `env` has them (set by the engine from .env files). */
+  overridable: ReadonlySet<string> = new Set(),
 ): LoadedEnvFile[] {
   const files = [join(dir, ".env"), ...(name ? [join(dir, `.env.${name}`)] : [])];
   if (name && !existsSync(files[1]!)) {
@@ -89,7 +91,7 @@ export function loadDotenvFiles(
   }
   const loaded = new Map<string, string[]>();
   for (const [key, value] of Object.entries(merged)) {
-    if (env[key] !== undefined) continue;
+    if (env[key] !== undefined && !overridable.has(key)) continue;
     env[key] = value;
     const path = origin[key]!;
     loaded.set(path, [...(loaded.get(path) ?? []), key]);

@@ -1,5 +1,6 @@
 import { LskyError } from "../errors.ts";
 import { currentEngine } from "../runtime/detect.ts";
+import { engineLoadedEnvNames } from "../runtime/initial-env.ts";
 import { findConfigFile, loadConfigFile } from "./config-file.ts";
 import { loadDotenvFiles, type LoadedEnvFile } from "./dotenv.ts";
 import type { ServeSettings } from "./options.ts";
@@ -38,7 +39,7 @@ export async function loadEffectiveConfig(input: ConfigInput): Promise<Effective
   if (envName !== undefined && !/^[\w.-]+$/.test(envName)) {
     throw new LskyError("USAGE", `Invalid value "${envName}" for --env: expected a name such as "production"`);
   }
-  const envFiles = loadDotenvFiles(cwd, envName, env);
+  const envFiles = loadDotenvFiles(cwd, envName, env, input.env ? new Set() : engineLoadedEnvNames());
   const configFile = findConfigFile(input.configPath ?? nonEmpty(env.LSKY_CONFIG), cwd);
   const file = configFile ? await loadConfigFile(configFile) : undefined;
   const resolved = resolveSettings({
