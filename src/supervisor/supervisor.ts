@@ -12,6 +12,7 @@ import { closeControlServers, type ControlCommand, startControlServer } from "./
 import { pipeLines } from "./log-lines.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
 import { WorkerPool } from "./pool.ts";
+import { createSystemdNotifier } from "./systemd.ts";
 import { claimPort } from "./port-check.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
@@ -35,6 +36,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const bus = busPath(process.pid);
   const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings };
   let exitCode = 0;
+  const systemd = createSystemdNotifier(process.env, logger);
   let stopping: Promise<void> | undefined;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -74,6 +76,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     version: VERSION, engine: currentEngine(), engineVersion: currentEngineVersion(),
     app: entry ?? "(built-in app)", host: settings.host, port, startedAt: Date.now(),
   };
+  const readyStatus = `Serving ${info.app} on port ${port} with ${settings.workers} worker${settings.workers === 1 ? "" : "s"}`;
   const controlPaths = [controlPathForDir(process.cwd()), controlPathForPort(port)];
   const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
   if (settings.pidFile) writeFileSync(settings.pidFile, `${process.pid}\n`);
@@ -81,10 +84,12 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info("stopping: draining workers");
+      systemd.stopping();
       closeControlServers(control, controlPaths);
       await pool.stop();
       cleanupBus();
       if (settings.pidFile) rmSync(settings.pidFile, { force: true });
+      await systemd.flush();
       finish();
     })();
     return stopping;
@@ -105,7 +110,12 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const reload = async () => {
     logger.info("reloading workers");
     const started = Date.now();
-    await pool.reload();
+    systemd.reloading();
+    try {
+      await pool.reload();
+    } finally {
+      systemd.ready(readyStatus);
+    }
     logger.info(`reload finished in ${Date.now() - started} ms`);
     return { reloaded: settings.workers, ms: Date.now() - started };
   };
@@ -127,6 +137,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     `lsky ${VERSION} serving ${info.app} at ${url} on ${info.engine} ${info.engineVersion} ` +
       `with ${settings.workers} worker${settings.workers === 1 ? "" : "s"} (supervisor pid ${process.pid})`,
   );
+
+  systemd.ready(readyStatus);
 
   await finished;
   return exitCode;
