@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import { type EffectiveConfig, loadEffectiveConfig } from "../config/load-config.ts";
+import { formatSettingValue } from "../config/format-value.ts";
 import { SETTINGS, type SettingSpec } from "../config/options.ts";
 import { parseCommandArgs, serveOptionConfigs } from "./args.ts";
 import { configHelp } from "./help.ts";
@@ -45,17 +46,9 @@ export function formatConfig(config: EffectiveConfig): string {
   ];
   const rows = (SETTINGS as readonly SettingSpec[]).map((spec) => {
     const source = config.sources[spec.key];
-    return [spec.key, formatValue(spec, config.settings[spec.key]), source === "file" ? `file (${fileLabel})` : source];
+    return [spec.key, formatSettingValue(spec, config.settings[spec.key]), source === "file" ? `file (${fileLabel})` : source];
   });
   const table = [["SETTING", "VALUE", "SOURCE"], ...rows];
   const widths = [0, 1].map((i) => Math.max(...table.map((row) => row[i]!.length)));
   return [...head, ...table.map((row) => `${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`)].join("\n") + "\n";
-}
-
-function formatValue(spec: SettingSpec, value: unknown): string {
-  if (spec.valueName === "DURATION" && typeof value === "number") {
-    return value !== 0 && value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`;
-  }
-  if (value === "") return '""';
-  return Array.isArray(value) ? value.join(",") : String(value);
 }
