@@ -94,8 +94,17 @@ function prepareSource(path: string): { path: string; cleanup(): void } {
   const source = readFileSync(path, "utf8");
   if (source.search(LSKY_IMPORT) === -1 || packageInstalled(dirname(path))) return { path, cleanup: () => {} };
   const shim = writeDefineConfigModule();
-  const copy = join(dirname(path), `.${basename(path, extname(path))}.${process.pid}${extname(path)}`);
-  writeFileSync(copy, source.replace(LSKY_IMPORT, (_, before: string, quote: string) => `${before}${quote}${shim}${quote}`));
+  const text = source.replace(LSKY_IMPORT, (_, before: string, quote: string) => `${before}${quote}${shim}${quote}`);
+  const name = `.${basename(path, extname(path))}.${process.pid}${extname(path)}`;
+  let copy = join(dirname(path), name);
+  try {
+    writeFileSync(copy, text);
+  } catch {
+    // A read-only app directory (systemd's ProtectSystem=strict): the copy
+    // goes to the temp directory, where only its relative imports would fail.
+    copy = join(dirname(shim), name);
+    writeFileSync(copy, text);
+  }
   return { path: copy, cleanup: () => rmSync(copy, { force: true }) };
 }
 
