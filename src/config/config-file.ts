@@ -23,7 +23,7 @@ export function findConfigFile(named: string | undefined, dir: string): string |
     const path = resolve(dir, named);
     if (!existsSync(path) || !statSync(path).isFile()) {
       throw new LskyError("INVALID_CONFIG", `Cannot read config file "${named}": no such file`, {
-        hint: "Check the path given to --config",
+        hint: "Check the path given to --config (or LSKY_CONFIG)",
       });
     }
     return path;
