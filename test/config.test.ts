@@ -83,12 +83,15 @@ for (const target of selectedTargets()) {
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
     });
 
-    test("an unknown key fails at start with exit code 2, naming it and the closest key", async () => {
+    test("an unknown key (or flag) fails at start with exit code 2, naming it and the closest one", async () => {
       const cwd = project({ "lsky.config.ts": `export default { entry: ${APP}, wrokers: 2 };\n` });
       const result = await runLsky(target, ["serve"], { cwd });
       assert.equal(result.code, 2);
       assert.match(result.stderr, /^\[lsky\] error: Unknown key "wrokers" in lsky\.config\.ts: did you mean "workers"\?$/m);
       assert.equal(result.stdout, "");
+      const flag = await runLsky(target, ["config", "--wrokers", "2"], { cwd });
+      assert.equal(flag.code, 2);
+      assert.match(flag.stderr, /Unknown option "--wrokers": did you mean "--workers"\?/);
     });
 
     test("an out-of-range value, a missing --config file and a throwing config fail with their exit codes", async () => {
