@@ -32,11 +32,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<v
 async function dispatch(argv: string[], options: MainOptions): Promise<number> {
   const [command, ...rest] = argv;
   if (options.embedded && (command === undefined || command.startsWith("-")) && command !== "--version") {
-    return serveCommand(argv);
+    return serveCommand(argv, { embedded: true });
   }
   switch (command) {
     case "serve":
-      return serveCommand(rest);
+      return serveCommand(rest, { embedded: options.embedded });
     case "status":
       return statusCommand(rest);
     case "reload":

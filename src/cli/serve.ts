@@ -9,14 +9,16 @@ import { handOff } from "./hand-off.ts";
 import { serveHelp } from "./help.ts";
 
 /** `lsky serve [entry] [options]`: resolves the settings and runs the supervisor. */
-export async function serveCommand(args: string[]): Promise<number> {
+export async function serveCommand(args: string[], options: { embedded?: boolean } = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs("serve", args, serveOptionConfigs());
   if (values.help) {
     process.stdout.write(serveHelp());
     return 0;
   }
   const config = await loadEffectiveConfig(configInput("serve", values, positionals));
-  const { settings, entry } = config;
+  const { settings } = config;
+  // An executable made by `lsky compile` is its app: a config file's entry does not replace it.
+  const entry = options.embedded && config.entrySource === "file" ? undefined : config.entry;
   setLogFormat(settings.logFormat);
   if (entry && !existsSync(entry)) {
     throw new LskyError("APP_NOT_FOUND", `Cannot serve "${entry}": no such file`, {
