@@ -88,7 +88,7 @@ function datagramFrom(lib: Symbols, size: (n: number) => number | bigint): LibcD
       if (fd < 0) throw new Error("socket(AF_UNIX, SOCK_DGRAM) failed");
       try {
         const sent = BigInt(lib.sendto(fd, payload, size(payload.length), MSG_NOSIGNAL, address, address.length));
-        if (sent < 0n) throw new Error(`sendto failed for ${payload.length} bytes`);
+        if (sent < 0n) throw new Error("sendto failed: is anything listening on that socket?");
       } finally {
         lib.close(fd);
       }
