@@ -36,6 +36,8 @@ function compileBinary() {
   const result = spawnSync(bun, [
     "build", "--compile", join(root, "build", "binary-entry.ts"),
     "--outfile", join(dist, "lsky"), "--external", "esbuild",
+    // lsky loads .env itself, with its own precedence (src/config/dotenv.ts).
+    "--no-compile-autoload-dotenv",
   ], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   if (result.status !== 0) {
     process.stderr.write(result.stdout ?? "");

@@ -4,3 +4,4 @@
  */
 export { main } from "./cli/run.ts";
 export { setEmbeddedApp } from "./app/embedded.ts";
+export { defineConfig, type LskyConfig } from "./config/define-config.ts";

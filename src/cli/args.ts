@@ -1,6 +1,7 @@
 // Arguments are parsed with node:util parseArgs, which Bun, Deno and Node all
 // ship. Deno's @std/cli lives on JSR, which these machines cannot reach.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { closestMatch } from "../config/closest.ts";
 import { SETTINGS, type ServeSettings, type SettingSpec } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
 
@@ -17,14 +18,17 @@ export function parseCommandArgs(command: string, args: string[], options: Optio
     const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as ParsedCommand["values"], positionals };
   } catch (error) {
-    throw new LskyError("USAGE", usageMessage(error), { hint: `Run "lsky ${command} --help" for the options` });
+    throw new LskyError("USAGE", usageMessage(error, Object.keys(options)), { hint: `Run "lsky ${command} --help" for the options` });
   }
 }
 
-function usageMessage(error: unknown): string {
+function usageMessage(error: unknown, known: string[]): string {
   const text = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '([^']+)'/.exec(text);
-  if (unknown) return `Unknown option "${unknown[1]}"`;
+  if (unknown) {
+    const suggestion = unknown[1]!.startsWith("--") ? closestMatch(unknown[1]!.slice(2), known) : undefined;
+    return `Unknown option "${unknown[1]}"${suggestion ? `: did you mean "--${suggestion}"?` : ""}`;
+  }
   const missing = /Option '([^']+)' argument missing/.exec(text);
   if (missing) return `Option "${missing[1]?.split(",")[0]?.trim()}" needs a value`;
   const positional = /Unexpected argument '([^']+)'/.exec(text);
@@ -34,7 +38,9 @@ function usageMessage(error: unknown): string {
 
 /** The serve options as parseArgs wants them, built from the one settings table. */
 export function serveOptionConfigs(): OptionConfigs {
-  const options: OptionConfigs = { help: { type: "boolean", short: "h" }, config: { type: "string" } };
+  const options: OptionConfigs = {
+    help: { type: "boolean", short: "h" }, config: { type: "string" }, env: { type: "string" },
+  };
   for (const spec of SETTINGS as readonly SettingSpec[]) {
     options[spec.flag] = { type: spec.boolean ? "boolean" : "string" };
   }

@@ -92,6 +92,8 @@ function bunCommand(): BunCommand {
 function runBunBuild(bun: BunCommand, entryFile: string, outfile: string): void {
   const result = spawnSync(bun.command, [
     "build", "--compile", entryFile, "--outfile", outfile, "--external", "esbuild",
+    // lsky loads .env itself, with its own precedence (src/config/dotenv.ts).
+    "--no-compile-autoload-dotenv",
   ], { env: bun.env, cwd: dirname(entryFile), encoding: "utf8" });
   if (result.status !== 0) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();

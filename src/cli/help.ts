@@ -9,6 +9,7 @@ Usage:
   lsky status [--json] [-i SECS]  Show the running server's workers
   lsky reload                     Replace every worker, one at a time, without dropping a request
   lsky stop                       Drain the workers and stop the server
+  lsky config [--json]            Print the effective settings and where each came from
   lsky compile app.ts -o FILE     Build one executable that contains lsky and the app
   lsky --version                  Print the version
 
@@ -26,11 +27,25 @@ export function serveHelp(): string {
   });
   return `Usage: lsky serve [app.ts] [options]
 
-Options (precedence: flag > environment > default):
+Options (precedence: flag > environment > config file > default):
 ${rows.join("\n")}
+  ${"--config PATH".padEnd(28)} Config file (default: lsky.config.ts, .mts, .mjs, .js or .json here)
+  ${"".padEnd(28)} env: LSKY_CONFIG
+  ${"--env NAME".padEnd(28)} Load .env.NAME over .env (neither overrides the real environment)
+  ${"".padEnd(28)} env: LSKY_ENV
   ${"-h, --help".padEnd(28)} Show this help
 
 Signals: SIGTERM or SIGINT stop gracefully (a second one forces), SIGHUP reloads.
+`;
+}
+
+export function configHelp(): string {
+  return `Usage: lsky config [app.ts] [--json] [serve options]
+
+Prints the settings "lsky serve" would use with the same arguments, and where
+each came from: flag, env, file or default. Only lsky's settings are shown.
+  --json                 Print JSON
+See "lsky serve --help" for the serve options.
 `;
 }
 

@@ -5,7 +5,9 @@ import { exitStatusOf, printFatal } from "../supervisor/supervisor.ts";
 import { VERSION } from "../version.ts";
 import { compileCommand } from "./compile.ts";
 import { simpleControlCommand, statusCommand } from "./control.ts";
+import { configCommand } from "./config.ts";
 import { mainHelp } from "./help.ts";
+import { setLogFormat } from "../log.ts";
 import { serveCommand } from "./serve.ts";
 
 export interface MainOptions {
@@ -16,6 +18,7 @@ export interface MainOptions {
 /** lsky's entry: dispatches a command and exits with its status (0 ok, 1 failure, 2 usage, 3 no server). */
 export async function main(argv: string[], options: MainOptions = {}): Promise<void> {
   if (argv[0] === WORKER_ROLE_ARG) return runWorkerRole();
+  presetLogFormat(argv, process.env);
   let code: number;
   try {
     code = await dispatch(argv, options);
@@ -29,16 +32,18 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<v
 async function dispatch(argv: string[], options: MainOptions): Promise<number> {
   const [command, ...rest] = argv;
   if (options.embedded && (command === undefined || command.startsWith("-")) && command !== "--version") {
-    return serveCommand(argv);
+    return serveCommand(argv, { embedded: true });
   }
   switch (command) {
     case "serve":
-      return serveCommand(rest);
+      return serveCommand(rest, { embedded: options.embedded });
     case "status":
       return statusCommand(rest);
     case "reload":
     case "stop":
       return simpleControlCommand(command, rest);
+    case "config":
+      return configCommand(rest);
     case "compile":
       return compileCommand(rest);
     case "--version":
@@ -54,6 +59,16 @@ async function dispatch(argv: string[], options: MainOptions): Promise<number> {
     default:
       throw new LskyError("USAGE", `Unknown command "${command}"`, { hint: 'Run "lsky --help" for the commands' });
   }
+}
+
+/**
+ * Errors found while the settings resolve (a bad config file) are printed
+ * before --log-format is known for sure; honour it if it was given plainly.
+ */
+function presetLogFormat(argv: string[], env: NodeJS.ProcessEnv): void {
+  const at = argv.indexOf("--log-format");
+  const given = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith("--log-format="))?.slice(13) ?? env.LSKY_LOG_FORMAT;
+  if (given === "json" || given === "text") setLogFormat(given);
 }
 
 async function runWorkerRole(): Promise<void> {

@@ -1,30 +1,25 @@
 import { existsSync } from "node:fs";
-import { resolveSettings } from "../config/resolve.ts";
+import { loadEffectiveConfig } from "../config/load-config.ts";
 import { LskyError } from "../errors.ts";
+import { setLogFormat } from "../log.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import { runSupervisor } from "../supervisor/supervisor.ts";
-import { parseCommandArgs, serveOptionConfigs, settingFlags } from "./args.ts";
+import { type ParsedCommand, parseCommandArgs, serveOptionConfigs, settingFlags } from "./args.ts";
 import { handOff } from "./hand-off.ts";
 import { serveHelp } from "./help.ts";
 
 /** `lsky serve [entry] [options]`: resolves the settings and runs the supervisor. */
-export async function serveCommand(args: string[]): Promise<number> {
+export async function serveCommand(args: string[], options: { embedded?: boolean } = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs("serve", args, serveOptionConfigs());
   if (values.help) {
     process.stdout.write(serveHelp());
     return 0;
   }
-  if (positionals.length > 1) {
-    throw new LskyError("USAGE", `Expected one app entry, got ${positionals.length}: ${positionals.join(" ")}`, {
-      hint: 'Run "lsky serve --help" for the options',
-    });
-  }
-  const entry = positionals[0];
-  const { settings } = resolveSettings({
-    flags: settingFlags(values),
-    env: process.env,
-    context: { currentEngine: currentEngine() },
-  });
+  const config = await loadEffectiveConfig(configInput("serve", values, positionals));
+  const { settings } = config;
+  // An executable made by `lsky compile` is its app: a config file's entry does not replace it.
+  const entry = options.embedded && config.entrySource === "file" ? undefined : config.entry;
+  setLogFormat(settings.logFormat);
   if (entry && !existsSync(entry)) {
     throw new LskyError("APP_NOT_FOUND", `Cannot serve "${entry}": no such file`, {
       hint: "Give the path of a module whose default export has fetch(request)",
@@ -32,4 +27,19 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   if (settings.runtime !== currentEngine()) return handOff(settings.runtime, ["serve", ...args]);
   return runSupervisor({ settings, entry });
+}
+
+/** What `lsky serve` and `lsky config` read from their arguments. */
+export function configInput(command: string, values: ParsedCommand["values"], positionals: string[]) {
+  if (positionals.length > 1) {
+    throw new LskyError("USAGE", `Expected one app entry, got ${positionals.length}: ${positionals.join(" ")}`, {
+      hint: `Run "lsky ${command} --help" for the options`,
+    });
+  }
+  return {
+    flags: settingFlags(values),
+    entry: positionals[0],
+    configPath: values.config === undefined ? undefined : String(values.config),
+    envName: values.env === undefined ? undefined : String(values.env),
+  };
 }

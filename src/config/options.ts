@@ -7,7 +7,7 @@ export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engin
 
 /**
  * Every tunable lsky has, with its one default. A setting is given by flag,
- * by `LSKY_*` environment variable, or (later) by config file, with precedence
+ * by `LSKY_*` environment variable, or by config file key (the setting's key), with precedence
  * flag > environment > file > default. Nothing else in lsky defines a default.
  */
 export interface ServeSettings {
@@ -26,7 +26,11 @@ export interface ServeSettings {
   pidFile: string;
   dev: boolean;
   admin: string;
+  logFormat: LogFormat;
 }
+
+export const LOG_FORMATS = ["text", "json"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export type SettingKey = keyof ServeSettings;
 
@@ -159,6 +163,12 @@ export const SETTINGS = [
       return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
     },
     defaultValue: () => "",
+  }),
+  spec({
+    key: "logFormat", flag: "log-format", env: ["LSKY_LOG_FORMAT"], valueName: "FORMAT",
+    description: "Format of every line lsky prints (its own and the workers' output): text or json",
+    parse: (t) => parseChoice(t, LOG_FORMATS),
+    defaultValue: () => "text" as LogFormat,
   }),
 ] as const;
 

@@ -17,6 +17,9 @@ export interface LaunchCommand {
 // Deno needs --unstable-net for Deno.serve({ reusePort }) and -A because a
 // server reads its app, env and network like any program.
 const DENO_FLAGS = ["run", "-A", "--unstable-net", "--quiet"];
+// lsky loads .env itself (config/dotenv.ts) and passes the result down; Bun
+// would otherwise load .env files again, its own way, in every worker.
+const BUN_FLAGS = ["--no-env-file"];
 
 /**
  * The command that starts lsky on the engine this process runs on: used to
@@ -29,6 +32,8 @@ export function selfLaunchCommand(): LaunchCommand {
   switch (currentEngine()) {
     case "deno":
       return { command: process.execPath, args: [...DENO_FLAGS, script] };
+    case "bun":
+      return { command: process.execPath, args: [...BUN_FLAGS, script] };
     default:
       return { command: process.execPath, args: [script] };
   }
@@ -42,7 +47,8 @@ export function selfLaunchCommand(): LaunchCommand {
 export function engineLaunchCommand(engine: Engine): LaunchCommand {
   const binary = findEngineBinary(engine);
   const script = scriptFor(engine);
-  return { command: binary, args: engine === "deno" ? [...DENO_FLAGS, script] : [script] };
+  const flags = engine === "deno" ? DENO_FLAGS : engine === "bun" ? BUN_FLAGS : [];
+  return { command: binary, args: [...flags, script] };
 }
 
 function scriptFor(engine: Engine): string {

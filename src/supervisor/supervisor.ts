@@ -3,7 +3,7 @@ import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
-import { logger } from "../log.ts";
+import { logger, workerLineFormatter } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
 import { VERSION } from "../version.ts";
@@ -16,6 +16,7 @@ import { closeControlServers, type ControlCommand, startControlServer } from "./
 import { pipeLines } from "./log-lines.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
 import { WorkerPool } from "./pool.ts";
+import { createSystemdNotifier } from "./systemd.ts";
 import { claimPort } from "./port-check.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
@@ -39,6 +40,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const bus = busPath(process.pid);
   const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings };
   let exitCode = 0;
+  const systemd = createSystemdNotifier(process.env, logger);
   let stopping: Promise<void> | undefined;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -80,6 +82,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     version: VERSION, engine: currentEngine(), engineVersion: currentEngineVersion(),
     app: entry ?? embeddedApp()?.label ?? "(built-in app)", host: settings.host, port, startedAt: Date.now(),
   };
+  const readyStatus = `Serving ${info.app} on port ${port} with ${settings.workers} worker${settings.workers === 1 ? "" : "s"}`;
   const controlPaths = [controlPathForDir(process.cwd()), controlPathForPort(port)];
   const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
   if (settings.pidFile) writeFileSync(settings.pidFile, `${process.pid}\n`);
@@ -90,11 +93,13 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info("stopping: draining workers");
+      systemd.stopping();
       closeControlServers(control, controlPaths);
       admin?.forceClose();
       await pool.stop();
       cleanupBus();
       if (settings.pidFile) rmSync(settings.pidFile, { force: true });
+      await systemd.flush();
       logger.info("stopped");
       finish();
     })();
@@ -116,7 +121,12 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const reload = async () => {
     logger.info("reloading workers");
     const started = Date.now();
-    await pool.reload();
+    systemd.reloading();
+    try {
+      await pool.reload();
+    } finally {
+      systemd.ready(readyStatus);
+    }
     logger.info(`reload finished in ${Date.now() - started} ms`);
     return { reloaded: settings.workers, ms: Date.now() - started };
   };
@@ -140,6 +150,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
       `with ${settings.workers} worker${settings.workers === 1 ? "" : "s"} (supervisor pid ${process.pid})`,
   );
 
+  systemd.ready(readyStatus);
+
   await finished;
   return exitCode;
 }
@@ -149,9 +161,8 @@ function launchWorker(spec: WorkerSpec): WorkerHandle {
   // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
   const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
   const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour });
-  const label = `[w${spec.slot}]`;
-  pipeLines(child.stdout, process.stdout, label);
-  pipeLines(child.stderr, process.stderr, label);
+  pipeLines(child.stdout, process.stdout, workerLineFormatter(spec.slot, "stdout"));
+  pipeLines(child.stderr, process.stderr, workerLineFormatter(spec.slot, "stderr"));
   return new WorkerHandle(spec.slot, child);
 }
 
@@ -188,8 +199,7 @@ export function exitStatusOf(error: unknown): number {
 
 export function printFatal(error: unknown): void {
   if (error instanceof LskyError) {
-    logger.error(error.message);
-    if (error.hint) process.stderr.write(`${error.hint}\n`);
+    logger.error(error.message, error.hint ? { hint: error.hint } : undefined);
   } else {
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   }

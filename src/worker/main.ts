@@ -2,6 +2,7 @@ import { loadApp } from "../app/load-app.ts";
 import { HEARTBEAT_MS, type WorkerMessage, type WorkerSpec } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import { isLskyError } from "../errors.ts";
+import { setLogFormat } from "../log.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
@@ -21,6 +22,7 @@ const ORPHAN_DEADLINE_MS = 500;
  * listening, answers stats, and drains when told to.
  */
 export async function runWorker(spec: WorkerSpec): Promise<void> {
+  setLogFormat(spec.settings.logFormat);
   const counters: RequestCounters = { requests: 0, inflight: 0 };
   let server: HttpServer | undefined;
   let draining = false;

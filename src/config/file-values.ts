@@ -1,0 +1,97 @@
+import { LskyError } from "../errors.ts";
+import { closestMatch } from "./closest.ts";
+import { type ServeSettings, SETTINGS, type SettingSpec } from "./options.ts";
+
+/**
+ * What a config file may hold: any setting by its key, plus `entry`. Numbers
+ * may also be written as text ("30s" for a duration; a bare number of a
+ * duration is seconds, as on the command line).
+ */
+export type LskyConfig = {
+  [K in keyof ServeSettings]?: ServeSettings[K] extends boolean ? boolean
+    : ServeSettings[K] extends number ? number | string
+    : ServeSettings[K];
+} & {
+  /** The app to serve, relative to the config file. */
+  entry?: string;
+};
+
+export interface FileValues {
+  settings: Partial<ServeSettings>;
+  entry?: string;
+}
+
+const SPECS = SETTINGS as readonly SettingSpec[];
+const KNOWN_KEYS = ["entry", ...SPECS.map((s) => s.key)];
+
+/**
+ * Checks a config file's default export and turns it into typed settings. Any
+ * problem (not an object, an unknown key, a wrong type, a value out of range)
+ * fails with one line naming the key, the value and what is allowed.
+ */
+export function validateFileValues(raw: unknown, file: string): FileValues {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw invalid(file, `its default export must be an object of settings, got ${describe(raw)}`);
+  }
+  const settings: Record<string, unknown> = {};
+  let entry: string | undefined;
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    if (key === "entry") {
+      if (typeof value !== "string" || !value) throw invalidValue(file, key, value, "a path to the app module");
+      entry = value;
+      continue;
+    }
+    const spec = SPECS.find((s) => s.key === key);
+    if (!spec) throw unknownKey(file, key);
+    settings[key] = parseFileValue(spec, value, file);
+  }
+  return { settings: settings as Partial<ServeSettings>, entry };
+}
+
+function parseFileValue(spec: SettingSpec, value: unknown, file: string): unknown {
+  if (spec.boolean) {
+    if (typeof value !== "boolean") throw invalidValue(file, spec.key, value, "true or false");
+    return value;
+  }
+  const text = typeof value === "string" ? value
+    : typeof value === "number" && Number.isFinite(value) ? String(value)
+    : Array.isArray(value) && value.every((v) => typeof v === "string") ? value.join(",")
+    : undefined;
+  if (text === undefined) throw invalidValue(file, spec.key, value, `a ${expectedType(spec)}`);
+  try {
+    return spec.parse(text);
+  } catch (error) {
+    throw invalidValue(file, spec.key, value, (error as Error).message.replace(/^expected /, ""));
+  }
+}
+
+function expectedType(spec: SettingSpec): string {
+  return typeof spec.defaultValue({ currentEngine: "node" }) === "number" ? "number" : "string";
+}
+
+function unknownKey(file: string, key: string): LskyError {
+  const suggestion = closestMatch(key, KNOWN_KEYS);
+  return new LskyError("INVALID_CONFIG", `Unknown key "${key}" in ${file}${suggestion ? `: did you mean "${suggestion}"?` : ""}`, {
+    hint: `Known keys: ${KNOWN_KEYS.join(", ")}`,
+  });
+}
+
+function invalidValue(file: string, key: string, value: unknown, allowed: string): LskyError {
+  return new LskyError("INVALID_CONFIG", `Invalid value ${describe(value)} for "${key}" in ${file}: expected ${allowed}`, {
+    hint: 'Run "lsky serve --help" for the settings',
+  });
+}
+
+function invalid(file: string, why: string): LskyError {
+  return new LskyError("INVALID_CONFIG", `Invalid config file ${file}: ${why}`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  return String(value);
+}
