@@ -1,6 +1,8 @@
+import { type CacheRules, parseCacheRules } from "../http/static/cache-rules.ts";
 import type { Engine } from "../runtime/types.ts";
 import { availableCpus } from "./cpus.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger } from "./parse-value.ts";
+import { defaultStaticDir, parseStaticDir } from "./static-dir.ts";
 
 export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engine[];
 
@@ -24,6 +26,11 @@ export interface ServeSettings {
   watch: boolean;
   pidFile: string;
   dev: boolean;
+  /** Absolute path of the static directory, or "" for none. */
+  static: string;
+  staticCache: CacheRules;
+  compress: boolean;
+  compressThreshold: number;
 }
 
 export type SettingKey = keyof ServeSettings;
@@ -147,6 +154,30 @@ export const SETTINGS = [
     description: "Development mode: error pages show the message and stack",
     parse: parseBoolean,
     defaultValue: () => false,
+  }),
+  spec({
+    key: "static", flag: "static", env: ["LSKY_STATIC"], valueName: "DIR",
+    description: 'Serve files from DIR before the app ("off" or "": none; default: ./public when it exists)',
+    parse: parseStaticDir,
+    defaultValue: defaultStaticDir,
+  }),
+  spec({
+    key: "staticCache", flag: "static-cache", env: ["LSKY_STATIC_CACHE"], valueName: "RULES",
+    description: 'Cache-Control for static files by pattern: "*.js,*.css=public, max-age=31536000, immutable; *.html=no-cache"',
+    parse: parseCacheRules,
+    defaultValue: () => [],
+  }),
+  spec({
+    key: "compress", flag: "compress", env: ["LSKY_COMPRESS"], boolean: true,
+    description: "Compress responses (br, zstd where the engine has it, gzip) for clients that accept it",
+    parse: parseBoolean,
+    defaultValue: () => false,
+  }),
+  spec({
+    key: "compressThreshold", flag: "compress-threshold", env: ["LSKY_COMPRESS_THRESHOLD"], valueName: "BYTES",
+    description: "Smallest response body that --compress compresses",
+    parse: (t) => parseInteger(t, 0, 1_073_741_824),
+    defaultValue: () => 1024,
   }),
 ] as const;
 
