@@ -26,8 +26,7 @@ export function parseRange(header: string | null, size: number): ByteRange | "un
     return { start: Math.max(0, size - length), end: size - 1 };
   }
   const start = Number(first);
-  const end = last === "" ? size - 1 : Number(last);
-  if (end < start) return undefined; // invalid syntax: ignore the header
+  if (last !== "" && Number(last) < start) return undefined; // invalid syntax: ignore the header
   if (start >= size) return "unsatisfiable";
-  return { start, end: Math.min(end, size - 1) };
+  return { start, end: last === "" ? size - 1 : Math.min(Number(last), size - 1) };
 }
