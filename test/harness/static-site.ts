@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 
 export const SECRET = "TOP-SECRET-OUTSIDE-PUBLIC";
+/** A compressible file with no precompressed sibling. */
+export const BIG_TXT = Array.from({ length: 800 }, (_, i) => `line ${i}: static text that compresses well\n`).join("");
 
 export interface StaticSite {
   /** The site's folder: public/ (served) and outside/ (never served). */
@@ -36,6 +38,7 @@ export function createStaticSite(): StaticSite {
     "only-gz.css": "body { color: red; }\n".repeat(50),
     "only-gz.css.gz": gzipSync("body { color: red; }\n".repeat(50)),
     "style.css": "h1 { font-weight: bold; }\n",
+    "big.txt": BIG_TXT,
     "data.json": '{"ok":true}\n',
     "logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
     "photo.png": Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]),
