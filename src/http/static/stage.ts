@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import type { FetchHandler, FileResponseInit } from "../../runtime/types.ts";
 import type { Stage } from "../../worker/pipeline.ts";
 import { negotiateEncoding, type Coding } from "../accept-encoding.ts";
+import { isCompressibleType } from "../compressible.ts";
 import { type CacheRules, cacheControlFor, compileCacheRules, type CompiledCacheRule } from "./cache-rules.ts";
 import { ifRangeAllows, isNotModified, validatorsFor } from "./conditional.ts";
 import { findFile, findSiblings, type FoundFile } from "./find-file.ts";
@@ -18,6 +19,8 @@ export interface StaticOptions {
   /** The engine's file response (zero-copy on Bun) or the portable streaming one. */
   fileResponse: FileResponder;
 }
+
+const NO_SIBLINGS: ReadonlyMap<Coding, FoundFile> = new Map();
 
 interface StaticContext {
   root: string;
@@ -57,12 +60,14 @@ export function createStaticStage(options: StaticOptions): Stage {
 }
 
 async function serveFile(context: StaticContext, request: Request, file: FoundFile): Promise<Response> {
-  const headers = new Headers({ "content-type": contentTypeFor(file.relativePath), "accept-ranges": "bytes" });
+  const contentType = contentTypeFor(file.relativePath);
+  const headers = new Headers({ "content-type": contentType, "accept-ranges": "bytes" });
   const cacheControl = cacheControlFor(context.rules, file.relativePath);
   if (cacheControl) headers.set("cache-control", cacheControl);
   const rangeHeader = request.headers.get("range");
   let variant = file;
-  const siblings = await findSiblings(context.root, file);
+  // Only text-like files have precompressed siblings worth three more stats.
+  const siblings = isCompressibleType(contentType) ? await findSiblings(context.root, file) : NO_SIBLINGS;
   if (siblings.size > 0) {
     headers.set("vary", "Accept-Encoding");
     // A range is a range of the identity file: never of a compressed variant.
