@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { FileResponseInit } from "../../runtime/types.ts";
 
@@ -15,7 +16,18 @@ export function streamingFileResponse(path: string, init: FileResponseInit): Res
   const start = init.range?.start ?? 0;
   const end = init.range ? init.range.end + 1 : init.size;
   headers.set("content-length", String(end - start));
+  // A whole file of at most one chunk is one read either way; as a buffer,
+  // read at once like the stat before it, it skips the stream machinery and
+  // the thread pool (on Node it more than doubled small-file throughput).
+  if (!init.range && init.size <= CHUNK_BYTES) return smallFileResponse(path, init.status, headers);
   return new Response(fileStream(path, start, end), { status: init.status, headers });
+}
+
+function smallFileResponse(path: string, status: number, headers: Headers): Response {
+  const bytes = readFileSync(path);
+  // The file may have changed since it was measured: send what was read.
+  headers.set("content-length", String(bytes.byteLength));
+  return new Response(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { status, headers });
 }
 
 function fileStream(path: string, start: number, end: number): ReadableStream<Uint8Array> {

@@ -10,7 +10,7 @@ import { contentTypeFor } from "./mime.ts";
 import { parseRange } from "./range.ts";
 import { parseStaticPath } from "./safe-path.ts";
 
-export type FileResponder = (path: string, init: FileResponseInit) => Response;
+export type FileResponder = (path: string, init: FileResponseInit) => Response | Promise<Response>;
 
 export interface StaticOptions {
   /** The directory to serve. */
@@ -44,22 +44,21 @@ export function createStaticStage(options: StaticOptions): Stage {
     const path = parseStaticPath(rawPathOf(request.url));
     if (path === "forbidden") return notFound();
     if (path === "skip") return next(request, lskyContext);
-    return findFile(context.root, path.segments).then((found) => {
-      switch (found.kind) {
-        case "none":
-          return next(request, lskyContext);
-        case "forbidden":
-          return notFound();
-        case "redirect":
-          return redirectToDirectory(request.url);
-        case "file":
-          return serveFile(context, request, found.file);
-      }
-    });
+    const found = findFile(context.root, path.segments);
+    switch (found.kind) {
+      case "none":
+        return next(request, lskyContext);
+      case "forbidden":
+        return notFound();
+      case "redirect":
+        return redirectToDirectory(request.url);
+      case "file":
+        return serveFile(context, request, found.file);
+    }
   };
 }
 
-async function serveFile(context: StaticContext, request: Request, file: FoundFile): Promise<Response> {
+function serveFile(context: StaticContext, request: Request, file: FoundFile): Response | Promise<Response> {
   const contentType = contentTypeFor(file.relativePath);
   const headers = new Headers({ "content-type": contentType, "accept-ranges": "bytes" });
   const cacheControl = cacheControlFor(context.rules, file.relativePath);
@@ -67,7 +66,7 @@ async function serveFile(context: StaticContext, request: Request, file: FoundFi
   const rangeHeader = request.headers.get("range");
   let variant = file;
   // Only text-like files have precompressed siblings worth three more stats.
-  const siblings = isCompressibleType(contentType) ? await findSiblings(context.root, file) : NO_SIBLINGS;
+  const siblings = isCompressibleType(contentType) ? findSiblings(context.root, file) : NO_SIBLINGS;
   if (siblings.size > 0) {
     headers.set("vary", "Accept-Encoding");
     // A range is a range of the identity file: never of a compressed variant.
