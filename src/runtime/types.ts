@@ -68,5 +68,5 @@ export interface EngineAdapter {
    * way (Bun: `Bun.file`, which the server sends with sendfile). Engines
    * without one leave it out and lsky streams the file with node:fs.
    */
-  fileResponse?(path: string, init: FileResponseInit): Response;
+  fileResponse?(path: string, init: FileResponseInit): Response | Promise<Response>;
 }
