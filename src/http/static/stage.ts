@@ -53,9 +53,19 @@ export function createStaticStage(options: StaticOptions): Stage {
       case "redirect":
         return redirectToDirectory(request.url);
       case "file":
-        return serveFile(context, request, found.file);
+        return serveFileOr404(context, request, found.file);
     }
   };
+}
+
+/** A file deleted or made unreadable between the lookup and the read is a 404, not a 500. */
+function serveFileOr404(context: StaticContext, request: Request, file: FoundFile): Response | Promise<Response> {
+  try {
+    const response = serveFile(context, request, file);
+    return response instanceof Promise ? response.catch(notFound) : response;
+  } catch {
+    return notFound();
+  }
 }
 
 function serveFile(context: StaticContext, request: Request, file: FoundFile): Response | Promise<Response> {
