@@ -67,7 +67,8 @@ export function findSiblings(root: string, file: FoundFile): Map<Coding, FoundFi
 // filesystem would stall the worker; serve such a folder from nginx.)
 function statOrUndefined(path: string): Stats | undefined {
   try {
-    return statSync(path);
+    // Most lookups miss (the request is for the app): no exception for those.
+    return statSync(path, { throwIfNoEntry: false });
   } catch {
     // Missing, not a directory on the way, too long, unreadable: not a file to serve.
     return undefined;
