@@ -116,16 +116,35 @@ async function main(): Promise<void> {
       { label: "medium.js, lsky --compress gzip", server: compressing, path: "/medium.js", headers: { "accept-encoding": "gzip" } },
       { label: "medium.js, lsky --compress br", server: compressing, path: "/medium.js", headers: { "accept-encoding": "br" } },
     ];
+    const noStatic = await startLsky(`lsky-${engine}-no-static`, engine, join(site, "app.ts"), "off");
+    servers.push(noStatic);
+    const stageRows: Row[] = [{ label: "app page (static on: one stat that misses)", results: new Map() }, { label: "app page (--static off)", results: new Map() }];
+    await measure(stageRows, [{ row: stageRows[0]!.label, server: plain, path: "/page" }, { row: stageRows[1]!.label, server: noStatic, path: "/page" }]);
     const sizes = await Promise.all(compressionCases.map((c) => bodyBytes(c.server.url + c.path, c.headers)));
     const compressionRows: Row[] = compressionCases.map((c) => ({ label: c.label, results: new Map() }));
     await measure(compressionRows, compressionCases.map((c) => ({ row: c.label, server: c.server, path: c.path, headers: c.headers })));
-    const report = render(staticRows, servers.slice(0, 1 + engines.length).map((s) => s.name), compressionCases, sizes, compressionRows, engine);
+    const report = render(staticRows, servers.slice(0, 1 + engines.length).map((s) => s.name), compressionCases, sizes, compressionRows, engine)
+      + stageCost(stageRows, plain.name, noStatic.name, engine);
     process.stdout.write(report);
     writeFileSync(opts.out!, report);
   } finally {
     for (const server of servers) await server.stop();
     rmSync(site, { recursive: true, force: true });
   }
+}
+
+function stageCost(rows: Row[], withStatic: string, withoutStatic: string, engine: string): string {
+  const on = median(rows[0]!.results.get(withStatic)!);
+  const off = median(rows[1]!.results.get(withoutStatic)!);
+  return `
+## What the static stage costs requests for the app (lsky on ${engine})
+
+| case | req/s |
+|---|---|
+| ${rows[0]!.label} | ${on.toFixed(0)} |
+| ${rows[1]!.label} | ${off.toFixed(0)} |
+| ratio on / off | ${(on / off).toFixed(2)} |
+`;
 }
 
 function render(staticRows: Row[], names: string[], cases: Array<{ label: string; server: RunningServer }>,
