@@ -64,3 +64,20 @@ test("a client that accepts no coding gets the body as is, with Vary", async () 
   assert.equal(response.headers.get("vary"), "Accept-Encoding");
   assert.equal(await response.text(), text);
 });
+
+test("a large stream keeps its bytes through backpressure, in every coding", async () => {
+  const chunk = (i: number) => `${i}:${"abcdefghijklmnopqrstuvwxyz".repeat(600 + (i % 7))}\n`;
+  const expected = Array.from({ length: 400 }, (_, i) => chunk(i)).join("");
+  for (const [coding, decode] of [["gzip", gunzipSync], ["br", brotliDecompressSync]] as const) {
+    let i = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (i === 400) return controller.close();
+        controller.enqueue(new TextEncoder().encode(chunk(i++)));
+      },
+    });
+    const response = await compressResponse(textResponse(source), coding, options);
+    assert.equal(response.headers.get("content-encoding"), coding);
+    assert.equal(decode(Buffer.from(await response.arrayBuffer())).toString(), expected);
+  }
+});
