@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and benchmarks use (load generator,
 # reverse proxy, metrics server). Idempotent; needs root (CI runs as root).
+# Extra package names may be given, for what only a benchmark needs:
+#   scripts/install-system-deps.sh nginx
 set -euo pipefail
-packages=(wrk prometheus)
+packages=(wrk prometheus "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

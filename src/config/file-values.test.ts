@@ -57,3 +57,13 @@ describe("closestMatch", () => {
     assert.equal(closestMatch("database", ["gracePeriod", "port"]), undefined);
   });
 });
+
+test("staticCache takes a pattern map, a rule list or the flag's text", () => {
+  const map = validateFileValues({ staticCache: { "*.js": "public, max-age=60" } }, "lsky.config.ts");
+  assert.deepEqual(map.settings.staticCache, [{ pattern: "*.js", value: "public, max-age=60" }]);
+  const list = validateFileValues({ staticCache: [{ pattern: "*.css", value: "no-cache" }] }, "lsky.config.ts");
+  assert.deepEqual(list.settings.staticCache, [{ pattern: "*.css", value: "no-cache" }]);
+  const text = validateFileValues({ staticCache: "*.html=no-cache" }, "lsky.config.ts");
+  assert.deepEqual(text.settings.staticCache, [{ pattern: "*.html", value: "no-cache" }]);
+  assert.throws(() => validateFileValues({ staticCache: { "*.js": 5 } }, "lsky.config.ts"), /staticCache/);
+});

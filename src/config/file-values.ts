@@ -10,6 +10,7 @@ import { type ServeSettings, SETTINGS, type SettingSpec } from "./options.ts";
 export type LskyConfig = {
   [K in keyof ServeSettings]?: ServeSettings[K] extends boolean ? boolean
     : ServeSettings[K] extends number ? number | string
+    : K extends "staticCache" ? string | Record<string, string> | ServeSettings[K]
     : ServeSettings[K];
 } & {
   /** The app to serve, relative to the config file. */
@@ -53,6 +54,11 @@ function parseFileValue(spec: SettingSpec, value: unknown, file: string): unknow
   if (spec.boolean) {
     if (typeof value !== "boolean") throw invalidValue(file, spec.key, value, "true or false");
     return value;
+  }
+  if (spec.fromFile && typeof value === "object" && value !== null) {
+    const structured = spec.fromFile(value);
+    if (structured !== undefined) return structured;
+    throw invalidValue(file, spec.key, value, 'rules such as { "*.js": "public, max-age=31536000" }');
   }
   const text = typeof value === "string" ? value
     : typeof value === "number" && Number.isFinite(value) ? String(value)

@@ -1,7 +1,9 @@
+import { type CacheRules, cacheRulesFromObject, parseCacheRules } from "../http/static/cache-rules.ts";
 import type { Engine } from "../runtime/types.ts";
 import { parseAdminAddress } from "./admin-address.ts";
 import { availableCpus } from "./cpus.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger } from "./parse-value.ts";
+import { defaultStaticDir, parseStaticDir } from "./static-dir.ts";
 
 export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engine[];
 
@@ -27,6 +29,11 @@ export interface ServeSettings {
   dev: boolean;
   admin: string;
   logFormat: LogFormat;
+  /** Absolute path of the static directory, or "" for none. */
+  static: string;
+  staticCache: CacheRules;
+  compress: boolean;
+  compressThreshold: number;
 }
 
 export const LOG_FORMATS = ["text", "json"] as const;
@@ -46,6 +53,8 @@ export interface SettingSpec<K extends SettingKey = SettingKey> {
   valueName?: string;
   description: string;
   parse(text: string): ServeSettings[K];
+  /** Reads a structured value from a config file (objects, arrays); undefined: not this shape. */
+  fromFile?(value: object): ServeSettings[K] | undefined;
   defaultValue(context: DefaultContext): ServeSettings[K];
 }
 
@@ -169,6 +178,31 @@ export const SETTINGS = [
     description: "Format of every line lsky prints (its own and the workers' output): text or json",
     parse: (t) => parseChoice(t, LOG_FORMATS),
     defaultValue: () => "text" as LogFormat,
+  }),
+  spec({
+    key: "static", flag: "static", env: ["LSKY_STATIC"], valueName: "DIR",
+    description: 'Serve files from DIR before the app ("off" or "": none; default: ./public when it exists)',
+    parse: parseStaticDir,
+    defaultValue: defaultStaticDir,
+  }),
+  spec({
+    key: "staticCache", flag: "static-cache", env: ["LSKY_STATIC_CACHE"], valueName: "RULES",
+    description: 'Cache-Control for static files by pattern: "*.js,*.css=public, max-age=31536000, immutable; *.html=no-cache"',
+    parse: parseCacheRules,
+    fromFile: cacheRulesFromObject,
+    defaultValue: () => [],
+  }),
+  spec({
+    key: "compress", flag: "compress", env: ["LSKY_COMPRESS"], boolean: true,
+    description: "Compress responses (br, zstd where the engine has it, gzip) for clients that accept it",
+    parse: parseBoolean,
+    defaultValue: () => false,
+  }),
+  spec({
+    key: "compressThreshold", flag: "compress-threshold", env: ["LSKY_COMPRESS_THRESHOLD"], valueName: "BYTES",
+    description: "Smallest response body that --compress compresses",
+    parse: (t) => parseInteger(t, 0, 1_073_741_824),
+    defaultValue: () => 1024,
   }),
 ] as const;
 

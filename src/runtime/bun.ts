@@ -1,7 +1,7 @@
 /// <reference types="bun-types" />
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
-import type { EngineAdapter, HttpServer, LskyContext, ServeOptions } from "./types.ts";
+import type { EngineAdapter, FileResponseInit, HttpServer, LskyContext, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR = { transport: "tcp", hostname: "", port: 0 } as const;
 
@@ -54,8 +54,18 @@ function listenError(error: unknown, port: number): Error {
   return new LskyError("LISTEN_FAILED", `Cannot listen on port ${port}: ${String(error)}`, { cause: error });
 }
 
+// A Bun.file body (or a slice of one) is sent with sendfile, without copying
+// the bytes through JavaScript; Bun sets Content-Length from it.
+function fileResponse(path: string, init: FileResponseInit): Response {
+  if (init.bodyless) return new Response(null, { status: init.status, headers: init.headers });
+  const file = Bun.file(path);
+  const body = init.range ? file.slice(init.range.start, init.range.end + 1) : file;
+  return new Response(body, { status: init.status, headers: init.headers });
+}
+
 export const bunAdapter: EngineAdapter = {
   engine: "bun",
   version: Bun.version,
   serve,
+  fileResponse,
 };

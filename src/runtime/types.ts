@@ -46,9 +46,27 @@ export interface HttpServer {
   forceClose(): void;
 }
 
+/** How to answer with a file: the static stage has decided status and headers. */
+export interface FileResponseInit {
+  status: number;
+  headers: Headers;
+  /** The file's size when it was looked up. */
+  size: number;
+  /** Send only these bytes (inclusive), for a 206. */
+  range?: { start: number; end: number };
+  /** HEAD: headers only (Content-Length is already set). */
+  bodyless?: boolean;
+}
+
 export interface EngineAdapter {
   readonly engine: Engine;
   /** The engine's own version, e.g. "1.4.5". */
   readonly version: string;
   serve(options: ServeOptions): Promise<HttpServer>;
+  /**
+   * A response whose body is the file at `path`, sent the engine's fastest
+   * way (Bun: `Bun.file`, which the server sends with sendfile). Engines
+   * without one leave it out and lsky streams the file with node:fs.
+   */
+  fileResponse?(path: string, init: FileResponseInit): Response | Promise<Response>;
 }

@@ -1,7 +1,11 @@
 import type { ServeSettings } from "../config/options.ts";
 import { metricsStage } from "../metrics/metrics-stage.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
-import type { FetchHandler } from "../runtime/types.ts";
+import { createCompressStage } from "../http/compress.ts";
+import { availableCodings } from "../http/compress-stream.ts";
+import { streamingFileResponse } from "../http/static/file-stream.ts";
+import { createStaticStage } from "../http/static/stage.ts";
+import type { EngineAdapter, FetchHandler } from "../runtime/types.ts";
 
 /**
  * A stage wraps the handler after it: it may answer a request itself (a static
@@ -14,12 +18,23 @@ export type Stage = (next: FetchHandler) => FetchHandler;
 export interface WorkerServices {
   /** Present when metrics are on (--admin). */
   metrics?: RequestMetrics;
+  /** The engine's adapter, for zero-copy file responses where it has them. */
+  adapter?: Pick<EngineAdapter, "fileResponse">;
 }
 
 /** Builds the stages a worker runs, outermost first, from the settings. */
-export function createStages(_settings: ServeSettings, services: WorkerServices = {}): Stage[] {
+export function createStages(settings: ServeSettings, services: WorkerServices = {}): Stage[] {
   const stages: Stage[] = [];
+  // Metrics are outermost, so they count static files and compressed responses too.
   if (services.metrics) stages.push(metricsStage(services.metrics));
+  // Compression is outside static files so that it applies to both; it leaves
+  // precompressed files (which carry a Content-Encoding) alone.
+  if (settings.compress) stages.push(createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings() }));
+  if (settings.static) {
+    const adapter = services.adapter;
+    const fileResponse = adapter?.fileResponse?.bind(adapter) ?? streamingFileResponse;
+    stages.push(createStaticStage({ root: settings.static, cacheRules: settings.staticCache, fileResponse }));
+  }
   return stages;
 }
 
