@@ -8,6 +8,8 @@ import type { Socket } from "node:net";
  */
 export interface MessageChannel<T> {
   send(message: T): boolean;
+  /** Sends a message already encoded with JSON.stringify (no newline), so a caller that measured it need not encode twice. */
+  sendLine(line: string): boolean;
   close(): void;
   readonly socket: Socket;
 }
@@ -33,6 +35,7 @@ export function openChannel<In, Out>(
   return {
     socket,
     send: (message) => !socket.destroyed && socket.write(`${JSON.stringify(message)}\n`),
+    sendLine: (line) => !socket.destroyed && socket.write(`${line}\n`),
     close: () => socket.end(),
   };
 }
