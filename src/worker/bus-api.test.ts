@@ -61,7 +61,8 @@ describe("worker bus API", () => {
     const { bus, receive, sent } = setup();
     const answer = bus.request(2, "sum", [1, 2], { timeout: 1000 });
     const failing = bus.request("supervisor", "nope");
-    const [first, second] = sent as Extract<BusWorkerMessage, { type: "request" }>[];
+    type Sent = Extract<BusWorkerMessage, { type: "request" }>;
+    const [first, second] = sent as [Sent, Sent];
     assert.deepEqual({ ...first, id: 0 }, { type: "request", id: 0, topic: "sum", data: [1, 2], to: 2, timeout: 1000 });
     assert.equal(second.timeout, 5000);
     receive.reply({ type: "reply", id: first.id, data: 3 });
