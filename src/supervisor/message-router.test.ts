@@ -128,7 +128,7 @@ describe("MessageRouter requests between workers", () => {
     router.onMessage(three, { type: "ready", port: 1 });
     router.onMessage(one, { type: "request", id: 1, topic: "q", to: 2, timeout: 1000 });
     router.onMessage(three, { type: "request", id: 1, topic: "q", to: 2, timeout: 1000 });
-    const [a, b] = two.inbox.filter((m) => m.type === "request") as [{ id: number }, { id: number }];
+    const [a, b] = two.inbox.filter((m) => m.type === "request") as unknown as [{ id: number }, { id: number }];
     assert.notEqual(a.id, b.id);
     router.onMessage(two, { type: "reply", id: b.id, data: "for three" });
     router.onMessage(two, { type: "reply", id: a.id, data: "for one" });
