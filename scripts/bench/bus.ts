@@ -84,7 +84,7 @@ function renderTable(results: Results): string {
   for (const { kind, label, figures } of KINDS) {
     for (const figure of figures) {
       const cells = ENGINES.map((engine) => format(figure, median(results.get(`${engine} ${kind} ${figure}`) ?? [])));
-      rows.push(`| ${label} | ${figure.replace("Ms", "")} | ${cells.join(" | ")} |`);
+      rows.push(`| ${label} | ${figure === "perSecond" ? "rate" : figure.replace("Ms", "")} | ${cells.join(" | ")} |`);
     }
   }
   return rows.join("\n");
@@ -106,7 +106,9 @@ round by round; each cell is the median over ${ROUNDS} rounds.
 Every message goes worker -> supervisor -> worker over the Unix-socket NDJSON bus
 (docs/BUS.md). "request/reply" is one request awaited at a time (n = 2000 per
 round): median and 99th percentile round trip, timed inside the requesting
-worker. "requests/s" keeps 32 requests in flight (n = 10000). "one-way
+worker; "worker->supervisor" is \`bus.request("supervisor", "ping")\`, one hop
+each way, the floor under any bus round trip (the supervisor runs on the same
+engine as its workers). "requests/s" keeps 32 requests in flight (n = 10000). "one-way
 messages/s" is \`bus.send\` in a loop (n = 20000) until the receiver reports the
 last one arrived.
 
