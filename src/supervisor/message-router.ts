@@ -75,7 +75,10 @@ export class MessageRouter {
     return () => void (this.handlers.get(topic) === handler && this.handlers.delete(topic));
   }
 
-  /** Takes every message a worker sends; the bus ones are routed, "ready" updates membership. */
+  /**
+   * Takes every message a worker sends; the bus ones are routed, "ready"
+   * updates membership (so call it after the pool has marked the worker ready).
+   */
   onMessage(peer: BusPeer, message: WorkerMessage): void {
     this.attach(peer);
     switch (message.type) {
