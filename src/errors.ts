@@ -18,6 +18,13 @@ export const ERROR_CODES = {
   ENGINE_MISSING: 1,
   ENGINE_UNSUPPORTED: 1,
   WORKER_BOOT_FAILED: 1,
+  // Message bus failures, thrown to the app by bus.request (docs/BUS.md).
+  BUS_NO_WORKER: 1,
+  BUS_WORKER_GONE: 1,
+  BUS_TIMEOUT: 1,
+  BUS_NO_HANDLER: 1,
+  BUS_HANDLER_FAILED: 1,
+  BUS_DISCONNECTED: 1,
   BUILD_FAILED: 1,
   NO_SERVER: 3,
   CONTROL_FAILED: 1,

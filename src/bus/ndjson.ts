@@ -8,6 +8,12 @@ import type { Socket } from "node:net";
  */
 export interface MessageChannel<T> {
   send(message: T): boolean;
+  /**
+   * Sends a message already encoded with JSON.stringify (no newline), so a
+   * caller that measured it need not encode twice. False only when the
+   * connection is closed; a full kernel buffer just queues the line.
+   */
+  sendLine(line: string): boolean;
   close(): void;
   readonly socket: Socket;
 }
@@ -33,6 +39,7 @@ export function openChannel<In, Out>(
   return {
     socket,
     send: (message) => !socket.destroyed && socket.write(`${JSON.stringify(message)}\n`),
+    sendLine: (line) => !socket.destroyed && (socket.write(`${line}\n`), true),
     close: () => socket.end(),
   };
 }

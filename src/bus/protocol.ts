@@ -28,16 +28,52 @@ export type WorkerMessage =
   | { type: "boot-failed"; exitCode: number; message: string; detail: string }
   | ({ type: "stats"; metrics?: RequestMetrics } & WorkerStats)
   | { type: "recycle"; reason: "max-requests" | "max-memory" }
-  | { type: "publish"; topic: string; data: unknown; to: number | "*" }
-  | { type: "request"; id: number; topic: string; data: unknown }
-  | { type: "reply"; id: number; data?: unknown; error?: string };
+  | BusWorkerMessage;
 
 export type SupervisorMessage =
   | { type: "drain" }
   | { type: "stats-request" }
-  | { type: "deliver"; topic: string; data: unknown; from: number | "supervisor" }
-  | { type: "request"; id: number; topic: string; data: unknown; from: number | "supervisor" }
-  | { type: "reply"; id: number; data?: unknown; error?: string };
+  | BusSupervisorMessage;
+
+/**
+ * The message bus (docs/BUS.md). Workers are addressed by their slot id (1..N),
+ * which a replacement inherits; the supervisor by "supervisor". Request ids
+ * are chosen by whoever sends the request and echoed in its reply; the
+ * supervisor renumbers requests it forwards, so ids never clash between workers.
+ */
+export type BusWorkerMessage =
+  /** To one worker, or to every ready worker (the sender included) with "*". */
+  | { type: "publish"; topic: string; data?: unknown; to: number | "*" }
+  | { type: "request"; id: number; topic: string; data?: unknown; to: BusAddress; timeout: number }
+  | { type: "reply"; id: number; data?: unknown; error?: BusFailure };
+
+export type BusSupervisorMessage =
+  | { type: "deliver"; topic: string; data?: unknown; from: BusAddress }
+  | { type: "request"; id: number; topic: string; data?: unknown; from: BusAddress }
+  | { type: "reply"; id: number; data?: unknown; error?: BusFailure }
+  /** The ids of the ready workers, sent whenever the set changes. */
+  | { type: "workers"; ids: number[] };
+
+export type BusAddress = number | "supervisor";
+
+export type BusErrorCode =
+  | "BUS_NO_WORKER"
+  | "BUS_WORKER_GONE"
+  | "BUS_TIMEOUT"
+  | "BUS_NO_HANDLER"
+  | "BUS_HANDLER_FAILED"
+  | "BUS_DISCONNECTED";
+
+/** Why a request failed, as carried in a reply. */
+export interface BusFailure {
+  code: BusErrorCode;
+  message: string;
+}
+
+/** A request with no timeout option fails after this long. */
+export const BUS_DEFAULT_TIMEOUT_MS = 5000;
+/** The largest encoded bus message a worker sends, in bytes of JSON. */
+export const BUS_MAX_MESSAGE_BYTES = 1_048_576;
 
 /**
  * How a worker is told what to do: one JSON document in its environment. It

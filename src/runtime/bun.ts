@@ -1,7 +1,7 @@
 /// <reference types="bun-types" />
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
-import type { EngineAdapter, FileResponseInit, HttpServer, LskyContext, ServeOptions } from "./types.ts";
+import type { EngineAdapter, FileResponseInit, HttpServer, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR = { transport: "tcp", hostname: "", port: 0 } as const;
 
@@ -19,9 +19,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       fetch(request, bunServer) {
         const ip = bunServer.requestIP(request);
-        const context: LskyContext = {
-          remoteAddr: ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : UNKNOWN_ADDR,
-        };
+        const context = options.context(ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : UNKNOWN_ADDR);
         const result = handler(request, context);
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);

@@ -1,6 +1,6 @@
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
-import type { EngineAdapter, FileResponseInit, HttpServer, LskyContext, ServeOptions } from "./types.ts";
+import type { EngineAdapter, FileResponseInit, HttpServer, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
 
@@ -18,9 +18,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       onListen: () => {}, // lsky prints its own start line
       onError: () => new Response(null, { status: 500 }),
       handler(request: Request, info: { remoteAddr: { hostname: string; port: number } }) {
-        const context: LskyContext = {
-          remoteAddr: { transport: "tcp", hostname: info.remoteAddr.hostname, port: info.remoteAddr.port },
-        };
+        const context = options.context({ transport: "tcp", hostname: info.remoteAddr.hostname, port: info.remoteAddr.port });
         const result = handler(request, context);
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);

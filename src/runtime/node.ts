@@ -1,7 +1,7 @@
 import { getRequestListener } from "@hono/node-server";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { LskyError } from "../errors.ts";
-import type { EngineAdapter, HttpServer, LskyContext, ServeOptions } from "./types.ts";
+import type { EngineAdapter, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 // How often a closing server sweeps connections that went idle after their
 // last response, so a drain never waits for the keep-alive timeout.
@@ -17,7 +17,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose } = options;
   const listener = getRequestListener((request, env) => {
     const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
-    const result = handler(request, contextOf(incoming));
+    const result = handler(request, options.context(addressOf(incoming)));
     if (result instanceof Promise) {
       return result.then((response) => {
         if (shouldClose()) outgoing.shouldKeepAlive = false;
@@ -37,9 +37,9 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   });
 }
 
-function contextOf(incoming: IncomingMessage): LskyContext {
+function addressOf(incoming: IncomingMessage): RemoteAddr {
   const socket = incoming.socket;
-  return { remoteAddr: { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 } };
+  return { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
 }
 
 function wrap(server: Server, port: number): HttpServer {

@@ -3,6 +3,8 @@
  * `Bun`, `Deno` or `node:http`; everything else talks to an `EngineAdapter`.
  */
 
+import type { LskyBus } from "../bus/app-api.ts";
+
 export type Engine = "bun" | "deno" | "node";
 
 /** The client's address, shaped like `Deno.ServeHandlerInfo["remoteAddr"]`. */
@@ -18,6 +20,8 @@ export interface RemoteAddr {
  */
 export interface LskyContext {
   remoteAddr: RemoteAddr;
+  /** The message bus between workers and the supervisor (docs/BUS.md). */
+  bus: LskyBus;
 }
 
 export type FetchHandler = (request: Request, context: LskyContext) => Response | Promise<Response>;
@@ -27,6 +31,8 @@ export interface ServeOptions {
   port: number;
   /** Never throws; errors are turned into responses before they reach the adapter. */
   handler: FetchHandler;
+  /** Builds the context for one request; the worker owns what goes in it beyond the address. */
+  context(remoteAddr: RemoteAddr): LskyContext;
   /**
    * Asked before each response is sent: true while the worker drains, so the
    * response carries `Connection: close` and the connection closes after it.

@@ -1,6 +1,6 @@
 import { renderPrometheus } from "../metrics/exposition.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
-import type { HttpServer } from "../runtime/types.ts";
+import type { HttpServer, LskyContext, RemoteAddr } from "../runtime/types.ts";
 import type { MetricsAggregator } from "./metrics-aggregator.ts";
 import type { WorkerPool } from "./pool.ts";
 import { claimPort } from "./port-check.ts";
@@ -21,7 +21,9 @@ export async function startAdminServer(
   const port = await claimPort(address.host, address.port);
   const adapter = await loadAdapter();
   const handler = createAdminHandler(pool, () => renderPrometheus(metrics.snapshot(pool, startedAt)));
-  return adapter.serve({ hostname: address.host, port, shouldClose: () => false, handler });
+  // The admin routes read nothing from the context; there is no app bus here.
+  const context = (remoteAddr: RemoteAddr) => ({ remoteAddr }) as LskyContext;
+  return adapter.serve({ hostname: address.host, port, shouldClose: () => false, handler, context });
 }
 
 /** The admin routes, apart from the listener so they can be tested alone. */

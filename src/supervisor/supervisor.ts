@@ -14,6 +14,7 @@ import { startBusServer } from "./bus-server.ts";
 import { MetricsAggregator } from "./metrics-aggregator.ts";
 import { closeControlServers, type ControlCommand, startControlServer } from "./control-server.ts";
 import { pipeLines } from "./log-lines.ts";
+import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
 import { WorkerPool } from "./pool.ts";
 import { createSystemdNotifier } from "./systemd.ts";
@@ -62,9 +63,13 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
       void stop();
     },
   });
+  const router = new MessageRouter();
   const busServer = await startBusServer(bus, {
     findWorker: (pid) => pool.findByPid(pid),
-    onMessage: (worker, message) => pool.onMessage(worker, message),
+    onMessage: (worker, message) => {
+      pool.onMessage(worker, message);
+      router.onMessage(worker, message);
+    },
   });
   const cleanupBus = () => {
     busServer.close();

@@ -6,6 +6,7 @@ import { setLogFormat } from "../log.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
+import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { startLagMonitor } from "../metrics/event-loop-lag.ts";
@@ -55,10 +56,20 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   process.on("SIGTERM", () => void drain(spec.settings.gracePeriod));
 
   let bus: MessageChannel<WorkerMessage> | undefined;
+  const appBus = createWorkerBus({
+    workerId: spec.slot,
+    sendLine: (line) => bus?.sendLine(line) ?? false,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  installBusGlobal(appBus.bus);
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
     drain: () => void drain(spec.settings.gracePeriod),
     "stats-request": () => bus?.send(stats()),
-  }, () => void drain(ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1)));
+    ...appBus.receive,
+  }, () => {
+    appBus.disconnected();
+    void drain(ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
+  });
 
   try {
     const { app } = await loadApp(spec.entry);
@@ -67,7 +78,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
     const handler = composeStages(createStages(spec.settings, { metrics, adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
-    server = await adapter.serve({ hostname: spec.settings.host, port: spec.port, handler: counted, shouldClose: () => draining });
+    server = await adapter.serve({ hostname: spec.settings.host, port: spec.port, handler: counted, shouldClose: () => draining,
+      context: (remoteAddr) => ({ remoteAddr, bus: appBus.bus }) });
   } catch (error) {
     await reportBootFailure(bus, error);
     return;
