@@ -14,6 +14,8 @@ export interface ReplaceResult {
   ready: number[];
   /** kill -9 until a request is answered by the replacement, ms, per repeat. */
   serving: number[];
+  /** Probes that failed (refused, reset, unanswered) while a worker was replaced. */
+  failedProbes: number;
   failure?: string;
 }
 
@@ -42,29 +44,63 @@ async function pickVictim(port: number): Promise<WorkerRow> {
   }, STABLE_MS + REPLACE_TIMEOUT_MS, 250);
 }
 
-async function replaceOnce(port: number): Promise<{ ready: number; serving: number }> {
+const PROBE_EVERY_MS = 3;
+const MAX_PROBES_IN_FLIGHT = 16;
+
+/**
+ * Sends fresh-connection probes every few ms, several in flight at once (so
+ * one connection that hangs does not hold up the clock), until one is
+ * answered by a pid that was not there before: the replacement. Counts the
+ * probes that failed meanwhile (refused, reset or unanswered).
+ */
+async function firstAnswerFromNewPid(port: number, before: Set<number>, started: number): Promise<{ ms: number; failed: number }> {
+  const deadline = started + REPLACE_TIMEOUT_MS;
+  let found: number | undefined;
+  let failed = 0;
+  const inflight = new Set<Promise<void>>();
+  while (found === undefined) {
+    if (performance.now() > deadline) throw new Error(`No response from a new worker within ${REPLACE_TIMEOUT_MS} ms`);
+    if (inflight.size < MAX_PROBES_IN_FLIGHT) {
+      const probe: Promise<void> = fetchFresh(port, "/instance").then((body) => {
+        const pid = pidOf(body);
+        if (pid === undefined) failed++;
+        else if (!before.has(pid)) found ??= performance.now() - started;
+      }).finally(() => inflight.delete(probe));
+      inflight.add(probe);
+    }
+    await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
+  }
+  // Let the probes still out finish, so their failures are counted and no
+  // socket outlives the measurement.
+  await Promise.all(inflight);
+  return { ms: found, failed };
+}
+
+function pidOf(body: string | undefined): number | undefined {
+  const pid = Number(body?.split(" ")[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+async function replaceOnce(port: number): Promise<{ ready: number; serving: number; failedProbes: number }> {
   const victim = await pickVictim(port);
   const before = new Set((await sendControl("status", port) as StatusReport).workers.map((w) => w.pid));
   const started = performance.now();
   process.kill(victim.pid, "SIGKILL");
-  // The control socket directly (lsky's own client), not the CLI: starting a
-  // process per poll would add its start-up time to the figure.
-  const replacement = await waitUntil(`a replacement for worker pid ${victim.pid}`, async () => {
+  // Both clocks run at once, so a slow status answer does not delay the
+  // serving figure. Status goes through the control socket with lsky's own
+  // client, not the CLI: starting a process per poll would add its start-up.
+  const ready = waitUntil(`a ready replacement for worker pid ${victim.pid}`, async () => {
     const report = await sendControl("status", port) as StatusReport;
-    return report.workers.find((w) => !before.has(w.pid) && w.state === "ready");
-  }, REPLACE_TIMEOUT_MS, 5);
-  const ready = performance.now() - started;
-  // Fresh connections spread over the workers; wait until one reaches the new one.
-  await waitUntil(`a response from the replacement (pid ${replacement.pid})`, async () => {
-    const body = await fetchFresh(port, "/instance");
-    return body?.startsWith(`${replacement.pid} `) ? true : undefined;
-  }, REPLACE_TIMEOUT_MS, 1);
-  return { ready, serving: performance.now() - started };
+    return report.workers.some((w) => !before.has(w.pid) && w.state === "ready") ? performance.now() - started : undefined;
+  }, REPLACE_TIMEOUT_MS, 2);
+  const serving = firstAnswerFromNewPid(port, before, started);
+  const [readyMs, probe] = await Promise.all([ready, serving]);
+  return { ready: readyMs, serving: probe.ms, failedProbes: probe.failed };
 }
 
 /** Measures kill -9 to replacement serving for `lsky --workers 2` on an engine. */
 export async function measureReplacement(engine: Engine, repeats: number): Promise<ReplaceResult> {
-  const result: ReplaceResult = { engine, ready: [], serving: [] };
+  const result: ReplaceResult = { engine, ready: [], serving: [], failedProbes: 0 };
   const candidate = lskyCandidate(engine, 2);
   const port = await freePort();
   const running = await candidate.start(port);
@@ -74,7 +110,8 @@ export async function measureReplacement(engine: Engine, repeats: number): Promi
       const figures = await replaceOnce(port);
       result.ready.push(figures.ready);
       result.serving.push(figures.serving);
-      log(`replace ${engine} ${i}/${repeats}: ready after ${figures.ready.toFixed(0)} ms, serving after ${figures.serving.toFixed(0)} ms`);
+      result.failedProbes += figures.failedProbes;
+      log(`replace ${engine} ${i}/${repeats}: ready after ${figures.ready.toFixed(0)} ms, serving after ${figures.serving.toFixed(0)} ms, ${figures.failedProbes} failed probe(s)`);
     }
   } catch (error) {
     result.failure = (error as Error).message.split("\n")[0];

@@ -64,11 +64,11 @@ export function ratioTable(result: SuiteResult): string {
 
 export function replaceTable(results: ReplaceResult[]): string {
   const rows = results.map((r) => {
-    if (r.serving.length === 0) return [r.engine, "0", "n/a", "n/a", "n/a", r.failure ?? "no figures"];
+    if (r.serving.length === 0) return [r.engine, "0", "n/a", "n/a", "n/a", "n/a", r.failure ?? "no figures"];
     const s = replaceSummary(r);
-    return [r.engine, String(r.serving.length), int(s.ready), int(s.serving), `${int(s.min)} to ${int(s.max)}`, r.failure ?? ""];
+    return [r.engine, String(r.serving.length), int(s.serving), `${int(s.min)} to ${int(s.max)}`, int(s.ready), String(r.failedProbes), r.failure ?? ""];
   });
-  return table(["engine", "repeats", "ready (median ms)", "serving (median ms)", "serving range ms", "failure"], rows);
+  return table(["engine", "kills", "serving (median ms)", "serving range ms", "status ready (median ms)", "failed probes", "failure"], rows);
 }
 
 function candidateCommands(result: SuiteResult): string {
