@@ -1,12 +1,14 @@
 import { join } from "node:path";
 import { APP, ENGINE_RUN, type Engine, LSKY_BUNDLE, SERVERS, shown } from "./paths.ts";
-import { PM2_START_SHOWN, pm2Delete, pm2Start } from "./pm2.ts";
+import { PM2_START_SHOWN, pm2DaemonPgid, pm2Delete, pm2Start } from "./pm2.ts";
 import { type Started, startProcess, stopProcess } from "./processes.ts";
 
 /** A candidate started for one round. */
 export interface Running {
   /** The output of a process that has exited, or undefined while all run. */
   died(): string | undefined;
+  /** Process groups holding all of its processes, for CPU accounting. */
+  pgids(): number[];
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,9 @@ function shownCommand(command: string, args: string[], env = ""): string {
 function group(procs: Started[]): Running {
   return {
     died: () => procs.find((p) => p.done())?.output() ?? undefined,
+    // Each process was started detached: it leads its own group, and its
+    // children (workers) inherit it.
+    pgids: () => procs.map((p) => p.pid),
     stop: async () => void await Promise.all(procs.map((p) => stopProcess(p))),
   };
 }
@@ -103,7 +108,9 @@ function pm2Cluster(workers: number): Candidate {
     start: async (port) => {
       const name = `lsky-bench-${port}`;
       pm2Start(name, join(SERVERS, "node-hono.mjs"), workers, { PORT: String(port), HOST });
-      return { died: () => undefined, stop: () => pm2Delete(name) };
+      // PM2's cluster workers are forked by its daemon and share its group;
+      // the daemon (the cluster primary, which accepts) counts too.
+      return { died: () => undefined, pgids: () => pm2DaemonPgid(), stop: () => pm2Delete(name) };
     },
   };
 }

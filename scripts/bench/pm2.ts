@@ -31,13 +31,19 @@ class Pm2Home {
     return list.filter((p) => p.name === name && p.pid > 0).map((p) => p.pid);
   }
 
+  /** The daemon's pid, from PM2_HOME/pm2.pid. */
+  daemonPid(): number | undefined {
+    if (!this.home) return undefined;
+    const pidFile = join(this.home, "pm2.pid");
+    return existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : undefined;
+  }
+
   /** Stops the daemon (`pm2 kill`), checks it is gone and removes PM2_HOME. */
   kill(): void {
     if (!this.home) return;
     const home = this.home;
+    const daemon = this.daemonPid();
     this.home = undefined;
-    const pidFile = join(home, "pm2.pid");
-    const daemon = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : undefined;
     spawnSync(PM2, ["kill"], { env: { ...process.env, PM2_HOME: home }, stdio: "ignore", timeout: 30_000 });
     if (daemon && !processGone(daemon)) {
       // pm2 kill normally stops it; this daemon is ours, so make sure.
@@ -64,6 +70,18 @@ export async function pm2Delete(name: string): Promise<void> {
   const pids = pm2.pids(name);
   pm2.run(["delete", name]);
   await waitUntil(`PM2 app ${name} to exit`, () => (pids.every(processGone) ? true : undefined), 15_000);
+}
+
+/** The process group of the daemon and its cluster workers (the daemon leads it). */
+export function pm2DaemonPgid(): number[] {
+  const pid = pm2.daemonPid();
+  if (pid === undefined) return [];
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return [Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2])];
+  } catch {
+    return [];
+  }
 }
 
 export const PM2_START_SHOWN = "PM2_HOME=$(mktemp -d) pm2 start scripts/bench/servers/node-hono.mjs -i 2 --no-autorestart";

@@ -16,13 +16,16 @@ export interface RunContext {
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "n/a");
 const ratio = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : "n/a");
+const us = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "n/a");
 
 function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-function pick(result: SuiteResult, id: string, route: string, field: "rps" | "p99"): (number | undefined)[] {
+type Field = "rps" | "p99" | "cpuUs";
+
+function pick(result: SuiteResult, id: string, route: string, field: Field): (number | undefined)[] {
   return (result.samples.get(id)?.[route] ?? []).map((s) => s?.[field]);
 }
 
@@ -33,13 +36,14 @@ function defined(values: (number | undefined)[]): number[] {
 /** Medians per candidate: req/s and p99 for each route, and the errors wrk saw. */
 export function figuresTable(result: SuiteResult): string {
   const rows = result.candidates.map((c) => {
-    const cells = ROUTES.flatMap((r) => [int(median(defined(pick(result, c.id, r.name, "rps")))), ms(median(defined(pick(result, c.id, r.name, "p99"))))]);
+    const med = (route: string, field: Field) => median(defined(pick(result, c.id, route, field)));
+    const cells = ROUTES.flatMap((r) => [int(med(r.name, "rps")), ms(med(r.name, "p99")), us(med(r.name, "cpuUs"))]);
     const samples = Object.values(result.samples.get(c.id) ?? {}).flat();
     const errors = samples.reduce((sum, s) => sum + (s?.errors ?? 0), 0);
     const rounds = Math.min(...ROUTES.map((r) => defined(pick(result, c.id, r.name, "rps")).length));
     return [c.engine, c.label, ...cells, String(errors), String(rounds)];
   });
-  const head = ["engine", "candidate", ...ROUTES.flatMap((r) => [`${r.name} req/s`, `${r.name} p99 ms`]), "errors", "rounds"];
+  const head = ["engine", "candidate", ...ROUTES.flatMap((r) => [`${r.name} req/s`, `${r.name} p99 ms`, `${r.name} CPU µs/req`]), "errors", "rounds"];
   return table(head, rows);
 }
 
@@ -51,14 +55,12 @@ export function ratioTable(result: SuiteResult): string {
   for (const c of result.candidates) {
     for (const peer of COMPARISONS[c.id] ?? []) {
       if (!ids.has(peer)) continue;
-      const cells = ROUTES.flatMap((r) => [
-        ratio(medianRatio(pick(result, c.id, r.name, "rps"), pick(result, peer, r.name, "rps"))),
-        ratio(medianRatio(pick(result, c.id, r.name, "p99"), pick(result, peer, r.name, "p99"))),
-      ]);
+      const of = (route: string, field: Field) => ratio(medianRatio(pick(result, c.id, route, field), pick(result, peer, route, field)));
+      const cells = ROUTES.flatMap((r) => [of(r.name, "rps"), of(r.name, "p99"), of(r.name, "cpuUs")]);
       rows.push([c.engine, `${c.label} / ${label(peer)}`, ...cells]);
     }
   }
-  const head = ["engine", "lsky / peer", ...ROUTES.flatMap((r) => [`${r.name} req/s ratio`, `${r.name} p99 ratio`])];
+  const head = ["engine", "lsky / peer", ...ROUTES.flatMap((r) => [`${r.name} req/s`, `${r.name} p99`, `${r.name} CPU/req`])];
   return table(head, rows);
 }
 
@@ -111,7 +113,7 @@ export function suiteSection(title: string, context: RunContext, settings: Suite
     "",
     figuresTable(result),
     "",
-    "Ratios (median of per-round ratios; req/s: higher is better for lsky, target >= 0.95; p99: lower is better for lsky):",
+    "Ratios lsky / peer (median of per-round ratios). req/s: higher is better for lsky, target >= 0.95. p99 and CPU/req: lower is better for lsky; CPU/req is the steadiest of the three on a busy machine:",
     "",
     ratioTable(result),
     "",

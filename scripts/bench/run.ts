@@ -49,7 +49,7 @@ function suiteSettings(options: BenchOptions, pinned: boolean): SuiteSettings {
 
 function notesFor(options: BenchOptions): string[] {
   const notes: string[] = [];
-  if (options.quick) notes.push(`Quick run (--quick): ${options.rounds} round of ${options.duration} s per route, a smoke test of the harness, not a measurement.`);
+  if (options.quick) notes.push(`Quick run (--quick): ${options.rounds} round of ${options.duration} s per route and ${options.repeats} kills per engine, a smoke test of the harness, not a measurement.`);
   if (options.note) notes.push(options.note);
   return notes;
 }

@@ -1,6 +1,7 @@
 import type { Candidate } from "./candidates.ts";
 import { freePort } from "./processes.ts";
 import { waitForInstances } from "./probe.ts";
+import { cpuMsBetween, snapshotCpu } from "./cpu.ts";
 import { type LoadResult, type LoadSettings, runWrk } from "./wrk.ts";
 
 export interface Route {
@@ -22,8 +23,14 @@ export interface SuiteSettings {
   serverCpus?: string;
 }
 
+/** One route's figures for one turn: wrk's, and the server's CPU time per request. */
+export interface RouteFigures extends LoadResult {
+  /** CPU microseconds the server's processes (all of them: supervisor, workers, threads) spent per request. */
+  cpuUs: number;
+}
+
 /** One candidate's figures: per route, one entry per round (undefined when that round failed). */
-export type CandidateSamples = Record<string, (LoadResult | undefined)[]>;
+export type CandidateSamples = Record<string, (RouteFigures | undefined)[]>;
 
 export interface SuiteResult {
   candidates: Candidate[];
@@ -60,15 +67,20 @@ export async function runSuite(name: string, candidates: Candidate[], settings: 
   return result;
 }
 
-async function measureOnce(candidate: Candidate, settings: SuiteSettings): Promise<Record<string, LoadResult>> {
+async function measureOnce(candidate: Candidate, settings: SuiteSettings): Promise<Record<string, RouteFigures>> {
   const port = await freePort();
   const running = await candidate.start(port, settings.serverCpus);
   try {
     await waitForInstances(port, candidate.instances, START_TIMEOUT_MS, running.died);
     const url = (path: string) => `http://127.0.0.1:${port}${path}`;
     if (settings.warmup > 0) await runWrk({ ...settings.load, duration: settings.warmup }, url("/"));
-    const figures: Record<string, LoadResult> = {};
-    for (const route of ROUTES) figures[route.name] = await runWrk(settings.load, url(route.path));
+    const figures: Record<string, RouteFigures> = {};
+    for (const route of ROUTES) {
+      const before = snapshotCpu(running.pgids());
+      const load = await runWrk(settings.load, url(route.path));
+      const cpuMs = cpuMsBetween(before, snapshotCpu(running.pgids()));
+      figures[route.name] = { ...load, cpuUs: load.requests > 0 ? (cpuMs * 1000) / load.requests : Number.NaN };
+    }
     const died = running.died();
     if (died !== undefined) throw new Error(`exited during the measurement:\n${died}`);
     return figures;
@@ -77,10 +89,10 @@ async function measureOnce(candidate: Candidate, settings: SuiteSettings): Promi
   }
 }
 
-function summary(figures: Record<string, LoadResult>): string {
+function summary(figures: Record<string, RouteFigures>): string {
   return ROUTES.map((r) => {
     const f = figures[r.name]!;
-    return `${r.name} ${Math.round(f.rps)} req/s p99 ${f.p99.toFixed(2)} ms${f.errors ? ` (${f.errors} errors)` : ""}`;
+    return `${r.name} ${Math.round(f.rps)} req/s p99 ${f.p99.toFixed(2)} ms cpu ${f.cpuUs.toFixed(1)} us/req${f.errors ? ` (${f.errors} errors)` : ""}`;
   }).join(", ");
 }
 
