@@ -21,7 +21,7 @@ export interface BenchOptions {
   help: boolean;
 }
 
-// Full run: about 2 x 3 rounds x 7 candidates x ~10 s, plus ~1 min of kills:
+// Full run: about 2 suites x 3 rounds x 7 candidates x ~12 s, plus ~1 min of kills:
 // within ten minutes on two cores.
 const FULL = { rounds: 3, duration: 4, warmup: 3, repeats: 4 };
 const QUICK = { rounds: 1, duration: 2, warmup: 1, repeats: 2 };
