@@ -18,6 +18,8 @@ export interface BenchOptions {
   build: boolean;
   docs: boolean;
   note?: string;
+  /** Only the candidates whose id contains one of these (e.g. "node" or "lsky-bun-1,bun-serve"). */
+  candidates?: string[];
   help: boolean;
 }
 
@@ -43,6 +45,7 @@ with wrk, prints medians and ratios and writes them to docs/BENCHMARKS.md.
   --no-build           use dist/lsky.mjs as it is (default: node build/build.mjs --no-binary first)
   --no-docs            print only; leave docs/BENCHMARKS.md alone
   --note TEXT          a line written above the figures (e.g. what else ran on the machine)
+  --candidates LIST    only candidates whose id contains one of these (e.g. node, or lsky-bun-1,bun-serve)
 `;
 
 function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {
@@ -71,7 +74,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       quick: { type: "boolean" }, only: { type: "string" }, rounds: { type: "string" }, duration: { type: "string" },
       warmup: { type: "string" }, threads: { type: "string" }, connections: { type: "string" }, repeats: { type: "string" },
       "no-pin": { type: "boolean" }, "no-build": { type: "boolean" }, "no-docs": { type: "boolean" },
-      note: { type: "string" }, help: { type: "boolean", short: "h" },
+      note: { type: "string" }, candidates: { type: "string" }, help: { type: "boolean", short: "h" },
     },
   });
   const base = v.quick ? QUICK : FULL;
@@ -89,6 +92,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     build: v["no-build"] !== true,
     docs: v["no-docs"] !== true,
     note: v.note,
+    candidates: v.candidates?.split(",").map((s) => s.trim()).filter(Boolean),
     help: v.help === true,
   };
 }

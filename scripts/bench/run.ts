@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { parallelCandidates, singleCandidates } from "./candidates.ts";
+import { type Candidate, parallelCandidates, singleCandidates } from "./candidates.ts";
 import { machineInfo } from "./machine.ts";
 import { type BenchOptions, parseBenchOptions, USAGE } from "./options.ts";
 import { ROOT } from "./paths.ts";
@@ -47,6 +47,11 @@ function suiteSettings(options: BenchOptions, pinned: boolean): SuiteSettings {
   };
 }
 
+function chosen(candidates: Candidate[], options: BenchOptions): Candidate[] {
+  const filter = options.candidates;
+  return filter ? candidates.filter((c) => filter.some((f) => c.id.includes(f))) : candidates;
+}
+
 function notesFor(options: BenchOptions): string[] {
   const notes: string[] = [];
   if (options.quick) notes.push(`Quick run (--quick): ${options.rounds} round of ${options.duration} s per route and ${options.repeats} kills per engine, a smoke test of the harness, not a measurement.`);
@@ -76,13 +81,13 @@ async function main(args: string[]): Promise<void> {
 
   if (options.suites.includes("single")) {
     const settings = suiteSettings(options, pinSingle);
-    const result = await runSuite("single", singleCandidates(), settings);
+    const result = await runSuite("single", chosen(singleCandidates(), options), settings);
     publish("single", suiteSection("One worker beside the raw engine server", context, settings, result), options);
   }
   if (options.suites.includes("parallel")) {
     const settings = suiteSettings(options, false);
     try {
-      const result = await runSuite("parallel", parallelCandidates(), settings);
+      const result = await runSuite("parallel", chosen(parallelCandidates(), options), settings);
       publish("parallel", suiteSection("Two workers beside each engine's own multi-process mode", context, settings, result), options);
     } finally {
       pm2.kill();
