@@ -1,0 +1,98 @@
+import { parseArgs } from "node:util";
+
+export type SuiteName = "single" | "parallel" | "replace";
+export const SUITES: SuiteName[] = ["single", "parallel", "replace"];
+
+export interface BenchOptions {
+  suites: SuiteName[];
+  quick: boolean;
+  rounds: number;
+  /** Seconds per measured wrk run. */
+  duration: number;
+  warmup: number;
+  threads: number;
+  connections: number;
+  /** kill -9 repeats per engine. */
+  repeats: number;
+  pin: boolean;
+  build: boolean;
+  docs: boolean;
+  note?: string;
+  /** Only the candidates whose id contains one of these (e.g. "node" or "lsky-bun-1,bun-serve"). */
+  candidates?: string[];
+  help: boolean;
+}
+
+// Full run: about 2 suites x 3 rounds x 7 candidates x ~12 s, plus ~1 min of kills:
+// within ten minutes on two cores.
+const FULL = { rounds: 3, duration: 4, warmup: 3, repeats: 4 };
+const QUICK = { rounds: 1, duration: 2, warmup: 1, repeats: 2 };
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+Interleaves lsky and its peers (A B C A B C ...) in one run, measures them
+with wrk, prints medians and ratios and writes them to docs/BENCHMARKS.md.
+
+  --quick              ${QUICK.rounds} round of ${QUICK.duration} s per route, ${QUICK.repeats} kills per engine (a smoke test)
+  --only LIST          single, parallel, replace (comma separated; default all)
+  --rounds N           rounds per suite (default ${FULL.rounds})
+  --duration S         seconds per measured run (default ${FULL.duration})
+  --warmup S           seconds of unmeasured load before each candidate's runs (default ${FULL.warmup})
+  --threads N          wrk threads (default 1)
+  --connections N      wrk connections (default 50)
+  --repeats N          kill -9 repeats per engine for "replace" (default ${FULL.repeats})
+  --no-pin             do not pin one-worker servers and wrk to separate CPUs
+  --no-build           use dist/lsky.mjs as it is (default: node build/build.mjs --no-binary first)
+  --no-docs            print only; leave docs/BENCHMARKS.md alone
+  --note TEXT          a line written above the figures (e.g. what else ran on the machine)
+  --candidates LIST    only candidates whose id contains one of these (e.g. node, or lsky-bun-1,bun-serve)
+`;
+
+function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > 100_000) {
+    throw new RangeError(`Invalid value "${text}" for --${name}: expected a whole number from ${min}`);
+  }
+  return value;
+}
+
+function suiteList(text: string | undefined): SuiteName[] {
+  if (text === undefined) return SUITES;
+  const names = text.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!SUITES.includes(name as SuiteName)) throw new RangeError(`Unknown suite "${name}" for --only: expected ${SUITES.join(", ")}`);
+  }
+  return SUITES.filter((s) => names.includes(s));
+}
+
+export function parseBenchOptions(args: string[]): BenchOptions {
+  const { values: v } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      quick: { type: "boolean" }, only: { type: "string" }, rounds: { type: "string" }, duration: { type: "string" },
+      warmup: { type: "string" }, threads: { type: "string" }, connections: { type: "string" }, repeats: { type: "string" },
+      "no-pin": { type: "boolean" }, "no-build": { type: "boolean" }, "no-docs": { type: "boolean" },
+      note: { type: "string" }, candidates: { type: "string" }, help: { type: "boolean", short: "h" },
+    },
+  });
+  const base = v.quick ? QUICK : FULL;
+  const threads = positiveInt("threads", v.threads, 1);
+  return {
+    suites: suiteList(v.only),
+    quick: v.quick === true,
+    rounds: positiveInt("rounds", v.rounds, base.rounds),
+    duration: positiveInt("duration", v.duration, base.duration),
+    warmup: positiveInt("warmup", v.warmup, base.warmup, 0),
+    threads,
+    connections: positiveInt("connections", v.connections, 50, threads),
+    repeats: positiveInt("repeats", v.repeats, base.repeats),
+    pin: v["no-pin"] !== true,
+    build: v["no-build"] !== true,
+    docs: v["no-docs"] !== true,
+    note: v.note,
+    candidates: v.candidates?.split(",").map((s) => s.trim()).filter(Boolean),
+    help: v.help === true,
+  };
+}

@@ -1,0 +1,154 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { COMPARISONS } from "./candidates.ts";
+import type { MachineInfo } from "./machine.ts";
+import { DOCS } from "./paths.ts";
+import { type ReplaceResult, replaceSummary } from "./replace.ts";
+import { median, medianRatio } from "./stats.ts";
+import { ROUTES, type SuiteResult, type SuiteSettings } from "./suite.ts";
+
+export interface RunContext {
+  command: string;
+  machine: MachineInfo;
+  /** Said above the tables (quick run, contention). */
+  notes: string[];
+}
+
+const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "n/a");
+const ratio = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : "n/a");
+const us = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "n/a");
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+type Field = "rps" | "p99" | "cpuUs";
+
+function pick(result: SuiteResult, id: string, route: string, field: Field): (number | undefined)[] {
+  return (result.samples.get(id)?.[route] ?? []).map((s) => s?.[field]);
+}
+
+function defined(values: (number | undefined)[]): number[] {
+  return values.filter((v): v is number => v !== undefined);
+}
+
+/** Medians per candidate: req/s and p99 for each route, and the errors wrk saw. */
+export function figuresTable(result: SuiteResult): string {
+  const rows = result.candidates.map((c) => {
+    const med = (route: string, field: Field) => median(defined(pick(result, c.id, route, field)));
+    const cells = ROUTES.flatMap((r) => [int(med(r.name, "rps")), ms(med(r.name, "p99")), us(med(r.name, "cpuUs"))]);
+    const samples = Object.values(result.samples.get(c.id) ?? {}).flat();
+    const errors = samples.reduce((sum, s) => sum + (s?.errors ?? 0), 0);
+    const rounds = Math.min(...ROUTES.map((r) => defined(pick(result, c.id, r.name, "rps")).length));
+    return [c.engine, c.label, ...cells, String(errors), String(rounds)];
+  });
+  const head = ["engine", "candidate", ...ROUTES.flatMap((r) => [`${r.name} req/s`, `${r.name} p99 ms`, `${r.name} CPU µs/req`]), "errors", "rounds"];
+  return table(head, rows);
+}
+
+/** lsky against each of its peers: req/s ratio (target >= 0.95) and p99 ratio (lower is better). */
+export function ratioTable(result: SuiteResult): string {
+  const ids = new Set(result.candidates.map((c) => c.id));
+  const label = (id: string) => result.candidates.find((c) => c.id === id)!.label;
+  const rows: string[][] = [];
+  for (const c of result.candidates) {
+    for (const peer of COMPARISONS[c.id] ?? []) {
+      if (!ids.has(peer)) continue;
+      const of = (route: string, field: Field) => ratio(medianRatio(pick(result, c.id, route, field), pick(result, peer, route, field)));
+      const cells = ROUTES.flatMap((r) => [of(r.name, "rps"), of(r.name, "p99"), of(r.name, "cpuUs")]);
+      rows.push([c.engine, `${c.label} / ${label(peer)}`, ...cells]);
+    }
+  }
+  const head = ["engine", "lsky / peer", ...ROUTES.flatMap((r) => [`${r.name} req/s`, `${r.name} p99`, `${r.name} CPU/req`])];
+  return table(head, rows);
+}
+
+export function replaceTable(results: ReplaceResult[]): string {
+  const rows = results.map((r) => {
+    if (r.serving.length === 0) return [r.engine, "0", "n/a", "n/a", "n/a", "n/a", r.failure ?? "no figures"];
+    const s = replaceSummary(r);
+    return [r.engine, String(r.serving.length), int(s.serving), `${int(s.min)} to ${int(s.max)}`, int(s.ready), String(r.failedProbes), r.failure ?? ""];
+  });
+  return table(["engine", "kills", "serving (median ms)", "serving range ms", "status ready (median ms)", "failed probes", "failure"], rows);
+}
+
+function candidateCommands(result: SuiteResult): string {
+  return result.candidates.map((c) => `- ${c.id}: \`${c.command}\``).join("\n");
+}
+
+/** The header every results section carries: when, where, how, and the notes. */
+export function contextBlock(context: RunContext): string {
+  const m = context.machine;
+  const versions = Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(", ");
+  return [
+    ...context.notes.map((n) => `> **${n}**`),
+    ...(context.notes.length ? [""] : []),
+    `- Date: ${m.date}`,
+    `- Command: \`${context.command}\``,
+    `- Machine: ${m.cpus} CPUs, ${m.cpuModel}, Linux ${m.kernel}, load average at start ${m.loadAverage}`,
+    `- Versions: ${versions}`,
+  ].join("\n");
+}
+
+function loadLines(settings: SuiteSettings): string {
+  const load = settings.load;
+  const pinned = settings.serverCpus
+    ? `server pinned to CPU ${settings.serverCpus}, wrk to CPU ${load.cpus} (taskset)`
+    : "none (servers and wrk share all CPUs)";
+  return [
+    `- Load: \`wrk -t${load.threads} -c${load.connections} -d${load.duration}s --latency\` per route, after ${settings.warmup} s of warm-up on /; ${settings.rounds} round(s), candidates interleaved`,
+    `- Pinning: ${pinned}`,
+  ].join("\n");
+}
+
+export function suiteSection(title: string, context: RunContext, settings: SuiteSettings, result: SuiteResult): string {
+  return [
+    `### ${title}`,
+    "",
+    contextBlock(context),
+    loadLines(settings),
+    "",
+    "Medians over rounds:",
+    "",
+    figuresTable(result),
+    "",
+    "Ratios lsky / peer (median of per-round ratios). req/s: higher is better for lsky, target >= 0.95. p99 and CPU/req: lower is better for lsky; CPU/req is the steadiest of the three on a busy machine:",
+    "",
+    ratioTable(result),
+    "",
+    ...(result.failures.length ? ["Failures:", "", ...result.failures.map((f) => `- ${f}`), ""] : []),
+    "Commands (PORT is a free port the harness picks each round):",
+    "",
+    candidateCommands(result),
+  ].join("\n");
+}
+
+export function replaceSection(context: RunContext, repeats: number, results: ReplaceResult[]): string {
+  return [
+    "### Worker replacement after kill -9",
+    "",
+    contextBlock(context),
+    `- Repeats per engine: ${repeats}, \`lsky serve --workers 2\` from dist/lsky.mjs, no load`,
+    "",
+    replaceTable(results),
+  ].join("\n");
+}
+
+/**
+ * Replaces one results section of docs/BENCHMARKS.md (between its markers),
+ * leaving the prose and the other sections as they are; appends the section
+ * when the markers are missing.
+ */
+export function writeDocSection(key: string, body: string): void {
+  const start = `<!-- bench:${key}:start -->`;
+  const end = `<!-- bench:${key}:end -->`;
+  const text = existsSync(DOCS) ? readFileSync(DOCS, "utf8") : "# Benchmarks\n";
+  const block = `${start}\n${body}\n${end}`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  const next = from !== -1 && to > from
+    ? text.slice(0, from) + block + text.slice(to + end.length)
+    : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(DOCS, next);
+}

@@ -1,0 +1,22 @@
+/** The median of some numbers (the mean of the middle two for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The median of per-round ratios a[i] / b[i]. Pairing each round's figures
+ * cancels drift in the machine's load over the run better than dividing the
+ * two medians. Rounds missing on either side are skipped.
+ */
+export function medianRatio(a: readonly (number | undefined)[], b: readonly (number | undefined)[]): number {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== undefined && y !== undefined && y > 0) ratios.push(x / y);
+  }
+  return median(ratios);
+}
