@@ -38,6 +38,9 @@ function compileBinary() {
     "--outfile", join(dist, "lsky"), "--external", "esbuild",
     // lsky loads .env itself, with its own precedence (src/config/dotenv.ts).
     "--no-compile-autoload-dotenv",
+    // Without it a standalone executable cannot resolve packages (hono, ...)
+    // that an app loaded from disk imports from its own node_modules.
+    "--compile-autoload-package-json",
   ], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   if (result.status !== 0) {
     process.stderr.write(result.stdout ?? "");

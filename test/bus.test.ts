@@ -122,9 +122,7 @@ for (const target of selectedTargets()) {
   });
 }
 
-// The compiled binary cannot resolve packages (here "hono") imported by an app
-// on disk; that is a limitation of the binary, not of the bus, so it is left out.
-for (const target of selectedTargets().filter((t) => t.name !== "binary")) {
+for (const target of selectedTargets()) {
   test(`a Hono app reaches the bus as c.env.bus on ${target.name}`, async () => {
     const server = await startLsky(target, [fixture("bus-hono.ts"), "--workers", "1", "--host", "127.0.0.1"]);
     const answer = await getFresh(server.url);

@@ -94,6 +94,9 @@ function runBunBuild(bun: BunCommand, entryFile: string, outfile: string): void 
     "build", "--compile", entryFile, "--outfile", outfile, "--external", "esbuild",
     // lsky loads .env itself, with its own precedence (src/config/dotenv.ts).
     "--no-compile-autoload-dotenv",
+    // Without it a standalone executable cannot resolve packages (hono, ...)
+    // that an app loaded from disk imports from its own node_modules.
+    "--compile-autoload-package-json",
   ], { env: bun.env, cwd: dirname(entryFile), encoding: "utf8" });
   if (result.status !== 0) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
