@@ -18,8 +18,10 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       // limits are lsky's to set, the same on every engine.
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       fetch(request, bunServer) {
-        const ip = bunServer.requestIP(request);
-        const context = options.context(ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : UNKNOWN_ADDR);
+        const context = options.context(() => {
+          const ip = bunServer.requestIP(request);
+          return ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : UNKNOWN_ADDR;
+        });
         const result = handler(request, context);
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);

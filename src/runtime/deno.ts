@@ -18,7 +18,10 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       onListen: () => {}, // lsky prints its own start line
       onError: () => new Response(null, { status: 500 }),
       handler(request: Request, info: { remoteAddr: { hostname: string; port: number } }) {
-        const context = options.context({ transport: "tcp", hostname: info.remoteAddr.hostname, port: info.remoteAddr.port });
+        const context = options.context(() => {
+          const { hostname, port } = info.remoteAddr;
+          return { transport: "tcp", hostname, port };
+        });
         const result = handler(request, context);
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);

@@ -17,7 +17,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose } = options;
   const listener = getRequestListener((request, env) => {
     const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
-    const result = handler(request, options.context(addressOf(incoming)));
+    const result = handler(request, options.context(() => addressOf(incoming)));
     if (result instanceof Promise) {
       return result.then((response) => {
         if (shouldClose()) outgoing.shouldKeepAlive = false;

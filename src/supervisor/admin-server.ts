@@ -22,7 +22,7 @@ export async function startAdminServer(
   const adapter = await loadAdapter();
   const handler = createAdminHandler(pool, () => renderPrometheus(metrics.snapshot(pool, startedAt)));
   // The admin routes read nothing from the context; there is no app bus here.
-  const context = (remoteAddr: RemoteAddr) => ({ remoteAddr }) as LskyContext;
+  const context = (readRemoteAddr: () => RemoteAddr) => ({ remoteAddr: readRemoteAddr() }) as LskyContext;
   return adapter.serve({ hostname: address.host, port, shouldClose: () => false, handler, context });
 }
 

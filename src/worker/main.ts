@@ -8,6 +8,7 @@ import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
+import { RequestContext } from "./request-context.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { startLagMonitor } from "../metrics/event-loop-lag.ts";
 import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
@@ -79,7 +80,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const handler = composeStages(createStages(spec.settings, { metrics, adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
     server = await adapter.serve({ hostname: spec.settings.host, port: spec.port, handler: counted, shouldClose: () => draining,
-      context: (remoteAddr) => ({ remoteAddr, bus: appBus.bus }) });
+      context: (readRemoteAddr) => new RequestContext(readRemoteAddr, appBus.bus) });
   } catch (error) {
     await reportBootFailure(bus, error);
     return;

@@ -1,0 +1,21 @@
+import type { LskyBus } from "../bus/app-api.ts";
+import type { LskyContext, RemoteAddr } from "../runtime/types.ts";
+
+/**
+ * The second argument of the app's `fetch(request, context)` (`c.env` in a
+ * Hono app). The client address is read from the engine on first use only.
+ */
+export class RequestContext implements LskyContext {
+  readonly bus: LskyBus;
+  #readRemoteAddr: () => RemoteAddr;
+  #remoteAddr: RemoteAddr | undefined;
+
+  constructor(readRemoteAddr: () => RemoteAddr, bus: LskyBus) {
+    this.#readRemoteAddr = readRemoteAddr;
+    this.bus = bus;
+  }
+
+  get remoteAddr(): RemoteAddr {
+    return (this.#remoteAddr ??= this.#readRemoteAddr());
+  }
+}
