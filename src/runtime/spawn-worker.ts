@@ -18,8 +18,7 @@ export const WORKER_ROLE_ARG = "__worker";
 /**
  * Starts lsky again in the worker role. On Node the worker is a `node:cluster`
  * worker: Node 20 has no SO_REUSEPORT, and cluster lets every worker's
- * `listen()` share the supervisor's socket (round-robin, the supervisor
- * accepts and hands connections over). Bun and Deno workers are plain
+ * `listen()` share the supervisor's socket. Bun and Deno workers are plain
  * children that bind the port themselves with SO_REUSEPORT.
  */
 export function spawnWorkerProcess(env: Record<string, string>): WorkerProcess {
@@ -44,6 +43,12 @@ function spawnChild(env: Record<string, string>): WorkerProcess {
 
 function forkClusterWorker(env: Record<string, string>): WorkerProcess {
   const { args } = selfLaunchCommand();
+  // Each worker accepts from the one shared socket (SCHED_NONE) rather than
+  // the supervisor accepting and handing connections out (round-robin):
+  // measured here, round-robin lost a few connections per ten reloads under a
+  // connection storm (a handle sent to a worker as it exits is never answered),
+  // while a shared socket keeps its queue when a draining worker lets go.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: args[0], args: [WORKER_ROLE_ARG], execArgv: [], silent: true });
   const worker = cluster.fork(env);
   const child = worker.process;

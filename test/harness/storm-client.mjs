@@ -1,6 +1,6 @@
 // A connection storm: CONCURRENCY loops, each sending requests on a new
-// connection every time (no keep-alive), for SECONDS, then prints one JSON
-// line of counts. Plain JavaScript so `node` runs it anywhere, including
+// connection every time (no keep-alive), until SIGTERM or SECONDS have passed,
+// then prints one JSON line of counts. Plain JavaScript so `node` runs it anywhere, including
 // inside a network namespace. Usage: node storm-client.mjs URL CONCURRENCY SECONDS
 import http from "node:http";
 
@@ -33,8 +33,11 @@ function fail(error, resolve) {
   resolve();
 }
 
+let stopped = false;
+process.on("SIGTERM", () => (stopped = true));
+
 async function loop() {
-  while (Date.now() < deadline) await once();
+  while (!stopped && Date.now() < deadline) await once();
 }
 
 await Promise.all(Array.from({ length: concurrency }, loop));

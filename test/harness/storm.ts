@@ -10,14 +10,22 @@ export interface StormResult {
   failures: number;
 }
 
-/** Runs test/harness/storm-client.mjs (optionally inside a namespace) and returns its counts. */
-export function runStorm(url: string, concurrency: number, seconds: number, prefix: string[] = []): Promise<StormResult> {
+export interface Storm {
+  /** Ends the storm and resolves with its counts. */
+  stop(): Promise<StormResult>;
+}
+
+/**
+ * Starts test/harness/storm-client.mjs (optionally inside a namespace); it
+ * runs until stop() or, as a safety bound, `maxSeconds`.
+ */
+export function startStorm(url: string, concurrency: number, maxSeconds: number, prefix: string[] = []): Storm {
   const script = join(ROOT, "test", "harness", "storm-client.mjs");
-  const [command, ...args] = [...prefix, process.execPath, script, url, String(concurrency), String(seconds)];
+  const [command, ...args] = [...prefix, process.execPath, script, url, String(concurrency), String(maxSeconds)];
   const child = spawn(command!, args, { stdio: ["ignore", "pipe", "inherit"] });
   let output = "";
   child.stdout.setEncoding("utf8").on("data", (s: string) => (output += s));
-  return new Promise((resolve, reject) => {
+  const result = new Promise<StormResult>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => {
       if (code !== 0) return reject(new Error(`storm client exited with ${code}`));
@@ -26,4 +34,11 @@ export function runStorm(url: string, concurrency: number, seconds: number, pref
       resolve({ ...counts, failures: counts.non2xx + errors });
     });
   });
+  return {
+    stop: () => {
+      // Signal the node process itself: through `ip netns exec` it is the same process (exec).
+      child.kill("SIGTERM");
+      return result;
+    },
+  };
 }
