@@ -5,9 +5,12 @@
 
 export type Engine = "bun" | "deno" | "node";
 
-/** The client's address, shaped like `Deno.ServeHandlerInfo["remoteAddr"]`. */
+/**
+ * The client's address, shaped like `Deno.ServeHandlerInfo["remoteAddr"]`.
+ * A peer on a Unix socket has transport "unix", an empty hostname and port 0.
+ */
 export interface RemoteAddr {
-  transport: "tcp";
+  transport: "tcp" | "unix";
   hostname: string;
   port: number;
 }

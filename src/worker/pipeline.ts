@@ -1,4 +1,7 @@
 import type { ServeSettings } from "../config/options.ts";
+import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
+import { formatAccessText } from "../http/access-log/format.ts";
+import { createProxyStage } from "../http/proxy/proxy-stage.ts";
 import type { FetchHandler } from "../runtime/types.ts";
 
 /**
@@ -8,9 +11,30 @@ import type { FetchHandler } from "../runtime/types.ts";
  */
 export type Stage = (next: FetchHandler) => FetchHandler;
 
+export interface StageContext {
+  /** The worker's slot number, for the access log. */
+  worker: number;
+  /** Where the access log goes (stdout, relayed by the supervisor with the worker's prefix). */
+  writeAccessLine?: (line: string) => void;
+}
+
+const writeStdoutLine = (line: string) => void process.stdout.write(`${line}\n`);
+
 /** Builds the stages a worker runs, outermost first, from the settings. */
-export function createStages(_settings: ServeSettings): Stage[] {
-  return [];
+export function createStages(settings: ServeSettings, context: StageContext = { worker: 0 }): Stage[] {
+  const stages: Stage[] = [];
+  // Outermost: every later stage (and the access log) sees the forwarded client.
+  const proxy = createProxyStage({ trustProxy: settings.trustProxy, https: settings.https });
+  if (proxy) stages.push(proxy);
+  if (settings.accessLog) {
+    stages.push(createAccessLogStage({
+      worker: context.worker,
+      // For --log-format json, pass formatAccessJson here.
+      format: formatAccessText,
+      write: context.writeAccessLine ?? writeStdoutLine,
+    }));
+  }
+  return stages;
 }
 
 export function composeStages(stages: Stage[], inner: FetchHandler): FetchHandler {
