@@ -25,9 +25,20 @@ export interface LskyContext {
 
 export type FetchHandler = (request: Request, context: LskyContext) => Response | Promise<Response>;
 
+export interface TlsFiles {
+  /** PEM certificate chain, the file's contents. */
+  cert: string;
+  /** PEM private key, the file's contents. */
+  key: string;
+}
+
 export interface ServeOptions {
   hostname: string;
   port: number;
+  /** Listen on this Unix socket path instead of hostname and port. */
+  unixPath?: string;
+  /** Serve HTTPS (and HTTP/2 by ALPN where the engine can). */
+  tls?: TlsFiles;
   /** Never throws; errors are turned into responses before they reach the adapter. */
   handler: FetchHandler;
   /**
@@ -38,7 +49,7 @@ export interface ServeOptions {
 }
 
 export interface HttpServer {
-  /** The port actually bound (differs from the option when it was 0). */
+  /** The port actually bound (differs from the option when it was 0; 0 on a Unix socket). */
   readonly port: number;
   /**
    * Stops accepting, closes idle keep-alive connections, and resolves once

@@ -12,7 +12,7 @@ import { closeControlServers, type ControlCommand, startControlServer } from "./
 import { pipeLines } from "./log-lines.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
 import { WorkerPool } from "./pool.ts";
-import { claimPort } from "./port-check.ts";
+import { claimListeners, describeListen } from "./edge-settings.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
 import { WorkerHandle } from "./worker-handle.ts";
@@ -31,7 +31,8 @@ const KILL_MARGIN_MS = 2000;
  * socket and signals, and resolves with the exit code once everything stopped.
  */
 export async function runSupervisor({ settings, entry }: SupervisorOptions): Promise<number> {
-  const port = await claimPort(settings.host, settings.port);
+  const plan = await claimListeners(settings, currentEngine());
+  const port = plan.port;
   const bus = busPath(process.pid);
   const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings };
   let exitCode = 0;
@@ -61,6 +62,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const cleanupBus = () => {
     busServer.close();
     rmSync(bus, { force: true });
+    for (const path of plan.socketPaths) rmSync(path, { force: true });
   };
 
   try {
@@ -74,7 +76,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     version: VERSION, engine: currentEngine(), engineVersion: currentEngineVersion(),
     app: entry ?? "(built-in app)", host: settings.host, port, startedAt: Date.now(),
   };
-  const controlPaths = [controlPathForDir(process.cwd()), controlPathForPort(port)];
+  const controlPaths = [controlPathForDir(process.cwd()), ...(port ? [controlPathForPort(port)] : [])];
   const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
   if (settings.pidFile) writeFileSync(settings.pidFile, `${process.pid}\n`);
 
@@ -122,9 +124,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   });
 
   warnAboutPortSharing(settings.workers, currentEngine());
-  const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
   logger.info(
-    `lsky ${VERSION} serving ${info.app} at ${url} on ${info.engine} ${info.engineVersion} ` +
+    `lsky ${VERSION} serving ${info.app} at ${describeListen(settings, plan)} on ${info.engine} ${info.engineVersion} ` +
       `with ${settings.workers} worker${settings.workers === 1 ? "" : "s"} (supervisor pid ${process.pid})`,
   );
 

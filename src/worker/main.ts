@@ -6,6 +6,7 @@ import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
+import { startListeners } from "./listeners.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
@@ -57,7 +58,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
     const handler = composeStages(createStages(spec.settings, { worker: spec.slot }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
-    server = await adapter.serve({ hostname: spec.settings.host, port: spec.port, handler: counted, shouldClose: () => draining });
+    server = await startListeners(spec, adapter, counted, () => draining);
   } catch (error) {
     await reportBootFailure(bus, error);
     return;

@@ -2,6 +2,7 @@ import type { ServeSettings } from "../config/options.ts";
 import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
 import { formatAccessText } from "../http/access-log/format.ts";
 import { createProxyStage } from "../http/proxy/proxy-stage.ts";
+import { currentEngine } from "../runtime/detect.ts";
 import type { FetchHandler } from "../runtime/types.ts";
 
 /**
@@ -24,7 +25,11 @@ const writeStdoutLine = (line: string) => void process.stdout.write(`${line}\n`)
 export function createStages(settings: ServeSettings, context: StageContext = { worker: 0 }): Stage[] {
   const stages: Stage[] = [];
   // Outermost: every later stage (and the access log) sees the forwarded client.
-  const proxy = createProxyStage({ trustProxy: settings.trustProxy, https: settings.https });
+  const proxy = createProxyStage({
+    trustProxy: settings.trustProxy,
+    https: settings.https,
+    keepSignal: currentEngine() !== "deno",
+  });
   if (proxy) stages.push(proxy);
   if (settings.accessLog) {
     stages.push(createAccessLogStage({

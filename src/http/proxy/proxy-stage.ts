@@ -7,6 +7,12 @@ export interface ProxyStageOptions {
   trustProxy: readonly string[];
   /** `--https`: the app sees https URLs whatever the proxy says. */
   https: boolean;
+  /**
+   * Carry request.signal over to a rebuilt request (default true). Deno warns
+   * about its legacy abort behaviour the moment the signal is read, so the
+   * pipeline turns this off there.
+   */
+  keepSignal?: boolean;
 }
 
 // A forwarded host is copied into request.url: only host[:port] characters.
@@ -29,7 +35,7 @@ export function createProxyStage(options: ProxyStageOptions): ((next: FetchHandl
     if (options.https) info.proto = "https";
     const url = rewriteUrl(request.url, info);
     const forwardedContext = info.address ? withAddress(context, info.address) : context;
-    return next(url === undefined ? request : withUrl(request, url), forwardedContext);
+    return next(url === undefined ? request : withUrl(request, url, options.keepSignal !== false), forwardedContext);
   };
 }
 
@@ -50,12 +56,12 @@ export function rewriteUrl(original: string, info: ClientInfo): string | undefin
   return rewritten === original ? undefined : rewritten;
 }
 
-function withUrl(request: Request, url: string): Request {
+function withUrl(request: Request, url: string, keepSignal: boolean): Request {
   return new Request(url, {
     method: request.method,
     headers: request.headers,
     body: request.body,
-    signal: request.signal,
+    signal: keepSignal ? request.signal : undefined,
     redirect: request.redirect,
     // A streamed body needs half duplex on Node/undici; Bun and Deno accept it.
     duplex: "half",
