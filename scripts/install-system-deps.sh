@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and benchmarks use (load generator,
-# reverse proxy, metrics server). Idempotent; needs root (CI runs as root).
+# reverse proxy, TLS test certificates, metrics server). Idempotent; needs root (CI runs as root).
 set -euo pipefail
-packages=(wrk)
+packages=(wrk nginx openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
