@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { Agent } from "node:https";
 import { after, before, describe, test } from "node:test";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { freePort } from "./harness/ports.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
-import { http2Request, httpsRequest, makeTestCertificate, type TestCertificate } from "./harness/tls.ts";
+import { startRequestLoop } from "./harness/request-loop.ts";
+import { waitFor } from "./harness/wait.ts";
+import { http2Request, httpsRequest, persistentHttp2, makeTestCertificate, type TestCertificate } from "./harness/tls.ts";
 
 let cert: TestCertificate;
 before(() => (cert = makeTestCertificate()));
@@ -37,6 +40,30 @@ for (const target of selectedTargets()) {
       assert.equal(redirect.status, 308);
       assert.equal(redirect.headers.get("location"), `${origin}/three?z=3`);
 
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    });
+
+    test("lsky reload under HTTPS keep-alive load (HTTP/1.1 and HTTP/2) fails no request", async () => {
+      const server = await startLsky(target, [
+        fixture("whoami.ts"), "--workers", "2", "--host", "127.0.0.1", "--tls-cert", cert.certPath, "--tls-key", cert.keyPath,
+      ]);
+      const origin = `https://127.0.0.1:${server.port}`;
+      const agent = new Agent({ keepAlive: true, maxSockets: 2, ca: cert.ca });
+      const h1 = startRequestLoop(async () => (await httpsRequest(`${origin}/h1`, cert.ca, {}, agent)).status === 200, 2);
+      const h2Client = persistentHttp2(origin, cert.ca);
+      const h2 = startRequestLoop(async () => (await h2Client.get("/h2")).status === 200, 2);
+      try {
+        await waitFor("requests before the reload", () => h1.ok >= 20 && h2.ok >= 5);
+        const reload = await runLsky(target, ["reload", "--port", String(server.port)]);
+        assert.equal(reload.code, 0, reload.stderr);
+        const [h1At, h2At] = [h1.ok, h2.ok];
+        await waitFor("requests after the reload", () => h1.ok >= h1At + 20 && h2.ok >= h2At + 5);
+      } finally {
+        await Promise.all([h1.stop(), h2.stop()]);
+        agent.destroy();
+        h2Client.close();
+      }
+      assert.equal(h1.failed + h2.failed, 0, `failed: ${[...h1.failures, ...h2.failures].join("; ")}`);
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
     });
 

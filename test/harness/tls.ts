@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { request as http1Request } from "node:https";
-import { connect as http2Connect } from "node:http2";
+import { type Agent, request as http1Request, type RequestOptions } from "node:https";
+import { type ClientHttp2Session, connect as http2Connect } from "node:http2";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -36,15 +36,15 @@ export interface SecureResponse {
 }
 
 /** An HTTPS/1.1 request that trusts `ca` (and offers only http/1.1 by ALPN). */
-export function httpsRequest(url: string, ca: string, headers: Record<string, string> = {}): Promise<SecureResponse> {
+export function httpsRequest(url: string, ca: string, headers: Record<string, string> = {}, agent: Agent | false = false): Promise<SecureResponse> {
   return new Promise((resolve, reject) => {
-    const req = http1Request(url, { ca, headers, agent: false, ALPNProtocols: ["http/1.1"] }, (res) => {
+    const options = { ca, headers, agent, ALPNProtocols: ["http/1.1"] } as RequestOptions;
+    const req = http1Request(url, options, (res) => {
       let body = "";
+      // Read now: a keep-alive agent takes the socket back when the body ends.
+      const alpn = (res.socket as unknown as { alpnProtocol?: string | false }).alpnProtocol ?? false;
       res.setEncoding("utf8").on("data", (c: string) => (body += c));
-      res.on("end", () => {
-        const socket = res.socket as unknown as { alpnProtocol?: string | false };
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, alpn: socket.alpnProtocol ?? false });
-      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, alpn }));
     });
     req.setTimeout(20_000, () => req.destroy(new Error(`no answer from ${url}`)));
     req.once("error", reject);
@@ -71,4 +71,40 @@ export function http2Request(origin: string, path: string, ca: string): Promise<
     });
     stream.end();
   });
+}
+
+/**
+ * An HTTP/2 client that keeps one session open and opens a new one once the
+ * server has closed it (after GOAWAY), as browsers do. A stream the server
+ * refused (REFUSED_STREAM: it was never processed, RFC 9113 section 8.7) is
+ * retried once on a fresh session, as browsers do too.
+ */
+export function persistentHttp2(origin: string, ca: string): { get(path: string): Promise<SecureResponse>; close(): void } {
+  let session: ClientHttp2Session | undefined;
+  const current = () => {
+    if (!session || session.closed || session.destroyed) {
+      session = http2Connect(origin, { ca });
+      session.on("error", () => {});
+    }
+    return session;
+  };
+  const once = (path: string) => new Promise<SecureResponse>((resolve, reject) => {
+    const active = current();
+    const stream = active.request({ ":path": path });
+    let body = "";
+    let headers: Record<string, string | string[] | undefined> = {};
+    stream.setEncoding("utf8");
+    stream.on("response", (h) => (headers = h as typeof headers));
+    stream.on("data", (c: string) => (body += c));
+    stream.once("error", reject);
+    stream.on("end", () => resolve({ status: Number(headers[":status"]), headers, body, alpn: active.alpnProtocol ?? false }));
+    stream.end();
+  });
+  return {
+    get: (path) => once(path).catch((error: { code?: string; message?: string }) => {
+      if (!/REFUSED_STREAM/.test(String(error.message))) throw error;
+      return once(path);
+    }),
+    close: () => session?.close(),
+  };
 }
