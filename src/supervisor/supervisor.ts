@@ -123,7 +123,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     reload: () => void reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`)),
   });
 
-  warnAboutPortSharing(settings.workers, currentEngine());
+  if (plan.socketPaths.length === 0) warnAboutPortSharing(settings.workers, currentEngine());
   logger.info(
     `lsky ${VERSION} serving ${info.app} at ${describeListen(settings, plan)} on ${info.engine} ${info.engineVersion} ` +
       `with ${settings.workers} worker${settings.workers === 1 ? "" : "s"} (supervisor pid ${process.pid})`,
