@@ -1,6 +1,7 @@
 import type { ServeSettings } from "../config/options.ts";
 import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
 import { formatAccessText } from "../http/access-log/format.ts";
+import { createBatchedLineWriter } from "../http/access-log/line-writer.ts";
 import { createProxyStage } from "../http/proxy/proxy-stage.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import type { FetchHandler } from "../runtime/types.ts";
@@ -19,7 +20,6 @@ export interface StageContext {
   writeAccessLine?: (line: string) => void;
 }
 
-const writeStdoutLine = (line: string) => void process.stdout.write(`${line}\n`);
 
 /** Builds the stages a worker runs, outermost first, from the settings. */
 export function createStages(settings: ServeSettings, context: StageContext = { worker: 0 }): Stage[] {
@@ -36,7 +36,7 @@ export function createStages(settings: ServeSettings, context: StageContext = { 
       worker: context.worker,
       // For --log-format json, pass formatAccessJson here.
       format: formatAccessText,
-      write: context.writeAccessLine ?? writeStdoutLine,
+      write: context.writeAccessLine ?? createBatchedLineWriter((text) => void process.stdout.write(text)),
     }));
   }
   return stages;

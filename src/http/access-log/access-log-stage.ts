@@ -61,9 +61,12 @@ function pathOf(url: string): string {
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 function knownLength(response: Response): number | undefined {
-  if (response.body === null || NULL_BODY_STATUS.has(response.status)) return 0;
+  // Status and headers first: reading .body turns @hono/node-server's
+  // lightweight responses into full ones, which costs on Node.
+  if (NULL_BODY_STATUS.has(response.status)) return 0;
   const header = response.headers.get("content-length");
-  return header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
+  if (header !== null && /^\d+$/.test(header)) return Number(header);
+  return response.body === null ? 0 : undefined;
 }
 
 function log(options: AccessLogOptions, entry: AccessEntry, bytes: number, duration: number): void {
