@@ -49,6 +49,9 @@ for (const target of selectedTargets()) {
       await load.stop();
       agent.destroy();
       assert.equal(load.failed, 0, `failed requests during reload: ${load.failures.join("; ")}`);
+      const status = await runLsky(target, ["status"]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, new RegExp(`listening unix:${paths.join(",")}  app`));
 
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
       for (const path of paths) assert.equal(existsSync(path), false, `${path} left behind`);

@@ -74,7 +74,9 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 
   const info: SupervisorInfo = {
     version: VERSION, engine: currentEngine(), engineVersion: currentEngineVersion(),
-    app: entry ?? "(built-in app)", host: settings.host, port, startedAt: Date.now(),
+    app: entry ?? "(built-in app)", startedAt: Date.now(), port,
+    // On a Unix socket, status shows the socket path(s) where host:port would be.
+    host: plan.socketPaths.length ? `unix:${plan.socketPaths.join(",")}` : settings.host,
   };
   const controlPaths = [controlPathForDir(process.cwd()), ...(port ? [controlPathForPort(port)] : [])];
   const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
