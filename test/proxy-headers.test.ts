@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
+import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 
@@ -58,6 +58,12 @@ for (const target of selectedTargets()) {
       await waitFor("the access line of /stream", () => /^\[w1\] \S+ 127\.0\.0\.1 "GET \/stream" 200 13 \d+\.\d\dms$/m.test(server.stdout()));
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
       assert.equal(server.stdout().match(/"GET /g)?.length, 2);
+    });
+
+    test("a bad --trust-proxy entry is a usage error naming it (exit 2)", async () => {
+      const result = await runLsky(target, ["serve", fixture("whoami.ts"), "--port", "0", "--trust-proxy", "127.0.0.1,localhost"]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /Invalid value "127\.0\.0\.1,localhost" for --trust-proxy: "localhost" is not an IP address or CIDR/);
     });
 
     test("the access log is off by default", async () => {

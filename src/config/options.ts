@@ -159,7 +159,7 @@ export const SETTINGS = [
   }),
   spec({
     key: "trustProxy", flag: "trust-proxy", env: ["LSKY_TRUST_PROXY"], valueName: "LIST",
-    description: "Proxies whose X-Forwarded-*/Forwarded headers are believed: addresses, CIDRs, loopback, private, unix, all (default: none)",
+    description: "Believe X-Forwarded-*/Forwarded from these peers: IPs, CIDRs, loopback, private, unix, all",
     parse: parseTrustList,
     defaultValue: () => [],
   }),
