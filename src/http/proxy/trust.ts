@@ -29,6 +29,8 @@ export function parseTrustEntries(text: string): string[] {
   return entries;
 }
 
+const MEMO_SIZE = 4096;
+
 /** Answers "is this peer one of my proxies?" for a compiled trust list. */
 export interface TrustPolicy {
   /** `address` is the peer's IP as text, or undefined for a Unix-socket peer. */
@@ -42,12 +44,24 @@ export function compileTrust(entries: readonly string[]): TrustPolicy {
     if ((SPECIAL as readonly string[]).includes(entry)) return [];
     return (TRUST_KEYWORDS[entry] ?? [entry]).map(parseCidr);
   });
+  // The same few addresses (the proxies, then clients) come again and again;
+  // a small memo spares parsing them on every request.
+  const memo = new Map<string, boolean>();
+  const lookUp = (address: string) => {
+    const bytes = parseIp(address);
+    return bytes !== undefined && networks.some((network) => cidrContains(network, bytes));
+  };
   return {
     trusts(address) {
       if (address === undefined || address === "") return unix;
       if (all) return true;
-      const bytes = parseIp(address);
-      return bytes !== undefined && networks.some((network) => cidrContains(network, bytes));
+      let trusted = memo.get(address);
+      if (trusted === undefined) {
+        if (memo.size >= MEMO_SIZE) memo.clear();
+        trusted = lookUp(address);
+        memo.set(address, trusted);
+      }
+      return trusted;
     },
   };
 }
