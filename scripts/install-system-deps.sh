@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and benchmarks use (load generator,
-# reverse proxy, metrics server). Idempotent; needs root (CI runs as root).
-# Extra package names may be given, for what only a benchmark needs:
-#   scripts/install-system-deps.sh nginx
+# reverse proxy, TLS test certificates, metrics server). Idempotent; needs root (CI runs as root).
+# Extra package names may be given, for what only a benchmark needs.
 set -euo pipefail
-packages=(wrk prometheus "$@")
+packages=(wrk nginx openssl prometheus "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

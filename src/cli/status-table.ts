@@ -4,7 +4,7 @@ import type { StatusReport, WorkerRow } from "../supervisor/status.ts";
 export function formatStatus(report: StatusReport): string {
   const head = [
     `supervisor pid ${report.pid}  lsky ${report.version}  ${report.engine} ${report.engineVersion}`,
-    `listening ${report.host}:${report.port}  app ${report.app}  up ${formatDuration(report.uptime)}`,
+    `listening ${report.port ? `${report.host}:${report.port}` : report.host}  app ${report.app}  up ${formatDuration(report.uptime)}`,
     "",
   ];
   const columns = ["ID", "PID", "STATE", "UPTIME", "REQUESTS", "INFLIGHT", "MEMORY", "RESTARTS", "LAST EXIT"];

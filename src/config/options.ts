@@ -3,6 +3,7 @@ import type { Engine } from "../runtime/types.ts";
 import { parseAdminAddress } from "./admin-address.ts";
 import { availableCpus } from "./cpus.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger } from "./parse-value.ts";
+import { parseListen, parseTrustList } from "./parse-edges.ts";
 import { defaultStaticDir, parseStaticDir } from "./static-dir.ts";
 
 export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engine[];
@@ -34,6 +35,14 @@ export interface ServeSettings {
   staticCache: CacheRules;
   compress: boolean;
   compressThreshold: number;
+  // Production edges: proxies, TLS, unix sockets, access log.
+  trustProxy: string[];
+  https: boolean;
+  tlsCert: string;
+  tlsKey: string;
+  httpRedirect: number;
+  listen: string;
+  accessLog: boolean;
 }
 
 export const LOG_FORMATS = ["text", "json"] as const;
@@ -203,6 +212,48 @@ export const SETTINGS = [
     description: "Smallest response body that --compress compresses",
     parse: (t) => parseInteger(t, 0, 1_073_741_824),
     defaultValue: () => 1024,
+  }),
+  spec({
+    key: "trustProxy", flag: "trust-proxy", env: ["LSKY_TRUST_PROXY"], valueName: "LIST",
+    description: "Believe X-Forwarded-*/Forwarded from these peers: IPs, CIDRs, loopback, private, unix, all",
+    parse: parseTrustList,
+    defaultValue: () => [],
+  }),
+  spec({
+    key: "https", flag: "https", env: ["LSKY_HTTPS"], boolean: true,
+    description: "The app sees https:// URLs (TLS ends at a proxy in front), as OCTANE_HTTPS does",
+    parse: parseBoolean,
+    defaultValue: () => false,
+  }),
+  spec({
+    key: "tlsCert", flag: "tls-cert", env: ["LSKY_TLS_CERT"], valueName: "FILE",
+    description: "PEM certificate (chain) file: serve HTTPS (needs --tls-key)",
+    parse: (t) => t,
+    defaultValue: () => "",
+  }),
+  spec({
+    key: "tlsKey", flag: "tls-key", env: ["LSKY_TLS_KEY"], valueName: "FILE",
+    description: "PEM private key file for --tls-cert",
+    parse: (t) => t,
+    defaultValue: () => "",
+  }),
+  spec({
+    key: "httpRedirect", flag: "http-redirect", env: ["LSKY_HTTP_REDIRECT"], valueName: "PORT",
+    description: "Also listen for plain HTTP on PORT and redirect it to HTTPS with 308 (0: off)",
+    parse: (t) => parseInteger(t, 0, 65535),
+    defaultValue: () => 0,
+  }),
+  spec({
+    key: "listen", flag: "listen", env: ["LSKY_LISTEN"], valueName: "unix:PATH",
+    description: "Listen on a Unix socket instead of --host/--port (several workers: see docs/DEPLOYMENT.md)",
+    parse: parseListen,
+    defaultValue: () => "",
+  }),
+  spec({
+    key: "accessLog", flag: "access-log", env: ["LSKY_ACCESS_LOG"], boolean: true,
+    description: "Print one line per request: time, client, method, path, status, bytes, duration",
+    parse: parseBoolean,
+    defaultValue: () => false,
   }),
 ] as const;
 

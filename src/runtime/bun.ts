@@ -1,26 +1,25 @@
 /// <reference types="bun-types" />
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
-import type { EngineAdapter, FileResponseInit, HttpServer, ServeOptions } from "./types.ts";
+import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
-const UNKNOWN_ADDR = { transport: "tcp", hostname: "", port: 0 } as const;
+const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
+const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
 
 function serve(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose } = options;
+  const unknownPeer = options.unixPath ? UNIX_PEER : UNKNOWN_ADDR;
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({
-      hostname: options.hostname,
-      port: options.port,
-      // Workers share the port; the kernel balances connections between them.
-      reusePort: true,
+      ...listenOptions(options),
       // Bun's default 128 MiB cap would refuse large streamed uploads; body
       // limits are lsky's to set, the same on every engine.
       maxRequestBodySize: Number.MAX_SAFE_INTEGER,
       fetch(request, bunServer) {
         const context = options.context(() => {
           const ip = bunServer.requestIP(request);
-          return ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : UNKNOWN_ADDR;
+          return ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : unknownPeer;
         });
         const result = handler(request, context);
         if (!shouldClose()) return result;
@@ -29,11 +28,19 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       error() {
         return new Response(null, { status: 500 });
       },
-    });
+    } as Parameters<typeof Bun.serve>[0]);
   } catch (error) {
-    return Promise.reject(listenError(error, options.port));
+    return Promise.reject(listenError(error, options));
   }
   return Promise.resolve(wrap(server));
+}
+
+function listenOptions(options: ServeOptions): Record<string, unknown> {
+  // Bun.serve speaks HTTP/2 when asked (`http2: true`, ALPN h2 then http/1.1).
+  const tls = options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key }, http2: true } : {};
+  if (options.unixPath) return { unix: options.unixPath, ...tls };
+  // Workers share the port; the kernel balances connections between them.
+  return { hostname: options.hostname, port: options.port, reusePort: true, ...tls };
 }
 
 function wrap(server: ReturnType<typeof Bun.serve>): HttpServer {
@@ -46,12 +53,13 @@ function wrap(server: ReturnType<typeof Bun.serve>): HttpServer {
   };
 }
 
-function listenError(error: unknown, port: number): Error {
+function listenError(error: unknown, options: ServeOptions): Error {
+  const where = options.unixPath ? `unix:${options.unixPath}` : `port ${options.port}`;
   const code = (error as { code?: string }).code;
   if (code === "EADDRINUSE" || /in use/i.test(String(error))) {
-    return new LskyError("PORT_IN_USE", `Cannot listen on port ${port}: it is already in use`, { cause: error });
+    return new LskyError("PORT_IN_USE", `Cannot listen on ${where}: it is already in use`, { cause: error });
   }
-  return new LskyError("LISTEN_FAILED", `Cannot listen on port ${port}: ${String(error)}`, { cause: error });
+  return new LskyError("LISTEN_FAILED", `Cannot listen on ${where}: ${String(error)}`, { cause: error });
 }
 
 // A Bun.file body (or a slice of one) is sent with sendfile, without copying

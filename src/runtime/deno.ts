@@ -1,26 +1,26 @@
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
-import type { EngineAdapter, FileResponseInit, HttpServer, ServeOptions } from "./types.ts";
+import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
 
+const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
+
 function serve(options: ServeOptions): Promise<HttpServer> {
-  const { handler, shouldClose } = options;
+  const { shouldClose } = options;
+  const handler = options.unixPath ? withHttpScheme(options.handler) : options.handler;
   const abort = new AbortController();
   let server: any;
   try {
     server = Deno.serve({
-      hostname: options.hostname,
-      port: options.port,
-      // Needs --unstable-net, which lsky passes when it launches a Deno worker.
-      reusePort: true,
+      ...listenOptions(options),
       signal: abort.signal,
       onListen: () => {}, // lsky prints its own start line
       onError: () => new Response(null, { status: 500 }),
-      handler(request: Request, info: { remoteAddr: { hostname: string; port: number } }) {
+      handler(request: Request, info: { remoteAddr: { transport: string; hostname: string; port: number } }) {
         const context = options.context(() => {
-          const { hostname, port } = info.remoteAddr;
-          return { transport: "tcp", hostname, port };
+          const { transport, hostname, port } = info.remoteAddr;
+          return transport === "unix" ? UNIX_PEER : { transport: "tcp", hostname, port };
         });
         const result = handler(request, context);
         if (!shouldClose()) return result;
@@ -28,9 +28,32 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       },
     });
   } catch (error) {
-    return Promise.reject(listenError(error, options.port));
+    return Promise.reject(listenError(error, options));
   }
-  return Promise.resolve(wrap(server, server.addr.port, abort));
+  return Promise.resolve(wrap(server, options.unixPath ? 0 : server.addr.port, abort));
+}
+
+function listenOptions(options: ServeOptions): Record<string, unknown> {
+  // With cert and key Deno.serve negotiates HTTP/2 or HTTP/1.1 by ALPN.
+  const tls = options.tls ? { cert: options.tls.cert, key: options.tls.key } : {};
+  if (options.unixPath) return { path: options.unixPath, transport: "unix", ...tls };
+  // reusePort needs --unstable-net, which lsky passes when it launches a Deno worker.
+  return { hostname: options.hostname, port: options.port, reusePort: true, ...tls };
+}
+
+/**
+ * Deno names requests on a Unix socket `http+unix://host/path`; apps (and
+ * routers matching on the URL) expect http. The body stream is passed on unread.
+ * The signal is not carried over: reading it makes Deno print a warning about
+ * its legacy abort behaviour in every worker.
+ */
+function withHttpScheme(handler: FetchHandler): FetchHandler {
+  return (request, context) => {
+    if (!request.url.startsWith("http+unix:")) return handler(request, context);
+    const url = `http:${request.url.slice("http+unix:".length)}`;
+    const init = { method: request.method, headers: request.headers, body: request.body, duplex: "half" };
+    return handler(new Request(url, init as RequestInit), context);
+  };
 }
 
 function wrap(server: any, port: number, abort: AbortController): HttpServer {
@@ -43,11 +66,12 @@ function wrap(server: any, port: number, abort: AbortController): HttpServer {
   };
 }
 
-function listenError(error: unknown, port: number): Error {
+function listenError(error: unknown, options: ServeOptions): Error {
+  const where = options.unixPath ? `unix:${options.unixPath}` : `port ${options.port}`;
   if ((error as { name?: string }).name === "AddrInUse") {
-    return new LskyError("PORT_IN_USE", `Cannot listen on port ${port}: it is already in use`, { cause: error });
+    return new LskyError("PORT_IN_USE", `Cannot listen on ${where}: it is already in use`, { cause: error });
   }
-  return new LskyError("LISTEN_FAILED", `Cannot listen on port ${port}: ${String(error)}`, { cause: error });
+  return new LskyError("LISTEN_FAILED", `Cannot listen on ${where}: ${String(error)}`, { cause: error });
 }
 
 // Small files are cheaper read at once (see the portable responder); larger

@@ -7,9 +7,12 @@ import type { LskyBus } from "../bus/app-api.ts";
 
 export type Engine = "bun" | "deno" | "node";
 
-/** The client's address, shaped like `Deno.ServeHandlerInfo["remoteAddr"]`. */
+/**
+ * The client's address, shaped like `Deno.ServeHandlerInfo["remoteAddr"]`.
+ * A peer on a Unix socket has transport "unix", an empty hostname and port 0.
+ */
 export interface RemoteAddr {
-  transport: "tcp";
+  transport: "tcp" | "unix";
   hostname: string;
   port: number;
 }
@@ -26,9 +29,20 @@ export interface LskyContext {
 
 export type FetchHandler = (request: Request, context: LskyContext) => Response | Promise<Response>;
 
+export interface TlsFiles {
+  /** PEM certificate chain, the file's contents. */
+  cert: string;
+  /** PEM private key, the file's contents. */
+  key: string;
+}
+
 export interface ServeOptions {
   hostname: string;
   port: number;
+  /** Listen on this Unix socket path instead of hostname and port. */
+  unixPath?: string;
+  /** Serve HTTPS (and HTTP/2 by ALPN where the engine can). */
+  tls?: TlsFiles;
   /** Never throws; errors are turned into responses before they reach the adapter. */
   handler: FetchHandler;
   /**
@@ -45,7 +59,7 @@ export interface ServeOptions {
 }
 
 export interface HttpServer {
-  /** The port actually bound (differs from the option when it was 0). */
+  /** The port actually bound (differs from the option when it was 0; 0 on a Unix socket). */
   readonly port: number;
   /**
    * Stops accepting, closes idle keep-alive connections, and resolves once

@@ -18,7 +18,7 @@ import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
 import { WorkerPool } from "./pool.ts";
 import { createSystemdNotifier } from "./systemd.ts";
-import { claimPort } from "./port-check.ts";
+import { claimListeners, describeListen } from "./edge-settings.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
 import { WorkerHandle } from "./worker-handle.ts";
@@ -37,7 +37,8 @@ const KILL_MARGIN_MS = 2000;
  * socket and signals, and resolves with the exit code once everything stopped.
  */
 export async function runSupervisor({ settings, entry }: SupervisorOptions): Promise<number> {
-  const port = await claimPort(settings.host, settings.port);
+  const plan = await claimListeners(settings, currentEngine());
+  const port = plan.port;
   const bus = busPath(process.pid);
   const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings };
   let exitCode = 0;
@@ -74,6 +75,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const cleanupBus = () => {
     busServer.close();
     rmSync(bus, { force: true });
+    for (const path of plan.socketPaths) rmSync(path, { force: true });
   };
 
   try {
@@ -85,10 +87,12 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 
   const info: SupervisorInfo = {
     version: VERSION, engine: currentEngine(), engineVersion: currentEngineVersion(),
-    app: entry ?? embeddedApp()?.label ?? "(built-in app)", host: settings.host, port, startedAt: Date.now(),
+    app: entry ?? embeddedApp()?.label ?? "(built-in app)", startedAt: Date.now(), port,
+    // On a Unix socket, status shows the socket path(s) where host:port would be.
+    host: plan.socketPaths.length ? `unix:${plan.socketPaths.join(",")}` : settings.host,
   };
-  const readyStatus = `Serving ${info.app} on port ${port} with ${settings.workers} worker${settings.workers === 1 ? "" : "s"}`;
-  const controlPaths = [controlPathForDir(process.cwd()), controlPathForPort(port)];
+  const readyStatus = `Serving ${info.app} at ${describeListen(settings, plan)} with ${settings.workers} worker${settings.workers === 1 ? "" : "s"}`;
+  const controlPaths = [controlPathForDir(process.cwd()), ...(port ? [controlPathForPort(port)] : [])];
   const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
   if (settings.pidFile) writeFileSync(settings.pidFile, `${process.pid}\n`);
   const admin = settings.admin
@@ -147,11 +151,10 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     reload: () => void reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`)),
   });
 
-  warnAboutPortSharing(settings.workers, currentEngine());
-  const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
+  if (plan.socketPaths.length === 0) warnAboutPortSharing(settings.workers, currentEngine());
   if (admin) logger.info(`admin listener (metrics, healthz, readyz) at http://${settings.admin}`);
   logger.info(
-    `lsky ${VERSION} serving ${info.app} at ${url} on ${info.engine} ${info.engineVersion} ` +
+    `lsky ${VERSION} serving ${info.app} at ${describeListen(settings, plan)} on ${info.engine} ${info.engineVersion} ` +
       `with ${settings.workers} worker${settings.workers === 1 ? "" : "s"} (supervisor pid ${process.pid})`,
   );
 

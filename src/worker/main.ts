@@ -9,6 +9,8 @@ import { connectToSupervisor, sendFinal } from "./bus-client.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
 import { RequestContext } from "./request-context.ts";
+import { startListeners } from "./listeners.ts";
+import type { RemoteAddr } from "../runtime/types.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { startLagMonitor } from "../metrics/event-loop-lag.ts";
 import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
@@ -77,10 +79,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const adapter = await loadAdapter();
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
-    const handler = composeStages(createStages(spec.settings, { metrics, adapter }), appHandler);
+    const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
-    server = await adapter.serve({ hostname: spec.settings.host, port: spec.port, handler: counted, shouldClose: () => draining,
-      context: (readRemoteAddr) => new RequestContext(readRemoteAddr, appBus.bus) });
+    const context = (readRemoteAddr: () => RemoteAddr) => new RequestContext(readRemoteAddr, appBus.bus);
+    server = await startListeners(spec, adapter, counted, () => draining, context);
   } catch (error) {
     await reportBootFailure(bus, error);
     return;

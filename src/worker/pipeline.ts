@@ -6,6 +6,11 @@ import { availableCodings } from "../http/compress-stream.ts";
 import { streamingFileResponse } from "../http/static/file-stream.ts";
 import { createStaticStage } from "../http/static/stage.ts";
 import type { EngineAdapter, FetchHandler } from "../runtime/types.ts";
+import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
+import { formatAccessJson, formatAccessText } from "../http/access-log/format.ts";
+import { createBatchedLineWriter } from "../http/access-log/line-writer.ts";
+import { createProxyStage } from "../http/proxy/proxy-stage.ts";
+import { currentEngine } from "../runtime/detect.ts";
 
 /**
  * A stage wraps the handler after it: it may answer a request itself (a static
@@ -16,16 +21,34 @@ export type Stage = (next: FetchHandler) => FetchHandler;
 
 /** What a worker shares with its stages. */
 export interface WorkerServices {
+  /** The worker's slot number, for the access log. */
+  worker?: number;
   /** Present when metrics are on (--admin). */
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
   adapter?: Pick<EngineAdapter, "fileResponse">;
+  /** Where the access log goes (stdout, relayed by the supervisor with the worker's prefix). */
+  writeAccessLine?: (line: string) => void;
 }
 
 /** Builds the stages a worker runs, outermost first, from the settings. */
 export function createStages(settings: ServeSettings, services: WorkerServices = {}): Stage[] {
   const stages: Stage[] = [];
-  // Metrics are outermost, so they count static files and compressed responses too.
+  // Outermost: every later stage (the access log, metrics) sees the forwarded client.
+  const proxy = createProxyStage({
+    trustProxy: settings.trustProxy,
+    https: settings.https,
+    keepSignal: currentEngine() !== "deno",
+  });
+  if (proxy) stages.push(proxy);
+  if (settings.accessLog) {
+    stages.push(createAccessLogStage({
+      worker: services.worker ?? 0,
+      format: settings.logFormat === "json" ? formatAccessJson : formatAccessText,
+      write: services.writeAccessLine ?? createBatchedLineWriter((text) => void process.stdout.write(text)),
+    }));
+  }
+  // Metrics count static files and compressed responses too.
   if (services.metrics) stages.push(metricsStage(services.metrics));
   // Compression is outside static files so that it applies to both; it leaves
   // precompressed files (which carry a Content-Encoding) alone.

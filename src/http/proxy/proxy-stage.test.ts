@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { LskyContext } from "../../runtime/types.ts";
+import { createProxyStage, rewriteUrl } from "./proxy-stage.ts";
+
+const peer = (hostname: string) => ({ remoteAddr: { transport: "tcp", hostname, port: 5000 } }) as LskyContext;
+
+function run(stage: ReturnType<typeof createProxyStage>, request: Request, context: LskyContext) {
+  let seen: { request: Request; context: LskyContext } | undefined;
+  const handler = stage!((req, ctx) => {
+    seen = { request: req, context: ctx };
+    return new Response("ok");
+  });
+  void handler(request, context);
+  return seen!;
+}
+
+test("no stage when both options are off", () => {
+  assert.equal(createProxyStage({ trustProxy: [], https: false }), undefined);
+});
+
+test("a trusted peer's headers set address, scheme and host; the body stream is passed on unread", async () => {
+  const stage = createProxyStage({ trustProxy: ["loopback"], https: false });
+  const request = new Request("http://127.0.0.1:8000/a?b=1", {
+    method: "POST",
+    body: "payload",
+    headers: { "x-forwarded-for": "203.0.113.5", "x-forwarded-proto": "https", "x-forwarded-host": "shop.example" },
+  });
+  const seen = run(stage, request, peer("127.0.0.1"));
+  assert.equal(seen.request.url, "https://shop.example/a?b=1");
+  assert.equal(seen.context.remoteAddr.hostname, "203.0.113.5");
+  assert.equal(seen.request.method, "POST");
+  assert.equal(await seen.request.text(), "payload");
+});
+
+test("an untrusted peer's request passes through as the same object", () => {
+  const stage = createProxyStage({ trustProxy: ["10.0.0.1"], https: false });
+  const request = new Request("http://a.test/", { headers: { "x-forwarded-for": "1.1.1.1", "x-forwarded-proto": "https" } });
+  const context = peer("127.0.0.1");
+  const seen = run(stage, request, context);
+  assert.equal(seen.request, request);
+  assert.equal(seen.context, context);
+});
+
+test("--https makes the URL https even without a proxy", () => {
+  const stage = createProxyStage({ trustProxy: [], https: true });
+  const seen = run(stage, new Request("http://example.com:8000/x"), peer("8.8.8.8"));
+  assert.equal(seen.request.url, "https://example.com:8000/x");
+  assert.equal(seen.context.remoteAddr.hostname, "8.8.8.8");
+});
+
+test("rewriteUrl ignores odd schemes and hosts that are not host[:port]", () => {
+  assert.equal(rewriteUrl("http://a.test/", { proto: "javascript" }), undefined);
+  assert.equal(rewriteUrl("http://a.test/", { host: "evil.test/path" }), undefined);
+  assert.equal(rewriteUrl("http://a.test/p", { host: "[::1]:8443", proto: "https" }), "https://[::1]:8443/p");
+  assert.equal(rewriteUrl("http://a.test/", { proto: "HTTP" }), undefined);
+  assert.equal(rewriteUrl("http://a.test:8000/", { proto: "https", host: "b.test:443" }), "https://b.test/");
+});

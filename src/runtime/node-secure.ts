@@ -1,0 +1,52 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createSecureServer, type Http2Session } from "node:http2";
+import type { Socket } from "node:net";
+import type { DrainableServer } from "./node.ts";
+import type { TlsFiles } from "./types.ts";
+
+type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
+
+/**
+ * HTTPS for Node: a `node:http2` secure server with `allowHTTP1`, so clients
+ * that offer h2 by ALPN get HTTP/2 and the rest HTTP/1.1 on the same port.
+ * @hono/node-server's listener handles both request kinds.
+ *
+ * An http2 server has no closeIdleConnections(), so this one keeps its own
+ * books: HTTP/2 sessions are closed gracefully (GOAWAY, open streams finish),
+ * HTTP/1.1 connections are closed once they carry no request.
+ */
+export function createSecureNodeServer(tls: TlsFiles, listener: Listener): DrainableServer {
+  const server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, listener as never);
+  const sessions = new Set<Http2Session>();
+  const http1Active = new Map<Socket, number>();
+
+  server.on("session", (session: Http2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  // A TLS connection that has not sent its first request yet is idle too.
+  server.on("secureConnection", (socket: Socket & { alpnProtocol?: string | false }) => {
+    if (socket.alpnProtocol === "h2" || http1Active.has(socket)) return;
+    http1Active.set(socket, 0);
+    socket.once("close", () => http1Active.delete(socket));
+  });
+  server.on("request", (incoming: { httpVersionMajor: number; socket: Socket }, outgoing: { once(e: "close", f: () => void): void }) => {
+    if (incoming.httpVersionMajor >= 2) return;
+    const socket = incoming.socket;
+    if (!http1Active.has(socket)) socket.once("close", () => http1Active.delete(socket));
+    http1Active.set(socket, (http1Active.get(socket) ?? 0) + 1);
+    outgoing.once("close", () => http1Active.set(socket, (http1Active.get(socket) ?? 1) - 1));
+  });
+
+  const closeIdle = () => {
+    for (const session of sessions) if (!session.closed) session.close();
+    for (const [socket, active] of http1Active) if (active <= 0) socket.destroy();
+  };
+  return Object.assign(server, {
+    closeIdleConnections: closeIdle,
+    closeAllConnections: () => {
+      for (const session of sessions) session.destroy();
+      for (const socket of http1Active.keys()) socket.destroy();
+    },
+  }) as unknown as DrainableServer;
+}
