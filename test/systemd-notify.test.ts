@@ -57,7 +57,7 @@ for (const target of selectedTargets()) {
       await waitFor("READY=1", () => receiver.messages.length >= 1);
       const ready = fields(receiver.messages[0]!);
       assert.equal(ready.READY, "1");
-      assert.match(ready.STATUS!, new RegExp(`port ${server.port} with 2 workers`));
+      assert.match(ready.STATUS!, new RegExp(`^Serving .*echo\\.ts at http:\\/\\/127\\.0\\.0\\.1:${server.port} with 2 workers$`));
       assert.equal((await fetch(`${server.url}/`)).status, 200);
 
       const reload = await runLsky(target, ["reload", "--port", String(server.port)]);
