@@ -36,6 +36,9 @@ function compileBinary() {
   const result = spawnSync(bun, [
     "build", "--compile", join(root, "build", "binary-entry.ts"),
     "--outfile", join(dist, "lsky"), "--external", "esbuild",
+    // Without it a compiled executable resolves no package from disk, so an
+    // app that imports "hono" from its own node_modules would not load.
+    "--compile-autoload-package-json",
   ], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   if (result.status !== 0) {
     process.stderr.write(result.stdout ?? "");

@@ -26,7 +26,8 @@ function usageMessage(error: unknown): string {
   const unknown = /Unknown option '([^']+)'/.exec(text);
   if (unknown) return `Unknown option "${unknown[1]}"`;
   const missing = /Option '([^']+)' argument missing/.exec(text);
-  if (missing) return `Option "${missing[1]?.split(",")[0]?.trim()}" needs a value`;
+  // parseArgs names the option as "-p, --port <value>"; the user typed "--port".
+  if (missing) return `Option "${missing[1]?.split(",").pop()?.replace(/<value>/, "").trim()}" needs a value`;
   const positional = /Unexpected argument '([^']+)'/.exec(text);
   if (positional) return `Unexpected argument "${positional[1]}"`;
   return text.split(".")[0] ?? text;
