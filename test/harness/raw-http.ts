@@ -54,3 +54,22 @@ export function parseRawResponse(bytes: Buffer): RawResponse {
   }
   return { status, headers, rest: bytes.subarray(end + 4) };
 }
+
+/** Sends one request and resolves with the response's status and headers as soon as they arrived (the socket is then dropped). */
+export async function responseHead(port: number, head: string, timeoutMs = 20_000): Promise<RawResponse> {
+  const socket = await openSocket(port);
+  return new Promise((resolve, reject) => {
+    let bytes = Buffer.alloc(0);
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error("no response head in time"))), timeoutMs);
+    socket.on("data", (chunk: Buffer) => {
+      bytes = Buffer.concat([bytes, chunk]);
+      if (bytes.indexOf("\r\n\r\n") === -1) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(parseRawResponse(bytes));
+    });
+    socket.once("error", (error) => (clearTimeout(timer), reject(error)));
+    socket.once("close", () => (clearTimeout(timer), reject(new Error("closed before a response head"))));
+    socket.write(head);
+  });
+}
