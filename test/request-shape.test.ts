@@ -44,7 +44,7 @@ for (const target of selectedTargets()) {
     });
 
     test("sends three Set-Cookie headers separately, a comma inside one intact", async () => {
-      const raw = parseRawResponse(await exchange(server.port, "GET /cookies HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+      const raw = parseRawResponse(await exchange(server.port, "GET /dated-cookies HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
       assert.deepEqual(raw.headers.get("set-cookie"), [
         "a=1; Path=/",
         "b=2; Path=/; HttpOnly",
