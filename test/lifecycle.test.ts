@@ -46,8 +46,8 @@ async function isDraining(server: LskyProcess): Promise<boolean> {
   }
 }
 
-async function start(target: Parameters<typeof startLsky>[0]): Promise<LskyProcess> {
-  return startLsky(target, [fixture("hold.ts"), "--workers", "1", "--host", "127.0.0.1"]);
+async function start(target: Parameters<typeof startLsky>[0], extra: string[] = []): Promise<LskyProcess> {
+  return startLsky(target, [fixture("hold.ts"), "--workers", "1", "--host", "127.0.0.1", ...extra]);
 }
 
 for (const target of selectedTargets()) {
@@ -67,6 +67,16 @@ for (const target of selectedTargets()) {
         assert.ok(await portIsFree(server.port), `port ${server.port} is free again`);
       });
     }
+
+    test("a request still running when the grace period ends is cut off, and lsky exits 0", async () => {
+      const server = await start(target, ["--grace-period", "200ms", "--drain-delay", "0"]);
+      const held = await holdRequest(server, `grace-${target.name}`);
+      server.signal("SIGTERM");
+      const unanswered = await held.closed; // never finished: the grace period ends it
+      assert.doesNotMatch(unanswered.toString("latin1"), /held \d+ bytes/);
+      assert.deepEqual(await server.exited, { code: 0, signal: null });
+      assert.ok(await portIsFree(server.port));
+    });
 
     test("a second signal forces the exit while a request is still held", async () => {
       const server = await start(target);
