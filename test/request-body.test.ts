@@ -64,7 +64,11 @@ for (const target of selectedTargets()) {
       assert.equal(report.bytes, UPLOAD_BYTES);
       assert.ok(report.chunks > 1, "the body arrived in more than one piece");
       assert.ok(report.maxChunk < 16 * MB, `largest chunk ${report.maxChunk} bytes`);
-      assert.ok(report.rssGrowth < 100 * MB, `worker RSS grew by ${(report.rssGrowth / MB).toFixed(1)} MB`);
+      // Holding the body would cost at least 200 MB. Streaming costs what the
+      // engine's garbage collector lets pile up before it runs: measured here
+      // 15-20 MB on Bun, ~40 MB on Node, 40-75 MB on Deno (and on Deno 20 MB
+      // for an 800 MB upload, so it does not grow with the body).
+      assert.ok(report.rssGrowth < 128 * MB, `worker RSS grew by ${(report.rssGrowth / MB).toFixed(1)} MB`);
     });
   });
 }
