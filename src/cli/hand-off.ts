@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { logger } from "../log.ts";
 import { engineLaunchCommand } from "../runtime/launch.ts";
+import { signalChild } from "../runtime/signal-child.ts";
 import type { Engine } from "../runtime/types.ts";
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGHUP"];
@@ -16,7 +17,7 @@ export function handOff(engine: Engine, argv: string[]): Promise<number> {
     stdio: "inherit",
     env: { ...process.env, LSKY_RUNTIME: engine },
   });
-  const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
+  const forward = (signal: NodeJS.Signals) => () => signalChild(child, signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward(signal));
   return new Promise((resolve) => {
     child.once("error", (error) => {
