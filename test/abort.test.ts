@@ -17,7 +17,7 @@ for (const target of selectedTargets()) {
     });
     after(async () => assert.equal((await server.stop()).code, 0));
 
-    const state = async (id: string) => (await fetch(`${server.url}/state?id=${id}`)).json() as Promise<{ started: boolean; aborted: boolean }>;
+    const state = async (id: string) => (await fetch(`${server.url}/state?id=${id}`)).json() as Promise<{ started: boolean; aborted: boolean; cancelled: boolean }>;
 
     test("aborts request.signal when the client goes away mid-request", async () => {
       const id = `gone-${target.name}`;
@@ -29,10 +29,30 @@ for (const target of selectedTargets()) {
       await waitFor("the app to see request.signal abort", async () => (await state(id)).aborted);
     });
 
-    test("keeps serving after the aborted request", async () => {
+    test("aborts request.signal and cancels the body when the client leaves a streamed response", async () => {
+      const id = `stream-${target.name}`;
+      const socket = await openSocket(server.port);
+      const firstChunk = new Promise<void>((resolve) => {
+        let text = "";
+        socket.setEncoding("utf8").on("data", (chunk: string) => {
+          text += chunk;
+          if (text.includes("first chunk")) resolve();
+        });
+      });
+      socket.write(`GET /stream?id=${id} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      await firstChunk;
+      assert.deepEqual(await state(id), { started: true, aborted: false, cancelled: false });
+      socket.destroy();
+      await waitFor("the app to see the streamed response abandoned", async () => {
+        const seen = await state(id);
+        return seen.aborted && seen.cancelled;
+      });
+    });
+
+    test("keeps serving after the aborted requests", async () => {
       const response = await fetch(`${server.url}/state?id=none`);
       assert.equal(response.status, 200);
-      assert.deepEqual(await response.json(), { started: false, aborted: false });
+      assert.deepEqual(await response.json(), { started: false, aborted: false, cancelled: false });
     });
   });
 }
