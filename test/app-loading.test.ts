@@ -25,6 +25,14 @@ function appWithUnwritableNodeModules(): string {
   return dir;
 }
 
+/** A directory outside any package (no package.json above it) with an ES module .js app and a CommonJS .cjs app. */
+function appsOutsideAPackage(): string {
+  const dir = mkdtempSync(join(tmpdir(), "lsky-test-js-"));
+  writeFileSync(join(dir, "esm.js"), 'export default { fetch: () => new Response("esm without package.json") };\n');
+  writeFileSync(join(dir, "common.cjs"), 'module.exports = { fetch: () => new Response("commonjs") };\n');
+  return dir;
+}
+
 for (const target of selectedTargets()) {
   describe(`app loading on ${target.name}`, () => {
     test("serves a JavaScript entry", async () => {
@@ -49,6 +57,22 @@ for (const target of selectedTargets()) {
         assert.equal((await server.stop()).code, 0);
       }
     });
+
+    for (const [file, answer] of [["esm.js", "esm without package.json"], ["common.cjs", "commonjs"]]) {
+      test(`serves ${file === "esm.js" ? "an ES module .js" : "a CommonJS .cjs"} entry outside any package`, async () => {
+        const dir = appsOutsideAPackage();
+        try {
+          const server = await startLsky(target, [join(dir, file!), ...ONE_WORKER], { cwd: dir });
+          try {
+            assert.equal(await (await fetch(`${server.url}/`)).text(), answer);
+          } finally {
+            assert.equal((await server.stop()).code, 0);
+          }
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
 
     test("serves a TypeScript app whose node_modules cannot be written", async () => {
       const dir = appWithUnwritableNodeModules();

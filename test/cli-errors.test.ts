@@ -80,6 +80,9 @@ for (const target of selectedTargets()) {
       [["--port", "70000"], /Invalid value "70000" for --port: expected a whole number from 0 to 65535/],
       [["--port"], /Option "--port" needs a value/],
       [["--runtime", "python"], /Invalid value "python" for --runtime: expected one of "bun", "deno", "node"/],
+      [["--workers", "0"], /Invalid value "0" for --workers: expected a whole number from 1 to 1024/],
+      [["--grace-period", "soon"], /Invalid value "soon" for --grace-period: expected a duration/],
+      [["a.ts", "b.ts"], /Expected one app entry, got 2: a\.ts b\.ts/],
     ] as const) {
       test(`serve ${args.join(" ")}: one line and a hint, exit 2`, async () => {
         const result = await runLsky(target, ["serve", ...args]);
