@@ -114,11 +114,11 @@ for (const target of selectedTargets()) {
       assert.equal(serve.stderr, "");
     });
 
-    test("PORT chooses the port when no flag is given", async () => {
+    test("PORT chooses the port when no flag is given; the default host is 0.0.0.0", async () => {
       const port = await freePort();
-      const server = await startLsky(target, [fixture("hello.js"), ...ONE_WORKER], { port: false, env: { PORT: String(port), LSKY_PORT: undefined } });
+      const server = await startLsky(target, [fixture("hello.js"), "--workers", "1"], { port: false, env: { PORT: String(port), LSKY_PORT: undefined, LSKY_HOST: undefined } });
       try {
-        assert.match(server.stdout(), new RegExp(`at http://127\\.0\\.0\\.1:${port} `));
+        assert.match(server.stdout(), new RegExp(`at http://0\\.0\\.0\\.0:${port} `));
         assert.equal(await (await fetch(`http://127.0.0.1:${port}/p`)).text(), "hello from js /p");
       } finally {
         assert.equal((await server.stop()).code, 0);
