@@ -74,6 +74,18 @@ for (const target of selectedTargets()) {
       }
     });
 
+    test("a port held by another lsky (whose workers use SO_REUSEPORT) is in use too, exit 1", async () => {
+      const first = await startLsky(target, [fixture("hello.js"), ...ONE_WORKER]);
+      try {
+        const result = await runLsky(target, ["serve", fixture("hello.js"), "--port", String(first.port), ...ONE_WORKER]);
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stderr, new RegExp(`Cannot listen on port ${first.port}: it is already in use`));
+        assert.equal((await fetch(`${first.url}/still`)).status, 200, "the first server is unharmed");
+      } finally {
+        assert.equal((await first.stop()).code, 0);
+      }
+    });
+
     for (const [args, message] of [
       [["--bogus"], /Unknown option "--bogus"/],
       [["--port", "abc"], /Invalid value "abc" for --port: expected a whole number from 0 to 65535/],
