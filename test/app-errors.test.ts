@@ -40,6 +40,12 @@ for (const target of selectedTargets()) {
       });
     }
 
+    test("a response stream that fails mid-way breaks that response, is logged, and the server keeps serving", async () => {
+      await assert.rejects(async () => (await fetch(`${server.url}/broken-stream`)).text());
+      await server.waitForOutput(/stream broke mid-way/);
+      assert.equal(await (await fetch(`${server.url}/ok`)).text(), "still serving");
+    });
+
     test("logs the stack of a thrown Error", async () => {
       await (await fetch(`${server.url}/throw`)).text();
       assert.match(server.output(), /sync failure secret-detail-42\n(\[w1\] )?\s+at /);

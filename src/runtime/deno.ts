@@ -1,5 +1,6 @@
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
+import { logEngineError } from "./engine-error.ts";
 import type { EngineAdapter, HttpServer, LskyContext, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
@@ -16,7 +17,10 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       reusePort: true,
       signal: abort.signal,
       onListen: () => {}, // lsky prints its own start line
-      onError: () => new Response(null, { status: 500 }),
+      onError: (error: unknown) => {
+        logEngineError(error);
+        return new Response(null, { status: 500 });
+      },
       handler(request: Request, info: { remoteAddr: { hostname: string; port: number } }) {
         const context: LskyContext = {
           remoteAddr: { transport: "tcp", hostname: info.remoteAddr.hostname, port: info.remoteAddr.port },
