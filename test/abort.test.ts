@@ -17,7 +17,7 @@ for (const target of selectedTargets()) {
     });
     after(async () => assert.equal((await server.stop()).code, 0));
 
-    const state = async (id: string) => (await fetch(`${server.url}/state?id=${id}`)).json() as Promise<{ started: boolean; aborted: boolean; cancelled: boolean }>;
+    const state = async (id: string) => (await fetch(`${server.url}/state?id=${id}`)).json() as Promise<{ started: boolean; aborted: boolean; cancelled: boolean; readFailed: boolean }>;
 
     test("aborts request.signal when the client goes away mid-request", async () => {
       const id = `gone-${target.name}`;
@@ -41,7 +41,7 @@ for (const target of selectedTargets()) {
       });
       socket.write(`GET /stream?id=${id} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
       await firstChunk;
-      assert.deepEqual(await state(id), { started: true, aborted: false, cancelled: false });
+      assert.deepEqual(await state(id), { started: true, aborted: false, cancelled: false, readFailed: false });
       socket.destroy();
       await waitFor("the app to see the streamed response abandoned", async () => {
         const seen = await state(id);
@@ -49,10 +49,21 @@ for (const target of selectedTargets()) {
       });
     });
 
+    test("a client leaving mid-upload makes the app's body read fail instead of hang", async () => {
+      const id = `upload-${target.name}`;
+      const socket = await openSocket(server.port);
+      socket.on("error", () => {});
+      socket.write(`POST /upload?id=${id} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000000\r\n\r\n`);
+      socket.write(Buffer.alloc(256 * 1024));
+      await waitFor("the app to start reading the upload", async () => (await state(id)).started);
+      socket.destroy();
+      await waitFor("the app's body read to fail", async () => (await state(id)).readFailed);
+    });
+
     test("keeps serving after the aborted requests", async () => {
       const response = await fetch(`${server.url}/state?id=none`);
       assert.equal(response.status, 200);
-      assert.deepEqual(await response.json(), { started: false, aborted: false, cancelled: false });
+      assert.deepEqual(await response.json(), { started: false, aborted: false, cancelled: false, readFailed: false });
     });
   });
 }

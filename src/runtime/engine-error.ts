@@ -5,6 +5,7 @@
  * and would otherwise drop it without a word, while Node and Bun print it.
  */
 export function logEngineError(error: unknown): void {
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  // `||`: Bun gives some errors an empty stack.
+  const detail = error instanceof Error ? (error.stack || `${error.name}: ${error.message}`) : String(error);
   process.stderr.write(`Error while sending a response: ${detail}\n`);
 }

@@ -80,6 +80,15 @@ describe("createHandler", () => {
     assert.match(logged[0]!, /Error: with stack\n\s+at /);
   });
 
+  test("an error with an empty stack is logged by name and message", () => {
+    const error = new Error("The connection was closed.");
+    error.name = "AbortError";
+    error.stack = "";
+    const { call, logged } = setup(() => { throw error; });
+    call("/upload", "POST");
+    assert.equal(logged[0], "Error handling POST /upload: AbortError: The connection was closed.");
+  });
+
   test("dev mode shows the message and stack in the 500 body", async () => {
     const { call } = setup(() => { throw new Error("visible in dev"); }, true);
     const body = await (await call()).text();

@@ -67,15 +67,21 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 function logFailure(options: HandlerOptions, request: Request, error: unknown): void {
   const path = safePath(request.url);
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  options.log(`Error handling ${request.method} ${path}: ${detail}`);
+  options.log(`Error handling ${request.method} ${path}: ${describeError(error)}`);
 }
 
 function errorResponse(dev: boolean, error: unknown): Response {
-  const body = dev
-    ? (error instanceof Error ? (error.stack ?? error.message) : String(error))
-    : "Internal Server Error";
+  const body = dev ? describeError(error) : "Internal Server Error";
   return new Response(body, { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * The error's stack, or its name and message. Bun gives some errors (the
+ * DOMException a body read throws when the client leaves) an empty stack.
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack || `${error.name}: ${error.message}`;
+  return String(error);
 }
 
 function describe(value: unknown): string {
