@@ -6,9 +6,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { after, describe, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
-import { fixture, selectedTargets } from "./harness/targets.ts";
+import { FIXTURES, fixture, selectedTargets } from "./harness/targets.ts";
 
 after(killAll);
 
@@ -53,6 +54,21 @@ for (const target of selectedTargets()) {
         assert.equal(await (await fetch(`${server.url}/hi/ada`)).text(), "hello ada from hono");
         assert.deepEqual(await (await fetch(`${server.url}/client`)).json(), { client: "127.0.0.1" });
         assert.equal((await fetch(`${server.url}/missing`)).status, 404);
+      } finally {
+        assert.equal((await server.stop()).code, 0);
+      }
+    });
+
+    test("import.meta describes each module's own file, so an app reads files beside it", async () => {
+      const server = await startLsky(target, [fixture("own-files.ts"), ...ONE_WORKER]);
+      try {
+        const seen = await (await fetch(`${server.url}/`)).json();
+        assert.deepEqual(seen, {
+          entry: pathToFileURL(fixture("own-files.ts")).href,
+          dirname: FIXTURES,
+          imported: pathToFileURL(fixture("lib/where.ts")).href,
+          readsSibling: true,
+        });
       } finally {
         assert.equal((await server.stop()).code, 0);
       }

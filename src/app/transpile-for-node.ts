@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { LskyError } from "../errors.ts";
+import { importMetaPlugin } from "./import-meta-plugin.ts";
 
 const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx", ".jsx"]);
 
@@ -57,6 +58,7 @@ async function bundle(path: string, outDir: string, externalPackages: boolean): 
     target: "node20",
     packages: externalPackages ? "external" : undefined,
     sourcemap: "inline",
+    plugins: [importMetaPlugin()],
     logLevel: "silent",
   });
   return result.outputFiles[0]!.text;
