@@ -1,8 +1,9 @@
 // What the CLI says and which exit code it gives for bad apps, bad flags and a
 // busy port; plus --help, --version and the PORT/LSKY_PORT environment.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { killAll, runLsky, type RunResult, startLsky } from "./harness/lsky.ts";
@@ -54,6 +55,20 @@ for (const target of selectedTargets()) {
       assert.match(result.stderr, /Error: database unreachable \(fixture\)\n(\S+ )?\s+at connectToDatabase \(/);
       // The stack points at the user's file, not at a transpiled copy.
       assert.match(result.stderr, /at connectToDatabase \(.*throws-on-import\.ts:\d+:\d+\)/);
+    });
+
+    test("an app with a syntax error: the error with its file, line and column, exit 1", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "lsky-test-syntax-"));
+      try {
+        const app = join(dir, "broken.ts");
+        writeFileSync(app, 'export default {\n  fetch(: Request) { return new Response("x"); },\n};\n');
+        const result = await runLsky(target, ["serve", app, "--port", "0", ...ONE_WORKER]);
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stderr, /Cannot serve ".*broken\.ts": the module threw while loading/);
+        assert.match(result.stderr, /broken\.ts:2:\d+/, `the place of the error in:\n${result.stderr}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test("a missing app file: one line and a hint, exit 2", async () => {

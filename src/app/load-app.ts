@@ -5,6 +5,7 @@ import { LskyError } from "../errors.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import { type FetchApp, isFetchApp } from "./contract.ts";
 import { embeddedApp } from "./embedded.ts";
+import { explainLoadError } from "./load-error.ts";
 import { needsTranspile, transpileForNode } from "./transpile-for-node.ts";
 
 export interface LoadedApp {
@@ -51,6 +52,8 @@ async function importModule(entry: string, path: string): Promise<unknown> {
     return await import(pathToFileURL(target).href);
   } catch (error) {
     if (error instanceof LskyError) throw error;
-    throw new LskyError("APP_LOAD_FAILED", `Cannot serve "${entry}": the module threw while loading`, { cause: error });
+    throw new LskyError("APP_LOAD_FAILED", `Cannot serve "${entry}": the module threw while loading`, {
+      cause: explainLoadError(error),
+    });
   }
 }
