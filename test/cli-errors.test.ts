@@ -76,6 +76,11 @@ for (const target of selectedTargets()) {
       assertUsageError(result, /Cannot serve "no\/such\/app\.ts": no such file/, /path of a module/);
     });
 
+    test("a directory as the app: one line and a hint, exit 2", async () => {
+      const result = await runLsky(target, ["serve", "test/fixtures", "--port", "0"]);
+      assertUsageError(result, /Cannot serve "test\/fixtures": it is a directory, not a module/, /path of a module/);
+    });
+
     test("a port in use: a line naming the port, exit 1", async () => {
       const port = await freePort();
       const blocker = await listenOn(port);

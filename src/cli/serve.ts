@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { assertAppFile } from "../app/load-app.ts";
 import { resolveSettings } from "../config/resolve.ts";
 import { LskyError } from "../errors.ts";
 import { currentEngine } from "../runtime/detect.ts";
@@ -25,11 +25,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     env: process.env,
     context: { currentEngine: currentEngine() },
   });
-  if (entry && !existsSync(entry)) {
-    throw new LskyError("APP_NOT_FOUND", `Cannot serve "${entry}": no such file`, {
-      hint: "Give the path of a module whose default export has fetch(request)",
-    });
-  }
+  // Checked here too, so a wrong path fails before any worker starts.
+  if (entry) assertAppFile(entry);
   if (settings.runtime !== currentEngine()) return handOff(settings.runtime, ["serve", ...args]);
   return runSupervisor({ settings, entry });
 }
