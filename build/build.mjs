@@ -38,8 +38,8 @@ function compileBinary() {
     "--outfile", join(dist, "lsky"), "--external", "esbuild",
     // lsky loads .env itself, with its own precedence (src/config/dotenv.ts).
     "--no-compile-autoload-dotenv",
-    // Without it a standalone executable cannot resolve packages (hono, ...)
-    // that an app loaded from disk imports from its own node_modules.
+    // Without it a compiled executable resolves no package from disk, so an
+    // app that imports "hono" from its own node_modules would not load.
     "--compile-autoload-package-json",
   ], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   if (result.status !== 0) {

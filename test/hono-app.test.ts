@@ -12,7 +12,7 @@ for (const target of selectedTargets()) {
     let server: LskyProcess;
 
     test("starts", async () => {
-      server = await startLsky(target, [fixture("hono-app.ts"), "--workers", "1"]);
+      server = await startLsky(target, [fixture("hono-routes.ts"), "--workers", "1"]);
     });
 
     test("routes, params, JSON bodies and c.env.remoteAddr work", async () => {

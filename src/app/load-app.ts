@@ -5,6 +5,7 @@ import { LskyError } from "../errors.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import { type FetchApp, isFetchApp } from "./contract.ts";
 import { embeddedApp } from "./embedded.ts";
+import { explainLoadError } from "./load-error.ts";
 import { needsTranspile, transpileForNode } from "./transpile-for-node.ts";
 
 export interface LoadedApp {
@@ -21,8 +22,7 @@ export async function loadApp(entry: string | undefined): Promise<LoadedApp> {
     const module = await import("./default-app.ts");
     return { app: module.default as unknown as FetchApp, label: "(built-in app)" };
   }
-  const path = resolve(entry);
-  assertFile(entry, path);
+  const path = assertAppFile(entry);
   const module = await importModule(entry, path);
   return validate((module as { default?: unknown }).default, entry);
 }
@@ -36,12 +36,15 @@ function validate(candidate: unknown, entry: string): LoadedApp {
   return { app: candidate, label: entry };
 }
 
-function assertFile(entry: string, path: string): void {
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new LskyError("APP_NOT_FOUND", `Cannot serve "${entry}": no such file`, {
-      hint: "Give the path of a module whose default export has fetch(request)",
-    });
+/** Fails (exit 2) unless `entry` names a file; returns its absolute path. */
+export function assertAppFile(entry: string): string {
+  const path = resolve(entry);
+  const hint = "Give the path of a module whose default export has fetch(request)";
+  if (!existsSync(path)) throw new LskyError("APP_NOT_FOUND", `Cannot serve "${entry}": no such file`, { hint });
+  if (!statSync(path).isFile()) {
+    throw new LskyError("APP_NOT_FOUND", `Cannot serve "${entry}": it is a directory, not a module`, { hint });
   }
+  return path;
 }
 
 async function importModule(entry: string, path: string): Promise<unknown> {
@@ -51,6 +54,8 @@ async function importModule(entry: string, path: string): Promise<unknown> {
     return await import(pathToFileURL(target).href);
   } catch (error) {
     if (error instanceof LskyError) throw error;
-    throw new LskyError("APP_LOAD_FAILED", `Cannot serve "${entry}": the module threw while loading`, { cause: error });
+    throw new LskyError("APP_LOAD_FAILED", `Cannot serve "${entry}": the module threw while loading`, {
+      cause: explainLoadError(error),
+    });
   }
 }

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { LskyError } from "../errors.ts";
+import { importMetaPlugin } from "./import-meta-plugin.ts";
 
 const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx", ".jsx"]);
 
@@ -15,21 +16,29 @@ export function needsTranspile(path: string): boolean {
  * Bundles a TypeScript app for Node with esbuild and returns the file to import.
  * Packages stay external so the app's node_modules are used as they are; the
  * output is written under the nearest node_modules/.cache so that those imports
- * resolve from there. Without a node_modules, everything is bundled into a
- * temporary file. The name carries a hash of the output, so workers that
- * bundle at once write the same file, and a reload picks up new code.
+ * resolve from there. Without a node_modules, or when it cannot be written
+ * (read-only image, another user's install), everything is bundled into a
+ * temporary file instead. The name carries a hash of the output, so workers
+ * that bundle at once write the same file, and a reload picks up new code.
  */
 export async function transpileForNode(path: string): Promise<string> {
+  // Stacks of errors thrown by the app then name the user's .ts file and line,
+  // not the bundle (the bundle carries an inline source map).
+  (process as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);
   const nodeModules = findNodeModules(dirname(path));
-  const code = await bundle(path, nodeModules !== undefined);
-  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-  const outDir = nodeModules ? join(nodeModules, ".cache", "lsky") : join(tmpdir(), "lsky-apps");
-  const outFile = join(outDir, `app-${hash}.mjs`);
-  if (!existsSync(outFile)) writeAtomically(outDir, outFile, code);
-  return outFile;
+  if (nodeModules) {
+    const outDir = join(nodeModules, ".cache", "lsky");
+    try {
+      return writeBundle(outDir, await bundle(path, outDir, true));
+    } catch (error) {
+      if (error instanceof LskyError || !isWriteError(error)) throw error;
+    }
+  }
+  const outDir = join(realpathSync(tmpdir()), `lsky-apps-${process.getuid?.() ?? "user"}`);
+  return writeBundle(outDir, await bundle(path, outDir, false));
 }
 
-async function bundle(path: string, externalPackages: boolean): Promise<string> {
+async function bundle(path: string, outDir: string, externalPackages: boolean): Promise<string> {
   let esbuild: typeof import("esbuild");
   try {
     esbuild = await import("esbuild");
@@ -45,11 +54,14 @@ async function bundle(path: string, externalPackages: boolean): Promise<string> 
     entryPoints: [path],
     bundle: true,
     write: false,
+    // Where the file will live: the source map's paths are relative to it.
+    outdir: outDir,
     format: "esm",
     platform: "node",
     target: "node20",
     packages: externalPackages ? "external" : undefined,
     sourcemap: "inline",
+    plugins: [importMetaPlugin()],
     logLevel: "silent",
   });
   return result.outputFiles[0]!.text;
@@ -70,10 +82,24 @@ function bundleWithBun(bun: string, path: string, externalPackages: boolean): st
   return result.stdout;
 }
 
+function writeBundle(outDir: string, code: string): string {
+  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
+  const outFile = join(outDir, `app-${hash}.mjs`);
+  if (!existsSync(outFile)) writeAtomically(outDir, outFile, code);
+  return outFile;
+}
+
+function isWriteError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOTDIR" || code === "EEXIST" || code === "ENOSPC";
+}
+
 function findNodeModules(start: string): string | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     const candidate = join(dir, "node_modules");
-    if (existsSync(candidate)) return candidate;
+    // Node imports the bundle by its real path; source map paths, relative to
+    // the bundle, must be computed from there too (node_modules is often a link).
+    if (existsSync(candidate)) return realpathSync(candidate);
     if (dirname(dir) === dir) return undefined;
   }
 }

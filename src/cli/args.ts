@@ -30,7 +30,8 @@ function usageMessage(error: unknown, known: string[]): string {
     return `Unknown option "${unknown[1]}"${suggestion ? `: did you mean "--${suggestion}"?` : ""}`;
   }
   const missing = /Option '([^']+)' argument missing/.exec(text);
-  if (missing) return `Option "${missing[1]?.split(",")[0]?.trim()}" needs a value`;
+  // parseArgs names the option as "-p, --port <value>"; the user typed "--port".
+  if (missing) return `Option "${missing[1]?.split(",").pop()?.replace(/<value>/, "").trim()}" needs a value`;
   const positional = /Unexpected argument '([^']+)'/.exec(text);
   if (positional) return `Unexpected argument "${positional[1]}"`;
   return text.split(".")[0] ?? text;

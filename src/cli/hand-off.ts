@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { logger } from "../log.ts";
 import { isCompiledBinary } from "../runtime/detect.ts";
 import { engineLaunchCommand } from "../runtime/launch.ts";
+import { signalChild } from "../runtime/signal-child.ts";
 import type { Engine } from "../runtime/types.ts";
 
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGHUP"];
@@ -19,7 +20,7 @@ export function handOff(engine: Engine, argv: string[]): Promise<number> {
     // Bun inside the binary transpiles it instead (src/app/transpile-for-node.ts).
     env: { ...process.env, LSKY_RUNTIME: engine, ...(isCompiledBinary() ? { LSKY_BUN_BIN: process.execPath } : {}) },
   });
-  const forward = (signal: NodeJS.Signals) => () => void child.kill(signal);
+  const forward = (signal: NodeJS.Signals) => () => signalChild(child, signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward(signal));
   return new Promise((resolve) => {
     child.once("error", (error) => {

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { assertAppFile } from "../app/load-app.ts";
 import { loadEffectiveConfig } from "../config/load-config.ts";
 import { LskyError } from "../errors.ts";
 import { setLogFormat } from "../log.ts";
@@ -20,11 +20,8 @@ export async function serveCommand(args: string[], options: { embedded?: boolean
   // An executable made by `lsky compile` is its app: a config file's entry does not replace it.
   const entry = options.embedded && config.entrySource === "file" ? undefined : config.entry;
   setLogFormat(settings.logFormat);
-  if (entry && !existsSync(entry)) {
-    throw new LskyError("APP_NOT_FOUND", `Cannot serve "${entry}": no such file`, {
-      hint: "Give the path of a module whose default export has fetch(request)",
-    });
-  }
+  // Checked here too, so a wrong path fails before any worker starts.
+  if (entry) assertAppFile(entry);
   if (settings.runtime !== currentEngine()) return handOff(settings.runtime, ["serve", ...args]);
   return runSupervisor({ settings, entry });
 }

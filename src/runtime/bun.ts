@@ -1,6 +1,7 @@
 /// <reference types="bun-types" />
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
+import { logEngineError } from "./engine-error.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
@@ -25,7 +26,8 @@ function serve(options: ServeOptions): Promise<HttpServer> {
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);
       },
-      error() {
+      error(error) {
+        logEngineError(error);
         return new Response(null, { status: 500 });
       },
     } as Parameters<typeof Bun.serve>[0]);

@@ -1,5 +1,6 @@
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
+import { logEngineError } from "./engine-error.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
@@ -16,7 +17,10 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       ...listenOptions(options),
       signal: abort.signal,
       onListen: () => {}, // lsky prints its own start line
-      onError: () => new Response(null, { status: 500 }),
+      onError: (error: unknown) => {
+        logEngineError(error);
+        return new Response(null, { status: 500 });
+      },
       handler(request: Request, info: { remoteAddr: { transport: string; hostname: string; port: number } }) {
         const context = options.context(() => {
           const { transport, hostname, port } = info.remoteAddr;

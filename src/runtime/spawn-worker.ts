@@ -3,6 +3,7 @@ import cluster from "node:cluster";
 import type { Readable } from "node:stream";
 import { currentEngine } from "./detect.ts";
 import { selfLaunchCommand } from "./launch.ts";
+import { signalChild } from "./signal-child.ts";
 
 /** A started worker process, whichever way it was started. */
 export interface WorkerProcess {
@@ -36,7 +37,7 @@ function spawnChild(env: Record<string, string>): WorkerProcess {
     pid: child.pid,
     stdout: child.stdout!,
     stderr: child.stderr!,
-    kill: (signal) => void child.kill(signal),
+    kill: (signal) => signalChild(child, signal),
     onExit: (listener) => void child.once("exit", listener),
   };
 }

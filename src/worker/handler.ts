@@ -1,6 +1,16 @@
 import type { FetchApp } from "../app/contract.ts";
 import type { FetchHandler, LskyContext } from "../runtime/types.ts";
 
+// On Node, @hono/node-server replaces the global Response with a lighter
+// subclass once the server starts. Responses made before that (at module load)
+// or by fetch() (a proxy) are instances of the original class only, so a
+// Response is an instance of either.
+const ORIGINAL_RESPONSE = globalThis.Response;
+
+function isResponse(value: unknown): value is Response {
+  return value instanceof Response || value instanceof ORIGINAL_RESPONSE;
+}
+
 export interface RequestCounters {
   requests: number;
   inflight: number;
@@ -27,7 +37,7 @@ export function createHandler(app: FetchApp, options: HandlerOptions): FetchHand
     return errorResponse(options.dev, error);
   };
   const settle = (request: Request, value: unknown): Response => {
-    if (value instanceof Response) {
+    if (isResponse(value)) {
       counters.inflight--;
       return value;
     }
@@ -42,24 +52,36 @@ export function createHandler(app: FetchApp, options: HandlerOptions): FetchHand
     } catch (error) {
       return fail(request, error);
     }
-    if (result instanceof Promise) {
-      return result.then((value) => settle(request, value), (error) => fail(request, error));
+    if (isThenable(result)) {
+      return Promise.resolve(result).then((value) => settle(request, value), (error) => fail(request, error));
     }
     return settle(request, result);
   };
 }
 
+/** A promise, or a promise from another library or realm (anything `await` would wait for). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value instanceof Promise ||
+    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+}
+
 function logFailure(options: HandlerOptions, request: Request, error: unknown): void {
   const path = safePath(request.url);
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  options.log(`Error handling ${request.method} ${path}: ${detail}`);
+  options.log(`Error handling ${request.method} ${path}: ${describeError(error)}`);
 }
 
 function errorResponse(dev: boolean, error: unknown): Response {
-  const body = dev
-    ? (error instanceof Error ? (error.stack ?? error.message) : String(error))
-    : "Internal Server Error";
+  const body = dev ? describeError(error) : "Internal Server Error";
   return new Response(body, { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * The error's stack, or its name and message. Bun gives some errors (the
+ * DOMException a body read throws when the client leaves) an empty stack.
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack || `${error.name}: ${error.message}`;
+  return String(error);
 }
 
 function describe(value: unknown): string {

@@ -36,6 +36,8 @@ export interface StartOptions {
   port?: number | false;
   /** Run through this command, e.g. ["ip", "netns", "exec", "ns1"]. */
   prefix?: string[];
+  /** What precedes the arguments (default ["serve"]; [] for an executable made by lsky compile). */
+  command?: string[];
 }
 
 const live = new Set<ChildProcess>();
@@ -81,7 +83,7 @@ export function spawnTarget(target: Target, args: string[], options: StartOption
 export async function startLsky(target: Target, args: string[], options: StartOptions = {}): Promise<LskyProcess> {
   const port = options.port === false ? 0 : options.port ?? await freePort();
   const portArgs = options.port === false ? [] : ["--port", String(port)];
-  const child = spawnTarget(target, ["serve", ...args, ...portArgs], options);
+  const child = spawnTarget(target, [...(options.command ?? ["serve"]), ...args, ...portArgs], options);
   const out: string[] = [];
   const err: string[] = [];
   const all: string[] = [];

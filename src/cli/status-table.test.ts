@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { StatusReport } from "../supervisor/status.ts";
+import { formatBytes, formatDuration, formatStatus } from "./status-table.ts";
+
+describe("formatDuration", () => {
+  const cases: [number, string][] = [
+    [0, "0s"], [999, "0s"], [59_999, "59s"], [60_000, "1m00s"], [61_000, "1m01s"],
+    [3_599_000, "59m59s"], [3_600_000, "1h00m"], [5_430_000, "1h30m"], [86_399_000, "23h59m"],
+    [86_400_000, "1d00h"], [90_000_000, "1d01h"],
+  ];
+  for (const [ms, text] of cases) {
+    test(`${ms} ms is ${text}`, () => assert.equal(formatDuration(ms), text));
+  }
+});
+
+describe("formatBytes", () => {
+  test("unknown (0) shows a dash", () => assert.equal(formatBytes(0), "-"));
+  test("under 100 MB keeps one decimal", () => assert.equal(formatBytes(52_428_800), "50.0 MB"));
+  test("from 100 MB rounds to whole megabytes", () => assert.equal(formatBytes(157_286_400), "150 MB"));
+});
+
+describe("formatStatus", () => {
+  const report: StatusReport = {
+    pid: 100, version: "0.1.0", engine: "bun", engineVersion: "1.4.5", app: "app.ts",
+    host: "0.0.0.0", port: 8000, uptime: 65_000,
+    workers: [
+      { id: 1, pid: 201, state: "ready", uptime: 64_000, requests: 12345, inflight: 2, rss: 52_428_800, restarts: 0, lastExit: null },
+      { id: 2, pid: 202, state: "draining", uptime: 5_000, requests: 7, inflight: 0, rss: 0, restarts: 3, lastExit: { reason: "crashed", code: 1, signal: null } },
+      { id: 3, pid: 203, state: "ready", uptime: 1_000, requests: 0, inflight: 0, rss: 1_048_576, restarts: 1, lastExit: { reason: "unresponsive", code: null, signal: "SIGKILL" } },
+    ],
+  };
+
+  test("heads with the supervisor's facts", () => {
+    const lines = formatStatus(report).split("\n");
+    assert.equal(lines[0], "supervisor pid 100  lsky 0.1.0  bun 1.4.5");
+    assert.equal(lines[1], "listening 0.0.0.0:8000  app app.ts  up 1m05s");
+    assert.equal(lines[2], "");
+  });
+
+  test("aligns one row per worker under the column names", () => {
+    const lines = formatStatus(report).split("\n");
+    const header = lines[3]!;
+    assert.match(header, /^ID +PID +STATE +UPTIME +REQUESTS +INFLIGHT +MEMORY +RESTARTS +LAST EXIT$/);
+    const rows = lines.slice(4, 7);
+    for (const column of ["PID", "STATE", "REQUESTS", "MEMORY", "LAST EXIT"]) {
+      const at = header.indexOf(column);
+      for (const row of rows) assert.notEqual(row[at - 1], undefined, `row reaches column ${column}`);
+      for (const row of rows) assert.equal(row[at - 1], " ", `column ${column} starts at the same place in: ${row}`);
+    }
+    assert.match(rows[0]!, /^1 +201 +ready +1m04s +12345 +2 +50\.0 MB +0 +-$/);
+    assert.match(rows[1]!, /^2 +202 +draining +5s +7 +0 +- +3 +crashed \(code 1\)$/);
+    assert.match(rows[2]!, /^3 +203 +ready +1s +0 +0 +1\.0 MB +1 +unresponsive \(SIGKILL\)$/);
+    assert.equal(lines[7], "", "ends with a newline");
+    assert.equal(lines.length, 8);
+  });
+
+  test("no row has trailing spaces", () => {
+    for (const line of formatStatus(report).split("\n")) assert.equal(line, line.trimEnd());
+  });
+});
