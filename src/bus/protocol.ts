@@ -32,7 +32,12 @@ export type WorkerMessage =
   | { type: "reply"; id: number; data?: unknown; error?: string };
 
 export type SupervisorMessage =
-  | { type: "drain" }
+  /**
+   * Finish and exit. `handover`: a replacement is already serving, so the
+   * worker keeps its listener open (answering `Connection: close`) until no
+   * request arrived for a while before it closes it.
+   */
+  | { type: "drain"; handover?: boolean }
   | { type: "stats-request" }
   | { type: "deliver"; topic: string; data: unknown; from: number | "supervisor" }
   | { type: "request"; id: number; topic: string; data: unknown; from: number | "supervisor" }

@@ -5,6 +5,7 @@ import { isLskyError } from "../errors.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
+import { drainServer } from "./drain.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 
@@ -24,13 +25,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   let recycleAsked = false;
 
   const stats = (): WorkerMessage => ({ type: "stats", ...counters, rss: process.memoryUsage().rss });
-  const drain = async (deadline: number) => {
+  const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod) => {
     if (draining) return;
     draining = true;
-    await new Promise((r) => setTimeout(r, server ? spec.settings.drainDelay : 0));
-    const force = setTimeout(() => server?.forceClose(), deadline);
-    await server?.close();
-    clearTimeout(force);
+    if (server) await drainServer(server, counters, { drainDelay: spec.settings.drainDelay, gracePeriod, handover });
     if (bus) await sendFinal(bus, stats());
     process.exit(0);
   };
@@ -42,13 +40,13 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
 
   // Ctrl-C reaches the whole process group; the supervisor decides what workers do.
   process.on("SIGINT", () => {});
-  process.on("SIGTERM", () => void drain(spec.settings.gracePeriod));
+  process.on("SIGTERM", () => void drain(false));
 
   let bus: MessageChannel<WorkerMessage> | undefined;
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
-    drain: () => void drain(spec.settings.gracePeriod),
+    drain: (message) => void drain(message.handover === true),
     "stats-request": () => bus?.send(stats()),
-  }, () => void drain(ORPHAN_DEADLINE_MS).finally(() => process.exit(1)));
+  }, () => void drain(false, ORPHAN_DEADLINE_MS).finally(() => process.exit(1)));
 
   try {
     const { app } = await loadApp(spec.entry);
