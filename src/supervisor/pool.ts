@@ -65,13 +65,21 @@ export class WorkerPool {
     if (this.options.heartbeatTimeout > 0) this.startWatchdog();
   }
 
-  /** Replaces every worker, one at a time; a new worker that fails to boot aborts the reload. */
+  /**
+   * Replaces every worker, one at a time; a new worker that fails to boot
+   * aborts the reload. Resolves once the old workers have exited, so that
+   * afterwards only new code answers.
+   */
   reload(): Promise<void> {
     const run = async () => {
+      const retired: Promise<unknown>[] = [];
       for (const slot of this.slots) {
-        if (this.state !== "running") return;
+        if (this.state !== "running") break;
+        const old = slot.worker;
         await this.replace(slot, "reload");
+        if (old) retired.push(old.exited);
       }
+      await Promise.all(retired);
     };
     this.reloading = this.reloading.then(run, run);
     return this.reloading;
