@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
@@ -17,6 +18,7 @@ import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import { warnAboutPortSharing } from "./port-sharing.ts";
+import { type Watcher, watchDirectory } from "./watch.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -36,6 +38,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings };
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
+  let watcher: Watcher | undefined;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
@@ -81,6 +84,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info("stopping: draining workers");
+      watcher?.close();
       closeControlServers(control, controlPaths);
       await pool.stop();
       cleanupBus();
@@ -122,6 +126,9 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   });
 
   warnAboutPortSharing(settings.workers, currentEngine());
+  watcher = settings.watch ? startWatching(entry, () => void reload().catch((error: Error) => {
+    logger.error(`reload failed: ${error.message}`);
+  })) : undefined;
   const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
   logger.info(
     `lsky ${VERSION} serving ${info.app} at ${url} on ${info.engine} ${info.engineVersion} ` +
@@ -130,6 +137,21 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 
   await finished;
   return exitCode;
+}
+
+/** --watch: reloads the workers when a file in the app's directory changes. */
+function startWatching(entry: string | undefined, reload: () => void): Watcher | undefined {
+  if (!entry) {
+    logger.warn("--watch needs an app entry; the built-in app is not watched");
+    return undefined;
+  }
+  const dir = dirname(resolve(entry));
+  const watcher = watchDirectory(dir, (path) => {
+    logger.info(`${path} changed: reloading`);
+    reload();
+  });
+  logger.info(`watching ${dir} for changes (${watcher.mode}; ignoring node_modules, .git, dist)`);
+  return watcher;
 }
 
 function launchWorker(spec: WorkerSpec): WorkerHandle {
