@@ -17,6 +17,7 @@ import { claimPort } from "./port-check.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
 import { WorkerHandle } from "./worker-handle.ts";
+import { startPid1Duties } from "./pid1.ts";
 import { warnAboutPortSharing } from "./port-sharing.ts";
 import { type Watcher, watchDirectory } from "./watch.ts";
 
@@ -39,6 +40,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
   let watcher: Watcher | undefined;
+  let stopReaping = () => {};
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
@@ -85,6 +87,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     stopping ??= (async () => {
       logger.info("stopping: draining workers");
       watcher?.close();
+      stopReaping();
       closeControlServers(control, controlPaths);
       await pool.stop();
       cleanupBus();
@@ -126,6 +129,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   });
 
   warnAboutPortSharing(settings.workers, currentEngine());
+  stopReaping = await startPid1Duties((pid) => pool.findByPid(pid) !== undefined, logger);
   watcher = settings.watch ? startWatching(entry, () => void reload().catch((error: Error) => {
     logger.error(`reload failed: ${error.message}`);
   })) : undefined;
