@@ -75,7 +75,9 @@ for (const target of selectedTargets()) {
     }
 
     test("a second signal forces the exit", async () => {
-      const { server, pids } = await startTwo(target, scratch, ["--grace-period", "60s"]);
+      const pidFile = join(mkdtempSync(join(scratch, "forced-")), "lsky.pid");
+      const { server, pids } = await startTwo(target, scratch, ["--grace-period", "60s", "--pid-file", pidFile]);
+      assert.ok(existsSync(pidFile));
       const slow = fetch(`${server.url}/slow?n=60000`).catch((error: Error) => error);
       await waitForStatus(target, server.port, "the slow request in flight", (s) => s.workers.some((w) => w.inflight === 1));
       server.signal("SIGTERM");
@@ -84,6 +86,7 @@ for (const target of selectedTargets()) {
       assert.deepEqual(await server.exited, { code: 1, signal: null });
       assert.match(server.output(), /second signal: forcing exit/);
       assert.ok((await slow) instanceof Error, "the cut request failed");
+      assert.equal(existsSync(pidFile), false, "pid file left behind");
       await assertAllGone(server, pids);
     });
 

@@ -122,6 +122,9 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     force: () => {
       logger.warn("second signal: forcing exit");
       for (const worker of pool.workers()) worker.kill("SIGKILL");
+      // The first signal already closed the control sockets; leave nothing else behind.
+      cleanupBus();
+      if (settings.pidFile) rmSync(settings.pidFile, { force: true });
       exitCode = 1;
       finish();
     },
