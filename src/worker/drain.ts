@@ -6,8 +6,11 @@ import type { RequestCounters } from "./handler.ts";
 // and reconnected, and the kernel now hashes them to the other workers.
 const QUIET_MS = 150;
 const POLL_MS = 25;
-// The quiet wait never takes more than this share of the grace period, so
-// in-flight requests keep the rest.
+// The quiet wait is bounded: against clients that open a new connection per
+// request the listener never goes quiet, and a reload must not stall on it.
+// It never takes more than half the grace period either, so in-flight
+// requests keep the rest.
+const QUIET_MAX_MS = 1000;
 const QUIET_SHARE = 0.5;
 
 export interface DrainPlan {
@@ -33,7 +36,7 @@ export interface DrainPlan {
 export async function drainServer(server: HttpServer, counters: RequestCounters, plan: DrainPlan): Promise<void> {
   await sleep(plan.drainDelay);
   const graceEnds = Date.now() + plan.gracePeriod;
-  if (plan.handover) await untilQuiet(counters, Date.now() + plan.gracePeriod * QUIET_SHARE);
+  if (plan.handover) await untilQuiet(counters, Date.now() + Math.min(QUIET_MAX_MS, plan.gracePeriod * QUIET_SHARE));
   const force = setTimeout(() => server.forceClose(), Math.max(0, graceEnds - Date.now()));
   try {
     await server.close();

@@ -17,6 +17,8 @@ export interface LoadOptions {
   maxDuration: number;
   /** Per-request timeout in ms; a timeout counts as a connection error. */
   requestTimeout?: number;
+  /** false: a new connection per request (default true: keep-alive). */
+  keepAlive?: boolean;
 }
 
 export interface LoadResult {
@@ -40,7 +42,7 @@ export interface LoadRun {
 }
 
 export function startLoad(options: LoadOptions): LoadRun {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const agent = new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.connections });
   const result: LoadResult = { sent: 0, ok: 0, non2xx: 0, errors: 0, samples: [], pids: new Set() };
   const deadline = Date.now() + options.maxDuration;
   let stopped = false;
