@@ -51,6 +51,27 @@ for (const target of selectedTargets()) {
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
     });
 
+    // Node workers share the cluster primary's listener, so even clients that
+    // open a new connection per request lose nothing (Bun and Deno need
+    // tcp_migrate_req=1 for that: see docs/OPERATIONS.md).
+    test("reloads under new-connection-per-request load fail no request", { skip: target.name !== "node" && "SO_REUSEPORT engines: documented limit" }, async () => {
+      const server = await startLsky(target, [fixture("supervised.ts"), "--workers", "2", "--host", "127.0.0.1"]);
+      const load = startLoad({ url: `${server.url}/`, connections: 8, maxRequests: 1_000_000, maxDuration: 120_000, keepAlive: false });
+      let totals;
+      try {
+        await waitForSuccesses(load, 100);
+        for (let i = 1; i <= 5; i++) {
+          assert.equal((await runLsky(target, ["reload", "--port", String(server.port)])).code, 0);
+          await waitForSuccesses(load, 20);
+        }
+      } finally {
+        totals = await load.stop();
+      }
+      assert.equal(totals.errors, 0, JSON.stringify(summary(totals)));
+      assert.equal(totals.non2xx, 0, JSON.stringify(summary(totals)));
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    });
+
     test("serves new code after reload, also when a symlinked release directory is swapped", async () => {
       const root = mkdtempSync(join(tmpdir(), "lsky-reload-"));
       try {
