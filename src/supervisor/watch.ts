@@ -24,7 +24,7 @@ export function isIgnored(relativePath: string): boolean {
  * `recursive` (Node 20 on Linux, Bun and Deno have it) and falls back to
  * polling modification times where the engine refuses it.
  */
-export function watchDirectory(dir: string, onChange: (path: string) => void): Watcher {
+export function watchDirectory(dir: string, onChange: (path: string) => void, options: { polling?: boolean } = {}): Watcher {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let first: string | undefined;
   const changed = (path: string) => {
@@ -39,6 +39,7 @@ export function watchDirectory(dir: string, onChange: (path: string) => void): W
   };
   const stopTimer = () => clearTimeout(timer);
   try {
+    if (options.polling) throw new Error("polling asked for");
     const watcher: FSWatcher = watch(dir, { recursive: true }, (_event, name) => changed(String(name ?? ".")));
     watcher.on("error", () => {}); // a deleted subdirectory must not take the supervisor down
     return { mode: "events", close: () => (stopTimer(), watcher.close()) };
