@@ -7,6 +7,7 @@ import { startLoad, summary, waitForSuccesses } from "./harness/load.ts";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { allReady, waitForStatus } from "./harness/supervision.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
+import { waitFor } from "./harness/wait.ts";
 
 after(killAll);
 
@@ -86,10 +87,11 @@ for (const target of selectedTargets()) {
         assert.equal((await runLsky(target, ["reload", "--port", String(server.port)])).code, 0);
         assert.equal(await body(server.url), "release a, edited");
 
-        // A deploy swaps the symlink atomically (rename over it).
+        // A deploy swaps the symlink atomically (rename over it), then reloads with SIGHUP.
         symlinkSync(join(root, "releases", "b"), join(root, "next"));
         renameSync(join(root, "next"), join(root, "current"));
-        assert.equal((await runLsky(target, ["reload", "--port", String(server.port)])).code, 0);
+        server.signal("SIGHUP");
+        await waitFor("the SIGHUP reload to finish", () => (server.output().match(/reload finished in \d+ ms/g)?.length ?? 0) === 2);
         assert.equal(await body(server.url), "release b");
         assert.deepEqual(await server.stop(), { code: 0, signal: null });
       } finally {
