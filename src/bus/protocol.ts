@@ -31,7 +31,12 @@ export type WorkerMessage =
   | BusWorkerMessage;
 
 export type SupervisorMessage =
-  | { type: "drain" }
+  /**
+   * Finish and exit. `handover`: a replacement is already serving, so the
+   * worker keeps its listener open (answering `Connection: close`) until no
+   * request arrived for a while before it closes it.
+   */
+  | { type: "drain"; handover?: boolean }
   | { type: "stats-request" }
   | BusSupervisorMessage;
 

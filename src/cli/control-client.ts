@@ -12,9 +12,8 @@ export function sendControl(command: ControlCommand, port: number | undefined): 
     const socket = connect(path);
     socket.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ECONNREFUSED") {
-        reject(new LskyError("NO_SERVER", `No lsky server is running ${where}`, {
-          hint: port === undefined ? "Start one with \"lsky serve\", or name its port with --port" : "Check the port, or start one with \"lsky serve\"",
-        }));
+        // One line, no hint: scripts run this to ask "is it up?" and read exit code 3.
+        reject(new LskyError("NO_SERVER", `No lsky server is running ${where}`));
       } else {
         reject(new LskyError("CONTROL_FAILED", `Cannot reach the server ${where}: ${error.message}`));
       }

@@ -1,5 +1,6 @@
 import { getRequestListener } from "@hono/node-server";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import cluster from "node:cluster";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { LskyError } from "../errors.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
 import type { EngineAdapter, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
@@ -7,6 +8,12 @@ import type { EngineAdapter, HttpServer, RemoteAddr, ServeOptions } from "./type
 // How often a closing server sweeps connections that went idle after their
 // last response, so a drain never waits for the keep-alive timeout.
 const IDLE_SWEEP_MS = 50;
+// After a cluster worker's server closed, the primary may still have handed it
+// a connection (a "newconn" message in flight). The worker declines it and the
+// primary passes it to another worker, but only while the worker is alive: a
+// worker that exits first leaves that connection hanging in the primary
+// forever. Staying a moment longer lets those messages be answered.
+const CLUSTER_LINGER_MS = 200;
 
 /** What node.ts needs of a node:http or node:http2 server to drain it. */
 export interface DrainableServer {
@@ -69,7 +76,7 @@ function wrap(server: DrainableServer, port: number): HttpServer {
         const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
         server.close(() => {
           clearInterval(sweep);
-          resolve();
+          setTimeout(resolve, cluster.isWorker ? CLUSTER_LINGER_MS : 0);
         });
         server.closeIdleConnections();
       }),

@@ -1,7 +1,7 @@
 import type { ExitReason, WorkerMessage } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { nextFailureCount, restartDelay, type RestartPolicy } from "./restart-policy.ts";
+import { nextFailureCount, restartDelay, type RestartPolicy, shouldGiveUp } from "./restart-policy.ts";
 import type { ExitRecord, WorkerHandle } from "./worker-handle.ts";
 
 export interface PoolOptions {
@@ -27,7 +27,6 @@ export interface Slot {
   worker?: WorkerHandle;
   restarts: number;
   failures: number;
-  bootFailures: number;
   lastExit?: ExitRecord;
   replacing: boolean;
   restartTimer?: ReturnType<typeof setTimeout>;
@@ -51,7 +50,7 @@ export class WorkerPool {
 
   constructor(private readonly options: PoolOptions) {
     this.slots = Array.from({ length: options.size }, (_, i) => ({
-      id: i + 1, restarts: 0, failures: 0, bootFailures: 0, replacing: false,
+      id: i + 1, restarts: 0, failures: 0, replacing: false,
     }));
   }
 
@@ -68,13 +67,21 @@ export class WorkerPool {
     if (this.options.heartbeatTimeout > 0) this.startWatchdog();
   }
 
-  /** Replaces every worker, one at a time; a new worker that fails to boot aborts the reload. */
+  /**
+   * Replaces every worker, one at a time; a new worker that fails to boot
+   * aborts the reload. Resolves once the old workers have exited, so that
+   * afterwards only new code answers.
+   */
   reload(): Promise<void> {
     const run = async () => {
+      const retired: Promise<unknown>[] = [];
       for (const slot of this.slots) {
-        if (this.state !== "running") return;
+        if (this.state !== "running") break;
+        const old = slot.worker;
         await this.replace(slot, "reload");
+        if (old) retired.push(old.exited);
       }
+      await Promise.all(retired);
     };
     this.reloading = this.reloading.then(run, run);
     return this.reloading;
@@ -136,7 +143,6 @@ export class WorkerPool {
     });
     worker.process.onExit((code, signal) => this.onExit(slot, worker, code, signal));
     worker.ready.then(() => {
-      slot.bootFailures = 0;
       if (this.options.ttl > 0) worker.after(this.options.ttl, () => this.recycle(worker, "ttl"));
     }, () => {});
     return worker;
@@ -167,17 +173,28 @@ export class WorkerPool {
     const { policy, log } = this.options;
     slot.restarts++;
     slot.failures = nextFailureCount(policy, slot.failures, worker.readyAt ? Date.now() - worker.readyAt : 0);
-    if (record.reason === "boot-failed" && ++slot.bootFailures >= policy.maxBootFailures) {
-      const error = worker.bootError(record.code, record.signal);
-      error.message = `${error.message} (worker ${slot.id} failed to start ${slot.bootFailures} times in a row; giving up)`;
-      return this.options.onFatal(error);
-    }
+    if (shouldGiveUp(policy, slot.failures)) return this.options.onFatal(this.giveUpError(slot, worker, record));
     const delay = restartDelay(policy, slot.failures);
-    const how = record.signal ? `signal ${record.signal}` : `code ${record.code}`;
-    log.warn(`worker ${slot.id} (pid ${worker.pid}) ${record.reason} with ${how}; restarting in ${delay} ms`);
+    log.warn(`worker ${slot.id} (pid ${worker.pid}) ${record.reason} with ${describeExit(record)}; restarting in ${delay} ms`);
     slot.restartTimer = setTimeout(() => {
       if (this.state === "running" && !slot.worker) this.startWorker(slot);
     }, delay);
+  }
+
+  /** The one error printed when a slot keeps failing: the app's own boot error when there is one. */
+  private giveUpError(slot: Slot, worker: WorkerHandle, record: ExitRecord): LskyError {
+    const times = `${slot.failures} times in a row`;
+    if (record.reason === "boot-failed") {
+      const error = worker.bootError(record.code, record.signal);
+      error.message = `${error.message} (worker ${slot.id} failed to start ${times}; giving up)`;
+      return error;
+    }
+    const stable = Math.round(this.options.policy.stablePeriod / 1000);
+    return new LskyError(
+      "WORKER_CRASH_LOOP",
+      `Worker ${slot.id} ${record.reason} with ${describeExit(record)} ${times}, each within ${stable} s of starting; giving up`,
+      { hint: "The worker's own output above shows why it exited" },
+    );
   }
 
   /** Starts the replacement, waits until it is ready, then drains the old worker. */
@@ -218,7 +235,7 @@ export class WorkerPool {
     if (!this.slots.some((s) => s.worker === worker)) this.draining.add(worker);
     if (worker.state === "starting") worker.kill("SIGTERM");
     worker.state = "draining";
-    worker.send({ type: "drain" });
+    worker.send({ type: "drain", handover: reason !== "stop" });
     worker.after(this.options.drainDeadline, () => worker.kill("SIGKILL"));
     return worker.exited;
   }
@@ -236,4 +253,8 @@ export class WorkerPool {
     }, 500);
     this.watchdog.unref?.();
   }
+}
+
+function describeExit(record: ExitRecord): string {
+  return record.signal ? `signal ${record.signal}` : `code ${record.code}`;
 }

@@ -2,21 +2,49 @@ import { readFileSync } from "node:fs";
 import { logger } from "../log.ts";
 import type { Engine } from "../runtime/types.ts";
 
+export interface PortSharingFacts {
+  platform: NodeJS.Platform;
+  /** The value of net.ipv4.tcp_migrate_req, undefined when it cannot be read. */
+  migrateReq(): string | undefined;
+}
+
+const THIS_MACHINE: PortSharingFacts = { platform: process.platform, migrateReq: readMigrateSetting };
+
 /**
- * Closing a SO_REUSEPORT listener resets the connections still queued on it,
- * which drops requests during reloads and recycling. Linux 5.14+ can move them
- * to the other listeners instead when net.ipv4.tcp_migrate_req is 1. Node
- * workers share one listener through cluster, so the pitfall does not apply.
+ * What lsky says at start about how its workers share the port, or nothing.
+ * Node workers share one listener through cluster, so neither point applies.
+ * - Only Linux balances connections across SO_REUSEPORT listeners of
+ *   different processes; elsewhere (macOS, BSDs without SO_REUSEPORT_LB) one
+ *   worker would get every connection.
+ * - Closing a SO_REUSEPORT listener resets the connections still queued on
+ *   it; Linux 5.14+ moves them to the other listeners when
+ *   net.ipv4.tcp_migrate_req is 1. lsky's drain avoids the window anyway
+ *   (see docs/OPERATIONS.md), so this is information, not an error.
  */
-export function warnAboutPortSharing(workers: number, engine: Engine, read = readMigrateSetting): void {
-  if (engine === "node" || process.platform !== "linux") return;
-  const value = read();
-  if (value === "1") return;
-  logger.warn(
-    `net.ipv4.tcp_migrate_req is ${value ?? "unavailable"}: connections queued on a worker that stops ` +
-      `may be reset during reloads. Fix: sysctl -w net.ipv4.tcp_migrate_req=1` +
-      (workers > 1 ? "" : " (matters for reloads even with one worker)"),
-  );
+export interface PortSharingNote {
+  level: "warn" | "info";
+  text: string;
+}
+
+export function portSharingNotes(workers: number, engine: Engine, facts: PortSharingFacts = THIS_MACHINE): PortSharingNote[] {
+  if (engine === "node") return [];
+  if (facts.platform !== "linux") {
+    return workers > 1
+      ? [{ level: "warn", text: `${facts.platform} does not balance a shared port (SO_REUSEPORT) between processes: ` +
+        `of the ${workers} workers, one may get every connection. Use --runtime node (cluster) or run one worker per port behind a proxy` }]
+      : [];
+  }
+  const value = facts.migrateReq();
+  if (value === "1") return [];
+  return [{
+    level: "info",
+    text: `net.ipv4.tcp_migrate_req is ${value ?? "unavailable"}: reloading workers drain until their listener is quiet ` +
+      "so queued connections are not reset; sysctl -w net.ipv4.tcp_migrate_req=1 makes the kernel hand them over as well",
+  }];
+}
+
+export function warnAboutPortSharing(workers: number, engine: Engine): void {
+  for (const note of portSharingNotes(workers, engine)) logger[note.level](note.text);
 }
 
 function readMigrateSetting(): string | undefined {

@@ -9,15 +9,19 @@ export interface RestartPolicy {
   maxDelay: number;
   /** A worker that stayed up this long resets the failure count. */
   stablePeriod: number;
-  /** Consecutive failures to boot after which the supervisor gives up. */
-  maxBootFailures: number;
+  /**
+   * Consecutive unstable exits (failed boots, or crashes of workers that lived
+   * less than `stablePeriod`) of one slot after which the supervisor gives up
+   * and exits non-zero rather than restart a broken app forever.
+   */
+  maxFailures: number;
 }
 
 export const DEFAULT_RESTART_POLICY: RestartPolicy = {
   initialDelay: 100,
   maxDelay: 10_000,
   stablePeriod: 10_000,
-  maxBootFailures: 5,
+  maxFailures: 5,
 };
 
 /** The delay before restart number `failures` (1-based) of a slot. */
@@ -29,4 +33,9 @@ export function restartDelay(policy: RestartPolicy, failures: number): number {
 /** The failure count after a worker that lived `uptime` ms exited unexpectedly. */
 export function nextFailureCount(policy: RestartPolicy, previous: number, uptime: number): number {
   return uptime >= policy.stablePeriod ? 1 : previous + 1;
+}
+
+/** True when a slot with this many consecutive failures must not be restarted again. */
+export function shouldGiveUp(policy: RestartPolicy, failures: number): boolean {
+  return failures >= policy.maxFailures;
 }

@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
@@ -22,7 +23,9 @@ import { claimListeners, describeListen } from "./edge-settings.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
 import { WorkerHandle } from "./worker-handle.ts";
+import { startPid1Duties } from "./pid1.ts";
 import { warnAboutPortSharing } from "./port-sharing.ts";
+import { type Watcher, watchDirectory } from "./watch.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -44,6 +47,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   let exitCode = 0;
   const systemd = createSystemdNotifier(process.env, logger);
   let stopping: Promise<void> | undefined;
+  let watcher: Watcher | undefined;
+  let stopReaping = () => {};
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
@@ -103,6 +108,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     stopping ??= (async () => {
       logger.info("stopping: draining workers");
       systemd.stopping();
+      watcher?.close();
+      stopReaping();
       closeControlServers(control, controlPaths);
       admin?.forceClose();
       await pool.stop();
@@ -145,6 +152,9 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     force: () => {
       logger.warn("second signal: forcing exit");
       for (const worker of pool.workers()) worker.kill("SIGKILL");
+      // The first signal already closed the control sockets; leave nothing else behind.
+      cleanupBus();
+      if (settings.pidFile) rmSync(settings.pidFile, { force: true });
       exitCode = 1;
       finish();
     },
@@ -153,6 +163,10 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 
   if (plan.socketPaths.length === 0) warnAboutPortSharing(settings.workers, currentEngine());
   if (admin) logger.info(`admin listener (metrics, healthz, readyz) at http://${settings.admin}`);
+  stopReaping = await startPid1Duties((pid) => pool.findByPid(pid) !== undefined, logger);
+  watcher = settings.watch ? startWatching(entry, () => void reload().catch((error: Error) => {
+    logger.error(`reload failed: ${error.message}`);
+  })) : undefined;
   logger.info(
     `lsky ${VERSION} serving ${info.app} at ${describeListen(settings, plan)} on ${info.engine} ${info.engineVersion} ` +
       `with ${settings.workers} worker${settings.workers === 1 ? "" : "s"} (supervisor pid ${process.pid})`,
@@ -162,6 +176,21 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 
   await finished;
   return exitCode;
+}
+
+/** --watch: reloads the workers when a file in the app's directory changes. */
+function startWatching(entry: string | undefined, reload: () => void): Watcher | undefined {
+  if (!entry) {
+    logger.warn("--watch needs an app entry; the built-in app is not watched");
+    return undefined;
+  }
+  const dir = dirname(resolve(entry));
+  const watcher = watchDirectory(dir, (path) => {
+    logger.info(`${path} changed: reloading`);
+    reload();
+  });
+  logger.info(`watching ${dir} for changes (${watcher.mode}; ignoring node_modules, .git, dist)`);
+  return watcher;
 }
 
 function launchWorker(spec: WorkerSpec): WorkerHandle {

@@ -7,6 +7,7 @@ import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
+import { drainServer } from "./drain.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
 import { RequestContext } from "./request-context.ts";
 import { startListeners } from "./listeners.ts";
@@ -38,13 +39,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     if (metrics && lag) metrics.eventLoopLag = lag.take();
     return { type: "stats", ...counters, rss: process.memoryUsage().rss, metrics };
   };
-  const drain = async (deadline: number, closeDelay = spec.settings.drainDelay) => {
+  const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay) => {
     if (draining) return;
     draining = true;
-    await new Promise((r) => setTimeout(r, server ? closeDelay : 0));
-    const force = setTimeout(() => server?.forceClose(), deadline);
-    await server?.close();
-    clearTimeout(force);
+    if (server) await drainServer(server, counters, { drainDelay, gracePeriod, handover });
     if (bus) await sendFinal(bus, stats());
     process.exit(0);
   };
@@ -56,7 +54,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
 
   // Ctrl-C reaches the whole process group; the supervisor decides what workers do.
   process.on("SIGINT", () => {});
-  process.on("SIGTERM", () => void drain(spec.settings.gracePeriod));
+  process.on("SIGTERM", () => void drain(false));
 
   let bus: MessageChannel<WorkerMessage> | undefined;
   const appBus = createWorkerBus({
@@ -66,12 +64,12 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   });
   installBusGlobal(appBus.bus);
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
-    drain: () => void drain(spec.settings.gracePeriod),
+    drain: (message) => void drain(message.handover === true),
     "stats-request": () => bus?.send(stats()),
     ...appBus.receive,
   }, () => {
     appBus.disconnected();
-    void drain(ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
+    void drain(false, ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
   });
 
   try {

@@ -1,0 +1,65 @@
+import type { HttpServer } from "../runtime/types.ts";
+import type { RequestCounters } from "./handler.ts";
+
+// A listener that saw no request for this long is taken to have an empty
+// accept queue: every keep-alive client it had was told `Connection: close`
+// and reconnected, and the kernel now hashes them to the other workers.
+const QUIET_MS = 150;
+const POLL_MS = 25;
+// The quiet wait is bounded: against clients that open a new connection per
+// request the listener never goes quiet, and a reload must not stall on it.
+// It never takes more than half the grace period either, so in-flight
+// requests keep the rest.
+const QUIET_MAX_MS = 1000;
+const QUIET_SHARE = 0.5;
+
+export interface DrainPlan {
+  /** How long to answer with `Connection: close` before anything else. */
+  drainDelay: number;
+  /** Time for in-flight requests after the delay, before connections are dropped. */
+  gracePeriod: number;
+  /** A replacement already serves the port: wait for the listener to go quiet first. */
+  handover: boolean;
+}
+
+/**
+ * Drains a server without failing a request:
+ * 1. for `drainDelay` every response carries `Connection: close` (the caller's
+ *    `shouldClose` is already true), so keep-alive clients reconnect;
+ * 2. on a handover, the listener stays open until no request arrived for
+ *    QUIET_MS. Closing a SO_REUSEPORT listener resets the connections queued
+ *    on it (unless net.ipv4.tcp_migrate_req=1), and under steady keep-alive
+ *    load new connections keep landing on it until clients have moved;
+ * 3. the listener closes, idle connections close, in-flight requests finish;
+ *    whatever still runs at the grace deadline is dropped.
+ */
+export async function drainServer(server: HttpServer, counters: RequestCounters, plan: DrainPlan): Promise<void> {
+  await sleep(plan.drainDelay);
+  const graceEnds = Date.now() + plan.gracePeriod;
+  if (plan.handover) await untilQuiet(counters, Date.now() + Math.min(QUIET_MAX_MS, plan.gracePeriod * QUIET_SHARE));
+  const force = setTimeout(() => server.forceClose(), Math.max(0, graceEnds - Date.now()));
+  try {
+    await server.close();
+  } finally {
+    clearTimeout(force);
+  }
+}
+
+/** Resolves once the request count stood still for QUIET_MS, or at `deadline`. */
+async function untilQuiet(counters: RequestCounters, deadline: number): Promise<void> {
+  let seen = counters.requests;
+  let stillSince = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(POLL_MS);
+    if (counters.requests !== seen) {
+      seen = counters.requests;
+      stillSince = Date.now();
+    } else if (Date.now() - stillSince >= QUIET_MS) {
+      return;
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
