@@ -1,5 +1,6 @@
 import type { Engine } from "../runtime/types.ts";
 import { availableCpus } from "./cpus.ts";
+import { LIMIT_SETTINGS, type LimitSettings } from "./limit-options.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger } from "./parse-value.ts";
 
 export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engine[];
@@ -9,7 +10,7 @@ export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engin
  * by `LSKY_*` environment variable, or (later) by config file, with precedence
  * flag > environment > file > default. Nothing else in lsky defines a default.
  */
-export interface ServeSettings {
+export interface ServeSettings extends LimitSettings {
   host: string;
   port: number;
   runtime: Engine;
@@ -148,6 +149,7 @@ export const SETTINGS = [
     parse: parseBoolean,
     defaultValue: () => false,
   }),
+  ...LIMIT_SETTINGS,
 ] as const;
 
 export function findSettingByFlag(flag: string): SettingSpec | undefined {

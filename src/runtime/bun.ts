@@ -6,7 +6,8 @@ import type { EngineAdapter, HttpServer, LskyContext, ServeOptions } from "./typ
 const UNKNOWN_ADDR = { transport: "tcp", hostname: "", port: 0 } as const;
 
 function serve(options: ServeOptions): Promise<HttpServer> {
-  const { handler, shouldClose } = options;
+  const { handler, shouldClose, limits } = options;
+  const keepAliveSeconds = toBunSeconds(limits.keepAliveTimeout);
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({
@@ -14,17 +15,25 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       port: options.port,
       // Workers share the port; the kernel balances connections between them.
       reusePort: true,
-      // Bun's default 128 MiB cap would refuse large streamed uploads; body
-      // limits are lsky's to set, the same on every engine.
-      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+      // Bun's own cap sits just above lsky's, so a chunked body that crosses
+      // the limit meets the limits stage first (413, the same as elsewhere).
+      maxRequestBodySize: limits.maxBodySize + 65_536,
+      // Bun's idle timeout covers keep-alive idle time but also a handler that
+      // has not answered yet; it is lifted per request below while the app works.
+      idleTimeout: keepAliveSeconds,
       fetch(request, bunServer) {
         const ip = bunServer.requestIP(request);
         const context: LskyContext = {
           remoteAddr: ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : UNKNOWN_ADDR,
         };
         const result = handler(request, context);
-        if (!shouldClose()) return result;
-        return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);
+        if (!(result instanceof Promise)) return shouldClose() ? withConnectionClose(result) : result;
+        // A slow handler is bounded by lsky's request timeout, not by Bun's idle timer.
+        bunServer.timeout(request, 0);
+        return result.then((response) => {
+          bunServer.timeout(request, keepAliveSeconds);
+          return shouldClose() ? withConnectionClose(response) : response;
+        });
       },
       error() {
         return new Response(null, { status: 500 });
@@ -34,6 +43,11 @@ function serve(options: ServeOptions): Promise<HttpServer> {
     return Promise.reject(listenError(error, options.port));
   }
   return Promise.resolve(wrap(server));
+}
+
+/** Bun's idleTimeout is whole seconds, at most 255. */
+function toBunSeconds(ms: number): number {
+  return Math.min(255, Math.max(1, Math.ceil(ms / 1000)));
 }
 
 function wrap(server: ReturnType<typeof Bun.serve>): HttpServer {

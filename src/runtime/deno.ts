@@ -4,7 +4,18 @@ import type { EngineAdapter, HttpServer, LskyContext, ServeOptions } from "./typ
 
 declare const Deno: any;
 
-function serve(options: ServeOptions): Promise<HttpServer> {
+async function serve(options: ServeOptions): Promise<HttpServer> {
+  if (options.denoServer === "native") return serveNative(options);
+  const { serveNodeHttp } = await import("./node-http.ts");
+  return serveNodeHttp(options, { reusePort: true });
+}
+
+/**
+ * Deno.serve: faster, but it has no header timeout (slowloris connections stay
+ * open), keeps reading after a response that says Connection: close, and
+ * accepts a request without Host; the limits stage covers only the last.
+ */
+function serveNative(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose } = options;
   const abort = new AbortController();
   let server: any;

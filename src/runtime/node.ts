@@ -1,72 +1,9 @@
-import { getRequestListener } from "@hono/node-server";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { LskyError } from "../errors.ts";
-import type { EngineAdapter, HttpServer, LskyContext, ServeOptions } from "./types.ts";
+import { serveNodeHttp } from "./node-http.ts";
+import type { EngineAdapter } from "./types.ts";
 
-// How often a closing server sweeps connections that went idle after their
-// last response, so a drain never waits for the keep-alive timeout.
-const IDLE_SWEEP_MS = 50;
-
-/**
- * Node's adapter: `node:http` with @hono/node-server's request listener, which
- * converts IncomingMessage/ServerResponse to and from Request/Response lazily
- * and without buffering bodies. Under the supervisor a Node worker is a
- * `node:cluster` worker, so `listen()` shares the supervisor's port.
- */
-function serve(options: ServeOptions): Promise<HttpServer> {
-  const { handler, shouldClose } = options;
-  const listener = getRequestListener((request, env) => {
-    const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
-    const result = handler(request, contextOf(incoming));
-    if (result instanceof Promise) {
-      return result.then((response) => {
-        if (shouldClose()) outgoing.shouldKeepAlive = false;
-        return response;
-      });
-    }
-    if (shouldClose()) outgoing.shouldKeepAlive = false;
-    return result;
-  });
-  const server = createServer(listener);
-  return new Promise((resolve, reject) => {
-    server.once("error", (error) => reject(listenError(error, options.port)));
-    server.listen(options.port, options.hostname, () => {
-      const address = server.address();
-      resolve(wrap(server, typeof address === "object" && address ? address.port : options.port));
-    });
-  });
-}
-
-function contextOf(incoming: IncomingMessage): LskyContext {
-  const socket = incoming.socket;
-  return { remoteAddr: { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 } };
-}
-
-function wrap(server: Server, port: number): HttpServer {
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-        server.close(() => {
-          clearInterval(sweep);
-          resolve();
-        });
-        server.closeIdleConnections();
-      }),
-    forceClose: () => server.closeAllConnections(),
-  };
-}
-
-function listenError(error: unknown, port: number): Error {
-  if ((error as { code?: string }).code === "EADDRINUSE") {
-    return new LskyError("PORT_IN_USE", `Cannot listen on port ${port}: it is already in use`, { cause: error });
-  }
-  return new LskyError("LISTEN_FAILED", `Cannot listen on port ${port}: ${String(error)}`, { cause: error });
-}
-
+/** Node's adapter: node:http in a cluster worker (see node-http.ts). */
 export const nodeAdapter: EngineAdapter = {
   engine: "node",
   version: process.versions.node,
-  serve,
+  serve: (options) => serveNodeHttp(options, { reusePort: false }),
 };

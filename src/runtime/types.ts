@@ -3,6 +3,8 @@
  * `Bun`, `Deno` or `node:http`; everything else talks to an `EngineAdapter`.
  */
 
+import type { LimitSettings } from "../config/limit-options.ts";
+
 export type Engine = "bun" | "deno" | "node";
 
 /** The client's address, shaped like `Deno.ServeHandlerInfo["remoteAddr"]`. */
@@ -32,6 +34,18 @@ export interface ServeOptions {
    * response carries `Connection: close` and the connection closes after it.
    */
   shouldClose(): boolean;
+  /**
+   * Limits the engine enforces itself where it can (timeouts while reading
+   * the header section, keep-alive idle time, parser sizes); the rest is
+   * checked engine-neutrally by the limits stage before the handler.
+   */
+  limits: LimitSettings;
+  /**
+   * How a Deno worker serves: "node" is Deno's node:http (Node's parser and
+   * timeouts, the same promises as Node); "native" is Deno.serve, faster but
+   * without a header timeout or Connection: close (see docs/RELIABILITY.md).
+   */
+  denoServer: "node" | "native";
 }
 
 export interface HttpServer {

@@ -1,4 +1,5 @@
 import type { ServeSettings } from "../config/options.ts";
+import { createLimitsStage } from "../limits/limits-stage.ts";
 import type { FetchHandler } from "../runtime/types.ts";
 
 /**
@@ -9,8 +10,8 @@ import type { FetchHandler } from "../runtime/types.ts";
 export type Stage = (next: FetchHandler) => FetchHandler;
 
 /** Builds the stages a worker runs, outermost first, from the settings. */
-export function createStages(_settings: ServeSettings): Stage[] {
-  return [];
+export function createStages(settings: ServeSettings): Stage[] {
+  return [createLimitsStage(settings)];
 }
 
 export function composeStages(stages: Stage[], inner: FetchHandler): FetchHandler {

@@ -1,0 +1,145 @@
+import { getRequestListener } from "@hono/node-server";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { LskyError } from "../errors.ts";
+import type { HttpServer, LskyContext, ServeOptions } from "./types.ts";
+
+// How often a closing server sweeps connections that went idle after their
+// last response, so a drain never waits for the keep-alive timeout.
+const IDLE_SWEEP_MS = 50;
+
+export interface NodeHttpListen {
+  /**
+   * Bind with SO_REUSEPORT (Deno's node:http). Node workers are cluster
+   * workers instead, whose `listen()` shares the supervisor's port.
+   */
+  reusePort: boolean;
+}
+
+/**
+ * Serves with `node:http` and @hono/node-server's request listener, which
+ * converts IncomingMessage/ServerResponse to and from Request/Response lazily
+ * and without buffering bodies. Used by Node, and by Deno, whose node:http is
+ * Node's own server on llhttp and so keeps the promises Deno.serve cannot
+ * (header timeout, Connection: close, Host checks).
+ */
+export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promise<HttpServer> {
+  const { handler, shouldClose } = options;
+  const listener = getRequestListener((request, env) => {
+    const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
+    const result = handler(request, contextOf(incoming));
+    if (result instanceof Promise) {
+      return result.then((response) => {
+        if (shouldClose()) outgoing.shouldKeepAlive = false;
+        return response;
+      });
+    }
+    if (shouldClose()) outgoing.shouldKeepAlive = false;
+    return result;
+  });
+  const server = createServer(serverOptions(options.limits), (incoming, outgoing) => {
+    const refused = earlyRefusal(incoming);
+    if (refused) return refuse(outgoing, refused);
+    void listener(incoming, outgoing);
+  });
+  server.on("clientError", answerClientError);
+  // Above the limit, Node keeps parsing but drops the extra fields silently;
+  // one more than the limit lets the limits stage see the excess and answer 431.
+  server.maxHeadersCount = options.limits.maxHeaderCount + 1;
+  return new Promise((resolve, reject) => {
+    server.once("error", (error) => reject(listenError(error, options.port)));
+    server.listen({ port: options.port, host: options.hostname, ...(how.reusePort ? { reusePort: true } : {}) }, () => {
+      const address = server.address();
+      resolve(wrap(server, typeof address === "object" && address ? address.port : options.port));
+    });
+  });
+}
+
+/**
+ * Node's parser already refuses bad framing (400), a missing Host (400) and a
+ * header section that is too big (431) or too slow (408). Its size limit
+ * covers the request line too, so it is set above lsky's header and URL limits
+ * together: the limits stage then tells a long URL (414) from big headers (431).
+ */
+function serverOptions(limits: ServeOptions["limits"]): ServerOptions {
+  return {
+    maxHeaderSize: limits.maxHeaderSize + limits.maxUrlLength + 1024,
+    requireHostHeader: true,
+    // A repeated Host reaches the limits stage as "a, b" and is refused there.
+    joinDuplicateHeaders: true,
+    headersTimeout: limits.headerTimeout,
+    // Body pauses are bounded by the limits stage (bodyTimeout); a whole-request
+    // deadline would cut long uploads.
+    requestTimeout: 0,
+    keepAliveTimeout: limits.keepAliveTimeout,
+    // Node checks the header deadline only this often (30 s by default, which
+    // is why a slow client got its 408 after ~88 s); a second past the deadline at most.
+    connectionsCheckingInterval: Math.min(1000, limits.headerTimeout),
+  };
+}
+
+/**
+ * What must be refused before @hono/node-server builds a Request: it answers a
+ * repeated Host (joined as "a, b", an invalid URL) with its own 400 and keeps
+ * the connection, and a request lsky cannot see the version of once it is a
+ * Request (llhttp accepts "HTTP/2.0" on HTTP/1 framing).
+ */
+function earlyRefusal(incoming: IncomingMessage): number {
+  if (incoming.httpVersionMajor !== 1) return 505;
+  if (incoming.headers.host?.includes(",")) return 400;
+  return 0;
+}
+
+// llhttp's error codes for a request it could not parse, and lsky's answer;
+// anything else is a 400 (Node's own handler answers 400 to a bad version too).
+const CLIENT_ERROR_STATUS: Record<string, number> = {
+  HPE_INVALID_VERSION: 505,
+  HPE_HEADER_OVERFLOW: 431,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
+/** Answers a request the parser refused, then closes: nothing more is read. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const httpMessage = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[error.code ?? ""] ?? 400;
+  const reason = STATUS_CODES[status] ?? "Error";
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+}
+
+function refuse(outgoing: ServerResponse, status: number): void {
+  const body = `${STATUS_CODES[status] ?? "Error"}\n`;
+  outgoing.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" });
+  outgoing.end(body);
+}
+
+function contextOf(incoming: IncomingMessage): LskyContext {
+  const socket = incoming.socket;
+  return { remoteAddr: { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 } };
+}
+
+function wrap(server: Server, port: number): HttpServer {
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+    forceClose: () => server.closeAllConnections(),
+  };
+}
+
+function listenError(error: unknown, port: number): Error {
+  if ((error as { code?: string }).code === "EADDRINUSE") {
+    return new LskyError("PORT_IN_USE", `Cannot listen on port ${port}: it is already in use`, { cause: error });
+  }
+  return new LskyError("LISTEN_FAILED", `Cannot listen on port ${port}: ${String(error)}`, { cause: error });
+}
