@@ -73,8 +73,8 @@ function serverOptions(limits: ServeOptions["limits"]): ServerOptions {
     requestTimeout: 0,
     keepAliveTimeout: limits.keepAliveTimeout,
     // Node checks the header deadline only this often (30 s by default, which
-    // is why a slow client got its 408 after ~88 s); a second past the deadline at most.
-    connectionsCheckingInterval: Math.min(1000, limits.headerTimeout),
+    // is why a slow client got its 408 after ~88 s): at most a second late.
+    connectionsCheckingInterval: Math.min(1000, Math.max(100, limits.headerTimeout / 4)),
   };
 }
 

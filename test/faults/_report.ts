@@ -17,7 +17,7 @@ export interface Figure {
  */
 export function report(figure: Figure): void {
   const mark = figure.verdict === "ok" ? "" : " (engine gap)";
-  console.log(`# [${figure.suite}] ${figure.target}: ${figure.name}: expected ${figure.expected}, got ${figure.got}${mark}`);
+  console.log(`[${figure.suite}] ${figure.target}: ${figure.name}: expected ${figure.expected}, got ${figure.got}${mark}`);
   const file = process.env.LSKY_FAULT_REPORT;
   if (file) appendFileSync(file, `${JSON.stringify(figure)}\n`);
 }
