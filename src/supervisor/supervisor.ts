@@ -3,6 +3,7 @@ import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
+import { engineGapWarning } from "../limits/engine-gaps.ts";
 import { logger } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
@@ -122,6 +123,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   });
 
   warnAboutPortSharing(settings.workers, currentEngine());
+  const gap = engineGapWarning(currentEngine(), settings);
+  if (gap) logger.warn(gap);
   const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
   logger.info(
     `lsky ${VERSION} serving ${info.app} at ${url} on ${info.engine} ${info.engineVersion} ` +
