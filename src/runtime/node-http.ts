@@ -90,24 +90,38 @@ function earlyRefusal(incoming: IncomingMessage): number {
   return 0;
 }
 
-// llhttp's error codes for a request it could not parse, and lsky's answer;
-// anything else is a 400 (Node's own handler answers 400 to a bad version too).
+// llhttp's error codes for a request it could not parse, and lsky's answer.
 const CLIENT_ERROR_STATUS: Record<string, number> = {
   HPE_INVALID_VERSION: 505,
   HPE_HEADER_OVERFLOW: 431,
   ERR_HTTP_REQUEST_TIMEOUT: 408,
 };
 
+type ClientError = NodeJS.ErrnoException & { rawPacket?: Buffer };
+
 /** Answers a request the parser refused, then closes: nothing more is read. */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+function answerClientError(error: ClientError, socket: Duplex): void {
   const httpMessage = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
   if (error.code === "ECONNRESET" || !socket.writable || httpMessage?.headersSent) {
     socket.destroy();
     return;
   }
-  const status = CLIENT_ERROR_STATUS[error.code ?? ""] ?? 400;
+  const status = CLIENT_ERROR_STATUS[error.code ?? ""] ?? (unsupportedVersion(error.rawPacket) ? 505 : 400);
   const reason = STATUS_CODES[status] ?? "Error";
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+}
+
+/**
+ * Deno's node:http reports every parse error as HPE_ERROR; the request line
+ * tells an unsupported version (none at all, as in HTTP/0.9, or HTTP/x.y other
+ * than 1.0 and 1.1) from other malformed requests, as llhttp does for Node.
+ */
+function unsupportedVersion(raw: Buffer | undefined): boolean {
+  if (!raw) return false;
+  const parts = raw.toString("latin1").split("\r\n", 1)[0]!.split(" ");
+  if (parts.length === 2) return true;
+  const version = parts[2];
+  return version !== undefined && version.startsWith("HTTP/") && !/^HTTP\/1\.[01]$/.test(version);
 }
 
 function refuse(outgoing: ServerResponse, status: number): void {
