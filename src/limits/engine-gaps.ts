@@ -9,7 +9,7 @@ import type { Engine } from "../runtime/types.ts";
 export function engineGapWarning(engine: Engine, settings: Pick<LimitSettings, "headerTimeout" | "denoServer">): string | undefined {
   if (engine === "bun") {
     return `bun reads the header section under its own fixed ~10 s timer and then closes without a 408; ` +
-      `--header-timeout ${settings.headerTimeout} ms cannot be applied (see docs/RELIABILITY.md)`;
+      `the header timeout (${settings.headerTimeout} ms) cannot be applied (see docs/RELIABILITY.md)`;
   }
   if (engine === "deno" && settings.denoServer === "native") {
     return "deno with --deno-server native: no header timeout (slowloris connections stay open) and " +
