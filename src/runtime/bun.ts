@@ -29,9 +29,9 @@ function serve(options: ServeOptions): Promise<HttpServer> {
         const result = handler(request, context);
         if (!(result instanceof Promise)) return shouldClose() ? withConnectionClose(result) : result;
         // A slow handler is bounded by lsky's request timeout, not by Bun's idle timer.
-        bunServer.timeout(request, 0);
+        setIdleTimeout(bunServer, request, 0);
         return result.then((response) => {
-          bunServer.timeout(request, keepAliveSeconds);
+          setIdleTimeout(bunServer, request, keepAliveSeconds);
           return shouldClose() ? withConnectionClose(response) : response;
         });
       },
@@ -43,6 +43,15 @@ function serve(options: ServeOptions): Promise<HttpServer> {
     return Promise.reject(listenError(error, options.port));
   }
   return Promise.resolve(wrap(server));
+}
+
+/** Sets the connection's idle timer; a client already gone has none to set. */
+function setIdleTimeout(server: ReturnType<typeof Bun.serve>, request: Request, seconds: number): void {
+  try {
+    server.timeout(request, seconds);
+  } catch {
+    // The connection closed while the app worked.
+  }
 }
 
 /** Bun's idleTimeout is whole seconds, at most 255. */
