@@ -26,14 +26,18 @@ function serve(options: ServeOptions): Promise<HttpServer> {
         const context: LskyContext = {
           remoteAddr: ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : UNKNOWN_ADDR,
         };
+        const finish = (response: Response, lifted: boolean): Response => {
+          // Bun's timer also runs while a response streams: an event stream
+          // may stay quiet for long; after a lifted wait, the keep-alive time.
+          if (isEventStream(response)) setIdleTimeout(bunServer, request, 0);
+          else if (lifted) setIdleTimeout(bunServer, request, keepAliveSeconds);
+          return shouldClose() ? withConnectionClose(response) : response;
+        };
         const result = handler(request, context);
-        if (!(result instanceof Promise)) return shouldClose() ? withConnectionClose(result) : result;
+        if (!(result instanceof Promise)) return finish(result, false);
         // A slow handler is bounded by lsky's request timeout, not by Bun's idle timer.
         setIdleTimeout(bunServer, request, 0);
-        return result.then((response) => {
-          setIdleTimeout(bunServer, request, keepAliveSeconds);
-          return shouldClose() ? withConnectionClose(response) : response;
-        });
+        return result.then((response) => finish(response, true));
       },
       error() {
         return new Response(null, { status: 500 });
@@ -43,6 +47,10 @@ function serve(options: ServeOptions): Promise<HttpServer> {
     return Promise.reject(listenError(error, options.port));
   }
   return Promise.resolve(wrap(server));
+}
+
+function isEventStream(response: Response): boolean {
+  return response.headers.get("content-type")?.startsWith("text/event-stream") ?? false;
 }
 
 /** Sets the connection's idle timer; a client already gone has none to set. */

@@ -55,6 +55,14 @@ for (const target of selectedTargets()) {
       assert.equal(aborted, true);
     });
 
+    test("an event stream quiet for longer than the keep-alive timeout is not cut", async () => {
+      const response = await fetch(`${server.url}/events?quiet=2500`);
+      const text = await response.text();
+      const got = text.includes("data: second") ? "both events" : "cut";
+      report({ suite: "timeouts", target: target.name, name: "event stream quiet 2.5 s (1 s keep-alive timeout)", expected: "both events", got, verdict: got === "both events" ? "ok" : "gap" });
+      assert.equal(text, "data: first\n\ndata: second\n\n");
+    });
+
     test("an idle keep-alive connection is closed", async () => {
       const result = await exchange(server.port, `GET / HTTP/1.1\r\n${H}\r\n`, { boundMs: 8000 });
       check("idle after one response (1 s keep-alive timeout)", "200 closed", result);
