@@ -88,5 +88,7 @@ function listenError(error: unknown, port: number): Error {
 export const bunAdapter: EngineAdapter = {
   engine: "bun",
   version: Bun.version,
+  // Measured: Bun answers 431 to a head over 16 KiB, request line included.
+  headCeiling: 16 * 1024,
   serve,
 };

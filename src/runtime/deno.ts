@@ -63,5 +63,7 @@ function listenError(error: unknown, port: number): Error {
 export const denoAdapter: EngineAdapter = {
   engine: "deno",
   version: Deno.version.deno,
+  // node:http's ceiling is set above lsky's limits (see node-http.ts).
+  headCeiling: 0,
   serve,
 };

@@ -5,5 +5,7 @@ import type { EngineAdapter } from "./types.ts";
 export const nodeAdapter: EngineAdapter = {
   engine: "node",
   version: process.versions.node,
+  // Node's parser limit is set above lsky's (see node-http.ts).
+  headCeiling: 0,
   serve: (options) => serveNodeHttp(options, { reusePort: false }),
 };

@@ -64,5 +64,11 @@ export interface EngineAdapter {
   readonly engine: Engine;
   /** The engine's own version, e.g. "1.4.5". */
   readonly version: string;
+  /**
+   * Bytes of request head (request line and header fields) above which the
+   * engine itself refuses with 431, whatever lsky asks; 0 when it has none
+   * lsky relies on. Lets the limits stage skip a scan the engine already did.
+   */
+  readonly headCeiling: number;
   serve(options: ServeOptions): Promise<HttpServer>;
 }

@@ -55,7 +55,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const adapter = await loadAdapter();
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
-    const handler = composeStages(createStages(spec.settings), appHandler);
+    const handler = composeStages(createStages(spec.settings, adapter), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
     server = await adapter.serve({ hostname: spec.settings.host, port: spec.port, handler: counted, shouldClose: () => draining, limits: spec.settings, denoServer: spec.settings.denoServer });
   } catch (error) {

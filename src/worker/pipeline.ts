@@ -9,9 +9,15 @@ import type { FetchHandler } from "../runtime/types.ts";
  */
 export type Stage = (next: FetchHandler) => FetchHandler;
 
+/** What the engine serving the worker already guarantees. */
+export interface EngineFacts {
+  /** See EngineAdapter.headCeiling. */
+  headCeiling: number;
+}
+
 /** Builds the stages a worker runs, outermost first, from the settings. */
-export function createStages(settings: ServeSettings): Stage[] {
-  return [createLimitsStage(settings)];
+export function createStages(settings: ServeSettings, engine: EngineFacts = { headCeiling: 0 }): Stage[] {
+  return [createLimitsStage(settings, engine.headCeiling)];
 }
 
 export function composeStages(stages: Stage[], inner: FetchHandler): FetchHandler {
