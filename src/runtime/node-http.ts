@@ -37,10 +37,18 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     if (shouldClose()) outgoing.shouldKeepAlive = false;
     return result;
   });
-  const server = createServer(serverOptions(options.limits), (incoming, outgoing) => {
+  const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const refused = earlyRefusal(incoming);
     if (refused) return refuse(outgoing, refused);
     void listener(incoming, outgoing);
+  };
+  const server = createServer(serverOptions(options.limits), onRequest);
+  // Node answers "100 Continue" by itself unless asked; a body that will be
+  // refused is not invited.
+  server.on("checkContinue", (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    if (Number(incoming.headers["content-length"] ?? 0) > options.limits.maxBodySize) return refuse(outgoing, 413);
+    outgoing.writeContinue();
+    onRequest(incoming, outgoing);
   });
   server.on("clientError", answerClientError);
   // Above the limit, Node keeps parsing but drops the extra fields silently;

@@ -118,6 +118,8 @@ export const LIMIT_CASES: FramingCase[] = [
   bad("too many header fields", `GET / HTTP/1.1\r\n${H}${Array.from({ length: 25 }, (_, i) => `X-F${i}: v\r\n`).join("")}\r\n`, 431),
   // Only the head is sent: the answer must come without the body.
   bad("declared body over the limit", post("Content-Length: 1000000\r\n", ""), 413),
+  bad("Expect: 100-continue with a body over the limit", post("Expect: 100-continue\r\nContent-Length: 1000000\r\n", ""), 413),
+  ok("Expect: 100-continue within the limit", post("Expect: 100-continue\r\nContent-Length: 5\r\n", "hello")),
   bad("chunked body crossing the limit", chunked(`${(70_000).toString(16)}\r\n${"b".repeat(70_000)}\r\n0\r\n\r\n`), 413),
   ok("body exactly at the limit", post(`Content-Length: ${64 * 1024}\r\n`, "b".repeat(64 * 1024))),
 ];
