@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { killAll, startLsky } from "../harness/lsky.ts";
 import { fixture, selectedTargets } from "../harness/targets.ts";
+import { report } from "./_report.ts";
 
 after(killAll);
 
@@ -17,6 +18,7 @@ for (const target of selectedTargets()) {
       assert.doesNotMatch(body, /secret|\/srv|faults\.ts|\bat\b/);
       // The detail goes to the log instead.
       assert.match(server.output(), /secret failure at \/srv\/app\/secret\.ts/);
+      report({ suite: "errors", target: target.name, name: "500 in production", expected: "body \"Internal Server Error\" only", got: `body ${JSON.stringify(body)}`, verdict: "ok" });
     });
 
     test("with --dev a 500 shows the message and stack", async () => {
