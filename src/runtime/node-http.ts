@@ -25,28 +25,40 @@ export interface NodeHttpListen {
  */
 export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promise<HttpServer> {
   const { handler, shouldClose } = options;
+  // Node parses and dispatches pipelined requests before the response to the
+  // first is sent. Once a response says Connection: close (a refusal, a
+  // drain), whatever the client sent after it on that socket is never served.
+  const closing = new WeakSet<object>();
+  const settle = (incoming: IncomingMessage, outgoing: ServerResponse, response: Response): Response => {
+    if (shouldClose() || response.headers.get("connection") === "close") {
+      closing.add(incoming.socket);
+      outgoing.shouldKeepAlive = false;
+    }
+    return response;
+  };
   const listener = getRequestListener((request, env) => {
     const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
     const result = handler(request, contextOf(incoming));
-    if (result instanceof Promise) {
-      return result.then((response) => {
-        if (shouldClose()) outgoing.shouldKeepAlive = false;
-        return response;
-      });
-    }
-    if (shouldClose()) outgoing.shouldKeepAlive = false;
-    return result;
+    if (result instanceof Promise) return result.then((response) => settle(incoming, outgoing, response));
+    return settle(incoming, outgoing, result);
   });
   const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    if (closing.has(incoming.socket)) return;
     const refused = earlyRefusal(incoming);
-    if (refused) return refuse(outgoing, refused);
+    if (refused) {
+      closing.add(incoming.socket);
+      return refuse(outgoing, refused);
+    }
     void listener(incoming, outgoing);
   };
   const server = createServer(serverOptions(options.limits), onRequest);
   // Node answers "100 Continue" by itself unless asked; a body that will be
   // refused is not invited.
   server.on("checkContinue", (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    if (Number(incoming.headers["content-length"] ?? 0) > options.limits.maxBodySize) return refuse(outgoing, 413);
+    if (Number(incoming.headers["content-length"] ?? 0) > options.limits.maxBodySize) {
+      closing.add(incoming.socket);
+      return refuse(outgoing, 413);
+    }
     outgoing.writeContinue();
     onRequest(incoming, outgoing);
   });
@@ -64,16 +76,18 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
 }
 
 /**
- * Node's parser already refuses bad framing (400), a missing Host (400) and a
- * header section that is too big (431) or too slow (408). Its size limit
- * covers the request line too, so it is set above lsky's header and URL limits
- * together: the limits stage then tells a long URL (414) from big headers (431).
+ * Node's parser already refuses bad framing (400) and a header section that is
+ * too big (431) or too slow (408). Its size limit covers the request line too,
+ * so it is set above lsky's header and URL limits together: the limits stage
+ * then tells a long URL (414) from big headers (431).
  */
 function serverOptions(limits: ServeOptions["limits"]): ServerOptions {
   return {
     maxHeaderSize: limits.maxHeaderSize + limits.maxUrlLength + 1024,
-    requireHostHeader: true,
-    // A repeated Host reaches the limits stage as "a, b" and is refused there.
+    // Host is checked in earlyRefusal, so that a refused request also stops
+    // whatever was pipelined behind it (Node's own check does not).
+    requireHostHeader: false,
+    // A repeated Host arrives joined as "a, b".
     joinDuplicateHeaders: true,
     headersTimeout: limits.headerTimeout,
     // Body pauses are bounded by the limits stage (bodyTimeout); a whole-request
@@ -87,14 +101,15 @@ function serverOptions(limits: ServeOptions["limits"]): ServerOptions {
 }
 
 /**
- * What must be refused before @hono/node-server builds a Request: it answers a
- * repeated Host (joined as "a, b", an invalid URL) with its own 400 and keeps
- * the connection, and a request lsky cannot see the version of once it is a
- * Request (llhttp accepts "HTTP/2.0" on HTTP/1 framing).
+ * What must be refused before @hono/node-server builds a Request: a missing or
+ * repeated Host (joined as "a, b", an invalid URL, which it answers with its
+ * own 400 and keeps the connection), and a version lsky cannot see once it is
+ * a Request (llhttp accepts "HTTP/2.0" on HTTP/1 framing).
  */
 function earlyRefusal(incoming: IncomingMessage): number {
   if (incoming.httpVersionMajor !== 1) return 505;
-  if (incoming.headers.host?.includes(",")) return 400;
+  const host = incoming.headers.host;
+  if (!host?.trim() || host.includes(",")) return 400;
   return 0;
 }
 

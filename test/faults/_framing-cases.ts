@@ -53,6 +53,8 @@ export const FRAMING_CASES: FramingCase[] = [
   bad("missing Host", "GET / HTTP/1.1\r\n\r\n"),
   bad("two Host fields", `GET / HTTP/1.1\r\n${H}Host: other\r\n\r\n`),
   bad("Host with a comma list", "GET / HTTP/1.1\r\nHost: a, b\r\n\r\n"),
+  bad("two Host fields, then a pipelined request", `GET / HTTP/1.1\r\n${H}Host: other\r\n\r\n${SMUGGLED}`),
+  bad("missing Host, then a pipelined request", `GET / HTTP/1.1\r\n\r\n${SMUGGLED}`),
 
   // Content-Length (RFC 9112 6.3).
   bad("Content-Length not a number", post("Content-Length: abc\r\n", "hello")),
@@ -114,6 +116,8 @@ export const LIMIT_ARGS = ["--max-body-size", "64kb", "--max-url-length", "2kb",
 
 export const LIMIT_CASES: FramingCase[] = [
   bad("URL over the limit", `GET /${"u".repeat(3000)} HTTP/1.1\r\n${H}\r\n`, 414),
+  bad("URL over the limit, then a pipelined request", `GET /${"u".repeat(3000)} HTTP/1.1\r\n${H}\r\n${SMUGGLED}`, 414),
+  bad("declared body over the limit, smuggled request as its body", post("Content-Length: 1000000\r\n", SMUGGLED), 413),
   bad("header section over the limit", `GET / HTTP/1.1\r\n${H}X-Big: ${"h".repeat(5000)}\r\n\r\n`, 431),
   bad("too many header fields", `GET / HTTP/1.1\r\n${H}${Array.from({ length: 25 }, (_, i) => `X-F${i}: v\r\n`).join("")}\r\n`, 431),
   // Only the head is sent: the answer must come without the body.
