@@ -12,6 +12,12 @@ const figures = readFileSync(file, "utf8").split("\n").filter(Boolean).map((line
 const targets = [...new Set(figures.map((f) => f.target))];
 const suites = [...new Set(figures.map((f) => f.suite))];
 
+function cell(figure) {
+  if (!figure) return "–";
+  const text = figure.got.replace(/\|/g, "\\|");
+  return figure.verdict === "ok" ? text : `**${text}**`;
+}
+
 for (const suite of suites) {
   const rows = figures.filter((f) => f.suite === suite);
   const names = [...new Set(rows.map((f) => f.name))];
@@ -20,11 +26,7 @@ for (const suite of suites) {
   console.log(`| --- | --- | ${targets.map(() => "---").join(" | ")} |`);
   for (const name of names) {
     const expected = rows.find((f) => f.name === name).expected;
-    const cells = targets.map((t) => {
-      const f = rows.find((r) => r.name === name && r.target === t);
-      if (!f) return "–";
-      return f.verdict === "ok" ? `✓ ${f.got}` : `**${f.got}**`;
-    });
+    const cells = targets.map((t) => cell(rows.find((r) => r.name === name && r.target === t)));
     console.log(`| ${name.replace(/\|/g, "\\|")} | ${expected} | ${cells.join(" | ")} |`);
   }
 }

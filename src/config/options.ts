@@ -2,6 +2,7 @@ import { type CacheRules, cacheRulesFromObject, parseCacheRules } from "../http/
 import type { Engine } from "../runtime/types.ts";
 import { parseAdminAddress } from "./admin-address.ts";
 import { availableCpus } from "./cpus.ts";
+import { LIMIT_SETTINGS, type LimitSettings } from "./limit-options.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger } from "./parse-value.ts";
 import { parseListen, parseTrustList } from "./parse-edges.ts";
 import { defaultStaticDir, parseStaticDir } from "./static-dir.ts";
@@ -13,7 +14,7 @@ export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engin
  * by `LSKY_*` environment variable, or by config file key (the setting's key), with precedence
  * flag > environment > file > default. Nothing else in lsky defines a default.
  */
-export interface ServeSettings {
+export interface ServeSettings extends LimitSettings {
   host: string;
   port: number;
   runtime: Engine;
@@ -255,6 +256,7 @@ export const SETTINGS = [
     parse: parseBoolean,
     defaultValue: () => false,
   }),
+  ...LIMIT_SETTINGS,
 ] as const;
 
 export function findSettingByFlag(flag: string): SettingSpec | undefined {

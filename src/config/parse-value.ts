@@ -39,3 +39,19 @@ export function parseChoice<T extends string>(text: string, choices: readonly T[
   if (!choices.includes(value)) throw new RangeError(`expected one of ${choices.map((c) => `"${c}"`).join(", ")}`);
   return value;
 }
+
+const SIZE_UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/**
+ * Parses a size into bytes: a bare number is bytes; `16kb`, `8mb`, `1gb` (also
+ * `k`, `kib`, `m`, `mib`, `g`, `gib`, any case) are binary multiples, because
+ * limits are compared with buffer sizes, never with disk marketing.
+ */
+export function parseSize(text: string, max = Number.MAX_SAFE_INTEGER): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?$/i.exec(text.trim());
+  if (!match) throw new RangeError('expected a size such as "16kb", "8mb", "1gb" or a number of bytes');
+  const unit = (match[2] ?? match[3] ?? "").toLowerCase();
+  const bytes = Math.round(Number(match[1]) * SIZE_UNITS[unit]!);
+  if (bytes > max) throw new RangeError(`expected a size of at most ${max} bytes`);
+  return bytes;
+}

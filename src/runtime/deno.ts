@@ -7,7 +7,23 @@ declare const Deno: any;
 
 const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
 
-function serve(options: ServeOptions): Promise<HttpServer> {
+async function serve(options: ServeOptions): Promise<HttpServer> {
+  if (usesNativeServer(options)) return serveNative(options);
+  const { serveNodeHttp } = await import("./node-http.ts");
+  return serveNodeHttp(options, { reusePort: true });
+}
+
+/**
+ * Deno.serve serves when asked (`--deno-server native`), and for TLS and Unix
+ * sockets, which lsky runs through it on Deno. Otherwise Deno's node:http,
+ * Node's own server, keeps the promises Deno.serve cannot: a header timeout
+ * (slowloris), no reading after `Connection: close`, Host checks.
+ */
+export function usesNativeServer(options: Pick<ServeOptions, "denoServer" | "tls" | "unixPath">): boolean {
+  return options.denoServer === "native" || options.tls !== undefined || options.unixPath !== undefined;
+}
+
+function serveNative(options: ServeOptions): Promise<HttpServer> {
   const { shouldClose } = options;
   const handler = options.unixPath ? withHttpScheme(options.handler) : options.handler;
   const abort = new AbortController();
@@ -114,6 +130,8 @@ function takeBytes(count: number): TransformStream<Uint8Array, Uint8Array> {
 export const denoAdapter: EngineAdapter = {
   engine: "deno",
   version: Deno.version.deno,
+  // node:http's ceiling is set above lsky's limits (see node-http.ts).
+  headCeiling: 0,
   serve,
   fileResponse,
 };

@@ -4,6 +4,7 @@
  */
 
 import type { LskyBus } from "../bus/app-api.ts";
+import type { LimitSettings } from "../config/limit-options.ts";
 
 export type Engine = "bun" | "deno" | "node";
 
@@ -56,6 +57,18 @@ export interface ServeOptions {
    * response carries `Connection: close` and the connection closes after it.
    */
   shouldClose(): boolean;
+  /**
+   * Limits the engine enforces itself where it can (timeouts while reading
+   * the header section, keep-alive idle time, parser sizes); the rest is
+   * checked engine-neutrally by the limits stage before the handler.
+   */
+  limits: LimitSettings;
+  /**
+   * How a Deno worker serves: "node" is Deno's node:http (Node's parser and
+   * timeouts, the same promises as Node); "native" is Deno.serve, faster but
+   * without a header timeout or Connection: close (see docs/RELIABILITY.md).
+   */
+  denoServer: "node" | "native";
 }
 
 export interface HttpServer {
@@ -86,6 +99,12 @@ export interface EngineAdapter {
   readonly engine: Engine;
   /** The engine's own version, e.g. "1.4.5". */
   readonly version: string;
+  /**
+   * Bytes of request head (request line and header fields) above which the
+   * engine itself refuses with 431, whatever lsky asks; 0 when it has none
+   * lsky relies on. Lets the limits stage skip a scan the engine already did.
+   */
+  readonly headCeiling: number;
   serve(options: ServeOptions): Promise<HttpServer>;
   /**
    * A response whose body is the file at `path`, sent the engine's fastest

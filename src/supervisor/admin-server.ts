@@ -4,6 +4,7 @@ import type { HttpServer, LskyContext, RemoteAddr } from "../runtime/types.ts";
 import type { MetricsAggregator } from "./metrics-aggregator.ts";
 import type { WorkerPool } from "./pool.ts";
 import { claimPort } from "./port-check.ts";
+import { resolveSettings } from "../config/resolve.ts";
 import type { AdminAddress } from "../config/admin-address.ts";
 
 /**
@@ -23,7 +24,9 @@ export async function startAdminServer(
   const handler = createAdminHandler(pool, () => renderPrometheus(metrics.snapshot(pool, startedAt)));
   // The admin routes read nothing from the context; there is no app bus here.
   const context = (readRemoteAddr: () => RemoteAddr) => ({ remoteAddr: readRemoteAddr() }) as LskyContext;
-  return adapter.serve({ hostname: address.host, port, shouldClose: () => false, handler, context });
+  // The admin listener keeps the default limits of the public one.
+  const limits = { ...resolveSettings({ flags: {}, env: {}, context: { currentEngine: adapter.engine } }).settings };
+  return adapter.serve({ hostname: address.host, port, shouldClose: () => false, handler, context, limits, denoServer: limits.denoServer });
 }
 
 /** The admin routes, apart from the listener so they can be tested alone. */

@@ -4,6 +4,7 @@ import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
+import { engineGapWarning } from "../limits/engine-gaps.ts";
 import { logger, workerLineFormatter } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
@@ -162,6 +163,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   });
 
   if (plan.socketPaths.length === 0) warnAboutPortSharing(settings.workers, currentEngine());
+  const gap = engineGapWarning(currentEngine(), settings);
+  if (gap) logger.warn(gap);
   if (admin) logger.info(`admin listener (metrics, healthz, readyz) at http://${settings.admin}`);
   stopReaping = await startPid1Duties((pid) => pool.findByPid(pid) !== undefined, logger);
   watcher = settings.watch ? startWatching(entry, () => void reload().catch((error: Error) => {

@@ -20,12 +20,14 @@ export async function startListeners(
 ): Promise<HttpServer> {
   const { settings } = spec;
   const tls = readTlsFiles(settings.tlsCert, settings.tlsKey);
-  const base = { hostname: settings.host, port: spec.port, handler, shouldClose, tls, context };
+  const engineSettings = { limits: settings, denoServer: settings.denoServer };
+  const base = { hostname: settings.host, port: spec.port, handler, shouldClose, tls, context, ...engineSettings };
   const unixPath = socketPathForSlot(settings, adapter.engine, spec.slot);
   const main = unixPath ? await serveUnix(adapter, { ...base, unixPath }) : await adapter.serve(base);
   if (!settings.httpRedirect || !tls) return main;
   const redirect = await adapter.serve({
     hostname: settings.host, port: settings.httpRedirect, handler: createHttpsRedirect(main.port), shouldClose, context,
+    ...engineSettings,
   });
   return {
     port: main.port,

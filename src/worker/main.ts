@@ -77,7 +77,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const adapter = await loadAdapter();
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
-    const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot }), appHandler);
+    const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
     const context = (readRemoteAddr: () => RemoteAddr) => new RequestContext(readRemoteAddr, appBus.bus);
     server = await startListeners(spec, adapter, counted, () => draining, context);

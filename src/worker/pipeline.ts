@@ -6,6 +6,7 @@ import { availableCodings } from "../http/compress-stream.ts";
 import { streamingFileResponse } from "../http/static/file-stream.ts";
 import { createStaticStage } from "../http/static/stage.ts";
 import type { EngineAdapter, FetchHandler } from "../runtime/types.ts";
+import { createLimitsStage } from "../limits/limits-stage.ts";
 import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
 import { formatAccessJson, formatAccessText } from "../http/access-log/format.ts";
 import { createBatchedLineWriter } from "../http/access-log/line-writer.ts";
@@ -29,6 +30,14 @@ export interface WorkerServices {
   adapter?: Pick<EngineAdapter, "fileResponse">;
   /** Where the access log goes (stdout, relayed by the supervisor with the worker's prefix). */
   writeAccessLine?: (line: string) => void;
+  /** What the engine already guarantees (the limits stage skips those checks). */
+  engine?: EngineFacts;
+}
+
+/** What the engine serving the worker already guarantees. */
+export interface EngineFacts {
+  /** See EngineAdapter.headCeiling. */
+  headCeiling: number;
 }
 
 /** Builds the stages a worker runs, outermost first, from the settings. */
@@ -48,8 +57,10 @@ export function createStages(settings: ServeSettings, services: WorkerServices =
       write: services.writeAccessLine ?? createBatchedLineWriter((text) => void process.stdout.write(text)),
     }));
   }
-  // Metrics count static files and compressed responses too.
+  // Metrics count static files, refusals and compressed responses too.
   if (services.metrics) stages.push(metricsStage(services.metrics));
+  // Limits come before anything reads the body or answers from disk.
+  stages.push(createLimitsStage(settings, services.engine?.headCeiling ?? 0));
   // Compression is outside static files so that it applies to both; it leaves
   // precompressed files (which carry a Content-Encoding) alone.
   if (settings.compress) stages.push(createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings() }));

@@ -19,7 +19,7 @@ function figure(target: string, name: string, value: string): void {
 for (const target of selectedTargets()) {
   describe(`process faults on ${target.name}`, () => {
     test("kill -9 of a worker under load fails at most its own connections; a replacement serves", async () => {
-      const server = await startLsky(target, [fixture("faults.ts"), "--workers", "2"]);
+      const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2"]);
       const before = await readStatus(target, server.port);
       const victim = before.workers[0]!;
       const load = runWrk({ url: `${server.url}/`, connections: CONNECTIONS, durationSeconds: 4 });
@@ -45,7 +45,7 @@ for (const target of selectedTargets()) {
     });
 
     test("kill -9 of the supervisor: every worker exits and the port can be bound again", async () => {
-      const server = await startLsky(target, [fixture("faults.ts"), "--workers", "2"]);
+      const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2"]);
       const workers = readyPids(await readStatus(target, server.port));
       assert.equal(workers.length, 2);
       const killedAt = Date.now();
@@ -57,7 +57,7 @@ for (const target of selectedTargets()) {
     });
 
     test("a worker that blocks its event loop is replaced; the other worker keeps serving", async () => {
-      const server = await startLsky(target, [fixture("faults.ts"), "--workers", "2", "--heartbeat-timeout", "2s"]);
+      const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2", "--heartbeat-timeout", "2s"]);
       const before = await readStatus(target, server.port);
       // The blocking request never answers; its connection dies with the worker.
       const blocked = fetch(`${server.url}/block`).then((r) => r.status, () => "reset");

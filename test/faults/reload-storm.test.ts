@@ -23,7 +23,7 @@ for (const target of selectedTargets()) {
         const namespace = makeNamespace({ "net.ipv4.tcp_migrate_req": migrate });
         try {
           const port = await freePort();
-          const server = await startLsky(target, [fixture("faults.ts"), "--workers", "2", "--host", "127.0.0.1"], {
+          const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2", "--host", "127.0.0.1"], {
             prefix: namespace.exec,
             port,
           });

@@ -19,7 +19,7 @@ for (const target of selectedTargets()) {
   describe(`soak with recycling on ${target.name}`, { skip: SOAK ? false : "set LSKY_SOAK=1 (npm run test:faults)" }, () => {
     test(`${SECONDS} s under load: supervisor memory and descriptors stay flat`, { timeout: (SECONDS + 120) * 1000 }, async () => {
       const server = await startLsky(target, [
-        fixture("faults.ts"), "--workers", "2", "--max-requests", "50000", "--ttl", "10s",
+        fixture("blocking.ts"), "--workers", "2", "--max-requests", "50000", "--ttl", "10s",
       ]);
       await runWrk({ url: `${server.url}/`, connections: 8, durationSeconds: WARMUP_SECONDS });
       await settled(target, server.port);

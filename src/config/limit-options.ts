@@ -1,0 +1,104 @@
+import type { SettingSpec } from "./options.ts";
+import { parseChoice, parseDuration, parseInteger, parseSize } from "./parse-value.ts";
+
+/**
+ * The limits every request meets, the same on every engine (issue 4). They are
+ * part of `ServeSettings`; kept in their own table so the main one stays short.
+ */
+export interface LimitSettings {
+  /** Bytes of header fields (names, values, separators), request line excluded. */
+  maxHeaderSize: number;
+  maxHeaderCount: number;
+  /** Bytes of the request target (path and query). */
+  maxUrlLength: number;
+  maxBodySize: number;
+  /** Time to receive the whole header section. */
+  headerTimeout: number;
+  /** Longest pause between two reads of a request body (0: none). */
+  bodyTimeout: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeout: number;
+  /** Longest time the app's handler may take to answer (0: none). */
+  requestTimeout: number;
+  /** How a Deno worker serves HTTP (see ServeOptions.denoServer). */
+  denoServer: "node" | "native";
+}
+
+type LimitKey = keyof LimitSettings;
+
+const MAX_TIMEOUT_MS = 24 * 3_600_000;
+
+function timeout(allowZero: boolean) {
+  return (text: string): number => {
+    const ms = parseDuration(text);
+    if (ms > MAX_TIMEOUT_MS) throw new RangeError("expected a duration of at most 24h");
+    if (!allowZero && ms === 0) throw new RangeError("expected a duration above 0");
+    return ms;
+  };
+}
+
+function limit<K extends LimitKey>(s: SettingSpec<K>): SettingSpec<K> {
+  return s;
+}
+
+export const LIMIT_SETTINGS = [
+  limit({
+    key: "maxHeaderSize", flag: "max-header-size", env: ["LSKY_MAX_HEADER_SIZE"], valueName: "SIZE",
+    description: "Largest header section a request may send (431 above it)",
+    parse: (t) => parseSize(t, 1024 ** 2),
+    defaultValue: () => 16 * 1024,
+  }),
+  limit({
+    key: "maxHeaderCount", flag: "max-header-count", env: ["LSKY_MAX_HEADER_COUNT"], valueName: "N",
+    description: "Most header fields a request may send (431 above it)",
+    parse: (t) => parseInteger(t, 1, 10_000),
+    defaultValue: () => 100,
+  }),
+  limit({
+    key: "maxUrlLength", flag: "max-url-length", env: ["LSKY_MAX_URL_LENGTH"], valueName: "SIZE",
+    description: "Longest request target, path and query (414 above it)",
+    parse: (t) => parseSize(t, 1024 ** 2),
+    defaultValue: () => 8 * 1024,
+  }),
+  limit({
+    key: "maxBodySize", flag: "max-body-size", env: ["LSKY_MAX_BODY_SIZE"], valueName: "SIZE",
+    description: "Largest request body, e.g. 8mb or 1gb (413 above it)",
+    parse: (t) => parseSize(t),
+    // 8 MiB: room for JSON APIs and form posts carrying a few photos, while
+    // apps that buffer bodies (request.json(), formData()) cannot be pushed
+    // past a few hundred MB by a hundred concurrent clients. nginx's 1 MiB
+    // breaks ordinary uploads; Bun's 128 MiB lets a handful exhaust memory.
+    // Apps that stream big uploads raise it explicitly.
+    defaultValue: () => 8 * 1024 * 1024,
+  }),
+  limit({
+    key: "headerTimeout", flag: "header-timeout", env: ["LSKY_HEADER_TIMEOUT"], valueName: "DURATION",
+    description: "Time a client has to send its whole header section (408 after it)",
+    parse: timeout(false),
+    defaultValue: () => 10_000,
+  }),
+  limit({
+    key: "bodyTimeout", flag: "body-timeout", env: ["LSKY_BODY_TIMEOUT"], valueName: "DURATION",
+    description: "Longest pause between two parts of a request body (408 after it; 0: none)",
+    parse: timeout(true),
+    defaultValue: () => 30_000,
+  }),
+  limit({
+    key: "keepAliveTimeout", flag: "keep-alive-timeout", env: ["LSKY_KEEP_ALIVE_TIMEOUT"], valueName: "DURATION",
+    description: "How long an idle keep-alive connection stays open",
+    parse: timeout(false),
+    defaultValue: () => 5_000,
+  }),
+  limit({
+    key: "requestTimeout", flag: "request-timeout", env: ["LSKY_REQUEST_TIMEOUT"], valueName: "DURATION",
+    description: "Longest time the app may take to answer (504 after it, request.signal aborts; 0: none)",
+    parse: timeout(true),
+    defaultValue: () => 0,
+  }),
+  limit({
+    key: "denoServer", flag: "deno-server", env: ["LSKY_DENO_SERVER"], valueName: "KIND",
+    description: "On Deno, serve with node (node:http: every limit holds) or native (Deno.serve: faster, no header timeout)",
+    parse: (t) => parseChoice(t, ["node", "native"] as const),
+    defaultValue: () => "node",
+  }),
+] as const;

@@ -1,0 +1,60 @@
+import type { LimitSettings } from "../config/limit-options.ts";
+
+/** The limits `checkRequest` needs. */
+export type RequestLimits = Pick<LimitSettings, "maxHeaderSize" | "maxHeaderCount" | "maxUrlLength" | "maxBodySize"> & {
+  /** False when the engine already refuses heads over maxHeaderSize. */
+  countHeaderBytes?: boolean;
+};
+
+/**
+ * Checks what an engine has already parsed, before the app sees it, so that
+ * every engine refuses the same requests: returns the status to answer with,
+ * or 0 when the request may go on. Engines that check some of this themselves
+ * (Node's parser) refuse earlier; this is the floor for the others.
+ */
+export function checkRequest(request: Request, limits: RequestLimits): number {
+  if (requestTargetLength(request.url) > limits.maxUrlLength) return 414;
+  const headerStatus = checkHeaders(request.headers, limits);
+  if (headerStatus) return headerStatus;
+  return checkFraming(request.headers, limits.maxBodySize);
+}
+
+/** Path and query as the client sent them: the URL less scheme and authority. */
+export function requestTargetLength(url: string): number {
+  const afterScheme = url.indexOf("//");
+  const pathStart = url.indexOf("/", afterScheme + 2);
+  return pathStart === -1 ? 1 : url.length - pathStart;
+}
+
+function checkHeaders(headers: Headers, limits: RequestLimits): number {
+  if (overHeaderLimits(headers, limits)) return 431;
+  const host = headers.get("host");
+  // Engines join repeated fields with ", "; a host never contains a comma.
+  if (host === null || host.trim() === "" || host.includes(",")) return 400;
+  return 0;
+}
+
+function overHeaderLimits(headers: Headers, limits: RequestLimits): boolean {
+  // Bun's Headers know their size; counting them is then free.
+  const nativeCount = (headers as Headers & { count?: number }).count;
+  if (limits.countHeaderBytes === false && typeof nativeCount === "number") return nativeCount > limits.maxHeaderCount;
+  let count = 0;
+  let bytes = 0;
+  for (const [name, value] of headers) {
+    count++;
+    // "name: value\r\n", as on the wire.
+    bytes += name.length + value.length + 4;
+  }
+  return count > limits.maxHeaderCount || bytes > limits.maxHeaderSize;
+}
+
+function checkFraming(headers: Headers, maxBodySize: number): number {
+  const length = headers.get("content-length");
+  const encoding = headers.get("transfer-encoding");
+  // RFC 9112 6.1: a request with both may be an attempt to smuggle a request.
+  if (length !== null && encoding !== null) return 400;
+  if (encoding !== null && encoding.trim().toLowerCase() !== "chunked") return 400;
+  if (length === null) return 0;
+  if (!/^\d{1,16}$/.test(length.trim())) return 400;
+  return Number(length) > maxBodySize ? 413 : 0;
+}

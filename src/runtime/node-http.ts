@@ -1,0 +1,214 @@
+import { getRequestListener } from "@hono/node-server";
+import cluster from "node:cluster";
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { LskyError } from "../errors.ts";
+import { createSecureNodeServer } from "./node-secure.ts";
+import type { HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
+
+// How often a closing server sweeps connections that went idle after their
+// last response, so a drain never waits for the keep-alive timeout.
+const IDLE_SWEEP_MS = 50;
+// After a cluster worker's server closed, the primary may still have handed it
+// a connection (a "newconn" message in flight). The worker declines it and the
+// primary passes it to another worker, but only while the worker is alive: a
+// worker that exits first leaves that connection hanging in the primary
+// forever. Staying a moment longer lets those messages be answered.
+const CLUSTER_LINGER_MS = 200;
+
+/** What this file needs of a node:http or node:http2 server to drain it. */
+export interface DrainableServer {
+  listen(...args: unknown[]): unknown;
+  address(): ReturnType<import("node:net").Server["address"]>;
+  once(event: "error", listener: (error: Error) => void): unknown;
+  close(callback: () => void): unknown;
+  closeIdleConnections(): void;
+  closeAllConnections(): void;
+}
+
+export interface NodeHttpListen {
+  /**
+   * Bind with SO_REUSEPORT (Deno's node:http). Node workers are cluster
+   * workers instead, whose `listen()` shares the supervisor's port.
+   */
+  reusePort: boolean;
+}
+
+/**
+ * Serves with `node:http` and @hono/node-server's request listener, which
+ * converts IncomingMessage/ServerResponse to and from Request/Response lazily
+ * and without buffering bodies. Used by Node, and by Deno, whose node:http is
+ * Node's own server on llhttp and so keeps the promises Deno.serve cannot
+ * (header timeout, Connection: close, Host checks).
+ */
+export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promise<HttpServer> {
+  const { handler, shouldClose } = options;
+  const unix = options.unixPath !== undefined;
+  // Node parses and dispatches pipelined requests before the response to the
+  // first is sent. Once a response says Connection: close (a refusal, a
+  // drain), whatever the client sent after it on that socket is never served.
+  const closing = new WeakSet<object>();
+  const settle = (incoming: IncomingMessage, outgoing: ServerResponse, response: Response): Response => {
+    if (shouldClose() || response.headers.get("connection") === "close") {
+      closing.add(incoming.socket);
+      outgoing.shouldKeepAlive = false;
+    }
+    return response;
+  };
+  const listener = getRequestListener((request, env) => {
+    const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
+    const result = handler(request, options.context(() => addressOf(incoming, unix)));
+    if (result instanceof Promise) return result.then((response) => settle(incoming, outgoing, response));
+    return settle(incoming, outgoing, result);
+  });
+  const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    if (closing.has(incoming.socket)) return;
+    const refused = earlyRefusal(incoming);
+    if (refused) {
+      closing.add(incoming.socket);
+      return refuse(outgoing, refused);
+    }
+    void listener(incoming, outgoing);
+  };
+  // With TLS it is a node:http2 secure server that also speaks HTTP/1.1
+  // (node-secure.ts); the limits stage keeps lsky's answers there.
+  if (options.tls) return listen(createSecureNodeServer(options.tls, listener), options, how);
+  const server = createServer(serverOptions(options.limits), onRequest);
+  // Node answers "100 Continue" by itself unless asked; a body that will be
+  // refused is not invited.
+  server.on("checkContinue", (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    if (Number(incoming.headers["content-length"] ?? 0) > options.limits.maxBodySize) {
+      closing.add(incoming.socket);
+      return refuse(outgoing, 413);
+    }
+    outgoing.writeContinue();
+    onRequest(incoming, outgoing);
+  });
+  server.on("clientError", answerClientError);
+  // Above the limit, Node keeps parsing but drops the extra fields silently;
+  // one more than the limit lets the limits stage see the excess and answer 431.
+  server.maxHeadersCount = options.limits.maxHeaderCount + 1;
+  return listen(server, options, how);
+}
+
+function listen(server: DrainableServer, options: ServeOptions, how: NodeHttpListen): Promise<HttpServer> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error) => reject(listenError(error, options)));
+    const onListening = () => {
+      const address = server.address();
+      resolve(wrap(server, typeof address === "object" && address ? address.port : 0));
+    };
+    if (options.unixPath) server.listen(options.unixPath, onListening);
+    else server.listen({ port: options.port, host: options.hostname, ...(how.reusePort ? { reusePort: true } : {}) }, onListening);
+  });
+}
+
+/**
+ * Node's parser already refuses bad framing (400) and a header section that is
+ * too big (431) or too slow (408). Its size limit covers the request line too,
+ * so it is set above lsky's header and URL limits together: the limits stage
+ * then tells a long URL (414) from big headers (431).
+ */
+function serverOptions(limits: ServeOptions["limits"]): ServerOptions {
+  return {
+    maxHeaderSize: limits.maxHeaderSize + limits.maxUrlLength + 1024,
+    // Host is checked in earlyRefusal, so that a refused request also stops
+    // whatever was pipelined behind it (Node's own check does not).
+    requireHostHeader: false,
+    // A repeated Host arrives joined as "a, b".
+    joinDuplicateHeaders: true,
+    headersTimeout: limits.headerTimeout,
+    // Body pauses are bounded by the limits stage (bodyTimeout); a whole-request
+    // deadline would cut long uploads.
+    requestTimeout: 0,
+    keepAliveTimeout: limits.keepAliveTimeout,
+    // Node checks the header deadline only this often (30 s by default, which
+    // is why a slow client got its 408 after ~88 s): at most a second late.
+    connectionsCheckingInterval: Math.min(1000, Math.max(100, limits.headerTimeout / 4)),
+  };
+}
+
+/**
+ * What must be refused before @hono/node-server builds a Request: a missing or
+ * repeated Host (joined as "a, b", an invalid URL, which it answers with its
+ * own 400 and keeps the connection), and a version lsky cannot see once it is
+ * a Request (llhttp accepts "HTTP/2.0" on HTTP/1 framing).
+ */
+function earlyRefusal(incoming: IncomingMessage): number {
+  if (incoming.httpVersionMajor !== 1) return 505;
+  const host = incoming.headers.host;
+  if (!host?.trim() || host.includes(",")) return 400;
+  return 0;
+}
+
+// llhttp's error codes for a request it could not parse, and lsky's answer.
+const CLIENT_ERROR_STATUS: Record<string, number> = {
+  HPE_INVALID_VERSION: 505,
+  HPE_HEADER_OVERFLOW: 431,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+};
+
+type ClientError = NodeJS.ErrnoException & { rawPacket?: Buffer };
+
+/** Answers a request the parser refused, then closes: nothing more is read. */
+function answerClientError(error: ClientError, socket: Duplex): void {
+  const httpMessage = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[error.code ?? ""] ?? (unsupportedVersion(error.rawPacket) ? 505 : 400);
+  const reason = STATUS_CODES[status] ?? "Error";
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+}
+
+/**
+ * Deno's node:http reports every parse error as HPE_ERROR; the request line
+ * tells an unsupported version (none at all, as in HTTP/0.9, or HTTP/x.y other
+ * than 1.0 and 1.1) from other malformed requests, as llhttp does for Node.
+ */
+function unsupportedVersion(raw: Buffer | undefined): boolean {
+  if (!raw) return false;
+  const parts = raw.toString("latin1").split("\r\n", 1)[0]!.split(" ");
+  if (parts.length === 2) return true;
+  const version = parts[2];
+  return version !== undefined && version.startsWith("HTTP/") && !/^HTTP\/1\.[01]$/.test(version);
+}
+
+function refuse(outgoing: ServerResponse, status: number): void {
+  const body = `${STATUS_CODES[status] ?? "Error"}\n`;
+  outgoing.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" });
+  outgoing.end(body);
+}
+
+const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
+
+function addressOf(incoming: IncomingMessage, unix: boolean): RemoteAddr {
+  if (unix) return UNIX_PEER;
+  const socket = incoming.socket;
+  return { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
+}
+
+function wrap(server: DrainableServer, port: number): HttpServer {
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+        server.close(() => {
+          clearInterval(sweep);
+          setTimeout(resolve, cluster.isWorker ? CLUSTER_LINGER_MS : 0);
+        });
+        server.closeIdleConnections();
+      }),
+    forceClose: () => server.closeAllConnections(),
+  };
+}
+
+function listenError(error: unknown, options: ServeOptions): Error {
+  const where = options.unixPath ? `unix:${options.unixPath}` : `port ${options.port}`;
+  if ((error as { code?: string }).code === "EADDRINUSE") {
+    return new LskyError("PORT_IN_USE", `Cannot listen on ${where}: it is already in use`, { cause: error });
+  }
+  return new LskyError("LISTEN_FAILED", `Cannot listen on ${where}: ${String(error)}`, { cause: error });
+}
