@@ -53,7 +53,7 @@ for (const target of selectedTargets()) {
   describe(`request bodies on ${target.name}`, () => {
     let server: LskyProcess;
     before(async () => {
-      server = await startLsky(target, [fixture("streaming.ts"), "--workers", "1", "--host", "127.0.0.1"]);
+      server = await startLsky(target, [fixture("streaming.ts"), "--workers", "1", "--host", "127.0.0.1", "--max-body-size", "1gb"]);
     });
     after(async () => assert.equal((await server.stop()).code, 0));
 

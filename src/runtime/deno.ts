@@ -25,7 +25,9 @@ export function usesNativeServer(options: Pick<ServeOptions, "denoServer" | "tls
 
 function serveNative(options: ServeOptions): Promise<HttpServer> {
   const { shouldClose } = options;
-  const handler = options.unixPath ? withHttpScheme(options.handler) : options.handler;
+  const handler = options.unixPath ? withHttpScheme(options.handler)
+    : options.tls ? withHostHeader(options.handler)
+    : options.handler;
   const abort = new AbortController();
   let server: any;
   try {
@@ -67,6 +69,21 @@ function listenOptions(options: ServeOptions): Record<string, unknown> {
  * The signal is not carried over: reading it makes Deno print a warning about
  * its legacy abort behaviour in every worker.
  */
+/**
+ * HTTP/2 requests carry the host in `:authority`, which Deno puts in the URL
+ * but not in a Host header; the app (and lsky's Host check) see it as Host, as
+ * an HTTP/1.1 client would send it. The body stream is passed on unread.
+ */
+function withHostHeader(handler: FetchHandler): FetchHandler {
+  return (request, context) => {
+    if (request.headers.has("host")) return handler(request, context);
+    const headers = new Headers(request.headers);
+    headers.set("host", new URL(request.url).host);
+    const init = { method: request.method, headers, body: request.body, duplex: "half", signal: request.signal };
+    return handler(new Request(request.url, init as RequestInit), context);
+  };
+}
+
 function withHttpScheme(handler: FetchHandler): FetchHandler {
   return (request, context) => {
     if (!request.url.startsWith("http+unix:")) return handler(request, context);

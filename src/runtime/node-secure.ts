@@ -16,7 +16,7 @@ type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
  * HTTP/1.1 connections are closed once they carry no request.
  */
 export function createSecureNodeServer(tls: TlsFiles, listener: Listener): DrainableServer {
-  const server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, listener as never);
+  const server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, withHostHeader(listener) as never);
   const sessions = new Set<Http2Session>();
   const http1Active = new Map<Socket, number>();
 
@@ -49,4 +49,20 @@ export function createSecureNodeServer(tls: TlsFiles, listener: Listener): Drain
       for (const socket of http1Active.keys()) socket.destroy();
     },
   }) as unknown as DrainableServer;
+}
+
+/**
+ * HTTP/2 names the host in `:authority`, not in a Host header; the app (and
+ * lsky's Host check, src/limits/) see it as Host, as HTTP/1.1 would send it.
+ * @hono/node-server builds headers from rawHeaders, so it goes there.
+ */
+function withHostHeader(listener: Listener): Listener {
+  return (incoming, outgoing) => {
+    const authority = incoming.headers[":authority"];
+    if (incoming.headers.host === undefined && typeof authority === "string") {
+      incoming.headers.host = authority;
+      incoming.rawHeaders.push("host", authority);
+    }
+    listener(incoming, outgoing);
+  };
 }

@@ -25,7 +25,7 @@ export function startBusServer(path: string, hooks: BusHooks): Promise<Server> {
       worker = hooks.findWorker(message.pid);
       if (!worker) return void socket.destroy();
       worker.channel = channel;
-    });
+    }, () => worker?.markChannelClosed());
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -141,7 +141,9 @@ export class WorkerPool {
       };
       worker.kill("SIGKILL");
     });
-    worker.process.onExit((code, signal) => this.onExit(slot, worker, code, signal));
+    worker.process.onExit((code, signal) => {
+      void worker.messagesRead().then(() => this.onExit(slot, worker, code, signal));
+    });
     worker.ready.then(() => {
       if (this.options.ttl > 0) worker.after(this.options.ttl, () => this.recycle(worker, "ttl"));
     }, () => {});

@@ -19,7 +19,7 @@ test("a shared port on a platform that does not balance it is a warning", () => 
 test("tcp_migrate_req on Linux: a note when off, silence when on", () => {
   assert.deepEqual(portSharingNotes(2, "deno", linux("1")), []);
   const [note] = portSharingNotes(2, "bun", linux("0"));
-  assert.equal(note!.level, "info");
-  assert.match(note!.text, /^net\.ipv4\.tcp_migrate_req is 0:/);
+  assert.equal(note!.level, "warn");
+  assert.match(note!.text, /^net\.ipv4\.tcp_migrate_req is 0: .*Fix: sysctl -w net\.ipv4\.tcp_migrate_req=1$/);
   assert.match(portSharingNotes(2, "bun", linux(undefined))[0]!.text, /is unavailable/);
 });

@@ -18,8 +18,10 @@ const THIS_MACHINE: PortSharingFacts = { platform: process.platform, migrateReq:
  *   worker would get every connection.
  * - Closing a SO_REUSEPORT listener resets the connections still queued on
  *   it; Linux 5.14+ moves them to the other listeners when
- *   net.ipv4.tcp_migrate_req is 1. lsky's drain avoids the window anyway
- *   (see docs/OPERATIONS.md), so this is information, not an error.
+ *   net.ipv4.tcp_migrate_req is 1. lsky's drain (Connection: close, then a
+ *   quiet wait) covers keep-alive clients, but under a storm of new
+ *   connections a few are still reset per reload (measured in
+ *   test/faults/reload-storm.test.ts), so it is a warning with the fix.
  */
 export interface PortSharingNote {
   level: "warn" | "info";
@@ -37,9 +39,9 @@ export function portSharingNotes(workers: number, engine: Engine, facts: PortSha
   const value = facts.migrateReq();
   if (value === "1") return [];
   return [{
-    level: "info",
-    text: `net.ipv4.tcp_migrate_req is ${value ?? "unavailable"}: reloading workers drain until their listener is quiet ` +
-      "so queued connections are not reset; sysctl -w net.ipv4.tcp_migrate_req=1 makes the kernel hand them over as well",
+    level: "warn",
+    text: `net.ipv4.tcp_migrate_req is ${value ?? "unavailable"}: during reloads and recycling, new connections queued on ` +
+      "a stopping worker can be reset. Fix: sysctl -w net.ipv4.tcp_migrate_req=1",
   }];
 }
 

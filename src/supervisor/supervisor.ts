@@ -5,6 +5,7 @@ import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
 import { engineGapWarning } from "../limits/engine-gaps.ts";
+import { watchLauncher } from "./launcher-watch.ts";
 import { logger, workerLineFormatter } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
@@ -161,6 +162,10 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     },
     reload: () => void reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`)),
   });
+  watchLauncher(process.env, () => {
+    logger.warn("the launcher that started this supervisor is gone: stopping");
+    void stop();
+  });
 
   if (plan.socketPaths.length === 0) warnAboutPortSharing(settings.workers, currentEngine());
   const gap = engineGapWarning(currentEngine(), settings);
@@ -212,19 +217,12 @@ interface SignalActions {
   reload(): void;
 }
 
-// Ctrl-C in a terminal signals the whole process group, and a launcher that
-// handed over to another engine forwards the same signal: one keypress can
-// arrive twice within a few milliseconds. Only a later one is a "second signal".
-const DUPLICATE_SIGNAL_MS = 250;
-
 function installSignals(actions: SignalActions): void {
-  let firstAt = 0;
+  let signalled = false;
   const onStopSignal = () => {
-    if (firstAt === 0) {
-      firstAt = Date.now();
-      return actions.stop();
-    }
-    if (Date.now() - firstAt > DUPLICATE_SIGNAL_MS) actions.force();
+    if (signalled) return actions.force();
+    signalled = true;
+    actions.stop();
   };
   process.on("SIGTERM", onStopSignal);
   process.on("SIGINT", onStopSignal);

@@ -30,6 +30,8 @@ export class WorkerHandle {
   requestedExit?: ExitReason;
   bootFailure?: { message: string; detail: string; exitCode: number };
   exit?: ExitRecord;
+  private channelClosed = false;
+  private onChannelClosed?: () => void;
   readonly ready: Promise<void>;
   readonly exited: Promise<ExitRecord>;
   private settleReady!: (error?: Error) => void;
@@ -48,6 +50,27 @@ export class WorkerHandle {
 
   get pid(): number {
     return this.process.pid;
+  }
+
+  markChannelClosed(): void {
+    this.channelClosed = true;
+    this.onChannelClosed?.();
+  }
+
+  /**
+   * Resolves once the worker's last messages have been read: its exit can be
+   * seen before the bus socket delivers what it sent just before exiting (a
+   * boot failure's reason, say). Bounded, for a worker that never connected.
+   */
+  messagesRead(): Promise<void> {
+    if (!this.channel || this.channelClosed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      this.onChannelClosed = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   markReady(): void {
