@@ -3,7 +3,6 @@ import cluster from "node:cluster";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { LskyError } from "../errors.ts";
-import { currentEngine } from "./detect.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
 import type { HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
@@ -61,12 +60,6 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     const result = handler(request, options.context(() => addressOf(incoming, unix)));
     if (result instanceof Promise) return result.then((response) => settle(incoming, outgoing, response));
     return settle(incoming, outgoing, result);
-  }, {
-    // @hono/node-server swaps the global Request/Response for faster ones of
-    // its own. On Node every response goes through it; on Deno a worker may
-    // also serve with Deno.serve (TLS, Unix sockets), which refuses any
-    // Response but its own, so the globals stay Deno's there.
-    overrideGlobalObjects: currentEngine() === "node",
   });
   const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     if (closing.has(incoming.socket)) return;

@@ -28,6 +28,10 @@ export async function startListeners(
   const redirect = await adapter.serve({
     hostname: settings.host, port: settings.httpRedirect, handler: createHttpsRedirect(main.port), shouldClose, context,
     ...engineSettings,
+    // One kind of server per Deno worker: @hono/node-server (behind Deno's
+    // node:http path) swaps the global Response for its own, which Deno.serve
+    // (used for TLS) refuses. The redirect follows the main listener.
+    denoServer: "native",
   });
   return {
     port: main.port,
