@@ -19,7 +19,7 @@ import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
 // time and exits, so no orphan keeps the port.
 // No replacement is coming, so the Connection: close period is skipped too.
-const ORPHAN_DEADLINE_MS = 500;
+const ORPHAN_DEADLINE_MS = 300;
 
 /**
  * A worker: the same executable started again with the `__worker` role. It
