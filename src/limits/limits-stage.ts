@@ -2,7 +2,8 @@ import type { LimitSettings } from "../config/limit-options.ts";
 import type { FetchHandler, LskyContext } from "../runtime/types.ts";
 import type { Stage } from "../worker/pipeline.ts";
 import { type BodyFailure, guardBody } from "./body-guard.ts";
-import { checkRequest } from "./request-checks.ts";
+import { Prechecked, prechecked } from "./prechecked.ts";
+import { checkRequest, HAS_BODY } from "./request-checks.ts";
 import { refusal } from "./responses.ts";
 
 /**
@@ -16,9 +17,14 @@ export function createLimitsStage(limits: LimitSettings, engineHeadCeiling = 0):
   // header bytes again is wasted work (about 1 µs a request on Bun).
   const checks = { ...limits, countHeaderBytes: !(engineHeadCeiling > 0 && engineHeadCeiling <= limits.maxHeaderSize) };
   return (next) => (request, context) => {
+    const pre = prechecked(request);
+    if (pre !== undefined) {
+      if (pre === Prechecked.WithoutBody && limits.requestTimeout === 0) return next(request, context);
+      return guarded(next, request, context, pre === Prechecked.WithBody, limits);
+    }
     const status = checkRequest(request, checks);
-    if (status) return refusal(status);
-    const hasBody = request.headers.has("transfer-encoding") || Number(request.headers.get("content-length") ?? 0) > 0;
+    if (status > 0) return refusal(status);
+    const hasBody = status === HAS_BODY;
     if (!hasBody && limits.requestTimeout === 0) return next(request, context);
     return guarded(next, request, context, hasBody, limits);
   };

@@ -6,10 +6,14 @@ export type RequestLimits = Pick<LimitSettings, "maxHeaderSize" | "maxHeaderCoun
   countHeaderBytes?: boolean;
 };
 
+/** What checkRequest returns for a request that may go on and has a body (0: without one). */
+export const HAS_BODY = -1;
+
 /**
  * Checks what an engine has already parsed, before the app sees it, so that
  * every engine refuses the same requests: returns the status to answer with,
- * or 0 when the request may go on. Engines that check some of this themselves
+ * or 0 / HAS_BODY when the request may go on (the framing headers are read
+ * once here, for both answers). Engines that check some of this themselves
  * (Node's parser) refuse earlier; this is the floor for the others.
  */
 export function checkRequest(request: Request, limits: RequestLimits): number {
@@ -53,8 +57,10 @@ function checkFraming(headers: Headers, maxBodySize: number): number {
   const encoding = headers.get("transfer-encoding");
   // RFC 9112 6.1: a request with both may be an attempt to smuggle a request.
   if (length !== null && encoding !== null) return 400;
-  if (encoding !== null && encoding.trim().toLowerCase() !== "chunked") return 400;
+  if (encoding !== null) return encoding.trim().toLowerCase() === "chunked" ? HAS_BODY : 400;
   if (length === null) return 0;
   if (!/^\d{1,16}$/.test(length.trim())) return 400;
-  return Number(length) > maxBodySize ? 413 : 0;
+  const bytes = Number(length);
+  if (bytes > maxBodySize) return 413;
+  return bytes > 0 ? HAS_BODY : 0;
 }

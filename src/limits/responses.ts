@@ -14,8 +14,17 @@ const REASONS: Record<number, string> = {
  */
 export function refusal(status: number): Response {
   const reason = REASONS[status] ?? "Error";
-  return new Response(`${reason}\n`, {
+  const response = new Response(`${reason}\n`, {
     status,
     headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
   });
+  refusals.add(response);
+  return response;
+}
+
+const refusals = new WeakSet<Response>();
+
+/** True for a response made by refusal(): adapters close the connection after it without reading its headers. */
+export function isRefusal(response: Response): boolean {
+  return refusals.has(response);
 }

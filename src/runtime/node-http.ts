@@ -3,6 +3,8 @@ import cluster from "node:cluster";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { LskyError } from "../errors.ts";
+import { checkRawHead, markPrechecked, PRECHECKED, type Prechecked } from "../limits/prechecked.ts";
+import { isRefusal } from "../limits/responses.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
 import type { HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
@@ -49,7 +51,9 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
   // drain), whatever the client sent after it on that socket is never served.
   const closing = new WeakSet<object>();
   const settle = (incoming: IncomingMessage, outgoing: ServerResponse, response: Response): Response => {
-    if (shouldClose() || response.headers.get("connection") === "close") {
+    // A refusal is known by identity: reading every response's headers would
+    // make @hono/node-server build the Headers it otherwise skips.
+    if (shouldClose() || isRefusal(response)) {
       closing.add(incoming.socket);
       outgoing.shouldKeepAlive = false;
     }
@@ -57,6 +61,8 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
   };
   const listener = getRequestListener((request, env) => {
     const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
+    const kind = (incoming as IncomingMessage & { [PRECHECKED]?: Prechecked })[PRECHECKED];
+    if (kind !== undefined) markPrechecked(request, kind);
     const result = handler(request, options.context(() => addressOf(incoming, unix)));
     if (result instanceof Promise) return result.then((response) => settle(incoming, outgoing, response));
     return settle(incoming, outgoing, result);
@@ -68,6 +74,12 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
       closing.add(incoming.socket);
       return refuse(outgoing, refused);
     }
+    const checked = checkRawHead(incoming, options.limits);
+    if ("status" in checked) {
+      closing.add(incoming.socket);
+      return refuse(outgoing, checked.status);
+    }
+    (incoming as IncomingMessage & { [PRECHECKED]?: Prechecked })[PRECHECKED] = checked.kind;
     void listener(incoming, outgoing);
   };
   // With TLS it is a node:http2 secure server that also speaks HTTP/1.1
