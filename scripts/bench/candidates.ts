@@ -47,13 +47,18 @@ function group(procs: Started[]): Running {
   };
 }
 
-/** `lsky serve app.mjs --workers N` from dist/lsky.mjs on an engine. */
-export function lskyCandidate(engine: Engine, workers: number): Candidate {
-  const args = (port: number | string) => ["serve", APP, "--workers", String(workers), "--host", HOST, "--port", String(port)];
+/**
+ * `lsky serve app.mjs --workers N` from dist/lsky.mjs on an engine; `variant`
+ * adds flags (e.g. Deno's `--deno-server native`) under its own id and label.
+ */
+export function lskyCandidate(engine: Engine, workers: number, variant?: { id: string; flags: string[] }): Candidate {
+  const args = (port: number | string) => [
+    "serve", APP, "--workers", String(workers), "--host", HOST, "--port", String(port), ...(variant?.flags ?? []),
+  ];
   const [command, argv] = engineCommand(engine, LSKY_BUNDLE, args("PORT"));
   return {
-    id: `lsky-${engine}-${workers}`,
-    label: `lsky --workers ${workers}`,
+    id: `lsky-${engine}${variant ? `-${variant.id}` : ""}-${workers}`,
+    label: `lsky --workers ${workers}${variant ? ` ${variant.flags.join(" ")}` : ""}`,
     engine,
     instances: workers,
     command: shownCommand(command, argv),
@@ -116,11 +121,16 @@ function pm2Cluster(workers: number): Candidate {
 }
 
 /** Issue 2: one worker beside the raw engine server, interleaved A B C ... */
+// Deno.serve instead of Deno's node:http (lsky's default on Deno, which keeps
+// every limit): the same server as the raw peer, so the ratio is lsky's own cost.
+const DENO_NATIVE = { id: "native", flags: ["--deno-server", "native"] };
+
 export function singleCandidates(): Candidate[] {
   return [
     lskyCandidate("bun", 1),
     scriptPeer("bun-serve", "raw Bun.serve", "bun", "bun-serve.ts"),
     lskyCandidate("deno", 1),
+    lskyCandidate("deno", 1, DENO_NATIVE),
     scriptPeer("deno-serve", "raw Deno.serve", "deno", "deno-serve.ts"),
     lskyCandidate("node", 1),
     scriptPeer("node-hono", "node:http + @hono/node-server", "node", "node-hono.mjs"),
@@ -134,6 +144,7 @@ export function parallelCandidates(): Candidate[] {
     lskyCandidate("bun", 2),
     scriptPeer("bun-reuseport-2", "2 x Bun.serve reusePort", "bun", "bun-serve.ts", 2, { REUSE_PORT: "1" }),
     lskyCandidate("deno", 2),
+    lskyCandidate("deno", 2, DENO_NATIVE),
     denoParallel(2),
     lskyCandidate("node", 2),
     scriptPeer("node-cluster-2", "node:cluster, 2 workers", "node", "node-cluster.mjs", 1, { WORKERS: "2" }, 2),
@@ -145,8 +156,10 @@ export function parallelCandidates(): Candidate[] {
 export const COMPARISONS: Record<string, string[]> = {
   "lsky-bun-1": ["bun-serve"],
   "lsky-deno-1": ["deno-serve"],
+  "lsky-deno-native-1": ["deno-serve"],
   "lsky-node-1": ["node-hono", "node-srvx"],
   "lsky-bun-2": ["bun-reuseport-2"],
   "lsky-deno-2": ["deno-parallel-2"],
+  "lsky-deno-native-2": ["deno-parallel-2"],
   "lsky-node-2": ["node-cluster-2", "pm2-cluster-2"],
 };
