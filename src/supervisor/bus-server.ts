@@ -1,5 +1,5 @@
-import { chmodSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { listenPrivate } from "./private-socket.ts";
 import type { SupervisorMessage, WorkerMessage } from "../bus/protocol.ts";
 import { openChannel } from "../bus/ndjson.ts";
 import type { WorkerHandle } from "./worker-handle.ts";
@@ -16,7 +16,6 @@ export interface BusHooks {
  * is closed.
  */
 export function startBusServer(path: string, hooks: BusHooks): Promise<Server> {
-  rmSync(path, { force: true });
   const server = createServer((socket) => {
     let worker: WorkerHandle | undefined;
     const channel = openChannel<WorkerMessage, SupervisorMessage>(socket, (message) => {
@@ -27,12 +26,5 @@ export function startBusServer(path: string, hooks: BusHooks): Promise<Server> {
       worker.channel = channel;
     }, () => worker?.markChannelClosed());
   });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(path, () => {
-      chmodSync(path, 0o600);
-      server.off("error", reject);
-      resolve(server);
-    });
-  });
+  return listenPrivate(server, path);
 }

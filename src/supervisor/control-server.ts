@@ -1,5 +1,6 @@
-import { chmodSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { listenPrivate } from "./private-socket.ts";
 import { openChannel } from "../bus/ndjson.ts";
 
 export type ControlCommand = "status" | "reload" | "stop";
@@ -20,7 +21,6 @@ export async function startControlServer(paths: string[], handle: ControlHandler
 }
 
 function listenOn(path: string, handle: ControlHandler): Promise<Server> {
-  rmSync(path, { force: true });
   const server = createServer((socket) => {
     const channel = openChannel<ControlRequest, ControlReply>(socket, (request) => {
       if (!["status", "reload", "stop"].includes(request?.command)) {
@@ -33,14 +33,7 @@ function listenOn(path: string, handle: ControlHandler): Promise<Server> {
       ).finally(() => channel.close());
     });
   });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(path, () => {
-      chmodSync(path, 0o600);
-      server.off("error", reject);
-      resolve(server);
-    });
-  });
+  return listenPrivate(server, path);
 }
 
 export function closeControlServers(servers: Server[], paths: string[]): void {
