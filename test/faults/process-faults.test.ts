@@ -35,7 +35,10 @@ for (const target of selectedTargets()) {
       const result = await load;
       figure(target.name, "worker kill -9: failed requests", `${result.failures} of ${result.requests}`);
       figure(target.name, "worker kill -9: replacement ready after (ms, measured by polling status)", String(replacementMs));
-      assert.ok(result.failures <= CONNECTIONS, `only the killed worker's connections may fail: ${result.output}`);
+      // Only the killed worker's requests may fail: at most one in flight on
+      // each of its connections, plus one new connection each that was waiting
+      // in its accept queue when it died (reset: tcp_migrate_req is off here).
+      assert.ok(result.failures <= 2 * CONNECTIONS, `only the killed worker's connections may fail: ${result.output}`);
       const row = replaced.workers.find((w) => w.id === victim.id && w.pid !== victim.pid)!;
       assert.equal(row.restarts, 1);
       assert.equal(row.lastExit?.reason, "crashed");
