@@ -109,10 +109,12 @@ export function findEngineBinary(engine: Engine): string {
       hint: installHint(engine),
     });
   }
-  const local = isCompiledBinary() ? undefined : join(dirname(lskyScript()), "..", "..", "node_modules", ".bin", engine);
-  if (local && existsSync(local)) return local;
-  const local2 = isCompiledBinary() ? undefined : join(dirname(lskyScript()), "..", "node_modules", ".bin", engine);
-  if (local2 && existsSync(local2)) return local2;
+  // lsky's own node_modules: two levels up from src/cli/main.ts, one from dist/lsky.mjs.
+  const lskyDir = dirname(lskyScript());
+  const local = isCompiledBinary() ? [] : [join(lskyDir, "..", ".."), join(lskyDir, "..")]
+    .map((root) => join(root, "node_modules", ".bin", engine));
+  const found = local.find((candidate) => existsSync(candidate));
+  if (found) return found;
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     const candidate = join(dir, engine);
     if (dir && existsSync(candidate)) return candidate;
