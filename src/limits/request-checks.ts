@@ -18,9 +18,8 @@ export const HAS_BODY = -1;
  */
 export function checkRequest(request: Request, limits: RequestLimits): number {
   if (requestTargetLength(request.url) > limits.maxUrlLength) return 414;
-  const headerStatus = checkHeaders(request.headers, limits);
-  if (headerStatus) return headerStatus;
-  return checkFraming(request.headers, limits.maxBodySize);
+  const headers = request.headers;
+  return checkHeaders(headers, limits) || checkFraming(headers, limits.maxBodySize);
 }
 
 /** Path and query as the client sent them: the URL less scheme and authority. */

@@ -12,6 +12,19 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   const unknownPeer = options.unixPath ? UNIX_PEER : UNKNOWN_ADDR;
   const keepAliveSeconds = toBunSeconds(limits.keepAliveTimeout);
   let server: ReturnType<typeof Bun.serve>;
+  // Made once per server, not per request: the address reader and what runs
+  // on each response.
+  const peerOf = (request: Request): RemoteAddr => {
+    const ip = server.requestIP(request);
+    return ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : unknownPeer;
+  };
+  const finish = (response: Response, request: Request, lifted: boolean): Response => {
+    // Bun's timer also runs while a response streams: an event stream may
+    // stay quiet for long; after a lifted wait, the keep-alive time again.
+    if (isEventStream(response)) setIdleTimeout(server, request, 0);
+    else if (lifted) setIdleTimeout(server, request, keepAliveSeconds);
+    return shouldClose() ? withConnectionClose(response) : response;
+  };
   try {
     server = Bun.serve({
       ...listenOptions(options),
@@ -21,23 +34,12 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       // Bun's idle timeout covers keep-alive idle time but also a handler that
       // has not answered yet; it is lifted per request below while the app works.
       idleTimeout: keepAliveSeconds,
-      fetch(request, bunServer) {
-        const context = options.context(() => {
-          const ip = bunServer.requestIP(request);
-          return ip ? { transport: "tcp", hostname: ip.address, port: ip.port } : unknownPeer;
-        });
-        const finish = (response: Response, lifted: boolean): Response => {
-          // Bun's timer also runs while a response streams: an event stream
-          // may stay quiet for long; after a lifted wait, the keep-alive time.
-          if (isEventStream(response)) setIdleTimeout(bunServer, request, 0);
-          else if (lifted) setIdleTimeout(bunServer, request, keepAliveSeconds);
-          return shouldClose() ? withConnectionClose(response) : response;
-        };
-        const result = handler(request, context);
-        if (!(result instanceof Promise)) return finish(result, false);
+      fetch(request) {
+        const result = handler(request, options.context(peerOf, request));
+        if (!(result instanceof Promise)) return finish(result, request, false);
         // A slow handler is bounded by lsky's request timeout, not by Bun's idle timer.
-        setIdleTimeout(bunServer, request, 0);
-        return result.then((response) => finish(response, true));
+        setIdleTimeout(server, request, 0);
+        return result.then((response) => finish(response, request, true));
       },
       error(error) {
         logEngineError(error);

@@ -39,12 +39,8 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
         logEngineError(error);
         return new Response(null, { status: 500 });
       },
-      handler(request: Request, info: { remoteAddr: { transport: string; hostname: string; port: number } }) {
-        const context = options.context(() => {
-          const { transport, hostname, port } = info.remoteAddr;
-          return transport === "unix" ? UNIX_PEER : { transport: "tcp", hostname, port };
-        });
-        const result = handler(request, context);
+      handler(request: Request, info: DenoServeInfo) {
+        const result = handler(request, options.context(peerOf, info));
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);
       },
@@ -53,6 +49,15 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
     return Promise.reject(listenError(error, options));
   }
   return Promise.resolve(wrap(server, options.unixPath ? 0 : server.addr.port, abort));
+}
+
+interface DenoServeInfo {
+  remoteAddr: { transport: string; hostname: string; port: number };
+}
+
+function peerOf(info: DenoServeInfo): RemoteAddr {
+  const { transport, hostname, port } = info.remoteAddr;
+  return transport === "unix" ? UNIX_PEER : { transport: "tcp", hostname, port };
 }
 
 function listenOptions(options: ServeOptions): Record<string, unknown> {

@@ -45,7 +45,7 @@ export interface NodeHttpListen {
  */
 export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promise<HttpServer> {
   const { handler, shouldClose } = options;
-  const unix = options.unixPath !== undefined;
+  const readAddress = options.unixPath !== undefined ? () => UNIX_PEER : tcpAddressOf;
   // Node parses and dispatches pipelined requests before the response to the
   // first is sent. Once a response says Connection: close (a refusal, a
   // drain), whatever the client sent after it on that socket is never served.
@@ -63,7 +63,7 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
     const kind = (incoming as IncomingMessage & { [PRECHECKED]?: Prechecked })[PRECHECKED];
     if (kind !== undefined) markPrechecked(request, kind);
-    const result = handler(request, options.context(() => addressOf(incoming, unix)));
+    const result = handler(request, options.context(readAddress, incoming));
     if (result instanceof Promise) return result.then((response) => settle(incoming, outgoing, response));
     return settle(incoming, outgoing, result);
   });
@@ -195,8 +195,7 @@ function refuse(outgoing: ServerResponse, status: number): void {
 
 const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
 
-function addressOf(incoming: IncomingMessage, unix: boolean): RemoteAddr {
-  if (unix) return UNIX_PEER;
+function tcpAddressOf(incoming: IncomingMessage): RemoteAddr {
   const socket = incoming.socket;
   return { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
 }

@@ -51,7 +51,9 @@ export interface ServeOptions {
    * the address. The address is read only if the app asks for it: asking the
    * engine for it on every request costs Bun about a tenth of its throughput.
    */
-  context(readRemoteAddr: () => RemoteAddr): LskyContext;
+  // A reader shared by every request plus the request's own source (Bun's
+  // Request, Deno's info, Node's IncomingMessage): no closure per request.
+  context<Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source): LskyContext;
   /**
    * Asked before each response is sent: true while the worker drains, so the
    * response carries `Connection: close` and the connection closes after it.

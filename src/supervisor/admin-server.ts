@@ -23,7 +23,8 @@ export async function startAdminServer(
   const adapter = await loadAdapter();
   const handler = createAdminHandler(pool, () => renderPrometheus(metrics.snapshot(pool, startedAt)));
   // The admin routes read nothing from the context; there is no app bus here.
-  const context = (readRemoteAddr: () => RemoteAddr) => ({ remoteAddr: readRemoteAddr() }) as LskyContext;
+  const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source) =>
+    ({ remoteAddr: readRemoteAddr(source) }) as LskyContext;
   // The admin listener keeps the default limits of the public one.
   const limits = { ...resolveSettings({ flags: {}, env: {}, context: { currentEngine: adapter.engine } }).settings };
   return adapter.serve({ hostname: address.host, port, shouldClose: () => false, handler, context, limits, denoServer: limits.denoServer });

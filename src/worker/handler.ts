@@ -52,6 +52,11 @@ export function createHandler(app: FetchApp, options: HandlerOptions): FetchHand
     } catch (error) {
       return fail(request, error);
     }
+    // The common answer first: a Response returned at once.
+    if (isResponse(result)) {
+      counters.inflight--;
+      return result;
+    }
     if (isThenable(result)) {
       return Promise.resolve(result).then((value) => settle(request, value), (error) => fail(request, error));
     }

@@ -79,7 +79,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
     const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
-    const context = (readRemoteAddr: () => RemoteAddr) => new RequestContext(readRemoteAddr, appBus.bus);
+    const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source) =>
+      new RequestContext(readRemoteAddr, source, appBus.bus);
     server = await startListeners(spec, adapter, counted, () => draining, context);
   } catch (error) {
     await reportBootFailure(bus, error);
