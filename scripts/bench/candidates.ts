@@ -129,9 +129,11 @@ export function singleCandidates(): Candidate[] {
   return [
     lskyCandidate("bun", 1),
     scriptPeer("bun-serve", "raw Bun.serve", "bun", "bun-serve.ts"),
+    scriptPeer("bun-serve-checked", "raw Bun.serve + lsky's Bun checks", "bun", "bun-serve-checked.ts"),
     lskyCandidate("deno", 1),
     lskyCandidate("deno", 1, DENO_NATIVE),
     scriptPeer("deno-serve", "raw Deno.serve", "deno", "deno-serve.ts"),
+    scriptPeer("deno-serve-checked", "raw Deno.serve + lsky's Deno.serve checks", "deno", "deno-serve-checked.ts"),
     lskyCandidate("node", 1),
     scriptPeer("node-hono", "node:http + @hono/node-server", "node", "node-hono.mjs"),
     scriptPeer("node-srvx", "srvx (node)", "node", "node-srvx.mjs"),
@@ -154,9 +156,9 @@ export function parallelCandidates(): Candidate[] {
 
 /** Which candidate each lsky candidate is compared with (ratio = lsky / peer). */
 export const COMPARISONS: Record<string, string[]> = {
-  "lsky-bun-1": ["bun-serve"],
+  "lsky-bun-1": ["bun-serve", "bun-serve-checked"],
   "lsky-deno-1": ["deno-serve"],
-  "lsky-deno-native-1": ["deno-serve"],
+  "lsky-deno-native-1": ["deno-serve", "deno-serve-checked"],
   "lsky-node-1": ["node-hono", "node-srvx"],
   "lsky-bun-2": ["bun-reuseport-2"],
   "lsky-deno-2": ["deno-parallel-2"],

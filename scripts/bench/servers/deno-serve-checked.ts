@@ -1,0 +1,35 @@
+// Raw Deno.serve plus the checks lsky must add with `--deno-server native` for
+// promises Deno.serve does not keep itself (docs/RELIABILITY.md), written as
+// plainly as a user would: header section size and field count (Deno.serve
+// accepts a 20 KB header), and a missing, empty or repeated Host. Counting the
+// header bytes means iterating the request's headers. Beside raw Deno.serve
+// and lsky, it shows how much of lsky's cost there is these promises rather
+// than lsky itself. PORT and HOST come from the environment.
+import app from "./app.mjs";
+
+declare const Deno: any;
+
+const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_HEADER_COUNT = 100;
+
+function headersTooLarge(headers: Headers): boolean {
+  let count = 0;
+  let bytes = 0;
+  for (const [name, value] of headers) {
+    count++;
+    bytes += name.length + value.length + 4;
+  }
+  return count > MAX_HEADER_COUNT || bytes > MAX_HEADER_BYTES;
+}
+
+Deno.serve({
+  hostname: Deno.env.get("HOST") ?? "127.0.0.1",
+  port: Number(Deno.env.get("PORT")),
+  onListen: ({ port }: { port: number }) => console.log(`deno-serve-checked listening on ${port}`),
+}, (request: Request) => {
+  const headers = request.headers;
+  if (headersTooLarge(headers)) return new Response(null, { status: 431 });
+  const host = headers.get("host");
+  if (host === null || host.trim() === "" || host.includes(",")) return new Response(null, { status: 400 });
+  return app.fetch(request);
+});
