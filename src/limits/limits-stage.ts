@@ -1,6 +1,6 @@
 import type { LimitSettings } from "../config/limit-options.ts";
 import type { FetchHandler, LskyContext } from "../runtime/types.ts";
-import type { Stage } from "../worker/pipeline.ts";
+import type { EngineFacts, Stage } from "../worker/pipeline.ts";
 import { type BodyFailure, guardBody } from "./body-guard.ts";
 import { Prechecked, prechecked } from "./prechecked.ts";
 import { checkRequest, HAS_BODY } from "./request-checks.ts";
@@ -12,12 +12,13 @@ import { refusal } from "./responses.ts";
  * handler's time. Requests without a body and without a handler timeout go
  * through untouched, so the common GET keeps the engine's fast path.
  */
-export function createLimitsStage(limits: LimitSettings, engineHeadCeiling = 0): Stage {
+export function createLimitsStage(limits: LimitSettings, engine: EngineFacts = { headCeiling: 0, prechecks: true }): Stage {
   // When the engine refuses any head larger than lsky's header limit, counting
   // header bytes again is wasted work (about 1 µs a request on Bun).
-  const checks = { ...limits, countHeaderBytes: !(engineHeadCeiling > 0 && engineHeadCeiling <= limits.maxHeaderSize) };
+  const ceiling = engine.headCeiling;
+  const checks = { ...limits, countHeaderBytes: !(ceiling > 0 && ceiling <= limits.maxHeaderSize) };
   return (next) => (request, context) => {
-    const pre = prechecked(request);
+    const pre = engine.prechecks ? prechecked(request) : undefined;
     if (pre !== undefined) {
       if (pre === Prechecked.WithoutBody && limits.requestTimeout === 0) return next(request, context);
       return guarded(next, request, context, pre === Prechecked.WithBody, limits);

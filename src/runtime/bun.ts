@@ -111,6 +111,7 @@ export const bunAdapter: EngineAdapter = {
   version: Bun.version,
   // Measured: Bun answers 431 to a head over 16 KiB, request line included.
   headCeiling: 16 * 1024,
+  prechecks: false,
   serve,
   fileResponse,
 };

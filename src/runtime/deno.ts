@@ -154,6 +154,8 @@ export const denoAdapter: EngineAdapter = {
   version: Deno.version.deno,
   // node:http's ceiling is set above lsky's limits (see node-http.ts).
   headCeiling: 0,
+  // The default server is Deno's node:http, which checks the raw parse.
+  prechecks: true,
   serve,
   fileResponse,
 };

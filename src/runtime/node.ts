@@ -7,5 +7,6 @@ export const nodeAdapter: EngineAdapter = {
   version: process.versions.node,
   // Node's parser limit is set above lsky's (see node-http.ts).
   headCeiling: 0,
+  prechecks: true,
   serve: (options) => serveNodeHttp(options, { reusePort: false }),
 };

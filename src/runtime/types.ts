@@ -107,6 +107,12 @@ export interface EngineAdapter {
    * lsky relies on. Lets the limits stage skip a scan the engine already did.
    */
   readonly headCeiling: number;
+  /**
+   * True when the adapter may check a request's head on the raw parse and
+   * mark it (src/limits/prechecked.ts); false lets the limits stage skip
+   * looking for the mark.
+   */
+  readonly prechecks: boolean;
   serve(options: ServeOptions): Promise<HttpServer>;
   /**
    * A response whose body is the file at `path`, sent the engine's fastest

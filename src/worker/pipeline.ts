@@ -38,6 +38,8 @@ export interface WorkerServices {
 export interface EngineFacts {
   /** See EngineAdapter.headCeiling. */
   headCeiling: number;
+  /** See EngineAdapter.prechecks. */
+  prechecks: boolean;
 }
 
 /** Builds the stages a worker runs, outermost first, from the settings. */
@@ -60,7 +62,7 @@ export function createStages(settings: ServeSettings, services: WorkerServices =
   // Metrics count static files, refusals and compressed responses too.
   if (services.metrics) stages.push(metricsStage(services.metrics));
   // Limits come before anything reads the body or answers from disk.
-  stages.push(createLimitsStage(settings, services.engine?.headCeiling ?? 0));
+  stages.push(createLimitsStage(settings, services.engine));
   // Compression is outside static files so that it applies to both; it leaves
   // precompressed files (which carry a Content-Encoding) alone.
   if (settings.compress) stages.push(createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings() }));
