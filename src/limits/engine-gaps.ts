@@ -12,7 +12,8 @@ export function engineGapWarning(
 ): string | undefined {
   if (engine === "bun") {
     return `bun reads the header section under its own fixed ~10 s timer and then closes without a 408; ` +
-      `the header timeout (${settings.headerTimeout} ms) cannot be applied (see docs/RELIABILITY.md)`;
+      `the header timeout (${settings.headerTimeout} ms) cannot be applied; and a worker stopping on bun ` +
+      `may reset a connection it accepted as its listener closed (about 1 in 50,000 during reloads; see docs/RELIABILITY.md)`;
   }
   if (engine === "deno" && (settings.tlsCert || settings.listen)) {
     return "deno serves TLS and Unix sockets with Deno.serve: no header timeout (slowloris connections stay open) and " +

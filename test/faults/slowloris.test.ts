@@ -5,11 +5,10 @@ import { killAll, startLsky } from "../harness/lsky.ts";
 import { fixture, selectedTargets } from "../harness/targets.ts";
 import { open } from "./_raw-client.ts";
 import { report } from "./_report.ts";
+import { SKIP_SLOW } from "../harness/slow.ts";
 
 after(killAll);
 
-// Slow: runs in `npm run test:faults` (which sets LSKY_SLOW_FAULTS=1), not in `npm test`.
-const SLOW = process.env.LSKY_SLOW_FAULTS === "1";
 const CONNECTIONS = 200;
 const HEADER_TIMEOUT_MS = 2000;
 const TRICKLE_MS = 300;
@@ -44,7 +43,7 @@ function trickle(socket: Socket, boundMs: number): Promise<SlowResult> {
 }
 
 for (const target of selectedTargets()) {
-  describe(`slowloris on ${target.name}`, { skip: !SLOW && "slow: run with npm run test:faults" }, () => {
+  describe(`slowloris on ${target.name}`, { skip: SKIP_SLOW }, () => {
     test(`${CONNECTIONS} trickling connections are closed by the header deadline while others are served`, async () => {
       const server = await startLsky(target, [fixture("faults.ts"), "--workers", "2", "--host", "127.0.0.1", "--header-timeout", `${HEADER_TIMEOUT_MS}ms`]);
       const isBun = target.engine === "bun";
