@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "../harness/lsky.ts";
 import { openFds, residentBytes } from "../harness/proc.ts";
-import { readStatus, type Status } from "../harness/status.ts";
+import { readStatus, readyPids, type Status } from "../harness/status.ts";
 import { fixture, selectedTargets, type Target } from "../harness/targets.ts";
 import { waitFor } from "../harness/wait.ts";
 import { runWrk, type WrkResult } from "../harness/wrk.ts";
@@ -49,9 +49,8 @@ for (const target of selectedTargets()) {
       ], { env: GC_ENV });
       const load = (seconds: number) => runWrk({ url: `${server.url}/`, connections: 8, durationSeconds: seconds });
       await load(WARMUP_SECONDS);
-      await settled(target, server.port);
+      const startFds = await quietFds(target, server);
       const startRss = residentBytes(server.pid);
-      const startFds = openFds(server.pid);
       const warm = await load(Math.round(SECONDS / 3));
       await settled(target, server.port);
       const first = await sample(target, server);
@@ -71,7 +70,7 @@ for (const target of selectedTargets()) {
       const exits = status.workers.map((w) => w.lastExit?.reason).filter(Boolean);
       process.stdout.write(
         `# figure ${target.name} soak ${SECONDS}s: ${warm.requests + rest.requests} requests, ${failures} failed, ` +
-          `${last.recycles} recycles; supervisor RSS ${mb(residentBytes(server.pid) - startRss)} MB growth in all, ` +
+          `${last.recycles} recycles; supervisor RSS ${mb(residentBytes(server.pid) - startRss)} MB growth since warm-up, ` +
           `over the last two thirds (${recycles} recycles): heap after GC ${kb(heapGrowth)} KB ` +
           `(${kb(heapGrowth / Math.max(recycles, 1))} KB per recycle; bound ${kb(heapBound)} KB), ` +
           `RSS after GC ${mb(rssGrowth)} MB; fds ${startFds} -> ${endFds}, last exits ${exits.join(",")}\n`,
@@ -114,6 +113,20 @@ async function sample(target: Target, server: LskyProcess): Promise<MemorySample
     collected: reports.every((r) => r.collected),
     recycles,
   };
+}
+
+/**
+ * The supervisor's descriptors while no worker is starting or draining: with
+ * --ttl 2s a recycle can begin at any moment, so the count is taken between
+ * two reports that show the same two ready workers.
+ */
+async function quietFds(target: Target, server: LskyProcess): Promise<number> {
+  return waitFor("a count of descriptors between recycles", async () => {
+    const before = await settled(target, server.port);
+    const fds = openFds(server.pid);
+    const after = await readStatus(target, server.port);
+    return after.workers.length === 2 && readyPids(after).join() === readyPids(before).join() ? fds : undefined;
+  }, 30_000, 0);
 }
 
 /** Waits until no worker is starting or draining. */
