@@ -24,6 +24,7 @@ describe("formatStatus", () => {
   const report: StatusReport = {
     pid: 100, version: "0.1.0", engine: "bun", engineVersion: "1.4.5", app: "app.ts",
     host: "0.0.0.0", port: 8000, uptime: 65_000,
+    supervisor: { rss: 41_943_040, heapUsed: 5_242_880, collected: false },
     workers: [
       { id: 1, pid: 201, state: "ready", uptime: 64_000, requests: 12345, inflight: 2, rss: 52_428_800, restarts: 0, lastExit: null },
       { id: 2, pid: 202, state: "draining", uptime: 5_000, requests: 7, inflight: 0, rss: 0, restarts: 3, lastExit: { reason: "crashed", code: 1, signal: null } },
@@ -33,7 +34,7 @@ describe("formatStatus", () => {
 
   test("heads with the supervisor's facts", () => {
     const lines = formatStatus(report).split("\n");
-    assert.equal(lines[0], "supervisor pid 100  lsky 0.1.0  bun 1.4.5");
+    assert.equal(lines[0], "supervisor pid 100  lsky 0.1.0  bun 1.4.5  memory 40.0 MB");
     assert.equal(lines[1], "listening 0.0.0.0:8000  app app.ts  up 1m05s");
     assert.equal(lines[2], "");
   });

@@ -3,7 +3,8 @@ import type { StatusReport, WorkerRow } from "../supervisor/status.ts";
 /** Renders `lsky status` as text: the supervisor's facts, then one row per worker. */
 export function formatStatus(report: StatusReport): string {
   const head = [
-    `supervisor pid ${report.pid}  lsky ${report.version}  ${report.engine} ${report.engineVersion}`,
+    `supervisor pid ${report.pid}  lsky ${report.version}  ${report.engine} ${report.engineVersion}` +
+      (report.supervisor ? `  memory ${formatBytes(report.supervisor.rss)}` : ""),
     `listening ${report.port ? `${report.host}:${report.port}` : report.host}  app ${report.app}  up ${formatDuration(report.uptime)}`,
     "",
   ];

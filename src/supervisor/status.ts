@@ -1,4 +1,5 @@
 import type { ExitReason } from "../bus/protocol.ts";
+import { collectGarbage } from "../runtime/collect-garbage.ts";
 import type { WorkerPool } from "./pool.ts";
 
 export interface WorkerRow {
@@ -22,7 +23,16 @@ export interface StatusReport {
   host: string;
   port: number;
   uptime: number;
+  supervisor: SupervisorMemory;
   workers: WorkerRow[];
+}
+
+/** The supervisor's own memory, in bytes. */
+export interface SupervisorMemory {
+  rss: number;
+  heapUsed: number;
+  /** True when a full garbage collection ran just before (LSKY_STATUS_GC=1). */
+  collected: boolean;
 }
 
 export interface SupervisorInfo {
@@ -36,6 +46,15 @@ export interface SupervisorInfo {
 }
 
 const STATS_WAIT_MS = 300;
+
+/**
+ * A diagnostic switch, not a setting: with LSKY_STATUS_GC=1 every status
+ * report collects the supervisor's garbage before measuring its heap, so that
+ * `heapUsed` is what the supervisor retains (the soak test reads it to tell a
+ * leak from garbage awaiting collection). On Node and Deno the engine must
+ * also be started with --expose-gc.
+ */
+export const STATUS_GC_ENV = "LSKY_STATUS_GC";
 
 /**
  * Asks every worker for fresh counters (waiting briefly; a worker that does
@@ -72,6 +91,13 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo): Pro
     host: info.host,
     port: info.port,
     uptime: now - info.startedAt,
+    supervisor: supervisorMemory(process.env[STATUS_GC_ENV] === "1"),
     workers: rows,
   };
+}
+
+export function supervisorMemory(collect: boolean): SupervisorMemory {
+  const collected = collect && collectGarbage();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed, collected };
 }

@@ -10,6 +10,8 @@ export interface StatusJson {
   engine: string;
   port: number;
   uptime: number;
+  /** The supervisor's own memory (bytes); `collected` when it ran a full GC first (LSKY_STATUS_GC=1). */
+  supervisor?: { rss: number; heapUsed: number; collected: boolean };
   workers: Array<{
     id: number;
     pid: number;
