@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { type RawResponse, send, sendRawPath } from "./harness/http.ts";
 import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
 import { createStaticSite, SECRET, type StaticSite } from "./harness/static-site.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
+import { waitFor } from "./harness/wait.ts";
 
 after(killAll);
 
@@ -155,6 +158,18 @@ for (const target of selectedTargets()) {
       assertFromApp(await get("/app.js", {}, "POST"), "POST", "/app.js");
       assertFromApp(await get("/.env"), "GET", "/.env");
       assertFromApp(await get("/style.css/x"), "GET", "/style.css/x");
+    });
+
+    test("a file added after its path went to the app is served soon after (misses are remembered briefly)", async () => {
+      const name = `added-${target.name}.txt`;
+      assertFromApp(await get(`/${name}`), "GET", `/${name}`);
+      writeFileSync(join(site.publicDir, name), "added later");
+      const served = await waitFor("the new file to be served", async () => {
+        const response = await get(`/${name}`);
+        return response.body.toString() === "added later" ? response : undefined;
+      }, 10_000, 100);
+      assert.equal(served.status, 200);
+      assert.equal(served.headers["content-type"], "text/plain; charset=utf-8");
     });
 
     test("symlinks inside the folder are served; symlinks pointing out get 404", async () => {

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     ];
     const noStatic = await startLsky(`lsky-${engine}-no-static`, engine, join(site, "app.ts"), "off");
     servers.push(noStatic);
-    const stageRows: Row[] = [{ label: "app page (static on: one stat that misses)", results: new Map() }, { label: "app page (--static off)", results: new Map() }];
+    const stageRows: Row[] = [{ label: "app page (static on: the path remembered as a miss)", results: new Map() }, { label: "app page (--static off)", results: new Map() }];
     await measure(stageRows, [{ row: stageRows[0]!.label, server: plain, path: "/page" }, { row: stageRows[1]!.label, server: noStatic, path: "/page" }]);
     const sizes = await Promise.all(compressionCases.map((c) => bodyBytes(c.server.url + c.path, c.headers)));
     const compressionRows: Row[] = compressionCases.map((c) => ({ label: c.label, results: new Map() }));

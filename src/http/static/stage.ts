@@ -7,6 +7,7 @@ import { type CacheRules, cacheControlFor, compileCacheRules, type CompiledCache
 import { ifRangeAllows, isNotModified, validatorsFor } from "./conditional.ts";
 import { findFile, findSiblings, type FoundFile } from "./find-file.ts";
 import { contentTypeFor } from "./mime.ts";
+import { MissMemo } from "./miss-memo.ts";
 import { parseRange } from "./range.ts";
 import { parseStaticPath } from "./safe-path.ts";
 
@@ -21,6 +22,12 @@ export interface StaticOptions {
 }
 
 const NO_SIBLINGS: ReadonlyMap<Coding, FoundFile> = new Map();
+
+// How long a path that named no file is taken to still name none (a file
+// added to the directory is served after at most this), and how many such
+// paths are remembered at once.
+const MISS_MEMORY_MS = 1000;
+const MISS_MEMORY_ENTRIES = 4096;
 
 interface StaticContext {
   root: string;
@@ -39,14 +46,18 @@ export function createStaticStage(options: StaticOptions): Stage {
     rules: compileCacheRules(options.cacheRules),
     respond: options.fileResponse,
   };
+  const misses = new MissMemo(MISS_MEMORY_MS, MISS_MEMORY_ENTRIES);
   return (next: FetchHandler): FetchHandler => (request, lskyContext) => {
     if (request.method !== "GET" && request.method !== "HEAD") return next(request, lskyContext);
     const path = parseStaticPath(rawPathOf(request.url));
     if (path === "forbidden") return notFound();
     if (path === "skip") return next(request, lskyContext);
+    const key = path.segments.join("/");
+    if (misses.has(key)) return next(request, lskyContext);
     const found = findFile(context.root, path.segments);
     switch (found.kind) {
       case "none":
+        misses.add(key);
         return next(request, lskyContext);
       case "forbidden":
         return notFound();
