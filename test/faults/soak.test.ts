@@ -92,7 +92,10 @@ for (const target of selectedTargets()) {
       assert.ok(recycles >= MIN_RECYCLES, `only ${recycles} recycles in the measured window`);
       assert.ok(heapGrowth < heapBound, `supervisor heap grew ${heapGrowth} bytes over ${recycles} recycles`);
       assert.ok(rssGrowth < MAX_RSS_GROWTH_BYTES, `supervisor RSS grew ${rssGrowth} bytes`);
-      assert.equal(endFds, startFds);
+      // Not above the start: a leak adds descriptors. The start can be one
+      // higher than the quiet count (a status connection the supervisor has
+      // not closed yet when counted, seen in CI as 20 -> 19), never lower.
+      assert.ok(endFds <= startFds, `supervisor descriptors ${startFds} -> ${endFds}`);
       assert.equal(failures, 0, `${warm.output}\n${rest.output}`);
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
     });
