@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, describe, test } from "node:test";
 import { startLoad, summary, waitForSuccesses } from "./harness/load.ts";
 import { killAll, startLsky } from "./harness/lsky.ts";
@@ -6,6 +7,14 @@ import { allReady, waitForStatus } from "./harness/supervision.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 
 after(killAll);
+
+// With net.ipv4.tcp_migrate_req=0 (the kernel default, which lsky warns
+// about at start), a connection queued on a worker's listener as it closes is
+// reset; the load here reconnects after every drain, so on the engines that
+// share the port with SO_REUSEPORT a rare reset is the documented cost of that
+// setting (docs/RELIABILITY.md, the storm case). Held to 1 per 1,000 then,
+// and to none with the setting on or on Node (one shared socket).
+const MIGRATES = readFileSync("/proc/sys/net/ipv4/tcp_migrate_req", "utf8").trim() === "1";
 
 for (const target of selectedTargets()) {
   describe(`recycling on ${target.name}`, () => {
@@ -24,7 +33,11 @@ for (const target of selectedTargets()) {
       } finally {
         totals = await load.stop();
       }
-      assert.equal(totals.errors, 0, JSON.stringify(summary(totals)));
+      if (MIGRATES || target.engine === "node") assert.equal(totals.errors, 0, JSON.stringify(summary(totals)));
+      else {
+        assert.match(server.stderr(), /tcp_migrate_req is 0/, "lsky warned about the setting at start");
+        assert.ok(totals.errors * 1000 <= totals.sent, JSON.stringify(summary(totals)));
+      }
       assert.equal(totals.non2xx, 0, JSON.stringify(summary(totals)));
       const status = await waitForStatus(target, server.port, "workers recycled for max-requests", (s) =>
         allReady(s, 2) && s.workers.every((w) => w.lastExit?.reason === "max-requests"));
