@@ -1,4 +1,5 @@
 import type { LimitSettings } from "../config/limit-options.ts";
+import { framingStatus, HAS_BODY } from "./request-checks.ts";
 
 /**
  * A mark an adapter puts on a Request whose head it already checked against
@@ -12,12 +13,15 @@ export const PRECHECKED = Symbol.for("lsky.prechecked");
 export const Prechecked = { WithoutBody: 1, WithBody: 2 } as const;
 export type Prechecked = (typeof Prechecked)[keyof typeof Prechecked];
 
-export function prechecked(request: Request): Prechecked | undefined {
-  return (request as Request & { [PRECHECKED]?: Prechecked })[PRECHECKED];
+type Marked = { [PRECHECKED]?: Prechecked };
+
+/** The mark on a Request, or on the engine's own request object it came from (Node's IncomingMessage). */
+export function prechecked(request: object): Prechecked | undefined {
+  return (request as Marked)[PRECHECKED];
 }
 
-export function markPrechecked(request: Request, value: Prechecked): void {
-  (request as Request & { [PRECHECKED]?: Prechecked })[PRECHECKED] = value;
+export function markPrechecked(request: object, value: Prechecked): void {
+  (request as Marked)[PRECHECKED] = value;
 }
 
 export interface RawHead {
@@ -41,14 +45,11 @@ export function checkRawHead(
   for (let i = 0; i < raw.length; i++) bytes += raw[i]!.length;
   // "name: value\r\n" per field, as on the wire.
   if (bytes + (raw.length / 2) * 4 > limits.maxHeaderSize) return { status: 431 };
-  const length = head.headers["content-length"];
-  const encoding = head.headers["transfer-encoding"];
-  if (length !== undefined && encoding !== undefined) return { status: 400 };
-  if (encoding !== undefined) {
-    return String(encoding).trim().toLowerCase() === "chunked" ? { kind: Prechecked.WithBody } : { status: 400 };
-  }
-  if (length === undefined) return { kind: Prechecked.WithoutBody };
-  if (!/^\d{1,16}$/.test(String(length).trim())) return { status: 400 };
-  if (Number(length) > limits.maxBodySize) return { status: 413 };
-  return { kind: Number(length) > 0 ? Prechecked.WithBody : Prechecked.WithoutBody };
+  const status = framingStatus(fieldValue(head.headers["content-length"]), fieldValue(head.headers["transfer-encoding"]), limits.maxBodySize);
+  if (status > 0) return { status };
+  return { kind: status === HAS_BODY ? Prechecked.WithBody : Prechecked.WithoutBody };
+}
+
+function fieldValue(value: string | string[] | undefined): string | null {
+  return value === undefined ? null : String(value);
 }

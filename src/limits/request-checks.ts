@@ -19,7 +19,8 @@ export const HAS_BODY = -1;
 export function checkRequest(request: Request, limits: RequestLimits): number {
   if (requestTargetLength(request.url) > limits.maxUrlLength) return 414;
   const headers = request.headers;
-  return checkHeaders(headers, limits) || checkFraming(headers, limits.maxBodySize);
+  return checkHeaders(headers, limits) ||
+    framingStatus(headers.get("content-length"), headers.get("transfer-encoding"), limits.maxBodySize);
 }
 
 /** Path and query as the client sent them: the URL less scheme and authority. */
@@ -51,9 +52,12 @@ function overHeaderLimits(headers: Headers, limits: RequestLimits): boolean {
   return count > limits.maxHeaderCount || bytes > limits.maxHeaderSize;
 }
 
-function checkFraming(headers: Headers, maxBodySize: number): number {
-  const length = headers.get("content-length");
-  const encoding = headers.get("transfer-encoding");
+/**
+ * The framing rules, from the Content-Length and Transfer-Encoding values
+ * (null when absent): a status to refuse with, or HAS_BODY / 0. Shared with
+ * the raw-parse check (prechecked.ts).
+ */
+export function framingStatus(length: string | null, encoding: string | null, maxBodySize: number): number {
   // RFC 9112 6.1: a request with both may be an attempt to smuggle a request.
   if (length !== null && encoding !== null) return 400;
   if (encoding !== null) return encoding.trim().toLowerCase() === "chunked" ? HAS_BODY : 400;

@@ -3,7 +3,7 @@ import cluster from "node:cluster";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { LskyError } from "../errors.ts";
-import { checkRawHead, markPrechecked, PRECHECKED, type Prechecked } from "../limits/prechecked.ts";
+import { checkRawHead, markPrechecked, prechecked } from "../limits/prechecked.ts";
 import { isRefusal } from "../limits/responses.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
 import type { HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
@@ -61,7 +61,7 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
   };
   const listener = getRequestListener((request, env) => {
     const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
-    const kind = (incoming as IncomingMessage & { [PRECHECKED]?: Prechecked })[PRECHECKED];
+    const kind = prechecked(incoming);
     if (kind !== undefined) markPrechecked(request, kind);
     const result = handler(request, options.context(readAddress, incoming));
     if (result instanceof Promise) return result.then((response) => settle(incoming, outgoing, response));
@@ -79,7 +79,7 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
       closing.add(incoming.socket);
       return refuse(outgoing, checked.status);
     }
-    (incoming as IncomingMessage & { [PRECHECKED]?: Prechecked })[PRECHECKED] = checked.kind;
+    markPrechecked(incoming, checked.kind);
     void listener(incoming, outgoing);
   };
   // With TLS it is a node:http2 secure server that also speaks HTTP/1.1
