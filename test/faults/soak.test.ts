@@ -3,6 +3,7 @@ import { after, describe, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "../harness/lsky.ts";
 import { openFds, residentBytes } from "../harness/proc.ts";
 import { readStatus, readyPids, type Status } from "../harness/status.ts";
+import { allReady, waitForStatus } from "../harness/supervision.ts";
 import { fixture, selectedTargets, type Target } from "../harness/targets.ts";
 import { waitFor } from "../harness/wait.ts";
 import { canMakeNamespaces, makeNamespace } from "../harness/netns.ts";
@@ -146,11 +147,8 @@ async function quietFds(target: Target, server: LskyProcess): Promise<number> {
 }
 
 /** Waits until no worker is starting or draining. */
-async function settled(target: Target, port: number): Promise<Status> {
-  return waitFor("the pool to settle", async () => {
-    const status = await readStatus(target, port);
-    return status.workers.every((w) => w.state === "ready") && status.workers.length === 2 ? status : undefined;
-  }, 30_000, 100);
+function settled(target: Target, port: number): Promise<Status> {
+  return waitForStatus(target, port, "the pool to settle", (status) => allReady(status, 2));
 }
 
 function mb(bytes: number): string {
