@@ -70,7 +70,7 @@ export function lskyCandidate(engine: Engine, workers: number, variant?: { id: s
 }
 
 /** A peer server script run `copies` times side by side (PORT, HOST from env). */
-function scriptPeer(id: string, label: string, engine: Engine, file: string, copies = 1, env: Record<string, string> = {}, instances = copies): Candidate {
+export function scriptPeer(id: string, label: string, engine: Engine, file: string, copies = 1, env: Record<string, string> = {}, instances = copies): Candidate {
   const script = join(SERVERS, file);
   const [command, argv] = engineCommand(engine, script);
   const envText = Object.entries({ PORT: "PORT", ...env }).map(([k, v]) => `${k}=${v} `).join("");
@@ -123,7 +123,7 @@ function pm2Cluster(workers: number): Candidate {
 /** Issue 2: one worker beside the raw engine server, interleaved A B C ... */
 // Deno.serve instead of Deno's node:http (lsky's default on Deno, which keeps
 // every limit): the same server as the raw peer, so the ratio is lsky's own cost.
-const DENO_NATIVE = { id: "native", flags: ["--deno-server", "native"] };
+export const DENO_NATIVE = { id: "native", flags: ["--deno-server", "native"] };
 
 export function singleCandidates(): Candidate[] {
   return [

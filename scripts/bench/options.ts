@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 
-export type SuiteName = "single" | "parallel" | "replace";
-export const SUITES: SuiteName[] = ["single", "parallel", "replace"];
+export type SuiteName = "single" | "parallel" | "replace" | "costs";
+export const SUITES: SuiteName[] = ["single", "parallel", "replace", "costs"];
 
 export interface BenchOptions {
   suites: SuiteName[];
@@ -23,8 +23,8 @@ export interface BenchOptions {
   help: boolean;
 }
 
-// Full run: about 2 suites x 3 rounds x 7 candidates x ~12 s, plus ~1 min of kills:
-// within ten minutes on two cores.
+// Full run: about 2 suites x 3 rounds x 7 candidates x ~12 s, ~1 min of kills,
+// and 3 rounds x 12 pairs x ~12 s of paired costs: within 17 minutes on two cores.
 const FULL = { rounds: 3, duration: 4, warmup: 3, repeats: 4 };
 const QUICK = { rounds: 1, duration: 2, warmup: 1, repeats: 2 };
 
@@ -34,7 +34,7 @@ Interleaves lsky and its peers (A B C A B C ...) in one run, measures them
 with wrk, prints medians and ratios and writes them to docs/BENCHMARKS.md.
 
   --quick              ${QUICK.rounds} round of ${QUICK.duration} s per route, ${QUICK.repeats} kills per engine (a smoke test)
-  --only LIST          single, parallel, replace (comma separated; default all)
+  --only LIST          single, parallel, replace, costs (comma separated; default all)
   --rounds N           rounds per suite (default ${FULL.rounds})
   --duration S         seconds per measured run (default ${FULL.duration})
   --warmup S           seconds of unmeasured load before each candidate's runs (default ${FULL.warmup})
@@ -45,7 +45,8 @@ with wrk, prints medians and ratios and writes them to docs/BENCHMARKS.md.
   --no-build           use dist/lsky.mjs as it is (default: node build/build.mjs --no-binary first)
   --no-docs            print only; leave docs/BENCHMARKS.md alone
   --note TEXT          a line written above the figures (e.g. what else ran on the machine)
-  --candidates LIST    only candidates whose id contains one of these (e.g. node, or lsky-bun-1,bun-serve)
+  --candidates LIST    only candidates whose id contains one of these (e.g. node, or lsky-bun-1,bun-serve);
+                       for costs, the pairs whose measured side's id contains one
 `;
 
 function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { COMPARISONS } from "./candidates.ts";
 import type { MachineInfo } from "./machine.ts";
+import type { PairResult, PairSettings } from "./pairs.ts";
 import { DOCS } from "./paths.ts";
 import { type ReplaceResult, replaceSummary } from "./replace.ts";
 import { median, medianRatio } from "./stats.ts";
@@ -121,6 +122,36 @@ export function suiteSection(title: string, context: RunContext, settings: Suite
     "Commands (PORT is a free port the harness picks each round):",
     "",
     candidateCommands(result),
+  ].join("\n");
+}
+
+/** Each paired cost: the measured side's req/s over its baseline's, and the CPU it adds per request. */
+export function costsTable(results: PairResult[]): string {
+  const rows = results.map(({ pair, ratios }) => {
+    const mid = median(ratios);
+    const range = ratios.length ? `${ratio(Math.min(...ratios))} to ${ratio(Math.max(...ratios))}` : "n/a";
+    const extra = Number.isFinite(mid) ? `${((1 / mid - 1) * 100).toFixed(1)} %` : "n/a";
+    return [pair.engine, pair.label, pair.baseline.label, ratio(mid), range, extra, String(ratios.length)];
+  });
+  return table(["engine", "measured", "baseline", "req/s ratio (median)", "range", "CPU added per request", "rounds"], rows);
+}
+
+export function costsSection(context: RunContext, settings: PairSettings, results: PairResult[]): string {
+  const load = settings.load;
+  const failures = results.flatMap((r) => r.failures);
+  const commands = new Map(results.flatMap(({ pair }) => [pair.measured, pair.baseline]).map((c) => [c.id, c.command]));
+  return [
+    "### What each promise costs (paired runs)",
+    "",
+    contextBlock(context),
+    `- Load: both servers of a pair on CPU ${settings.serverCpus} at once, each loaded by its own \`wrk -t${load.threads} -c${load.connections} -d${load.duration}s\` on CPU ${load.cpus} at once, on /, after ${settings.warmup} s of warm-up; ${settings.rounds} round(s), pairs interleaved, the side started first alternating`,
+    "",
+    costsTable(results),
+    "",
+    ...(failures.length ? ["Failures:", "", ...failures.map((f) => `- ${f}`), ""] : []),
+    "Commands (PORT is a free port the harness picks each round):",
+    "",
+    [...commands].map(([id, command]) => `- ${id}: \`${command}\``).join("\n"),
   ].join("\n");
 }
 

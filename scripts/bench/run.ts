@@ -6,12 +6,14 @@ import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type Candidate, parallelCandidates, singleCandidates } from "./candidates.ts";
+import { costPairs } from "./cost-pairs.ts";
 import { machineInfo } from "./machine.ts";
 import { type BenchOptions, parseBenchOptions, USAGE } from "./options.ts";
 import { ROOT } from "./paths.ts";
+import { type Pair, type PairSettings, runPairs } from "./pairs.ts";
 import { pm2 } from "./pm2.ts";
 import { measureReplacement, type ReplaceResult } from "./replace.ts";
-import { type RunContext, replaceSection, suiteSection, writeDocSection } from "./report.ts";
+import { costsSection, type RunContext, replaceSection, suiteSection, writeDocSection } from "./report.ts";
 import { log, runSuite, type SuiteSettings } from "./suite.ts";
 
 function hasCommand(command: string, args: string[]): boolean {
@@ -50,6 +52,11 @@ function suiteSettings(options: BenchOptions, pinned: boolean): SuiteSettings {
 function chosen(candidates: Candidate[], options: BenchOptions): Candidate[] {
   const filter = options.candidates;
   return filter ? candidates.filter((c) => filter.some((f) => c.id.includes(f))) : candidates;
+}
+
+function chosenPairs(pairs: Pair[], options: BenchOptions): Pair[] {
+  const filter = options.candidates;
+  return filter ? pairs.filter((p) => filter.some((f) => p.measured.id.includes(f))) : pairs;
 }
 
 function notesFor(options: BenchOptions): string[] {
@@ -97,6 +104,15 @@ async function main(args: string[]): Promise<void> {
     const results: ReplaceResult[] = [];
     for (const engine of ["bun", "deno", "node"] as const) results.push(await measureReplacement(engine, options.repeats));
     publish("replace", replaceSection(context, options.repeats, results), options);
+  }
+  if (options.suites.includes("costs")) {
+    // A pair shares one core while its loads run on the other.
+    if (!pinSingle) {
+      log("costs: skipped, it needs two CPUs, taskset and pinning (no --no-pin)");
+    } else {
+      const settings: PairSettings = { rounds: options.rounds, warmup: options.warmup, load: suiteSettings(options, true).load, serverCpus: "0" };
+      publish("costs", costsSection(context, settings, await runPairs(chosenPairs(costPairs(), options), settings)), options);
+    }
   }
 }
 
