@@ -20,6 +20,12 @@ test("a request within every limit goes on", () => {
   assert.equal(checkRequest(request("/ok", { host: "h", "transfer-encoding": "chunked" }, "POST"), LIMITS), HAS_BODY);
 });
 
+test("the URL limit counts path and query, not scheme and host", () => {
+  // Full URLs of 48 and 49 characters, over the limit of 30 as a whole.
+  assert.equal(checkRequest(request(`/${"a".repeat(29)}`), LIMITS), 0);
+  assert.equal(checkRequest(request(`/${"a".repeat(30)}`), LIMITS), 414);
+});
+
 test("a long URL is 414, big or many headers 431", () => {
   assert.equal(checkRequest(request(`/${"a".repeat(30)}`), LIMITS), 414);
   assert.equal(checkRequest(request("/", { host: "h", "x-big": "v".repeat(200) }), LIMITS), 431);

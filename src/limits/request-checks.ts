@@ -17,7 +17,10 @@ export const HAS_BODY = -1;
  * (Node's parser) refuse earlier; this is the floor for the others.
  */
 export function checkRequest(request: Request, limits: RequestLimits): number {
-  if (requestTargetLength(request.url) > limits.maxUrlLength) return 414;
+  const url = request.url;
+  // The whole URL is never shorter than its path and query: only a long one
+  // needs the scan for where the path starts.
+  if (url.length > limits.maxUrlLength && requestTargetLength(url) > limits.maxUrlLength) return 414;
   const headers = request.headers;
   return checkHeaders(headers, limits) ||
     framingStatus(headers.get("content-length"), headers.get("transfer-encoding"), limits.maxBodySize);
