@@ -15,6 +15,7 @@ function bunPairs(): Pair[] {
   const baseline = bunProbe("none");
   const pair = (label: string, measured: Candidate): Pair => ({ label, engine: "bun", measured, baseline });
   return [
+    pair("nothing: the raw server paired with itself (the method's own spread)", bunProbe("none")),
     pair("reads request.headers", bunProbe("request-headers")),
     pair("refuses an empty or repeated Host", bunProbe("host")),
     pair("every request check lsky makes on Bun (field count, Host, framing headers)", bunProbe("request-checks")),
@@ -28,6 +29,7 @@ function denoPairs(): Pair[] {
   const baseline = denoProbe("none");
   const pair = (label: string, measured: Candidate): Pair => ({ label, engine: "deno", measured, baseline });
   return [
+    pair("nothing: the raw server paired with itself (the method's own spread)", denoProbe("none")),
     pair("refuses a missing, empty or repeated Host", denoProbe("host")),
     pair("walks the headers (field count and section size)", denoProbe("header-walk")),
     pair("all of the above (deno-serve-checked.ts)", scriptPeer("deno-serve-checked", "checked", "deno", "deno-serve-checked.ts")),

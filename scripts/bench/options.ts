@@ -24,7 +24,7 @@ export interface BenchOptions {
 }
 
 // Full run: about 2 suites x 3 rounds x 7 candidates x ~12 s, ~1 min of kills,
-// and 3 rounds x 12 pairs x ~12 s of paired costs: within 17 minutes on two cores.
+// and 3 rounds x 14 pairs x ~12 s of paired costs: within 18 minutes on two cores.
 const FULL = { rounds: 3, duration: 4, warmup: 3, repeats: 4 };
 const QUICK = { rounds: 1, duration: 2, warmup: 1, repeats: 2 };
 
