@@ -25,9 +25,9 @@ export interface BenchOptions {
 
 // Full run: about 2 suites x 3 rounds x 9 candidates x ~17 s, ~1 min of kills,
 // and 3 rounds x 14 pairs x ~14 s of paired costs: within 25 minutes on two cores.
-// Warm-up: 8 s, because lsky's Node worker (more code for the JIT than a bare
-// server) needs that long to reach its steady cost; after 3 s its hello ratio
-// swung from 0.90 to 0.99 between runs, after 8 s it held 0.99 to 1.00.
+// Warm-up: 8 s, so that lsky's Node worker (more code for the JIT than a bare
+// server) is measured at its steady cost: in two runs of the Node candidates
+// alone its hello ratio read 0.90 after 3 s of warm-up and 0.99 after 8 s.
 const FULL = { rounds: 3, duration: 4, warmup: 8, repeats: 4 };
 const QUICK = { rounds: 1, duration: 2, warmup: 1, repeats: 2 };
 
