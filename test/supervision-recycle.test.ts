@@ -12,8 +12,10 @@ after(killAll);
 // about at start), a connection queued on a worker's listener as it closes is
 // reset; the load here reconnects after every drain, so on the engines that
 // share the port with SO_REUSEPORT a rare reset is the documented cost of that
-// setting (docs/RELIABILITY.md, the storm case). Held to 1 per 1,000 then,
-// and to none with the setting on or on Node (one shared socket).
+// setting (docs/RELIABILITY.md, the storm case). Held to 1 per 1,000 then;
+// with the setting on, to the bound the storm case puts on Bun's and Deno's
+// own rare reset of a connection taken as the listener closed (1 per 10,000);
+// on Node (one shared socket) to none.
 const MIGRATES = readFileSync("/proc/sys/net/ipv4/tcp_migrate_req", "utf8").trim() === "1";
 
 for (const target of selectedTargets()) {
@@ -33,7 +35,8 @@ for (const target of selectedTargets()) {
       } finally {
         totals = await load.stop();
       }
-      if (MIGRATES || target.engine === "node") assert.equal(totals.errors, 0, JSON.stringify(summary(totals)));
+      if (target.engine === "node") assert.equal(totals.errors, 0, JSON.stringify(summary(totals)));
+      else if (MIGRATES) assert.ok(totals.errors * 10_000 <= totals.sent, JSON.stringify(summary(totals)));
       else {
         assert.match(server.stderr(), /tcp_migrate_req is 0/, "lsky warned about the setting at start");
         assert.ok(totals.errors * 1000 <= totals.sent, JSON.stringify(summary(totals)));

