@@ -29,10 +29,11 @@ export function engineGapWarning(
 }
 
 /**
- * The engine takes a connection from the kernel just as the worker's listener
- * closes and drops it unread; tcp_migrate_req only moves connections the
- * process has not taken yet, so lsky cannot hand it on (measured in the
- * storm test of test/faults/reload-storm.test.ts).
+ * Seen in the storm test (test/faults/reload-storm.test.ts) with
+ * tcp_migrate_req on. Likely cause: the engine takes a connection from the
+ * kernel just as the worker's listener closes and drops it unread; the kernel
+ * only moves connections no process has taken yet, and neither engine can
+ * stop accepting without closing.
  */
 function stopReset(engine: Engine, rate: string): string {
   return `a worker stopping on ${engine} may reset a connection it accepted as its listener closed ` +
