@@ -1,7 +1,7 @@
 import type { Candidate, Running } from "./candidates.ts";
 import { freePort } from "./processes.ts";
 import { waitForInstances } from "./probe.ts";
-import { log } from "./suite.ts";
+import { log, START_TIMEOUT_MS } from "./suite.ts";
 import { type LoadSettings, runWrk } from "./wrk.ts";
 
 /**
@@ -34,8 +34,6 @@ export interface PairResult {
   ratios: number[];
   failures: string[];
 }
-
-const START_TIMEOUT_MS = 60_000;
 
 export async function runPairs(pairs: Pair[], settings: PairSettings): Promise<PairResult[]> {
   const results = pairs.map((pair): PairResult => ({ pair, ratios: [], failures: [] }));

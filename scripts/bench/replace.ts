@@ -6,7 +6,7 @@ import { LSKY_BUNDLE, type Engine } from "./paths.ts";
 import { freePort, runToEnd } from "./processes.ts";
 import { fetchFresh, waitForInstances, waitUntil } from "./probe.ts";
 import { median } from "./stats.ts";
-import { log } from "./suite.ts";
+import { log, START_TIMEOUT_MS } from "./suite.ts";
 
 export interface ReplaceResult {
   engine: Engine;
@@ -19,7 +19,6 @@ export interface ReplaceResult {
   failure?: string;
 }
 
-const START_TIMEOUT_MS = 60_000;
 const REPLACE_TIMEOUT_MS = 30_000;
 // A slot whose worker lived this long counts its next crash as the first
 // (restart delay = initialDelay); killing it sooner would measure backoff.

@@ -39,7 +39,8 @@ export interface SuiteResult {
   failures: string[];
 }
 
-const START_TIMEOUT_MS = 60_000;
+/** How long a candidate may take to answer after it was started. */
+export const START_TIMEOUT_MS = 60_000;
 
 /**
  * Runs every candidate once per round, in the same order each round

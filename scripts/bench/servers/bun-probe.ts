@@ -10,6 +10,7 @@
 //   response-type    reads the response's Content-Type (the event-stream test
 //                    that lifts Bun's idle timer)
 import app from "./app.mjs";
+import { hostRefused, isEventStream, MAX_HEADER_COUNT } from "./checks.ts";
 
 type Server = ReturnType<typeof Bun.serve>;
 type Probe = (request: Request, server: Server) => Response;
@@ -19,15 +20,10 @@ const refused = () => new Response(null, { status: 400 });
 const PROBES: Record<string, Probe> = {
   none: (request) => app.fetch(request),
   "request-headers": (request) => (request.headers ? app.fetch(request) : refused()),
-  host: (request) => {
-    const host = request.headers.get("host");
-    return host === null || host.trim() === "" || host.includes(",") ? refused() : app.fetch(request);
-  },
+  host: (request) => (hostRefused(request.headers) ? refused() : app.fetch(request)),
   "request-checks": (request) => {
     const headers = request.headers;
-    if (headers.count > 100) return refused();
-    const host = headers.get("host");
-    if (host === null || host.trim() === "" || host.includes(",")) return refused();
+    if (headers.count > MAX_HEADER_COUNT || hostRefused(headers)) return refused();
     const length = headers.get("content-length");
     const encoding = headers.get("transfer-encoding");
     if (length !== null && encoding !== null) return refused();
@@ -35,7 +31,7 @@ const PROBES: Record<string, Probe> = {
   },
   "response-type": (request, server) => {
     const response: Response = app.fetch(request);
-    if (response.headers.get("content-type")?.startsWith("text/event-stream")) server.timeout(request, 0);
+    if (isEventStream(response)) server.timeout(request, 0);
     return response;
   },
 };

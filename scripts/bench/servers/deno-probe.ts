@@ -6,6 +6,7 @@
 //   host         request.headers, then Host refused when missing, empty or repeated
 //   header-walk  every header visited once, for the field count and section size
 import app from "./app.mjs";
+import { headersTooLarge, hostRefused } from "./checks.ts";
 
 declare const Deno: any;
 
@@ -13,19 +14,8 @@ const refused = (status: number) => new Response(null, { status });
 
 const PROBES: Record<string, (request: Request) => Response> = {
   none: (request) => app.fetch(request),
-  host: (request) => {
-    const host = request.headers.get("host");
-    return host === null || host.trim() === "" || host.includes(",") ? refused(400) : app.fetch(request);
-  },
-  "header-walk": (request) => {
-    let count = 0;
-    let bytes = 0;
-    for (const [name, value] of request.headers) {
-      count++;
-      bytes += name.length + value.length + 4;
-    }
-    return count > 100 || bytes > 16 * 1024 ? refused(431) : app.fetch(request);
-  },
+  host: (request) => (hostRefused(request.headers) ? refused(400) : app.fetch(request)),
+  "header-walk": (request) => (headersTooLarge(request.headers) ? refused(431) : app.fetch(request)),
 };
 
 const name = Deno.env.get("PROBE") ?? "none";

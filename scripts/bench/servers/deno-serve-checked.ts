@@ -6,21 +6,9 @@
 // and lsky, it shows how much of lsky's cost there is these promises rather
 // than lsky itself. PORT and HOST come from the environment.
 import app from "./app.mjs";
+import { headersTooLarge, hostRefused } from "./checks.ts";
 
 declare const Deno: any;
-
-const MAX_HEADER_BYTES = 16 * 1024;
-const MAX_HEADER_COUNT = 100;
-
-function headersTooLarge(headers: Headers): boolean {
-  let count = 0;
-  let bytes = 0;
-  for (const [name, value] of headers) {
-    count++;
-    bytes += name.length + value.length + 4;
-  }
-  return count > MAX_HEADER_COUNT || bytes > MAX_HEADER_BYTES;
-}
 
 Deno.serve({
   hostname: Deno.env.get("HOST") ?? "127.0.0.1",
@@ -29,7 +17,6 @@ Deno.serve({
 }, (request: Request) => {
   const headers = request.headers;
   if (headersTooLarge(headers)) return new Response(null, { status: 431 });
-  const host = headers.get("host");
-  if (host === null || host.trim() === "" || host.includes(",")) return new Response(null, { status: 400 });
+  if (hostRefused(headers)) return new Response(null, { status: 400 });
   return app.fetch(request);
 });
