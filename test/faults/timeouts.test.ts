@@ -24,10 +24,12 @@ const HEADER_GAP: Record<string, string> = { bun: "no response closed" };
 // docs/RELIABILITY.md: a connection is closed "within the deadline plus a
 // second", and not before the deadline.
 const TOLERANCE_MS = 1000;
-// node:http (Node, and Deno's default server) keeps an idle connection open
-// one second past the Keep-Alive: timeout it advertises, so that a client
-// honouring the header never races the close (documented per engine).
-const KEEP_ALIVE_MARGIN_MS: Record<string, number> = { node: 1000, deno: 1000, bun: 0 };
+// What each engine adds to the keep-alive timeout, as docs/RELIABILITY.md
+// states it: node:http (Node, and Deno's default server) keeps an idle
+// connection open one second past the Keep-Alive: timeout it advertises, so
+// that a client honouring the header never races the close; Bun's idle timer
+// is coarse (1 s measured as 1.5 to 4 s).
+const KEEP_ALIVE_MARGIN_MS: Record<string, number> = { node: 1000, deno: 1000, bun: 3000 };
 
 for (const target of selectedTargets()) {
   describe(`timeouts on ${target.name}`, () => {
