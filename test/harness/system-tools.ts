@@ -1,5 +1,3 @@
-import { spawnSync } from "node:child_process";
-
 /**
  * Decides what a test does when a system tool it needs (`ip`, `sysctl`,
  * `unshare`, `setpriv`, `prlimit`) or the privilege to use it is missing.
@@ -8,20 +6,18 @@ import { spawnSync } from "node:child_process";
  * than skipping in silence. Only an unprivileged run outside CI (a developer's
  * laptop) may skip, and it says so loudly on stderr.
  */
-export function skipUnless(available: boolean, need: string): false | string {
+export function skipUnless(
+  available: boolean,
+  need: string,
+  run: { root: boolean; ci: boolean } = { root: process.getuid?.() === 0, ci: !!process.env.CI },
+): false | string {
   if (available) return false;
-  const strict = process.getuid?.() === 0 || !!process.env.CI;
-  if (strict) {
-    return failing(`${need}: not available although this run is ${process.env.CI ? "in CI" : "root"}; run scripts/install-system-deps.sh`);
+  if (run.root || run.ci) {
+    return failing(`${need}: not available although this run is ${run.ci ? "in CI" : "root"}; run scripts/install-system-deps.sh`);
   }
   const reason = `needs ${need} (unprivileged run outside CI)`;
   process.stderr.write(`\n*** SKIPPED: ${reason}; CI runs it as root ***\n`);
   return reason;
-}
-
-/** True when `command args` runs and exits 0. */
-export function runs(command: string, args: string[]): boolean {
-  return spawnSync(command, args, { stdio: "ignore" }).status === 0;
 }
 
 // node:test has no "fail this suite" option; throwing while the suites are
