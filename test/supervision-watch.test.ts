@@ -24,19 +24,19 @@ function countMatches(text: string, pattern: RegExp): number {
 
 for (const target of selectedTargets()) {
   describe(`--watch on ${target.name}`, () => {
-    test("reloads on a source change, debounced, ignoring node_modules, .git, dist and .gitignore'd folders", async () => {
+    test("reloads on a source change, debounced, ignoring node_modules, .git, dist, .gitignore'd and --watch-ignore'd folders", async () => {
       const dir = mkdtempSync(join(tmpdir(), "lsky-watch-"));
       try {
-        for (const ignored of ["node_modules", ".git", "dist", "generated"]) mkdirSync(join(dir, ignored));
+        for (const ignored of ["node_modules", ".git", "dist", "generated", "scratch"]) mkdirSync(join(dir, ignored));
         mkdirSync(join(dir, "lib"));
         writeFileSync(join(dir, ".gitignore"), "generated/\n");
         writeFileSync(join(dir, "app.ts"), appSource("one"));
-        const server = await startLsky(target, [join(dir, "app.ts"), "--watch", "--workers", "2", "--host", "127.0.0.1"]);
+        const server = await startLsky(target, [join(dir, "app.ts"), "--watch", "--watch-ignore", "scratch/", "--workers", "2", "--host", "127.0.0.1"]);
         await server.waitForOutput(/watching .* for changes \((events|polling), \d+ director/);
         assert.equal(await body(server.url), "one");
 
         // Changes in ignored folders first, then a burst of real changes: one reload.
-        for (const ignored of ["node_modules", ".git", "dist", "generated"]) writeFileSync(join(dir, ignored, "x.ts"), "export {};\n");
+        for (const ignored of ["node_modules", ".git", "dist", "generated", "scratch"]) writeFileSync(join(dir, ignored, "x.ts"), "export {};\n");
         writeFileSync(join(dir, "lib", "helper.ts"), "export const x = 1;\n");
         writeFileSync(join(dir, "app.ts"), appSource("two"));
         await server.waitForOutput(/reload finished in \d+ ms/);
@@ -44,7 +44,7 @@ for (const target of selectedTargets()) {
         for (let i = 0; i < 10; i++) assert.equal(await body(server.url), "two");
         const changes = server.output().match(/\S+ changed: reloading/g) ?? [];
         assert.equal(changes.length, 1, server.output());
-        assert.doesNotMatch(changes[0]!, /node_modules|\.git|dist|generated/);
+        assert.doesNotMatch(changes[0]!, /node_modules|\.git|dist|generated|scratch/);
         assert.deepEqual(await server.stop(), { code: 0, signal: null });
       } finally {
         rmSync(dir, { recursive: true, force: true });
