@@ -7,6 +7,7 @@ import { after, describe, test } from "node:test";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { controlPathForPort } from "../src/supervisor/paths.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
+import { skipUnless } from "./harness/system-tools.ts";
 
 after(killAll);
 
@@ -32,7 +33,7 @@ for (const target of selectedTargets()) {
       }
     });
 
-    test("a peer of another user cannot open the control socket", { skip: canSwitchUser ? false : "needs root and setpriv" }, async () => {
+    test("a peer of another user cannot open the control socket", { skip: skipUnless(canSwitchUser, "root and setpriv (util-linux) to act as another user") }, async () => {
       const server = await startLsky(target, [fixture("echo.ts"), "--workers", "1"]);
       try {
         const socket = controlPathForPort(server.port);

@@ -5,6 +5,7 @@ import { killAll, startLsky } from "./harness/lsky.ts";
 import { allReady, childrenOf, waitForStatus } from "./harness/supervision.ts";
 import { fixture, selectedTargets, type Target } from "./harness/targets.ts";
 import { processGone, waitFor } from "./harness/wait.ts";
+import { skipUnless } from "./harness/system-tools.ts";
 
 after(killAll);
 
@@ -17,7 +18,7 @@ function asPid1(target: Target): Target {
 }
 
 for (const target of selectedTargets()) {
-  describe(`as PID 1 on ${target.name}`, { skip: canUnshare ? false : "unshare --pid is not available" }, () => {
+  describe(`as PID 1 on ${target.name}`, { skip: skipUnless(canUnshare, "unshare --pid (util-linux, root or user namespaces)") }, () => {
     test("reaps orphaned grandchildren, forwards SIGTERM to the workers, exits 0", async () => {
       const server = await startLsky(asPid1(target), [fixture("supervised.ts"), "--workers", "2", "--host", "127.0.0.1"]);
       const status = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));

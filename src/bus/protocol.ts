@@ -34,9 +34,10 @@ export type SupervisorMessage =
   /**
    * Finish and exit. `handover`: a replacement is already serving, so the
    * worker keeps its listener open (answering `Connection: close`) until no
-   * request arrived for a while before it closes it.
+   * request arrived for a while before it closes it. `quick` (a --watch
+   * reload): close the listener at once, with no drain delay.
    */
-  | { type: "drain"; handover?: boolean }
+  | { type: "drain"; handover?: boolean; quick?: boolean }
   | { type: "stats-request" }
   | BusSupervisorMessage;
 

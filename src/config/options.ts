@@ -27,6 +27,7 @@ export interface ServeSettings extends LimitSettings {
   ttl: number;
   heartbeatTimeout: number;
   watch: boolean;
+  watchIgnore: string[];
   pidFile: string;
   dev: boolean;
   admin: string;
@@ -79,6 +80,10 @@ function duration(text: string): number {
   const ms = parseDuration(text);
   if (ms > MAX_TIMEOUT_MS) throw new RangeError("expected a duration of at most 24h");
   return ms;
+}
+
+function parsePatternList(text: string): string[] {
+  return text.split(",").map((p) => p.trim()).filter(Boolean);
 }
 
 function spec<K extends SettingKey>(s: SettingSpec<K>): SettingSpec<K> {
@@ -157,9 +162,16 @@ export const SETTINGS = [
   }),
   spec({
     key: "watch", flag: "watch", env: ["LSKY_WATCH"], boolean: true,
-    description: "Reload the workers when files in the app's directory change",
+    description: "Reload the workers when the app's sources or config files change (see docs/OPERATIONS.md)",
     parse: parseBoolean,
     defaultValue: () => false,
+  }),
+  spec({
+    key: "watchIgnore", flag: "watch-ignore", env: ["LSKY_WATCH_IGNORE"], valueName: "PATTERNS",
+    description: "Comma-separated gitignore-style patterns --watch skips, besides .gitignore, node_modules, .git and dist",
+    parse: parsePatternList,
+    // Tool output that holds .js/.json files but is not the app's code.
+    defaultValue: () => ["coverage/", ".cache/"],
   }),
   spec({
     key: "pidFile", flag: "pid-file", env: ["LSKY_PID_FILE"], valueName: "PATH",

@@ -71,16 +71,22 @@ export class WorkerPool {
    * Replaces every worker, one at a time; a new worker that fails to boot
    * aborts the reload. Resolves once the old workers have exited, so that
    * afterwards only new code answers.
+   *
+   * `quick` (--watch, development): every slot is replaced at once and an old
+   * worker closes its listener as soon as its replacement is ready, skipping
+   * the drain delay and quiet wait that protect production traffic.
    */
-  reload(): Promise<void> {
+  reload({ quick = false }: { quick?: boolean } = {}): Promise<void> {
     const run = async () => {
       const retired: Promise<unknown>[] = [];
-      for (const slot of this.slots) {
-        if (this.state !== "running") break;
+      const replaceSlot = async (slot: Slot) => {
+        if (this.state !== "running") return;
         const old = slot.worker;
-        await this.replace(slot, "reload");
+        await this.replace(slot, "reload", quick);
         if (old) retired.push(old.exited);
-      }
+      };
+      if (quick) await Promise.all(this.slots.map(replaceSlot));
+      else for (const slot of this.slots) await replaceSlot(slot);
       await Promise.all(retired);
     };
     this.reloading = this.reloading.then(run, run);
@@ -200,7 +206,7 @@ export class WorkerPool {
   }
 
   /** Starts the replacement, waits until it is ready, then drains the old worker. */
-  private async replace(slot: Slot, reason: ExitReason): Promise<void> {
+  private async replace(slot: Slot, reason: ExitReason, quick = false): Promise<void> {
     if (slot.replacing) return;
     slot.replacing = true;
     const old = slot.worker;
@@ -209,7 +215,7 @@ export class WorkerPool {
       await next.ready;
       if (this.state !== "running") return void this.drain(next, "stop");
       slot.worker = next;
-      if (old && old.state !== "exited") void this.drain(old, reason);
+      if (old && old.state !== "exited") void this.drain(old, reason, quick);
     } catch (error) {
       // The old worker keeps serving; if it died meanwhile, start a fresh one.
       if (this.state === "running" && (!slot.worker || slot.worker.state === "exited")) {
@@ -231,13 +237,13 @@ export class WorkerPool {
   }
 
   /** Asks a worker to drain and resolves when it has exited (killed at the deadline). */
-  private drain(worker: WorkerHandle, reason: ExitReason): Promise<ExitRecord> {
+  private drain(worker: WorkerHandle, reason: ExitReason, quick = false): Promise<ExitRecord> {
     if (worker.state === "exited") return worker.exited;
     if (!worker.requestedExit) worker.requestedExit = reason;
     if (!this.slots.some((s) => s.worker === worker)) this.draining.add(worker);
     if (worker.state === "starting") worker.kill("SIGTERM");
     worker.state = "draining";
-    worker.send({ type: "drain", handover: reason !== "stop" });
+    worker.send(quick ? { type: "drain", handover: false, quick: true } : { type: "drain", handover: reason !== "stop" });
     worker.after(this.options.drainDeadline, () => worker.kill("SIGKILL"));
     return worker.exited;
   }

@@ -1,5 +1,4 @@
 import { rmSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
@@ -27,7 +26,8 @@ import { collectStatus, type SupervisorInfo } from "./status.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import { startPid1Duties } from "./pid1.ts";
 import { warnAboutPortSharing } from "./port-sharing.ts";
-import { type Watcher, watchDirectory } from "./watch.ts";
+import type { Watcher } from "./watch.ts";
+import { startWatching } from "./dev-watch.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -136,12 +136,14 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     }
   };
 
-  const reload = async () => {
+  // quick: a --watch reload swaps each worker as soon as its replacement is
+  // ready, with no drain period meant for production traffic.
+  const reload = async (quick = false) => {
     logger.info("reloading workers");
     const started = Date.now();
     systemd.reloading();
     try {
-      await pool.reload();
+      await pool.reload({ quick });
     } finally {
       systemd.ready(readyStatus);
     }
@@ -172,9 +174,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   if (gap) logger.warn(gap);
   if (admin) logger.info(`admin listener (metrics, healthz, readyz) at http://${settings.admin}`);
   stopReaping = await startPid1Duties((pid) => pool.findByPid(pid) !== undefined, logger);
-  watcher = settings.watch ? startWatching(entry, () => void reload().catch((error: Error) => {
-    logger.error(`reload failed: ${error.message}`);
-  })) : undefined;
+  watcher = settings.watch ? startWatching(entry, settings, logger, () => reload(true)) : undefined;
   logger.info(
     `lsky ${VERSION} serving ${info.app} at ${describeListen(settings, plan)} on ${info.engine} ${info.engineVersion} ` +
       `with ${settings.workers} worker${settings.workers === 1 ? "" : "s"} (supervisor pid ${process.pid})`,
@@ -184,21 +184,6 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 
   await finished;
   return exitCode;
-}
-
-/** --watch: reloads the workers when a file in the app's directory changes. */
-function startWatching(entry: string | undefined, reload: () => void): Watcher | undefined {
-  if (!entry) {
-    logger.warn("--watch needs an app entry; the built-in app is not watched");
-    return undefined;
-  }
-  const dir = dirname(resolve(entry));
-  const watcher = watchDirectory(dir, (path) => {
-    logger.info(`${path} changed: reloading`);
-    reload();
-  });
-  logger.info(`watching ${dir} for changes (${watcher.mode}; ignoring node_modules, .git, dist)`);
-  return watcher;
 }
 
 function launchWorker(spec: WorkerSpec): WorkerHandle {

@@ -64,7 +64,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   });
   installBusGlobal(appBus.bus);
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
-    drain: (message) => void drain(message.handover === true),
+    drain: (message) => void drain(message.handover === true, spec.settings.gracePeriod, message.quick ? 0 : spec.settings.drainDelay),
     "stats-request": () => bus?.send(stats()),
     ...appBus.receive,
   }, () => {

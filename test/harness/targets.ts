@@ -30,8 +30,22 @@ export const TARGETS: Target[] = [
  */
 export function selectedTargets(): Target[] {
   if (!existsSync(BUNDLE)) throw new Error("dist/lsky.mjs is missing: run npm run build first");
-  const names = process.env.LSKY_TEST_TARGETS?.split(",").map((s) => s.trim()).filter(Boolean);
-  return names ? TARGETS.filter((t) => names.includes(t.name)) : TARGETS;
+  return targetsNamed(process.env.LSKY_TEST_TARGETS);
+}
+
+/**
+ * Resolves a LSKY_TEST_TARGETS value. A name that is no target is an error:
+ * a typo ("nod") must not quietly run zero tests and pass.
+ */
+export function targetsNamed(list: string | undefined): Target[] {
+  if (list === undefined || list.trim() === "") return TARGETS;
+  const names = list.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !TARGETS.some((t) => t.name === name));
+  if (unknown.length > 0) {
+    const known = TARGETS.map((t) => t.name).join(", ");
+    throw new Error(`LSKY_TEST_TARGETS names no such target: ${unknown.map((n) => `"${n}"`).join(", ")} (known: ${known})`);
+  }
+  return TARGETS.filter((t) => names.includes(t.name));
 }
 
 export function fixture(name: string): string {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /**
  * Waits for a condition by polling it, never for a guessed time. Fails with
  * the description and the last error once `timeoutMs` has passed (a safety net
@@ -33,5 +35,20 @@ export function processGone(pid: number): boolean {
     return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * True when the process has exited: gone, or a zombie not yet reaped. An
+ * orphan is reaped by the host's init (PID 1), whose delay (measured up to
+ * 1.6 s in a container) is not the exiting program's.
+ */
+export function processExited(pid: number): boolean {
+  if (processGone(pid)) return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
   }
 }
