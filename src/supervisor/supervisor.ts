@@ -205,7 +205,7 @@ function launchWorker(spec: WorkerSpec): WorkerHandle {
   // Worker output goes through a pipe; engines that colour their errors
   // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
   const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
-  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour });
+  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour }, spec.entry);
   pipeLines(child.stdout, process.stdout, workerLineFormatter(spec.slot, "stdout"));
   pipeLines(child.stderr, process.stderr, workerLineFormatter(spec.slot, "stderr"));
   return new WorkerHandle(spec.slot, child);
