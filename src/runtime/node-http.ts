@@ -6,7 +6,7 @@ import { LskyError } from "../errors.ts";
 import { checkRawHead, markPrechecked, prechecked } from "../limits/prechecked.ts";
 import { isRefusal } from "../limits/responses.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
-import type { HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
+import type { EngineBindings, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 // How often a closing server sweeps connections that went idle after their
 // last response, so a drain never waits for the keep-alive timeout.
@@ -34,6 +34,15 @@ export interface NodeHttpListen {
    * workers instead, whose `listen()` shares the supervisor's port.
    */
   reusePort: boolean;
+  /**
+   * Let @hono/node-server replace the global Request and Response with its
+   * lighter classes (Node: what the app meets under @hono/node-server's own
+   * serve()). Not on Deno: there the app would get a Response class other
+   * than Deno's, with other defaults (a string body's content type, no
+   * content-length: 0 on HEAD and redirects) and responses lsky would not
+   * recognise as such.
+   */
+  overrideGlobalObjects: boolean;
 }
 
 /**
@@ -63,10 +72,10 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
     const kind = prechecked(incoming);
     if (kind !== undefined) markPrechecked(request, kind);
-    const result = handler(request, options.context(readAddress, incoming));
+    const result = handler(request, options.context(readAddress, incoming, env as EngineBindings));
     if (result instanceof Promise) return result.then((response) => settle(incoming, outgoing, response));
     return settle(incoming, outgoing, result);
-  });
+  }, { overrideGlobalObjects: how.overrideGlobalObjects });
   const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     if (closing.has(incoming.socket)) return;
     const refused = earlyRefusal(incoming);

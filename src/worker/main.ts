@@ -11,7 +11,7 @@ import { drainServer } from "./drain.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
 import { RequestContext } from "./request-context.ts";
 import { startListeners } from "./listeners.ts";
-import type { RemoteAddr } from "../runtime/types.ts";
+import type { EngineBindings, RemoteAddr } from "../runtime/types.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { startLagMonitor } from "../metrics/event-loop-lag.ts";
 import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
@@ -79,8 +79,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
     const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
-    const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source) =>
-      new RequestContext(readRemoteAddr, source, appBus.bus);
+    const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
+      new RequestContext(readRemoteAddr, source, appBus.bus, bindings);
     server = await startListeners(spec, adapter, counted, () => draining, context);
   } catch (error) {
     await reportBootFailure(bus, error);
