@@ -39,6 +39,11 @@ const APPS: CompatApp[] = [
 // The engines' executables for `dist/lsky --runtime X`: bun and deno come from npm.
 const ENGINE_PATH = [join(ROOT, "node_modules", ".bin"), "/usr/local/bin", "/usr/bin", "/bin"].join(":");
 
+// Where each engine listens when run directly: Bun's default is dual-stack
+// "::" (a client on 127.0.0.1 is then "::ffff:127.0.0.1"); the Node and Deno
+// runs are told 127.0.0.1. lsky listens the same way, so addresses match.
+const DIRECT_HOST: Record<Engine, string> = { bun: "::", node: "127.0.0.1", deno: "127.0.0.1" };
+
 /** The ways lsky serves an app on `engine`: the target running on it, and the binary handing over to it. */
 function launches(engine: Engine): { target: Target; args: string[]; label: string }[] {
   return selectedTargets().flatMap((target) => {
@@ -85,7 +90,7 @@ for (const app of APPS) {
 
       for (const launch of launches(engine)) {
         test(`${launch.label} answers every route the same`, async () => {
-          const server = await startLsky(launch.target, [app.entry, "--workers", "1", "--host", "127.0.0.1", ...launch.args], {
+          const server = await startLsky(launch.target, [app.entry, "--workers", "1", "--host", DIRECT_HOST[engine], ...launch.args], {
             cwd: copy.dir,
             env: { PATH: ENGINE_PATH },
           });
