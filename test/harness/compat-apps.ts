@@ -87,6 +87,8 @@ export interface Answer {
   status: number;
   contentType: string | null;
   body: string;
+  /** Content-Length of an answer without a body (a redirect, HEAD): engines say "0". */
+  bodilessLength?: string | null;
 }
 
 export interface Route {
@@ -103,5 +105,7 @@ export async function ask(base: string, route: Route): Promise<Answer> {
     headers: route.headers,
     redirect: "manual",
   });
-  return { status: response.status, contentType: response.headers.get("content-type"), body: await response.text() };
+  const answer: Answer = { status: response.status, contentType: response.headers.get("content-type"), body: await response.text() };
+  if (route.method === "HEAD" || (response.status >= 300 && response.status < 400)) answer.bodilessLength = response.headers.get("content-length");
+  return answer;
 }
