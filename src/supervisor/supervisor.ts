@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { staticFirstNote } from "../app/start-notes.ts";
 import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
@@ -170,6 +171,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   if (plan.socketPaths.length === 0) warnAboutPortSharing(settings.workers, currentEngine());
   const gap = engineGapWarning(currentEngine(), settings);
   if (gap) logger.warn(gap);
+  const staticNote = staticFirstNote(settings.static, entry);
+  if (staticNote) logger.info(staticNote);
   if (admin) logger.info(`admin listener (metrics, healthz, readyz) at http://${settings.admin}`);
   stopReaping = await startPid1Duties((pid) => pool.findByPid(pid) !== undefined, logger);
   watcher = settings.watch ? startWatching(entry, () => void reload().catch((error: Error) => {

@@ -2,7 +2,8 @@ import { loadApp } from "../app/load-app.ts";
 import { HEARTBEAT_MS, type WorkerMessage, type WorkerSpec } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import { isLskyError } from "../errors.ts";
-import { setLogFormat } from "../log.ts";
+import { logger, setLogFormat } from "../log.ts";
+import { appPortNote } from "../app/start-notes.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
@@ -74,6 +75,9 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
 
   try {
     const { app } = await loadApp(spec.entry);
+    // Said by one worker only: every worker loads the same app.
+    const portNote = spec.slot === 1 ? appPortNote(app, spec.port) : undefined;
+    if (portNote) logger.warn(portNote);
     const adapter = await loadAdapter();
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
