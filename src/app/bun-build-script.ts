@@ -5,10 +5,11 @@
  * each module's `import.meta.url`, `.dirname` and `.filename` to the module's
  * own file, so an app that reads files beside it (Hono's static root, `new
  * URL("./public/", import.meta.url)`) finds them, not the bundle's folder.
+ * Its inline source map names the app's files by absolute URL, so stacks do.
  * Arguments come in LSKY_BUN_BUILD as JSON: { entry, external }.
  */
 export const BUN_BUILD_SCRIPT = `
-import { dirname, extname } from "node:path";
+import { dirname, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 const { entry, external } = JSON.parse(process.env.LSKY_BUN_BUILD);
 const loaders = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".jsx": "jsx", ".js": "js", ".mjs": "js", ".cjs": "js" };
@@ -27,12 +28,23 @@ const pin = {
   },
 };
 const result = await Bun.build({
-  entrypoints: [entry], target: "node", format: "esm", sourcemap: "inline",
+  entrypoints: [entry], root: dirname(entry), target: "node", format: "esm", sourcemap: "inline",
   packages: external ? "external" : undefined, plugins: [pin],
 });
 if (!result.success) {
   console.error(result.logs.map(String).join("\\n"));
   process.exit(1);
 }
-process.stdout.write(await result.outputs[0].text());
+// The map's sources are relative to the entry's folder, the bundle lives
+// elsewhere: absolute file URLs make stacks name the app's own files.
+const code = await result.outputs[0].text();
+const marker = "//# sourceMappingURL=data:application/json;base64,";
+const at = code.lastIndexOf(marker);
+if (at === -1) {
+  process.stdout.write(code);
+} else {
+  const map = JSON.parse(Buffer.from(code.slice(at + marker.length).trim(), "base64").toString("utf8"));
+  map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(entry), source)).href);
+  process.stdout.write(code.slice(0, at) + marker + Buffer.from(JSON.stringify(map)).toString("base64") + "\\n");
+}
 `;

@@ -15,6 +15,8 @@ interface CompatApp {
   entry: string;
   engines: Engine[];
   routes: Route[];
+  /** A route whose error is logged: its stack must name the app's own file. */
+  throws?: string;
 }
 
 const CONNINFO = { path: "/conninfo" };
@@ -32,7 +34,10 @@ const APPS: CompatApp[] = [
     ],
   },
   { name: "bun-helpers", entry: "index.ts", engines: ["bun"], routes: [{ path: "/" }, CONNINFO, { path: "/server" }, { path: "/here" }] },
-  { name: "node-helpers", entry: "app.tsx", engines: ["node"], routes: [{ path: "/" }, CONNINFO, { path: "/page" }, { path: "/module" }] },
+  {
+    name: "node-helpers", entry: "app.tsx", engines: ["node"], throws: "/throw",
+    routes: [{ path: "/" }, CONNINFO, { path: "/page" }, { path: "/module" }, { path: "/throw" }],
+  },
   { name: "deno-app", entry: "main.tsx", engines: ["deno"], routes: [{ path: "/" }, { path: "/note" }, CONNINFO] },
 ];
 
@@ -50,6 +55,10 @@ function launches(engine: Engine): { target: Target; args: string[]; label: stri
     if (target.name === "binary") return [{ target, args: ["--runtime", engine], label: `dist/lsky --runtime ${engine}` }];
     return target.engine === engine ? [{ target, args: [], label: target.name }] : [];
   });
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 async function answers(base: string, routes: Route[]): Promise<Answer[]> {
@@ -89,6 +98,8 @@ for (const app of APPS) {
               return same ? [] : [`${route.method ?? "GET"} ${route.path}: lsky ${JSON.stringify(got[i])}, ${engine} ${JSON.stringify(expected[i])}`];
             });
             assert.deepEqual(differences, [], server.output());
+            // On Node the app runs from a bundle: its source map leads back to the file.
+            if (app.throws) await server.waitForOutput(new RegExp(`${escape(join(copy.dir, app.entry))}:\\d+:\\d+`));
           } finally {
             assert.deepEqual(await server.stop(), { code: 0, signal: null });
           }

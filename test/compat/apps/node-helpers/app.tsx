@@ -16,4 +16,8 @@ app.get("/conninfo", (c) => {
 app.get("/page", async (c) => c.html(await readFile(`${publicDir}page.html`, "utf8")));
 app.get("/module", (c) => c.text(fileURLToPath(import.meta.url).endsWith("/app.tsx") ? "own file" : `elsewhere: ${import.meta.url}`));
 
+app.get("/throw", () => {
+  throw new Error("thrown in the app");
+});
+
 export default app;
