@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LskyError } from "../errors.ts";
+import { applyAppTsconfigOnBun } from "../runtime/bun-tsconfig-jsx.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import { type FetchApp, isFetchApp } from "./contract.ts";
 import { embeddedApp } from "./embedded.ts";
@@ -49,6 +50,7 @@ export function assertAppFile(entry: string): string {
 
 async function importModule(entry: string, path: string): Promise<unknown> {
   try {
+    if (currentEngine() === "bun") applyAppTsconfigOnBun();
     // Node 20 cannot import TypeScript; Bun and Deno can, directly.
     const target = currentEngine() === "node" && needsTranspile(path) ? await transpileForNode(path) : path;
     return await import(pathToFileURL(target).href);

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { LskyError } from "../errors.ts";
+import { BUN_BUILD_SCRIPT } from "./bun-build-script.ts";
 import { importMetaPlugin } from "./import-meta-plugin.ts";
 
 const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx", ".jsx"]);
@@ -72,8 +73,11 @@ async function bundle(path: string, outDir: string, externalPackages: boolean): 
  * bun CLI): the way a Node worker started from dist/lsky loads TypeScript.
  */
 function bundleWithBun(bun: string, path: string, externalPackages: boolean): string {
-  const args = ["build", path, "--target", "node", "--format", "esm", ...(externalPackages ? ["--packages", "external"] : [])];
-  const result = spawnSync(bun, args, { env: { ...process.env, BUN_BE_BUN: "1" }, encoding: "utf8", maxBuffer: 256 * 1_048_576 });
+  const result = spawnSync(bun, ["-e", BUN_BUILD_SCRIPT], {
+    env: { ...process.env, BUN_BE_BUN: "1", LSKY_BUN_BUILD: JSON.stringify({ entry: path, external: externalPackages }) },
+    encoding: "utf8",
+    maxBuffer: 256 * 1_048_576,
+  });
   if (result.status !== 0) {
     throw new LskyError("APP_LOAD_FAILED", `Cannot load "${path}" on Node: bun build failed`, {
       hint: `${result.stderr ?? ""}`.trim().split("\n").slice(-5).join("\n") || undefined,

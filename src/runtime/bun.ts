@@ -12,6 +12,9 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   const unknownPeer = options.unixPath ? UNIX_PEER : UNKNOWN_ADDR;
   const keepAliveSeconds = toBunSeconds(limits.keepAliveTimeout);
   let server: ReturnType<typeof Bun.serve>;
+  // One object for every request: what hono/bun's helpers read (c.env.server),
+  // filled in once Bun.serve returned.
+  const bindings: { server?: ReturnType<typeof Bun.serve> } = {};
   // Made once per server, not per request: the address reader and what runs
   // on each response.
   const peerOf = (request: Request): RemoteAddr => {
@@ -35,7 +38,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       // has not answered yet; it is lifted per request below while the app works.
       idleTimeout: keepAliveSeconds,
       fetch(request) {
-        const result = handler(request, options.context(peerOf, request));
+        const result = handler(request, options.context(peerOf, request, bindings));
         if (!(result instanceof Promise)) return finish(result, request, false);
         // A slow handler is bounded by lsky's request timeout, not by Bun's idle timer.
         setIdleTimeout(server, request, 0);
@@ -46,6 +49,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
         return new Response(null, { status: 500 });
       },
     } as Parameters<typeof Bun.serve>[0]);
+    bindings.server = server;
   } catch (error) {
     return Promise.reject(listenError(error, options));
   }

@@ -10,7 +10,7 @@ const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
 async function serve(options: ServeOptions): Promise<HttpServer> {
   if (usesNativeServer(options)) return serveNative(options);
   const { serveNodeHttp } = await import("./node-http.ts");
-  return serveNodeHttp(options, { reusePort: true });
+  return serveNodeHttp(options, { reusePort: true, overrideGlobalObjects: false });
 }
 
 /**

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { embeddedBundle } from "../cli/compile-assets.ts";
 import { LskyError } from "../errors.ts";
 import { runtimeDir } from "../supervisor/paths.ts";
+import { denoAppFlags } from "./deno-app-flags.ts";
 import { currentEngine, isCompiledBinary } from "./detect.ts";
 import type { Engine } from "./types.ts";
 
@@ -25,13 +26,14 @@ const BUN_FLAGS = ["--no-env-file"];
  * The command that starts lsky on the engine this process runs on: used to
  * launch workers, which are always this same program with another role. A
  * compiled binary is its own command; a script is run by the engine again.
+ * Deno is also told where the app's packages and configuration are.
  */
-export function selfLaunchCommand(): LaunchCommand {
+export function selfLaunchCommand(appEntry?: string): LaunchCommand {
   if (isCompiledBinary()) return { command: process.execPath, args: [] };
   const script = lskyScript();
   switch (currentEngine()) {
     case "deno":
-      return { command: process.execPath, args: [...DENO_FLAGS, script] };
+      return { command: process.execPath, args: [...DENO_FLAGS, ...denoAppFlags(appEntry), script] };
     case "bun":
       return { command: process.execPath, args: [...BUN_FLAGS, script] };
     default:

@@ -5,8 +5,9 @@ import type { Duplex } from "node:stream";
 import { LskyError } from "../errors.ts";
 import { checkRawHead, markPrechecked, prechecked } from "../limits/prechecked.ts";
 import { isRefusal } from "../limits/responses.ts";
+import { keepDenoHeaderDefaults } from "./deno-node-headers.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
-import type { HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
+import type { EngineBindings, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 // How often a closing server sweeps connections that went idle after their
 // last response, so a drain never waits for the keep-alive timeout.
@@ -34,6 +35,15 @@ export interface NodeHttpListen {
    * workers instead, whose `listen()` shares the supervisor's port.
    */
   reusePort: boolean;
+  /**
+   * Let @hono/node-server replace the global Request and Response with its
+   * lighter classes (Node: what the app meets under @hono/node-server's own
+   * serve()). Not on Deno: there the app would get a Response class other
+   * than Deno's, with other defaults (a string body's content type, no
+   * content-length: 0 on HEAD and redirects) and responses lsky would not
+   * recognise as such.
+   */
+  overrideGlobalObjects: boolean;
 }
 
 /**
@@ -57,16 +67,18 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
       closing.add(incoming.socket);
       outgoing.shouldKeepAlive = false;
     }
+    if (!how.overrideGlobalObjects) keepDenoHeaderDefaults(outgoing, response);
     return response;
   };
-  const listener = getRequestListener((request, env) => {
+  const listener = getRequestListener((lightweight, env) => {
     const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
+    const request = how.overrideGlobalObjects ? lightweight : toEngineRequest(lightweight);
     const kind = prechecked(incoming);
     if (kind !== undefined) markPrechecked(request, kind);
-    const result = handler(request, options.context(readAddress, incoming));
+    const result = handler(request, options.context(readAddress, incoming, env as EngineBindings));
     if (result instanceof Promise) return result.then((response) => settle(incoming, outgoing, response));
     return settle(incoming, outgoing, result);
-  });
+  }, { overrideGlobalObjects: how.overrideGlobalObjects });
   const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     if (closing.has(incoming.socket)) return;
     const refused = earlyRefusal(incoming);
@@ -101,6 +113,27 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
   // one more than the limit lets the limits stage see the excess and answer 431.
   server.maxHeadersCount = options.limits.maxHeaderCount + 1;
   return listen(server, options, how);
+}
+
+/**
+ * @hono/node-server hands over its lightweight Request, whose prototype is
+ * the engine's Request but whose state lives elsewhere: with the engine's own
+ * Request class left in place (Deno), `new Request(it, init)` (lsky's limits
+ * stage, or the app's own code) fails after locking its body. The engine's
+ * Request made from its parts is what the app gets under the engine directly.
+ */
+function toEngineRequest(lightweight: Request): Request {
+  const hasBody = lightweight.method !== "GET" && lightweight.method !== "HEAD";
+  const init: RequestInit & { duplex?: "half" } = {
+    method: lightweight.method,
+    headers: lightweight.headers,
+    signal: lightweight.signal,
+  };
+  if (hasBody) {
+    init.body = lightweight.body;
+    init.duplex = "half";
+  }
+  return new Request(lightweight.url, init);
 }
 
 function listen(server: DrainableServer, options: ServeOptions, how: NodeHttpListen): Promise<HttpServer> {

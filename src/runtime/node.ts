@@ -8,5 +8,5 @@ export const nodeAdapter: EngineAdapter = {
   // Node's parser limit is set above lsky's (see node-http.ts).
   headCeiling: 0,
   prechecks: true,
-  serve: (options) => serveNodeHttp(options, { reusePort: false }),
+  serve: (options) => serveNodeHttp(options, { reusePort: false, overrideGlobalObjects: true }),
 };

@@ -22,12 +22,12 @@ export const WORKER_ROLE_ARG = "__worker";
  * `listen()` share the supervisor's socket. Bun and Deno workers are plain
  * children that bind the port themselves with SO_REUSEPORT.
  */
-export function spawnWorkerProcess(env: Record<string, string>): WorkerProcess {
-  return currentEngine() === "node" ? forkClusterWorker(env) : spawnChild(env);
+export function spawnWorkerProcess(env: Record<string, string>, appEntry?: string): WorkerProcess {
+  return currentEngine() === "node" ? forkClusterWorker(env) : spawnChild(env, appEntry);
 }
 
-function spawnChild(env: Record<string, string>): WorkerProcess {
-  const { command, args } = selfLaunchCommand();
+function spawnChild(env: Record<string, string>, appEntry: string | undefined): WorkerProcess {
+  const { command, args } = selfLaunchCommand(appEntry);
   const child = spawn(command, [...args, WORKER_ROLE_ARG], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -28,6 +28,21 @@ export interface LskyContext {
   bus: LskyBus;
 }
 
+/**
+ * What an engine's own helpers read from the second argument of `fetch`:
+ * Hono's `getConnInfo` from `hono/bun` asks Bun's server (`requestIP`), the
+ * one from `@hono/node-server/conninfo` reads Node's `incoming` socket. The
+ * adapter hands them over; the context exposes them beside lsky's fields.
+ */
+export interface EngineBindings {
+  /** Bun's server (`Bun.serve`'s return value). */
+  server?: unknown;
+  /** Node's IncomingMessage (Node, and Deno's node:http). */
+  incoming?: unknown;
+  /** Node's ServerResponse (Node, and Deno's node:http). */
+  outgoing?: unknown;
+}
+
 export type FetchHandler = (request: Request, context: LskyContext) => Response | Promise<Response>;
 
 export interface TlsFiles {
@@ -54,7 +69,7 @@ export interface ServeOptions {
    * the address (Bun's Request, Deno's info, Node's IncomingMessage), so no
    * closure is allocated per request.
    */
-  context<Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source): LskyContext;
+  context<Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings): LskyContext;
   /**
    * Asked before each response is sent: true while the worker drains, so the
    * response carries `Connection: close` and the connection closes after it.

@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from "node:fs";
+import { staticFirstNote } from "../app/start-notes.ts";
 import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
@@ -172,6 +173,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   if (plan.socketPaths.length === 0) warnAboutPortSharing(settings.workers, currentEngine());
   const gap = engineGapWarning(currentEngine(), settings);
   if (gap) logger.warn(gap);
+  const staticNote = staticFirstNote(settings.static, entry);
+  if (staticNote) logger.info(staticNote);
   if (admin) logger.info(`admin listener (metrics, healthz, readyz) at http://${settings.admin}`);
   stopReaping = await startPid1Duties((pid) => pool.findByPid(pid) !== undefined, logger);
   watcher = settings.watch ? startWatching(entry, settings, logger, () => reload(true)) : undefined;
@@ -190,7 +193,7 @@ function launchWorker(spec: WorkerSpec): WorkerHandle {
   // Worker output goes through a pipe; engines that colour their errors
   // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
   const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
-  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour });
+  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour }, spec.entry);
   pipeLines(child.stdout, process.stdout, workerLineFormatter(spec.slot, "stdout"));
   pipeLines(child.stderr, process.stderr, workerLineFormatter(spec.slot, "stderr"));
   return new WorkerHandle(spec.slot, child);

@@ -2,7 +2,8 @@ import { loadApp } from "../app/load-app.ts";
 import { HEARTBEAT_MS, type WorkerMessage, type WorkerSpec } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import { isLskyError } from "../errors.ts";
-import { setLogFormat } from "../log.ts";
+import { logger, setLogFormat } from "../log.ts";
+import { appPortNote } from "../app/start-notes.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
@@ -11,7 +12,7 @@ import { drainServer } from "./drain.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
 import { RequestContext } from "./request-context.ts";
 import { startListeners } from "./listeners.ts";
-import type { RemoteAddr } from "../runtime/types.ts";
+import type { EngineBindings, RemoteAddr } from "../runtime/types.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { startLagMonitor } from "../metrics/event-loop-lag.ts";
 import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
@@ -74,13 +75,16 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
 
   try {
     const { app } = await loadApp(spec.entry);
+    // Said by one worker only: every worker loads the same app.
+    const portNote = spec.slot === 1 ? appPortNote(app, spec.port) : undefined;
+    if (portNote) logger.warn(portNote);
     const adapter = await loadAdapter();
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
     const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
-    const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source) =>
-      new RequestContext(readRemoteAddr, source, appBus.bus);
+    const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
+      new RequestContext(readRemoteAddr, source, appBus.bus, bindings);
     server = await startListeners(spec, adapter, counted, () => draining, context);
   } catch (error) {
     await reportBootFailure(bus, error);

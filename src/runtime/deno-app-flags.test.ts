@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { denoAppConfig } from "./deno-app-flags.ts";
+
+test("denoAppConfig: the app's deno.json, else node_modules and tsconfig JSX, else nothing", () => {
+  const root = mkdtempSync(join(tmpdir(), "lsky-deno-flags-"));
+  try {
+    const withDeno = join(root, "deno-app");
+    mkdirSync(withDeno);
+    writeFileSync(join(withDeno, "deno.jsonc"), "{}");
+    assert.equal(denoAppConfig(join(withDeno, "main.ts")).config, join(withDeno, "deno.jsonc"));
+
+    const npmApp = join(root, "npm-app");
+    mkdirSync(join(npmApp, "node_modules"), { recursive: true });
+    writeFileSync(join(npmApp, "tsconfig.json"), '{ "compilerOptions": { "jsx": "react-jsx", "jsxImportSource": "hono/jsx" } }');
+    assert.deepEqual(denoAppConfig(join(npmApp, "app.tsx")).generated, {
+      nodeModulesDir: "manual",
+      compilerOptions: { jsx: "react-jsx", jsxImportSource: "hono/jsx" },
+    });
+
+    const bare = join(root, "bare");
+    mkdirSync(bare);
+    assert.equal(denoAppConfig(join(bare, "app.ts")).generated, undefined);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
