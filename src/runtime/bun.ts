@@ -2,6 +2,7 @@
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
+import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, SEND_IDLE_SECONDS } from "./send-pacing.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
@@ -11,6 +12,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose, limits } = options;
   const unknownPeer = options.unixPath ? UNIX_PEER : UNKNOWN_ADDR;
   const keepAliveSeconds = toBunSeconds(limits.keepAliveTimeout);
+  const lastPartSeconds = Math.min(SEND_IDLE_SECONDS, keepAliveSeconds + LAST_PART_SECONDS);
   let server: ReturnType<typeof Bun.serve>;
   // Made once per server, not per request: the address reader and what runs
   // on each response.
@@ -20,8 +22,10 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   };
   const finish = (response: Response, request: Request, lifted: boolean): Response => {
     // Bun's timer also runs while a response streams: an event stream may
-    // stay quiet for long; after a lifted wait, the keep-alive time again.
+    // stay quiet for long; a large body is paced (send-pacing.ts); after a
+    // lifted wait, the keep-alive time again.
     if (isEventStream(response)) setIdleTimeout(server, request, 0);
+    else if (mayOutlastIdleTimer(response)) response = paceBody(response, (last) => setIdleTimeout(server, request, last ? lastPartSeconds : SEND_IDLE_SECONDS));
     else if (lifted) setIdleTimeout(server, request, keepAliveSeconds);
     return shouldClose() ? withConnectionClose(response) : response;
   };

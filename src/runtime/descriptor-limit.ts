@@ -51,7 +51,7 @@ export function readDescriptorLimit(pid: number | "self" = "self"): DescriptorLi
 export async function raiseDescriptorLimit(engine: Engine): Promise<RaiseOutcome> {
   const before = readDescriptorLimit();
   if (!before) return { before, after: before, how: "unknown (no /proc/self/limits)" };
-  if (before.soft >= before.hard) return { before, after: before, how: "already at the hard limit" };
+  if (before.soft >= before.hard) return { before, after: before, how: "soft already at hard: Node, Bun and Deno raise it at start" };
   const how = engine === "node" ? raiseWithPrlimit(before.hard) : await raiseWithSetrlimit(engine);
   return { before, after: readDescriptorLimit() ?? before, how };
 }
