@@ -25,6 +25,8 @@ function serve(options: ServeOptions): Promise<HttpServer> {
     // stay quiet for long; a large body is paced (send-pacing.ts); after a
     // lifted wait, the keep-alive time again.
     if (isEventStream(response)) setIdleTimeout(server, request, 0);
+    // A file keeps sendfile: a download gets Bun's longest timer instead (a gap, docs/RELIABILITY.md).
+    else if (fileBodies.has(response)) setIdleTimeout(server, request, SEND_IDLE_SECONDS);
     else if (mayOutlastIdleTimer(response)) response = paceBody(response, (last) => setIdleTimeout(server, request, last ? lastPartSeconds : SEND_IDLE_SECONDS));
     else if (lifted) setIdleTimeout(server, request, keepAliveSeconds);
     return shouldClose() ? withConnectionClose(response) : response;
@@ -103,11 +105,16 @@ function listenError(error: unknown, options: ServeOptions): Error {
 
 // A Bun.file body (or a slice of one) is sent with sendfile, without copying
 // the bytes through JavaScript; Bun sets Content-Length from it.
+// Responses whose body is a Bun.file larger than a socket buffer.
+const fileBodies = new WeakSet<Response>();
+
 function fileResponse(path: string, init: FileResponseInit): Response {
   if (init.bodyless) return new Response(null, { status: init.status, headers: init.headers });
   const file = Bun.file(path);
   const body = init.range ? file.slice(init.range.start, init.range.end + 1) : file;
-  return new Response(body, { status: init.status, headers: init.headers });
+  const response = new Response(body, { status: init.status, headers: init.headers });
+  if (body.size > 64 * 1024) fileBodies.add(response);
+  return response;
 }
 
 export const bunAdapter: EngineAdapter = {
