@@ -80,8 +80,9 @@ function decode(data: Buffer): Omit<SlowRead, "closedEarly"> {
 }
 
 /** Sends a POST whose body trickles one byte every `everyMs`; resolves with the status and whether the server closed. */
-function trickleBody(port: number, everyMs: number, boundMs: number): Promise<{ status: number; closed: boolean; sentBytes: number }> {
+function trickleBody(port: number, everyMs: number, boundMs: number): Promise<{ status: number; closed: boolean; sentBytes: number; ms: number }> {
   return new Promise((resolve) => {
+    const started = Date.now();
     const socket = connect(port, "127.0.0.1");
     let data = "";
     let sent = 0;
@@ -92,7 +93,7 @@ function trickleBody(port: number, everyMs: number, boundMs: number): Promise<{ 
       clearInterval(trickle);
       clearTimeout(guard);
       socket.destroy();
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0), closed, sentBytes: sent });
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0), closed, sentBytes: sent, ms: Date.now() - started });
     };
     const trickle = setInterval(() => {
       if (socket.writable) socket.write("a", () => sent++);
@@ -138,7 +139,7 @@ for (const target of selectedTargets()) {
     test("a body trickling below the minimum rate gets 408 and the connection closes", async () => {
       // One byte every 200 ms: 5 bytes a second, each pause far inside the body timeout.
       const got = await trickleBody(server.port, 200, 15_000);
-      report({ suite: "slow-peers", target: target.name, name: "body at 5 B/s (min rate 100 B/s after 1 s)", expected: "408 closed", got: `${got.status || "no response"} ${got.closed ? "closed" : "left open"}`, verdict: got.status === 408 && got.closed ? "ok" : "gap" });
+      report({ suite: "slow-peers", target: target.name, name: "body at 5 B/s (min rate 100 B/s after 1 s)", expected: "408 closed", got: `${got.status || "no response"} ${got.closed ? `closed after ${got.ms} ms` : "left open"}`, verdict: got.status === 408 && got.closed ? "ok" : "gap" });
       assert.deepEqual({ status: got.status, closed: got.closed }, { status: 408, closed: true }, `sent ${got.sentBytes} bytes`);
     });
 
