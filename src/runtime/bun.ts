@@ -2,7 +2,7 @@
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
-import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, SEND_IDLE_SECONDS } from "./send-pacing.ts";
+import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
@@ -10,9 +10,10 @@ const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
 
 function serve(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose, limits } = options;
+  trackLargeBodies();
   const unknownPeer = options.unixPath ? UNIX_PEER : UNKNOWN_ADDR;
   const keepAliveSeconds = toBunSeconds(limits.keepAliveTimeout);
-  const lastPartSeconds = Math.min(SEND_IDLE_SECONDS, keepAliveSeconds + LAST_PART_SECONDS);
+  const lastPartSeconds = Math.min(255, keepAliveSeconds + LAST_PART_SECONDS);
   let server: ReturnType<typeof Bun.serve>;
   // Made once per server, not per request: the address reader and what runs
   // on each response.
@@ -26,8 +27,8 @@ function serve(options: ServeOptions): Promise<HttpServer> {
     // lifted wait, the keep-alive time again.
     if (isEventStream(response)) setIdleTimeout(server, request, 0);
     // A file keeps sendfile: a download gets Bun's longest timer instead (a gap, docs/RELIABILITY.md).
-    else if (fileBodies.has(response)) setIdleTimeout(server, request, SEND_IDLE_SECONDS);
-    else if (mayOutlastIdleTimer(response)) response = paceBody(response, (last) => setIdleTimeout(server, request, last ? lastPartSeconds : SEND_IDLE_SECONDS));
+    else if (fileBodies.has(response)) setIdleTimeout(server, request, 255);
+    else if (mayOutlastIdleTimer(response)) response = paceBody(response, (last) => setIdleTimeout(server, request, last ? lastPartSeconds : 0));
     else if (lifted) setIdleTimeout(server, request, keepAliveSeconds);
     return shouldClose() ? withConnectionClose(response) : response;
   };
