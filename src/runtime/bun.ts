@@ -13,7 +13,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   trackLargeBodies();
   const unknownPeer = options.unixPath ? UNIX_PEER : UNKNOWN_ADDR;
   const keepAliveSeconds = toBunSeconds(limits.keepAliveTimeout);
-  const lastPartSeconds = Math.min(255, keepAliveSeconds + LAST_PART_SECONDS);
+  const lastPartSeconds = Math.min(BUN_MAX_IDLE_SECONDS, keepAliveSeconds + LAST_PART_SECONDS);
   let server: ReturnType<typeof Bun.serve>;
   // Made once per server, not per request: the address reader and what runs
   // on each response.
@@ -27,7 +27,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
     // lifted wait, the keep-alive time again.
     if (isEventStream(response)) setIdleTimeout(server, request, 0);
     // A file keeps sendfile: a download gets Bun's longest timer instead (a gap, docs/RELIABILITY.md).
-    else if (fileBodies.has(response)) setIdleTimeout(server, request, 255);
+    else if (fileBodies.has(response)) setIdleTimeout(server, request, BUN_MAX_IDLE_SECONDS);
     else if (mayOutlastIdleTimer(response)) response = paceBody(response, (last) => setIdleTimeout(server, request, last ? lastPartSeconds : 0));
     else if (lifted) setIdleTimeout(server, request, keepAliveSeconds);
     return shouldClose() ? withConnectionClose(response) : response;
@@ -81,8 +81,10 @@ function setIdleTimeout(server: ReturnType<typeof Bun.serve>, request: Request, 
 }
 
 /** Bun's idleTimeout is whole seconds, at most 255. */
+const BUN_MAX_IDLE_SECONDS = 255;
+
 function toBunSeconds(ms: number): number {
-  return Math.min(255, Math.max(1, Math.ceil(ms / 1000)));
+  return Math.min(BUN_MAX_IDLE_SECONDS, Math.max(1, Math.ceil(ms / 1000)));
 }
 
 function wrap(server: ReturnType<typeof Bun.serve>): HttpServer {
@@ -104,11 +106,11 @@ function listenError(error: unknown, options: ServeOptions): Error {
   return new LskyError("LISTEN_FAILED", `Cannot listen on ${where}: ${String(error)}`, { cause: error });
 }
 
-// A Bun.file body (or a slice of one) is sent with sendfile, without copying
-// the bytes through JavaScript; Bun sets Content-Length from it.
 // Responses whose body is a Bun.file larger than a socket buffer.
 const fileBodies = new WeakSet<Response>();
 
+// A Bun.file body (or a slice of one) is sent with sendfile, without copying
+// the bytes through JavaScript; Bun sets Content-Length from it.
 function fileResponse(path: string, init: FileResponseInit): Response {
   if (init.bodyless) return new Response(null, { status: init.status, headers: init.headers });
   const file = Bun.file(path);
