@@ -12,9 +12,16 @@ export type ExitReason =
   | "unresponsive"
   | "max-requests"
   | "max-memory"
+  | "listener-dead"
   | "ttl"
   | "reload"
   | "stop";
+
+/**
+ * Why a worker asks to be replaced. "listener-dead": its listener stopped
+ * accepting while connections queued on it (src/worker/listener-check.ts).
+ */
+export type RecycleReason = "max-requests" | "max-memory" | "listener-dead";
 
 export interface WorkerStats {
   requests: number;
@@ -27,7 +34,7 @@ export type WorkerMessage =
   | { type: "ready"; port: number }
   | { type: "boot-failed"; exitCode: number; message: string; detail: string }
   | ({ type: "stats"; metrics?: RequestMetrics } & WorkerStats)
-  | { type: "recycle"; reason: "max-requests" | "max-memory" }
+  | { type: "recycle"; reason: RecycleReason }
   | BusWorkerMessage;
 
 export type SupervisorMessage =

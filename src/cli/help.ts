@@ -11,6 +11,7 @@ Usage:
   lsky stop                       Drain the workers and stop the server
   lsky config [--json]            Print the effective settings and where each came from
   lsky compile app.ts -o FILE     Build one executable that contains lsky and the app
+  lsky doctor                     Print what lsky runs with here (engine, CPUs, open-files limit)
   lsky --version                  Print the version
 
 An app is a module whose default export has fetch(request): a Hono app, or

@@ -6,6 +6,7 @@ import { VERSION } from "../version.ts";
 import { compileCommand } from "./compile.ts";
 import { simpleControlCommand, statusCommand } from "./control.ts";
 import { configCommand } from "./config.ts";
+import { doctorCommand } from "./doctor.ts";
 import { mainHelp } from "./help.ts";
 import { setLogFormat } from "../log.ts";
 import { serveCommand } from "./serve.ts";
@@ -46,6 +47,8 @@ async function dispatch(argv: string[], options: MainOptions): Promise<number> {
       return configCommand(rest);
     case "compile":
       return compileCommand(rest);
+    case "doctor":
+      return doctorCommand(rest);
     case "--version":
     case "-v":
       process.stdout.write(`lsky ${VERSION}\n`);

@@ -3,6 +3,7 @@ import { loadEffectiveConfig } from "../config/load-config.ts";
 import { LskyError } from "../errors.ts";
 import { setLogFormat } from "../log.ts";
 import { currentEngine } from "../runtime/detect.ts";
+import { raiseDescriptorLimit } from "../runtime/descriptor-limit.ts";
 import { runSupervisor } from "../supervisor/supervisor.ts";
 import { type ParsedCommand, parseCommandArgs, serveOptionConfigs, settingFlags } from "./args.ts";
 import { handOff } from "./hand-off.ts";
@@ -23,6 +24,8 @@ export async function serveCommand(args: string[], options: { embedded?: boolean
   // Checked here too, so a wrong path fails before any worker starts.
   if (entry) assertAppFile(entry);
   if (settings.runtime !== currentEngine()) return handOff(settings.runtime, ["serve", ...args]);
+  // Before any worker starts: they inherit the limit.
+  await raiseDescriptorLimit(currentEngine());
   return runSupervisor({ settings, entry });
 }
 

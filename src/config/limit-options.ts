@@ -16,6 +16,10 @@ export interface LimitSettings {
   headerTimeout: number;
   /** Longest pause between two reads of a request body (0: none). */
   bodyTimeout: number;
+  /** Slowest average a request body may arrive at after the grace period, bytes a second (0: none). */
+  minBodyRate: number;
+  /** Time a body may take before the minimum rate applies. */
+  bodyRateGrace: number;
   /** How long an idle keep-alive connection stays open. */
   keepAliveTimeout: number;
   /** Longest time the app's handler may take to answer (0: none). */
@@ -82,6 +86,20 @@ export const LIMIT_SETTINGS = [
     description: "Longest pause between two parts of a request body (408 after it; 0: none)",
     parse: timeout(true),
     defaultValue: () => 30_000,
+  }),
+  limit({
+    key: "minBodyRate", flag: "min-body-rate", env: ["LSKY_MIN_BODY_RATE"], valueName: "SIZE",
+    description: "Slowest a request body may arrive, bytes a second on average after --body-rate-grace (408 below it; 0: none)",
+    parse: (t) => parseSize(t, 1024 ** 3),
+    // As Apache's mod_reqtimeout (body=20,MinRate=500): far below any real
+    // upload (a 2G mobile link sends ~5 KB/s), far above a trickling attacker.
+    defaultValue: () => 500,
+  }),
+  limit({
+    key: "bodyRateGrace", flag: "body-rate-grace", env: ["LSKY_BODY_RATE_GRACE"], valueName: "DURATION",
+    description: "Time a request body may take before --min-body-rate applies",
+    parse: timeout(true),
+    defaultValue: () => 20_000,
   }),
   limit({
     key: "keepAliveTimeout", flag: "keep-alive-timeout", env: ["LSKY_KEEP_ALIVE_TIMEOUT"], valueName: "DURATION",

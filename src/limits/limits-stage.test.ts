@@ -7,7 +7,7 @@ import { createLimitsStage } from "./limits-stage.ts";
 const CONTEXT = { remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 } } as LskyContext;
 const LIMITS: LimitSettings = {
   maxHeaderSize: 16 * 1024, maxHeaderCount: 100, maxUrlLength: 8192, maxBodySize: 10,
-  headerTimeout: 10_000, bodyTimeout: 0, keepAliveTimeout: 5000, requestTimeout: 0, denoServer: "node",
+  headerTimeout: 10_000, bodyTimeout: 0, minBodyRate: 0, bodyRateGrace: 0, keepAliveTimeout: 5000, requestTimeout: 0, denoServer: "node",
 };
 
 // The app as the worker wraps it: errors become 500s.

@@ -45,6 +45,8 @@ function guarded(
     init.body = guardBody(original.body, {
       maxBytes: limits.maxBodySize,
       idleMs: limits.bodyTimeout,
+      minRate: limits.minBodyRate,
+      graceMs: limits.bodyRateGrace,
       onFailure: (status) => void (failure ||= status),
     });
     init.duplex = "half";

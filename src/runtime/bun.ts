@@ -2,6 +2,7 @@
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
+import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
@@ -9,8 +10,10 @@ const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
 
 function serve(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose, limits } = options;
+  trackLargeBodies();
   const unknownPeer = options.unixPath ? UNIX_PEER : UNKNOWN_ADDR;
   const keepAliveSeconds = toBunSeconds(limits.keepAliveTimeout);
+  const lastPartSeconds = Math.min(BUN_MAX_IDLE_SECONDS, keepAliveSeconds + LAST_PART_SECONDS);
   let server: ReturnType<typeof Bun.serve>;
   // One object for every request: what hono/bun's helpers read (c.env.server),
   // filled in once Bun.serve returned.
@@ -23,8 +26,12 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   };
   const finish = (response: Response, request: Request, lifted: boolean): Response => {
     // Bun's timer also runs while a response streams: an event stream may
-    // stay quiet for long; after a lifted wait, the keep-alive time again.
+    // stay quiet for long; a large body is paced (send-pacing.ts); after a
+    // lifted wait, the keep-alive time again.
     if (isEventStream(response)) setIdleTimeout(server, request, 0);
+    // A file keeps sendfile: a download gets Bun's longest timer instead (a gap, docs/RELIABILITY.md).
+    else if (fileBodies.has(response)) setIdleTimeout(server, request, BUN_MAX_IDLE_SECONDS);
+    else if (mayOutlastIdleTimer(response)) response = paceBody(response, (last) => setIdleTimeout(server, request, last ? lastPartSeconds : 0));
     else if (lifted) setIdleTimeout(server, request, keepAliveSeconds);
     return shouldClose() ? withConnectionClose(response) : response;
   };
@@ -78,8 +85,10 @@ function setIdleTimeout(server: ReturnType<typeof Bun.serve>, request: Request, 
 }
 
 /** Bun's idleTimeout is whole seconds, at most 255. */
+const BUN_MAX_IDLE_SECONDS = 255;
+
 function toBunSeconds(ms: number): number {
-  return Math.min(255, Math.max(1, Math.ceil(ms / 1000)));
+  return Math.min(BUN_MAX_IDLE_SECONDS, Math.max(1, Math.ceil(ms / 1000)));
 }
 
 function wrap(server: ReturnType<typeof Bun.serve>): HttpServer {
@@ -101,13 +110,18 @@ function listenError(error: unknown, options: ServeOptions): Error {
   return new LskyError("LISTEN_FAILED", `Cannot listen on ${where}: ${String(error)}`, { cause: error });
 }
 
+// Responses whose body is a Bun.file larger than a socket buffer.
+const fileBodies = new WeakSet<Response>();
+
 // A Bun.file body (or a slice of one) is sent with sendfile, without copying
 // the bytes through JavaScript; Bun sets Content-Length from it.
 function fileResponse(path: string, init: FileResponseInit): Response {
   if (init.bodyless) return new Response(null, { status: init.status, headers: init.headers });
   const file = Bun.file(path);
   const body = init.range ? file.slice(init.range.start, init.range.end + 1) : file;
-  return new Response(body, { status: init.status, headers: init.headers });
+  const response = new Response(body, { status: init.status, headers: init.headers });
+  if (body.size > 64 * 1024) fileBodies.add(response);
+  return response;
 }
 
 export const bunAdapter: EngineAdapter = {

@@ -3,6 +3,7 @@ import cluster from "node:cluster";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { LskyError } from "../errors.ts";
+import { formatLogLine } from "../log.ts";
 import { checkRawHead, markPrechecked, prechecked } from "../limits/prechecked.ts";
 import { isRefusal } from "../limits/responses.ts";
 import { keepDenoHeaderDefaults } from "./deno-node-headers.ts";
@@ -140,6 +141,10 @@ function listen(server: DrainableServer, options: ServeOptions, how: NodeHttpLis
   return new Promise((resolve, reject) => {
     server.once("error", (error) => reject(listenError(error, options)));
     const onListening = () => {
+      // Once listening, an accept that fails (libuv reports EMFILE when its
+      // spare-descriptor trick cannot help) is an 'error' event: unhandled,
+      // it would end the worker. The worker's own probe names the cause.
+      (server as DrainableServer & { on(event: "error", listener: (error: Error) => void): unknown }).on("error", noteAcceptError);
       const address = server.address();
       resolve(wrap(server, typeof address === "object" && address ? address.port : 0));
     };
@@ -247,6 +252,16 @@ function wrap(server: DrainableServer, port: number): HttpServer {
       }),
     forceClose: () => server.closeAllConnections(),
   };
+}
+
+let acceptErrorLoggedAt = -Infinity;
+
+function noteAcceptError(error: NodeJS.ErrnoException): void {
+  if (error.code === "EMFILE" || error.code === "ENFILE") return;
+  const now = Date.now();
+  if (now - acceptErrorLoggedAt < 60_000) return;
+  acceptErrorLoggedAt = now;
+  process.stderr.write(formatLogLine("warn", `accepting a connection failed: ${error.message}`));
 }
 
 function listenError(error: unknown, options: ServeOptions): Error {

@@ -1,4 +1,4 @@
-import type { ExitReason, WorkerMessage } from "../bus/protocol.ts";
+import type { ExitReason, RecycleReason, WorkerMessage } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { nextFailureCount, restartDelay, type RestartPolicy, shouldGiveUp } from "./restart-policy.ts";
@@ -227,10 +227,14 @@ export class WorkerPool {
     }
   }
 
-  private recycle(worker: WorkerHandle, reason: "max-requests" | "max-memory" | "ttl"): void {
+  private recycle(worker: WorkerHandle, reason: RecycleReason | "ttl"): void {
     const slot = this.slots.find((s) => s.worker === worker);
     if (!slot || this.state !== "running") return;
-    this.options.log.info(`worker ${slot.id} (pid ${worker.pid}) is being recycled: ${reason}`);
+    if (reason === "listener-dead") {
+      this.options.log.warn(`worker ${slot.id} (pid ${worker.pid}) stopped accepting connections (listener-dead): replacing it`);
+    } else {
+      this.options.log.info(`worker ${slot.id} (pid ${worker.pid}) is being recycled: ${reason}`);
+    }
     this.replace(slot, reason).catch((error: Error) => {
       this.options.log.error(`cannot recycle worker ${slot.id}: ${error.message}`);
     });

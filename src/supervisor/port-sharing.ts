@@ -49,7 +49,7 @@ export function warnAboutPortSharing(workers: number, engine: Engine): void {
   for (const note of portSharingNotes(workers, engine)) logger[note.level](note.text);
 }
 
-function readMigrateSetting(): string | undefined {
+export function readMigrateSetting(): string | undefined {
   try {
     return readFileSync("/proc/sys/net/ipv4/tcp_migrate_req", "utf8").trim();
   } catch {

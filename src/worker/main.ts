@@ -1,8 +1,8 @@
 import { loadApp } from "../app/load-app.ts";
-import { HEARTBEAT_MS, type WorkerMessage, type WorkerSpec } from "../bus/protocol.ts";
+import { HEARTBEAT_MS, type RecycleReason, type WorkerMessage, type WorkerSpec } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import { isLskyError } from "../errors.ts";
-import { logger, setLogFormat } from "../log.ts";
+import { formatLogLine, logger, setLogFormat } from "../log.ts";
 import { appPortNote } from "../app/start-notes.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer } from "../runtime/types.ts";
@@ -16,6 +16,8 @@ import type { EngineBindings, RemoteAddr } from "../runtime/types.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { startLagMonitor } from "../metrics/event-loop-lag.ts";
 import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
+import { residentMemoryReader, watchDescriptorPressure } from "./descriptor-pressure.ts";
+import { createListenerCheck, LISTENER_CHECK_MS } from "./listener-check.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
 // time and exits, so no orphan keeps the port.
@@ -36,9 +38,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
 
   const metrics = spec.settings.admin ? emptyRequestMetrics() : undefined;
   const lag = metrics ? startLagMonitor() : undefined;
+  const readRss = residentMemoryReader();
   const stats = (): WorkerMessage => {
     if (metrics && lag) metrics.eventLoopLag = lag.take();
-    return { type: "stats", ...counters, rss: process.memoryUsage().rss, metrics };
+    return { type: "stats", ...counters, rss: readRss(), metrics };
   };
   const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay) => {
     if (draining) return;
@@ -47,7 +50,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     if (bus) await sendFinal(bus, stats());
     process.exit(0);
   };
-  const askRecycle = (reason: "max-requests" | "max-memory") => {
+  const askRecycle = (reason: RecycleReason) => {
     if (recycleAsked || draining) return;
     recycleAsked = true;
     bus?.send({ type: "recycle", reason });
@@ -91,11 +94,32 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     return;
   }
   bus.send({ type: "ready", port: server.port });
+  const descriptors = watchDescriptorPressure((line) => process.stderr.write(formatLogLine("warn", line)));
   const heartbeat = setInterval(() => {
+    descriptors.check();
     bus?.send(stats());
-    if (spec.settings.maxMemory > 0 && process.memoryUsage().rss > spec.settings.maxMemory * 1_048_576) askRecycle("max-memory");
+    if (spec.settings.maxMemory > 0 && readRss() > spec.settings.maxMemory * 1_048_576) askRecycle("max-memory");
   }, HEARTBEAT_MS);
   heartbeat.unref?.();
+  if (server.port > 0) watchListener(server.port, counters, descriptors, () => draining, askRecycle);
+}
+
+/** Asks for a replacement once the listener stopped accepting (listener-check.ts). */
+function watchListener(
+  port: number,
+  counters: RequestCounters,
+  descriptors: { readonly exhausted: boolean },
+  draining: () => boolean,
+  askRecycle: (reason: "listener-dead") => void,
+): void {
+  const check = createListenerCheck(port);
+  const timer = setInterval(() => {
+    if (draining() || !check.sample(counters.requests, descriptors.exhausted)) return;
+    process.stderr.write(formatLogLine("error", `the listener on port ${port} stopped accepting connections (queued connections wait while no request is served); asking for a replacement`));
+    clearInterval(timer);
+    askRecycle("listener-dead");
+  }, LISTENER_CHECK_MS);
+  timer.unref?.();
 }
 
 function countTowardsRecycle(

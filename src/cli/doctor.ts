@@ -1,0 +1,42 @@
+import { availableCpus } from "../config/cpus.ts";
+import { currentEngine, currentEngineVersion, isCompiledBinary } from "../runtime/detect.ts";
+import { type DescriptorLimit, raiseDescriptorLimit } from "../runtime/descriptor-limit.ts";
+import { readMigrateSetting } from "../supervisor/port-sharing.ts";
+import { VERSION } from "../version.ts";
+
+export function doctorHelp(): string {
+  return `Usage: lsky doctor
+
+Prints what lsky runs with on this host: engine, CPUs, the open-files limit
+(after lsky raises its soft limit to the hard one, as it does at start) and
+net.ipv4.tcp_migrate_req.
+`;
+}
+
+/** `lsky doctor`: one line per fact that shapes how lsky serves here. */
+export async function doctorCommand(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(doctorHelp());
+    return 0;
+  }
+  const engine = currentEngine();
+  const raised = await raiseDescriptorLimit(engine);
+  const migrate = readMigrateSetting();
+  const rows: [string, string][] = [
+    ["lsky", `${VERSION}${isCompiledBinary() ? " (compiled executable)" : ""}`],
+    ["engine", `${engine} ${currentEngineVersion()}`],
+    ["cpus", String(availableCpus())],
+    ["open files", describeLimit(raised.after, raised.before, raised.how)],
+    ["tcp_migrate_req", migrate === undefined ? "unavailable" : migrate === "1" ? "1" : `${migrate} (fix: sysctl -w net.ipv4.tcp_migrate_req=1)`],
+  ];
+  for (const [name, value] of rows) process.stdout.write(`${`${name}:`.padEnd(17)}${value}\n`);
+  return 0;
+}
+
+function describeLimit(after: DescriptorLimit | undefined, before: DescriptorLimit | undefined, how: string): string {
+  if (!after) return "unknown";
+  const text = (n: number) => (Number.isFinite(n) ? String(n) : "unlimited");
+  const now = `soft ${text(after.soft)}, hard ${text(after.hard)}`;
+  if (before && before.soft !== after.soft) return `${now} (raised from ${text(before.soft)} by ${how})`;
+  return `${now} (${how})`;
+}
