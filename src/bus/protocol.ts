@@ -14,6 +14,7 @@ export type ExitReason =
   | "max-memory"
   | "ttl"
   | "reload"
+  | "replaced"
   | "stop";
 
 export interface WorkerStats {

@@ -23,7 +23,7 @@ export async function serveCommand(args: string[], options: { embedded?: boolean
   // Checked here too, so a wrong path fails before any worker starts.
   if (entry) assertAppFile(entry);
   if (settings.runtime !== currentEngine()) return handOff(settings.runtime, ["serve", ...args]);
-  return runSupervisor({ settings, entry });
+  return runSupervisor({ settings, entry, sources: config.sources, configFile: config.configFile });
 }
 
 /** What `lsky serve` and `lsky config` read from their arguments. */
