@@ -9,7 +9,7 @@ import { freePort } from "./harness/ports.ts";
 import { startRequestLoop } from "./harness/request-loop.ts";
 import { openEventStream } from "./harness/sse.ts";
 import { skipUnless } from "./harness/system-tools.ts";
-import { fixture, ROOT, selectedTargets, type Target } from "./harness/targets.ts";
+import { fixture, FIXTURES, ROOT, selectedTargets, type Target } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 
 after(killAll);
@@ -26,7 +26,8 @@ interface Server {
 
 async function startWithDashboard(target: Target): Promise<Server> {
   const adminPort = await freePort();
-  const lsky = await startLsky(target, [fixture("echo.ts"), "--workers", "2", "--admin", `127.0.0.1:${adminPort}`]);
+  // Run from the fixtures folder so that the app shows as "echo.ts" in the screenshots.
+  const lsky = await startLsky(target, ["echo.ts", "--workers", "2", "--admin", `127.0.0.1:${adminPort}`], { cwd: FIXTURES });
   const token = TOKEN_IN_LOG.exec(lsky.output())?.[1];
   assert.ok(token, `the start log shows the dashboard's address with its token:\n${lsky.output()}`);
   return { lsky, admin: `http://127.0.0.1:${adminPort}`, token };

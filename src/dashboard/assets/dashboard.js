@@ -162,6 +162,8 @@
     const data = [history.map((s) => s.t), ...series.map((_, i) => history.map((s) => def.values(s)[i] ?? null))];
     columns[name] = data;
     const box = $(`chart-${name}`);
+    // A reconnection's hello brings the whole history again: start afresh.
+    if (dashboard.charts[name]) dashboard.charts[name].destroy();
     box.replaceChildren();
     const opts = {
       width: Math.max(300, box.clientWidth),
