@@ -203,6 +203,24 @@ for (const target of selectedTargets()) {
       assert.match(events, new RegExp(`pid ${before[0]}\\) crashed, SIGKILL`));
     });
 
+    test("the Stop button replaces that worker, after a confirmation", async () => {
+      const before = (await tablePids(page)).map((r) => r.pid);
+      await page.evaluate(`(async () => {
+        lskyDashboard.lastAction = null;
+        document.querySelector('#workers tr[data-pid="${before[1]}"] button').click();
+        if (!document.getElementById("confirm").open) throw new Error("no confirmation asked");
+        document.getElementById("confirm-ok").click();
+      })()`);
+      const action = await waitFor("the stop to finish", async () => (await page.evaluate<{ status: number } | null>("lskyDashboard.lastAction")) ?? undefined, 60_000);
+      assert.equal(action.status, 200);
+      await waitFor("the replacement in the table", async () => {
+        const rows = await tablePids(page);
+        return rows.length === 2 && rows.every((r) => r.state === "ready") && !rows.some((r) => r.pid === before[1]) &&
+          rows.some((r) => r.pid === before[0]);
+      });
+      await page.evaluate("lskyDashboard.lastAction = null");
+    });
+
     test("the reload action is refused with a wrong token", async () => {
       const other = await browser.newPage();
       await other.navigate(`${server.admin}/`);
