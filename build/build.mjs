@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { writeAssetModule } from "./dashboard-assets.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -55,6 +56,7 @@ function report(file, started) {
 }
 
 mkdirSync(dist, { recursive: true });
+writeAssetModule();
 await bundle("src/cli/main.ts", "lsky.mjs", true);
 chmodSync(join(dist, "lsky.mjs"), 0o755);
 await bundle("src/lib.ts", "lsky-lib.mjs", false);

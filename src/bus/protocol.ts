@@ -15,6 +15,7 @@ export type ExitReason =
   | "listener-dead"
   | "ttl"
   | "reload"
+  | "replaced"
   | "stop";
 
 /**

@@ -24,7 +24,8 @@ export async function configCommand(args: string[]): Promise<number> {
 export function configReport(config: EffectiveConfig) {
   const settings: Record<string, { value: unknown; source: string; flag: string; env: readonly string[] }> = {};
   for (const spec of SETTINGS as readonly SettingSpec[]) {
-    settings[spec.key] = { value: config.settings[spec.key], source: config.sources[spec.key], flag: `--${spec.flag}`, env: spec.env };
+    const value = spec.secret && config.settings[spec.key] !== "" ? "(set)" : config.settings[spec.key];
+    settings[spec.key] = { value, source: config.sources[spec.key], flag: `--${spec.flag}`, env: spec.env };
   }
   return {
     configFile: config.configFile ?? null,

@@ -2,6 +2,7 @@ import type { SettingSpec } from "./options.ts";
 
 /** A setting's value as a person writes it: durations as "30s" or "300ms", the empty string as "". */
 export function formatSettingValue(spec: SettingSpec, value: unknown): string {
+  if (spec.secret) return value === "" ? '""' : "(set)";
   if (spec.valueName === "DURATION" && typeof value === "number") {
     if (value === 0) return "0";
     return value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`;

@@ -31,6 +31,8 @@ export interface ServeSettings extends LimitSettings {
   pidFile: string;
   dev: boolean;
   admin: string;
+  /** The token the dashboard's actions require; "" makes a random one at start. */
+  adminToken: string;
   logFormat: LogFormat;
   /** Absolute path of the static directory, or "" for none. */
   static: string;
@@ -62,6 +64,8 @@ export interface SettingSpec<K extends SettingKey = SettingKey> {
   boolean?: boolean;
   /** Shown in `--help`. */
   valueName?: string;
+  /** Never printed (`lsky config`, the dashboard): only whether it is set. */
+  secret?: boolean;
   description: string;
   parse(text: string): ServeSettings[K];
   /** Reads a structured value from a config file (objects, arrays); undefined: not this shape. */
@@ -187,11 +191,21 @@ export const SETTINGS = [
   }),
   spec({
     key: "admin", flag: "admin", env: ["LSKY_ADMIN"], valueName: "HOST:PORT",
-    description: "Admin listener for /metrics (Prometheus), /healthz and /readyz; off unless set",
+    description: "Admin listener for the dashboard, /metrics (Prometheus), /healthz and /readyz; off unless set",
     parse: (t) => {
       if (t.trim() === "") return "";
       const { host, port } = parseAdminAddress(t);
       return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    },
+    defaultValue: () => "",
+  }),
+  spec({
+    key: "adminToken", flag: "admin-token", env: ["LSKY_ADMIN_TOKEN"], valueName: "TOKEN", secret: true,
+    description: "Token the dashboard's actions (reload, stop a worker) require; a random one is printed at start unless set",
+    parse: (t) => {
+      const token = t.trim();
+      if (token !== "" && token.length < 16) throw new RangeError("expected at least 16 characters");
+      return token;
     },
     defaultValue: () => "",
   }),

@@ -7,21 +7,25 @@ import { claimPort } from "./port-check.ts";
 import { resolveSettings } from "../config/resolve.ts";
 import type { AdminAddress } from "../config/admin-address.ts";
 
+export type AdminRoutes = (request: Request) => Response | Promise<Response> | undefined;
+
 /**
  * The admin listener (`--admin 127.0.0.1:9000`), served by the supervisor and
- * never on the public port: Prometheus metrics aggregated across workers,
- * `/healthz` (the supervisor is alive) and `/readyz` (at least one worker is
- * ready, 503 otherwise) for Kubernetes probes and load balancers.
+ * never on the public port: the dashboard (`extra`), Prometheus metrics
+ * aggregated across workers, `/healthz` (the supervisor is alive) and
+ * `/readyz` (at least one worker is ready, 503 otherwise) for Kubernetes
+ * probes and load balancers.
  */
 export async function startAdminServer(
   address: AdminAddress,
   pool: WorkerPool,
   metrics: MetricsAggregator,
   startedAt: number,
+  extra?: AdminRoutes,
 ): Promise<HttpServer> {
   const port = await claimPort(address.host, address.port);
   const adapter = await loadAdapter();
-  const handler = createAdminHandler(pool, () => renderPrometheus(metrics.snapshot(pool, startedAt)));
+  const handler = createAdminHandler(pool, () => renderPrometheus(metrics.snapshot(pool, startedAt)), extra);
   // The admin routes read nothing from the context; there is no app bus here.
   const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source) =>
     ({ remoteAddr: readRemoteAddr(source) }) as LskyContext;
@@ -34,7 +38,8 @@ export async function startAdminServer(
 export function createAdminHandler(
   pool: Pick<WorkerPool, "readyCount">,
   renderMetrics: () => string,
-): (request: Request) => Response {
+  extra?: AdminRoutes,
+): (request: Request) => Response | Promise<Response> {
   return (request) => {
     const path = new URL(request.url).pathname;
     if (path === "/metrics") {
@@ -45,6 +50,6 @@ export function createAdminHandler(
       const ready = pool.readyCount();
       return Response.json({ status: ready > 0 ? "ready" : "not ready", workers: ready }, { status: ready > 0 ? 200 : 503 });
     }
-    return new Response("Not Found\n", { status: 404 });
+    return extra?.(request) ?? new Response("Not Found\n", { status: 404 });
   };
 }

@@ -93,6 +93,18 @@ export class WorkerPool {
     return this.reloading;
   }
 
+  /**
+   * Replaces one slot's worker on request (the dashboard's "stop worker"):
+   * the replacement is ready before the old worker drains. False when the
+   * slot has no worker to replace or the pool is not running.
+   */
+  async replaceWorker(slotId: number): Promise<boolean> {
+    const slot = this.slots.find((s) => s.id === slotId);
+    if (!slot?.worker || this.state !== "running") return false;
+    await this.replace(slot, "replaced");
+    return true;
+  }
+
   /** Drains every worker and resolves when all have exited. */
   async stop(): Promise<void> {
     if (this.state === "stopped") return;

@@ -29,10 +29,15 @@ import { startPid1Duties } from "./pid1.ts";
 import { warnAboutPortSharing } from "./port-sharing.ts";
 import type { Watcher } from "./watch.ts";
 import { startWatching } from "./dev-watch.ts";
+import type { SettingSource } from "../config/resolve.ts";
+import { startDashboard } from "../dashboard/start.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
   entry?: string;
+  /** Where each setting came from, for the dashboard (default when absent). */
+  sources?: Partial<Record<keyof ServeSettings, SettingSource>>;
+  configFile?: string;
 }
 
 // Beyond the grace period, how long a draining worker has to exit before SIGKILL.
@@ -42,11 +47,12 @@ const KILL_MARGIN_MS = 2000;
  * Runs the supervisor: claims the port, starts the pool, answers the control
  * socket and signals, and resolves with the exit code once everything stopped.
  */
-export async function runSupervisor({ settings, entry }: SupervisorOptions): Promise<number> {
+export async function runSupervisor({ settings, entry, sources = {}, configFile }: SupervisorOptions): Promise<number> {
   const plan = await claimListeners(settings, currentEngine());
   const port = plan.port;
   const bus = busPath(process.pid);
-  const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings };
+  // Workers run the app's code: they have no use for the admin token.
+  const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings: { ...settings, adminToken: "" } };
   let exitCode = 0;
   const systemd = createSystemdNotifier(process.env, logger);
   let stopping: Promise<void> | undefined;
@@ -103,8 +109,15 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   const controlPaths = [controlPathForDir(process.cwd()), ...(port ? [controlPathForPort(port)] : [])];
   const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
   if (settings.pidFile) writeFileSync(settings.pidFile, `${process.pid}\n`);
+  const dashboard = settings.admin
+    ? startDashboard(
+      { pool, metrics, info, listen: describeListen(settings, plan), settings, sources, configFile },
+      { reload: () => reload(), replaceWorker: (slot) => pool.replaceWorker(slot) },
+      (message) => logger.info(message),
+    )
+    : undefined;
   const admin = settings.admin
-    ? await startAdminServer(parseAdminAddress(settings.admin), pool, metrics, info.startedAt)
+    ? await startAdminServer(parseAdminAddress(settings.admin), pool, metrics, info.startedAt, dashboard?.routes)
     : undefined;
 
   const stop = (): Promise<void> => {
@@ -114,6 +127,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
       watcher?.close();
       stopReaping();
       closeControlServers(control, controlPaths);
+      dashboard?.stop();
       admin?.forceClose();
       await pool.stop();
       cleanupBus();
@@ -141,6 +155,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   // ready, with no drain period meant for production traffic.
   const reload = async (quick = false) => {
     logger.info("reloading workers");
+    metrics.recordEvent("reload", quick ? "reload (watch)" : "reload");
     const started = Date.now();
     systemd.reloading();
     try {
@@ -175,7 +190,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   if (gap) logger.warn(gap);
   const staticNote = staticFirstNote(settings.static, entry);
   if (staticNote) logger.info(staticNote);
-  if (admin) logger.info(`admin listener (metrics, healthz, readyz) at http://${settings.admin}`);
+  if (admin) logger.info(`admin listener (dashboard, metrics, healthz, readyz) at http://${settings.admin}`);
+  if (dashboard) logger.info(dashboard.banner);
   stopReaping = await startPid1Duties((pid) => pool.findByPid(pid) !== undefined, logger);
   watcher = settings.watch ? startWatching(entry, settings, logger, () => reload(true)) : undefined;
   logger.info(
