@@ -7,7 +7,7 @@ import { compileCommand } from "./compile.ts";
 import { simpleControlCommand, statusCommand } from "./control.ts";
 import { configCommand } from "./config.ts";
 import { mainHelp } from "./help.ts";
-import { setLogFormat } from "../log.ts";
+import { flushOutput, setLogFormat } from "../log.ts";
 import { serveCommand } from "./serve.ts";
 
 export interface MainOptions {
@@ -26,6 +26,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<v
     printFatal(error);
     code = exitStatusOf(error);
   }
+  // The supervisor's output is queued (src/output-queue.ts); a bounded wait lets its last lines out.
+  await flushOutput(2000);
   process.exit(code);
 }
 

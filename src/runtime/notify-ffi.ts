@@ -1,15 +1,15 @@
 /**
- * A unix datagram sender through libc, for Bun (bun:ffi) and Deno
- * (Deno.dlopen). node:dgram has no unix datagram sockets on any engine, and
- * systemd's notify socket is one. Only src/runtime/ touches Bun and Deno.
+ * A unix datagram sender through libc (./libc.ts), for Bun and Deno.
+ * node:dgram has no unix datagram sockets on any engine, and systemd's
+ * notify socket is one.
  */
+import { type CFunctions, type Libc, loadLibc } from "./libc.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
 const SOCK_CLOEXEC = 0o2000000;
 const MSG_NOSIGNAL = 0x4000;
 const CLOCK_MONOTONIC = 1;
-const LIBC_NAMES = ["libc.so.6", "libc.so"];
 
 /** The libc calls a datagram send needs, whichever FFI provides them. */
 export interface LibcDatagram {
@@ -33,52 +33,19 @@ export function unixSocketAddress(path: string): Uint8Array {
   return bytes;
 }
 
+const DATAGRAM_FUNCTIONS = {
+  socket: { args: ["i32", "i32", "i32"], returns: "i32" },
+  sendto: { args: ["i32", "buffer", "usize", "i32", "buffer", "u32"], returns: "isize" },
+  close: { args: ["i32"], returns: "i32" },
+  clock_gettime: { args: ["i32", "buffer"], returns: "i32" },
+} as const satisfies CFunctions;
+
 export async function loadLibcDatagram(engine: "bun" | "deno"): Promise<LibcDatagram | undefined> {
-  try {
-    return engine === "bun" ? await loadWithBun() : loadWithDeno();
-  } catch {
-    return undefined;
-  }
+  const libc = await loadLibc(engine, DATAGRAM_FUNCTIONS);
+  return libc && datagramFrom(libc.fn, libc.wide);
 }
 
-async function loadWithBun(): Promise<LibcDatagram | undefined> {
-  // A computed specifier keeps bundlers for Node from trying to resolve it.
-  const specifier = "bun:ffi";
-  const ffi = await import(specifier) as BunFfi;
-  const symbols = {
-    socket: { args: ["i32", "i32", "i32"], returns: "i32" },
-    sendto: { args: ["i32", "ptr", "u64", "i32", "ptr", "u32"], returns: "i64" },
-    close: { args: ["i32"], returns: "i32" },
-    clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
-  };
-  const lib = openFirst((name) => ffi.dlopen(name, symbols).symbols);
-  return lib && datagramFrom(lib, (n) => n);
-}
-
-function loadWithDeno(): LibcDatagram | undefined {
-  const deno = (globalThis as unknown as { Deno: DenoFfi }).Deno;
-  const symbols = {
-    socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
-    sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
-    close: { parameters: ["i32"], result: "i32" },
-    clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
-  };
-  const lib = openFirst((name) => deno.dlopen(name, symbols).symbols);
-  return lib && datagramFrom(lib, (n) => BigInt(n));
-}
-
-type Symbols = Record<"socket" | "sendto" | "close" | "clock_gettime", (...args: unknown[]) => number | bigint>;
-
-function openFirst(open: (name: string) => Symbols): Symbols | undefined {
-  for (const name of LIBC_NAMES) {
-    try {
-      return open(name);
-    } catch {
-      // Try the next name (musl, or a libc without the versioned name).
-    }
-  }
-  return undefined;
-}
+type Symbols = Libc<typeof DATAGRAM_FUNCTIONS>["fn"];
 
 /** `size` converts a length to what the FFI wants for size_t (a number in Bun, a bigint in Deno). */
 function datagramFrom(lib: Symbols, size: (n: number) => number | bigint): LibcDatagram {
@@ -99,12 +66,4 @@ function datagramFrom(lib: Symbols, size: (n: number) => number | bigint): LibcD
       return timespec[0]! * 1_000_000n + timespec[1]! / 1000n;
     },
   };
-}
-
-interface BunFfi {
-  dlopen(name: string, symbols: Record<string, { args: string[]; returns: string }>): { symbols: Symbols };
-}
-
-interface DenoFfi {
-  dlopen(name: string, symbols: Record<string, { parameters: string[]; result: string }>): { symbols: Symbols };
 }

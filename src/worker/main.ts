@@ -4,6 +4,9 @@ import type { MessageChannel } from "../bus/ndjson.ts";
 import { isLskyError } from "../errors.ts";
 import { setLogFormat } from "../log.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
+import { currentEngine } from "../runtime/detect.ts";
+import { dieWithParent } from "../runtime/parent-death.ts";
+import { ignoreOutputErrors } from "../runtime/std-output.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
@@ -28,6 +31,11 @@ const ORPHAN_DEADLINE_MS = 300;
  */
 export async function runWorker(spec: WorkerSpec): Promise<void> {
   setLogFormat(spec.settings.logFormat);
+  // The bus disconnect below stops an orphan only while its event loop runs;
+  // this also stops one whose loop the app blocked.
+  await dieWithParent(currentEngine());
+  // A broken or full output (the supervisor gone, a full disk) must not kill a worker that serves.
+  ignoreOutputErrors();
   const counters: RequestCounters = { requests: 0, inflight: 0 };
   let server: HttpServer | undefined;
   let draining = false;
