@@ -11,6 +11,11 @@ import type { ExitRecord, WorkerHandle } from "./worker-handle.ts";
 export class MetricsAggregator {
   private readonly retired = emptyRequestMetrics();
   private readonly exits: Partial<Record<ExitReason, number>> = {};
+  private readonly dropped?: () => NonNullable<MetricsSnapshot["dropped"]>;
+
+  constructor(dropped?: () => NonNullable<MetricsSnapshot["dropped"]>) {
+    this.dropped = dropped;
+  }
 
   onWorkerExit(worker: WorkerHandle, record: ExitRecord): void {
     if (worker.metrics) mergeRequestMetrics(this.retired, worker.metrics);
@@ -37,6 +42,7 @@ export class MetricsAggregator {
       workersByState,
       restartsByReason: { ...this.exits } as Record<string, number>,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      dropped: this.dropped?.(),
     };
   }
 }

@@ -6,7 +6,7 @@ import type { ServeSettings } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
 import { engineGapWarning } from "../limits/engine-gaps.ts";
 import { watchLauncher } from "./launcher-watch.ts";
-import { flushOutput, logger, useBoundedOutput, workerLineFormatter } from "../log.ts";
+import { droppedLogLines, flushOutput, logger, useBoundedOutput, workerLineFormatter } from "../log.ts";
 import type { OutputQueue } from "../output-queue.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
@@ -67,7 +67,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  const metrics = new MetricsAggregator();
+  const metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }));
   const pool: WorkerPool = new WorkerPool({
     size: settings.workers,
     bootTimeout: settings.bootTimeout,
