@@ -27,9 +27,14 @@ export class OutgoingLimit {
     this.report = report;
   }
 
-  /** Whether `bytes` more may be queued; when not, the message is counted as dropped. */
+  /**
+   * Whether `bytes` more may be queued; when not, the message is counted as
+   * dropped. Once over the limit everything is dropped until the queue emptied
+   * (the peer caught up), so an episode is one clear gap rather than a trickle
+   * of the small messages that still fit.
+   */
   admit(bytes: number): boolean {
-    if (this.queuedBytes + bytes <= this.maxBytes || this.queuedBytes === 0) {
+    if (!this.overflowing && (this.queuedBytes + bytes <= this.maxBytes || this.queuedBytes === 0)) {
       this.queuedBytes += bytes;
       return true;
     }

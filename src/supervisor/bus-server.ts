@@ -21,8 +21,11 @@ export interface BusServer {
   droppedMessages(): number;
 }
 
-// Messages of the app bus: the ones a full queue may drop. Control messages are never dropped.
-const DROPPABLE = new Set<SupervisorMessage["type"]>(["deliver", "request", "reply"]);
+// Messages of the app bus that a full queue may drop. Control messages are
+// never dropped, nor replies: each answers a request the worker itself sent,
+// so a worker that stopped reading stopped adding to them, and dropping one
+// would turn a quick error (BUS_QUEUE_FULL from another worker) into a timeout.
+const DROPPABLE = new Set<SupervisorMessage["type"]>(["deliver", "request"]);
 
 /**
  * The supervisor's socket for its workers. A connection is anonymous until it
