@@ -76,4 +76,29 @@ describe("OutputQueue", () => {
     await queue.flush(10); // the output never takes it: the wait is bounded
     assert.equal(queue.queued(), 6);
   });
+
+  test("a producer that can wait is told to past half full, and relieved at a quarter", async () => {
+    const out = heldOutput();
+    const queue = new OutputQueue({ write: out.write, maxBytes: 100, notice });
+    for (let i = 0; i < 6; i++) queue.write(`${"x".repeat(9)}\n`);
+    assert.equal(queue.pressed(), true);
+    let relieved = false;
+    const waiting = queue.whenRelieved(60_000).then(() => (relieved = true));
+    await out.release();
+    await waiting;
+    assert.equal(relieved, true);
+    assert.equal(queue.droppedLines(), 0);
+  });
+
+  test("an output that stays stuck past the hold stops making producers wait until it emptied", async () => {
+    const out = heldOutput();
+    const queue = new OutputQueue({ write: out.write, maxBytes: 100, notice });
+    for (let i = 0; i < 6; i++) queue.write(`${"x".repeat(9)}\n`);
+    await queue.whenRelieved(10);
+    assert.equal(queue.pressed(), false, "stuck: drop instead of holding the producer again");
+    await out.release();
+    queue.write(`${"x".repeat(59)}\n`);
+    assert.equal(queue.pressed(), true, "emptied once: producers wait again");
+    await out.release();
+  });
 });

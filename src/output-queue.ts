@@ -19,6 +19,12 @@ const encoder = new TextEncoder();
  * it is empty again one notice says how many were lost. A failing output
  * (EPIPE after the reader exited, ENOSPC on a full disk) loses what it was
  * given, counted too, and keeps trying with the next line.
+ *
+ * Producers that can wait (the relay of a worker's output) ask `pressed()`
+ * and hold off until `whenRelieved()`: a reader that is merely slower than a
+ * burst then loses nothing. If the queue does not drain within the hold, it
+ * counts as stuck, and until it has emptied producers no longer wait: lines
+ * are dropped instead.
  */
 export class OutputQueue {
   private readonly chunks: Uint8Array[] = [];
@@ -27,6 +33,8 @@ export class OutputQueue {
   private droppedInEpisode = 0;
   private lost = 0;
   private idle: Array<() => void> = [];
+  private relieved: Array<() => void> = [];
+  private stuck = false;
   private readonly options: OutputQueueOptions;
 
   constructor(options: OutputQueueOptions) {
@@ -56,6 +64,24 @@ export class OutputQueue {
     return this.queuedBytes;
   }
 
+  /** Past half full, and not stuck: a producer that can wait should. */
+  pressed(): boolean {
+    return !this.stuck && this.queuedBytes >= this.options.maxBytes / 2;
+  }
+
+  /** Resolves once the queue is down to a quarter, or after `holdMs` (then it counts as stuck until it empties). */
+  whenRelieved(holdMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.stuck = true;
+        this.relieved = this.relieved.filter((waiter) => waiter !== done);
+        resolve();
+      }, holdMs);
+      const done = () => (clearTimeout(timer), resolve());
+      this.relieved.push(done);
+    });
+  }
+
   /** Resolves once everything queued was written, or after `timeoutMs` (an output that never drains). */
   flush(timeoutMs: number): Promise<void> {
     if (!this.pumping) return Promise.resolve();
@@ -75,6 +101,8 @@ export class OutputQueue {
         this.lost += countNewlines(batch);
       }
       this.queuedBytes -= batch.length;
+      if (this.queuedBytes <= this.options.maxBytes / 4) for (const resolve of this.relieved.splice(0)) resolve();
+      if (this.chunks.length === 0) this.stuck = false;
       if (this.chunks.length === 0 && this.droppedInEpisode > 0) this.queueNotice();
     }
     this.pumping = false;

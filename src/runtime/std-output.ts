@@ -31,12 +31,26 @@ function nodeStreamWriter(stream: NodeJS.WriteStream): RawWrite {
   });
 }
 
+// Bun makes a piped stdout non-blocking (seen: EAGAIN from fs.write on a
+// full pipe), so a full pipe is polled at this pace instead of waited on.
+const RETRY_MIN_MS = 5;
+const RETRY_MAX_MS = 200;
+
 function fdWriter(fd: number): RawWrite {
+  const writeOnce = (bytes: Uint8Array, offset: number) => new Promise<number>((resolve, reject) => {
+    write(fd, bytes, offset, bytes.length - offset, null, (error, written) => (error ? reject(error) : resolve(written)));
+  });
   return async (bytes) => {
+    let pause = RETRY_MIN_MS;
     for (let offset = 0; offset < bytes.length;) {
-      offset += await new Promise<number>((resolve, reject) => {
-        write(fd, bytes, offset, bytes.length - offset, null, (error, written) => (error ? reject(error) : resolve(written)));
-      });
+      try {
+        offset += await writeOnce(bytes, offset);
+        pause = RETRY_MIN_MS;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, RETRY_MAX_MS);
+      }
     }
   };
 }
