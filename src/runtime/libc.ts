@@ -5,8 +5,8 @@
  * src/runtime/ touches Bun and Deno.
  */
 
-/** C types as both FFIs know them; `buffer` is a pointer to a typed array's bytes. */
-export type CType = "i32" | "u32" | "u64" | "isize" | "usize" | "buffer";
+/** C types as both FFIs know them; `buffer` is a pointer to a typed array's bytes, `pointer` one that may be null. */
+export type CType = "i32" | "u32" | "u64" | "isize" | "usize" | "buffer" | "pointer";
 
 export interface CFunction {
   args: readonly CType[];
@@ -21,11 +21,13 @@ export interface Libc<F extends CFunctions> {
   wide(n: number): number | bigint;
 }
 
-const LIBC_NAMES = ["libc.so.6", "libc.so"];
-const BUN_TYPES: Record<CType, string> = { i32: "i32", u32: "u32", u64: "u64", isize: "i64", usize: "u64", buffer: "ptr" };
+// glibc, then musl (Alpine), then an unversioned name.
+const LIBC_NAMES = ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"];
+const BUN_TYPES: Record<CType, string> = { i32: "i32", u32: "u32", u64: "u64", isize: "i64", usize: "u64", buffer: "ptr", pointer: "ptr" };
 
 /** Opens libc with `functions`, or undefined where there is no FFI or no such libc (Node, musl without libc.so). */
 export async function loadLibc<F extends CFunctions>(engine: "bun" | "deno" | "node", functions: F): Promise<Libc<F> | undefined> {
+  if (process.platform !== "linux") return undefined;
   try {
     if (engine === "bun") return await openWithBun(functions);
     if (engine === "deno") return openWithDeno(functions);
