@@ -6,7 +6,7 @@ const SIGKILL = 9;
 // How often the Node watchdog thread looks at its parent; the bound on an orphan's life there.
 export const PARENT_CHECK_MS = 100;
 
-/** How a worker makes sure it dies with its supervisor, for the start-up log and the docs. */
+/** Which way a worker was tied to its supervisor (returned for tests and diagnostics). */
 export type ParentTie = "pdeathsig" | "watchdog-thread" | "none";
 
 /**
@@ -24,18 +24,19 @@ export type ParentTie = "pdeathsig" | "watchdog-thread" | "none";
  */
 export async function dieWithParent(engine: Engine): Promise<ParentTie> {
   const parent = process.ppid;
-  const tie = engine === "node" ? await startWatchdogThread(parent) : await setDeathSignal(engine);
+  const tie = engine === "node" ? await startWatchdogThread(parent) : await setDeathSignal(engine, parent);
   // The parent may have died before the tie was made: then nothing fires.
   if (process.ppid !== parent) process.kill(process.pid, "SIGKILL");
   return tie;
 }
 
-async function setDeathSignal(engine: "bun" | "deno"): Promise<ParentTie> {
+/** Without FFI (a libc under another name, no permission) the Node way is tried instead. */
+async function setDeathSignal(engine: "bun" | "deno", parent: number): Promise<ParentTie> {
   const libc = await loadLibc(engine, { prctl: { args: ["i32", "u64", "u64", "u64", "u64"], returns: "i32" } });
-  if (!libc) return startWatchdogThread(process.ppid);
+  if (!libc) return startWatchdogThread(parent);
   const zero = libc.wide(0);
   const result = Number(libc.fn.prctl(PR_SET_PDEATHSIG, libc.wide(SIGKILL), zero, zero, zero));
-  return result === 0 ? "pdeathsig" : startWatchdogThread(process.ppid);
+  return result === 0 ? "pdeathsig" : startWatchdogThread(parent);
 }
 
 // Plain script (CommonJS in a Node worker): sleeps with Atomics.wait, which
