@@ -12,7 +12,8 @@ export interface OverflowReport {
  * them (stopped, blocked, or slower than the others broadcast): without a
  * bound the socket's user-space buffer grows for as long as that lasts.
  * Bytes are counted from write to write callback, so the bound holds on
- * every engine (Bun's streams do not report `writableLength` everywhere).
+ * every engine (Bun's streams do not report `writableLength` everywhere);
+ * a message counts as the length of its JSON line, its bytes for ASCII.
  */
 export class OutgoingLimit {
   private queuedBytes = 0;
