@@ -6,7 +6,19 @@ import { allReady, waitForStatus } from "./harness/supervision.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 
-after(killAll);
+// Workers that outlived the test (the failure this file tests for) would spin
+// forever in their busy loop, adopted by init: kill them by pid.
+const workerPids = new Set<number>();
+after(() => {
+  killAll();
+  for (const pid of workerPids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Gone, as it should be.
+    }
+  }
+});
 
 // The bound docs/RELIABILITY.md states for an orphaned worker whose event loop is blocked.
 const ORPHAN_BOUND_MS = 2000;
@@ -41,6 +53,7 @@ for (const target of selectedTargets()) {
       const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2", "--heartbeat-timeout", "0"]);
       const status = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
       const pids = status.workers.map((w) => w.pid);
+      for (const pid of pids) workerPids.add(pid);
       const start = new Map(pids.map((pid) => [pid, cpuTicks(pid)!]));
       const blocked = (pid: number) => cpuTicks(pid)! - start.get(pid)! >= SPINNING_TICKS;
       const requests: Promise<unknown>[] = [];
