@@ -13,7 +13,8 @@ after(() => {
   killAll();
   for (const pid of workerPids) {
     try {
-      process.kill(pid, "SIGKILL");
+      // Only if the pid still names an lsky worker (it is not reused by another process).
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("__worker")) process.kill(pid, "SIGKILL");
     } catch {
       // Gone, as it should be.
     }
