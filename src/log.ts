@@ -1,4 +1,6 @@
 import type { LogFormat } from "./config/options.ts";
+import { OutputQueue } from "./output-queue.ts";
+import { stdWriter } from "./runtime/std-output.ts";
 
 /**
  * The supervisor's and CLI's own output. Worker output is relayed line by line
@@ -64,8 +66,54 @@ function parseObject(line: string): Record<string, unknown> | undefined {
   }
 }
 
+/** Where lsky's lines go: the process streams, or the supervisor's bounded queues. */
+export interface OutputTarget {
+  write(text: string): void;
+}
+
+const direct = (stream: NodeJS.WriteStream): OutputTarget => ({
+  write: (text) => {
+    try {
+      stream.write(text);
+    } catch {
+      // A full or closed output must not turn a log line into a crash.
+    }
+  },
+});
+
+let out: OutputTarget = direct(process.stdout);
+let err: OutputTarget = direct(process.stderr);
+let queues: OutputQueue[] = [];
+
+/**
+ * The supervisor's stdout and stderr (its own lines and the workers' relayed
+ * ones) go through bounded queues from here on: a slow or broken output
+ * drops lines with a counted notice instead of blocking, growing or crashing
+ * (src/output-queue.ts).
+ */
+export function useBoundedOutput(maxBytes: number): { stdout: OutputQueue; stderr: OutputQueue } {
+  const notice = (count: number) =>
+    formatLogLine("warn", `${count} log line${count === 1 ? "" : "s"} dropped: the output could not keep up`);
+  const stdout = new OutputQueue({ write: stdWriter(1), maxBytes, notice });
+  const stderr = new OutputQueue({ write: stdWriter(2), maxBytes, notice });
+  out = stdout;
+  err = stderr;
+  queues = [stdout, stderr];
+  return { stdout, stderr };
+}
+
+/** Lines dropped by the bounded output (for /metrics). */
+export function droppedLogLines(): number {
+  return queues.reduce((sum, queue) => sum + queue.droppedLines(), 0);
+}
+
+/** Waits (at most `timeoutMs`) for queued output to be written, before the process exits. */
+export async function flushOutput(timeoutMs: number): Promise<void> {
+  await Promise.all(queues.map((queue) => queue.flush(timeoutMs)));
+}
+
 export const logger: Logger = {
-  info: (message, fields) => void process.stdout.write(formatLogLine("info", message, fields)),
-  warn: (message, fields) => void process.stderr.write(formatLogLine("warn", message, fields)),
-  error: (message, fields) => void process.stderr.write(formatLogLine("error", message, fields)),
+  info: (message, fields) => out.write(formatLogLine("info", message, fields)),
+  warn: (message, fields) => err.write(formatLogLine("warn", message, fields)),
+  error: (message, fields) => err.write(formatLogLine("error", message, fields)),
 };

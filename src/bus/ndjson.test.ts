@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { createServer, connect, type Socket } from "node:net";
+import { EventEmitter } from "node:events";
 import { describe, test } from "node:test";
 import { createLineDecoder, openChannel } from "./ndjson.ts";
+import { OutgoingLimit } from "./outgoing-limit.ts";
 
 describe("createLineDecoder", () => {
   function decoder() {
@@ -61,5 +63,51 @@ describe("openChannel", () => {
     client.destroy();
     serverSide.destroy();
     server.close();
+  });
+});
+
+describe("openChannel with an outgoing limit", () => {
+  /** A socket whose kernel buffer is full: write returns false and its callbacks wait for `flush`. */
+  function stuckSocket() {
+    const callbacks: Array<() => void> = [];
+    const written: string[] = [];
+    const socket = new EventEmitter() as EventEmitter & Record<string, unknown>;
+    Object.assign(socket, {
+      destroyed: false,
+      setEncoding: () => socket,
+      write: (text: string, callback?: () => void) => {
+        written.push(text);
+        if (callback) callbacks.push(callback);
+        return false;
+      },
+      end: () => {},
+    });
+    return { socket: socket as unknown as Socket, written, flush: () => callbacks.splice(0).forEach((c) => c()) };
+  }
+
+  test("past the limit bus messages are dropped and counted, control messages still go; one report per episode", () => {
+    const { socket, written, flush } = stuckSocket();
+    const reports: string[] = [];
+    const limit = new OutgoingLimit(100, {
+      started: (queued) => reports.push(`started at ${queued}`),
+      ended: (dropped) => reports.push(`ended, ${dropped} dropped`),
+    });
+    type Message = { type: "deliver" | "drain"; data?: string };
+    const channel = openChannel<unknown, Message>(socket, () => {}, undefined, { limit, droppable: (m) => m.type === "deliver" });
+    const deliver: Message = { type: "deliver", data: "x".repeat(20) };
+    const size = JSON.stringify(deliver).length + 1;
+    const fits = Math.floor(100 / size);
+    const sent = Array.from({ length: 10 }, () => channel.send(deliver));
+    assert.deepEqual(sent, [...Array(fits).fill(true), ...Array(10 - fits).fill(false)]);
+    assert.equal(channel.send({ type: "drain" }), true, "control messages are never dropped");
+    assert.equal(written.length, fits + 1);
+    assert.equal(limit.queued(), fits * size);
+    assert.deepEqual(reports, [`started at ${fits * size}`], "reported once, not per message");
+    assert.equal(channel.send({ type: "deliver" }), false, "a small message that would fit waits for the peer to catch up too");
+    flush();
+    assert.equal(limit.queued(), 0);
+    assert.deepEqual(reports, [`started at ${fits * size}`, `ended, ${11 - fits} dropped`]);
+    assert.equal(channel.send(deliver), true, "it sends again once the peer caught up");
+    assert.equal(limit.dropped(), 11 - fits);
   });
 });

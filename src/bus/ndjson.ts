@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import type { OutgoingLimit } from "./outgoing-limit.ts";
 
 /**
  * Newline-delimited JSON over a stream socket: the framing of every message
@@ -7,6 +8,7 @@ import type { Socket } from "node:net";
  * serves every engine.
  */
 export interface MessageChannel<T> {
+  /** False when the message was not queued: the connection is closed, or the limit dropped it. */
   send(message: T): boolean;
   /**
    * Sends a message already encoded with JSON.stringify (no newline), so a
@@ -18,10 +20,17 @@ export interface MessageChannel<T> {
   readonly socket: Socket;
 }
 
+/** Bounds what is queued for the peer; only messages `droppable` says yes to are ever dropped. */
+export interface ChannelLimit<Out> {
+  limit: OutgoingLimit;
+  droppable(message: Out): boolean;
+}
+
 export function openChannel<In, Out>(
   socket: Socket,
   onMessage: (message: In) => void,
   onClose?: () => void,
+  bound?: ChannelLimit<Out>,
 ): MessageChannel<Out> {
   const decode = createLineDecoder((line) => {
     let message: In;
@@ -36,10 +45,19 @@ export function openChannel<In, Out>(
   socket.on("data", (chunk: string) => decode(chunk));
   socket.on("error", () => {});
   socket.on("close", () => onClose?.());
+  const write = (text: string, message?: Out): boolean => {
+    if (socket.destroyed) return false;
+    // Control messages (drain, stats) are small and rare: only bus traffic is bounded.
+    const limit = message !== undefined && bound?.droppable(message) ? bound.limit : undefined;
+    if (!limit) return (socket.write(text), true);
+    if (!limit.admit(text.length)) return false;
+    socket.write(text, () => limit.written(text.length));
+    return true;
+  };
   return {
     socket,
-    send: (message) => !socket.destroyed && socket.write(`${JSON.stringify(message)}\n`),
-    sendLine: (line) => !socket.destroyed && (socket.write(`${line}\n`), true),
+    send: (message) => write(`${JSON.stringify(message)}\n`, message),
+    sendLine: (line) => write(`${line}\n`),
     close: () => socket.end(),
   };
 }

@@ -76,7 +76,8 @@ export type BusErrorCode =
   | "BUS_TIMEOUT"
   | "BUS_NO_HANDLER"
   | "BUS_HANDLER_FAILED"
-  | "BUS_DISCONNECTED";
+  | "BUS_DISCONNECTED"
+  | "BUS_QUEUE_FULL";
 
 /** Why a request failed, as carried in a reply. */
 export interface BusFailure {

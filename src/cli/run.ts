@@ -8,7 +8,7 @@ import { simpleControlCommand, statusCommand } from "./control.ts";
 import { configCommand } from "./config.ts";
 import { doctorCommand } from "./doctor.ts";
 import { mainHelp } from "./help.ts";
-import { setLogFormat } from "../log.ts";
+import { flushOutput, setLogFormat } from "../log.ts";
 import { serveCommand } from "./serve.ts";
 
 export interface MainOptions {
@@ -27,6 +27,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<v
     printFatal(error);
     code = exitStatusOf(error);
   }
+  // The supervisor's output is queued (src/output-queue.ts); a bounded wait lets its last lines out.
+  await flushOutput(2000);
   process.exit(code);
 }
 

@@ -3,7 +3,7 @@ import type { Engine } from "../runtime/types.ts";
 import { parseAdminAddress } from "./admin-address.ts";
 import { availableCpus } from "./cpus.ts";
 import { LIMIT_SETTINGS, type LimitSettings } from "./limit-options.ts";
-import { parseBoolean, parseChoice, parseDuration, parseInteger } from "./parse-value.ts";
+import { parseBoolean, parseChoice, parseDuration, parseInteger, parseSize } from "./parse-value.ts";
 import { parseListen, parseTrustList } from "./parse-edges.ts";
 import { defaultStaticDir, parseStaticDir } from "./static-dir.ts";
 
@@ -34,6 +34,10 @@ export interface ServeSettings extends LimitSettings {
   /** The token the dashboard's actions require; "" makes a random one at start. */
   adminToken: string;
   logFormat: LogFormat;
+  /** Bytes of output the supervisor queues for each of stdout and stderr before it drops lines. */
+  logBuffer: number;
+  /** Bytes of bus messages the supervisor queues for one worker before it drops them. */
+  busQueueLimit: number;
   /** Absolute path of the static directory, or "" for none. */
   static: string;
   staticCache: CacheRules;
@@ -214,6 +218,18 @@ export const SETTINGS = [
     description: "Format of every line lsky prints (its own and the workers' output): text or json",
     parse: (t) => parseChoice(t, LOG_FORMATS),
     defaultValue: () => "text" as LogFormat,
+  }),
+  spec({
+    key: "logBuffer", flag: "log-buffer", env: ["LSKY_LOG_BUFFER"], valueName: "SIZE",
+    description: "Output the supervisor holds for a slow stdout or stderr; past it lines are dropped and counted",
+    parse: (t) => parseSize(t, 1024 ** 3),
+    defaultValue: () => 4 * 1024 * 1024,
+  }),
+  spec({
+    key: "busQueueLimit", flag: "bus-queue-limit", env: ["LSKY_BUS_QUEUE_LIMIT"], valueName: "SIZE",
+    description: "Bus messages the supervisor holds for one slow worker; past it they are dropped and counted",
+    parse: (t) => parseSize(t, 1024 ** 3),
+    defaultValue: () => 8 * 1024 * 1024,
   }),
   spec({
     key: "static", flag: "static", env: ["LSKY_STATIC"], valueName: "DIR",

@@ -28,3 +28,16 @@ test("renders counters by status class, the histogram and per-worker gauges", ()
   assert.match(text, /^lsky_uptime_seconds 7$/m);
   assert.ok(text.endsWith("\n"));
 });
+
+test("counts what the supervisor dropped rather than buffer without limit", () => {
+  const text = renderPrometheus({
+    requests: emptyRequestMetrics(),
+    workers: [],
+    workersByState: {},
+    restartsByReason: {},
+    uptimeSeconds: 1,
+    dropped: { logLines: 12, busMessages: 3 },
+  });
+  assert.match(text, /^lsky_log_lines_dropped_total 12$/m);
+  assert.match(text, /^lsky_bus_messages_dropped_total 3$/m);
+});

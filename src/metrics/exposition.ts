@@ -15,6 +15,8 @@ export interface MetricsSnapshot {
   workersByState: Record<string, number>;
   restartsByReason: Record<string, number>;
   uptimeSeconds: number;
+  /** What the supervisor dropped rather than buffer without limit (log lines, bus messages). */
+  dropped?: { logLines: number; busMessages: number };
 }
 
 /** Renders the Prometheus text exposition format (version 0.0.4). */
@@ -48,6 +50,13 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
 
   family("lsky_worker_exits_total", "counter", "Worker exits, by reason.");
   for (const [reason, count] of Object.entries(snapshot.restartsByReason)) lines.push(`lsky_worker_exits_total{reason="${reason}"} ${count}`);
+
+  if (snapshot.dropped) {
+    family("lsky_log_lines_dropped_total", "counter", "Log lines the supervisor dropped because its stdout or stderr could not keep up or failed.");
+    lines.push(`lsky_log_lines_dropped_total ${snapshot.dropped.logLines}`);
+    family("lsky_bus_messages_dropped_total", "counter", "Bus messages dropped because a worker's queue was full.");
+    lines.push(`lsky_bus_messages_dropped_total ${snapshot.dropped.busMessages}`);
+  }
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);

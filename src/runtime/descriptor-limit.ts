@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { openLibc } from "./libc.ts";
+import { loadLibc } from "./libc.ts";
 import type { Engine } from "./types.ts";
 
 /** The soft and hard RLIMIT_NOFILE; Infinity stands for "unlimited". */
@@ -57,10 +57,10 @@ export async function raiseDescriptorLimit(engine: Engine): Promise<RaiseOutcome
 }
 
 async function raiseWithSetrlimit(engine: "bun" | "deno"): Promise<string> {
-  const libc = await openLibc(engine, {
-    getrlimit: { args: ["i32", "ptr"], returns: "i32" },
-    setrlimit: { args: ["i32", "ptr"], returns: "i32" },
-  });
+  const libc = (await loadLibc(engine, {
+    getrlimit: { args: ["i32", "buffer"], returns: "i32" },
+    setrlimit: { args: ["i32", "buffer"], returns: "i32" },
+  }))?.fn;
   if (!libc) return "not raised (no FFI access to libc)";
   const limit = new BigUint64Array(2);
   if (Number(libc.getrlimit(RLIMIT_NOFILE, limit)) !== 0) return "not raised (getrlimit failed)";

@@ -1,10 +1,9 @@
-import { type LibcFunctions, openLibc, sizeArgument, type SymbolSpec } from "./libc.ts";
-
 /**
- * A unix datagram sender through libc, for Bun (bun:ffi) and Deno
- * (Deno.dlopen). node:dgram has no unix datagram sockets on any engine, and
- * systemd's notify socket is one. Only src/runtime/ touches Bun and Deno.
+ * A unix datagram sender through libc (./libc.ts), for Bun and Deno.
+ * node:dgram has no unix datagram sockets on any engine, and systemd's
+ * notify socket is one.
  */
+import { type CFunctions, type Libc, loadLibc } from "./libc.ts";
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -34,19 +33,19 @@ export function unixSocketAddress(path: string): Uint8Array {
   return bytes;
 }
 
-const DATAGRAM_SYMBOLS = {
+const DATAGRAM_FUNCTIONS = {
   socket: { args: ["i32", "i32", "i32"], returns: "i32" },
-  sendto: { args: ["i32", "ptr", "u64", "i32", "ptr", "u32"], returns: "i64" },
+  sendto: { args: ["i32", "buffer", "usize", "i32", "buffer", "u32"], returns: "isize" },
   close: { args: ["i32"], returns: "i32" },
-  clock_gettime: { args: ["i32", "ptr"], returns: "i32" },
-} satisfies SymbolSpec;
-
-type Symbols = LibcFunctions<typeof DATAGRAM_SYMBOLS>;
+  clock_gettime: { args: ["i32", "buffer"], returns: "i32" },
+} as const satisfies CFunctions;
 
 export async function loadLibcDatagram(engine: "bun" | "deno"): Promise<LibcDatagram | undefined> {
-  const lib = await openLibc(engine, DATAGRAM_SYMBOLS);
-  return lib && datagramFrom(lib, (n) => sizeArgument(engine, n));
+  const libc = await loadLibc(engine, DATAGRAM_FUNCTIONS);
+  return libc && datagramFrom(libc.fn, libc.wide);
 }
+
+type Symbols = Libc<typeof DATAGRAM_FUNCTIONS>["fn"];
 
 /** `size` converts a length to what the FFI wants for size_t (a number in Bun, a bigint in Deno). */
 function datagramFrom(lib: Symbols, size: (n: number) => number | bigint): LibcDatagram {

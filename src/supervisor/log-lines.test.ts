@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import { describe, test } from "node:test";
-import { pipeLines, prefixLines } from "./log-lines.ts";
+import { MAX_PARTIAL_LINE, pipeLines, prefixLines } from "./log-lines.ts";
 
 describe("prefixLines", () => {
   test("prefixes one line and ends it with a newline", () => {
@@ -60,5 +60,41 @@ describe("pipeLines", () => {
     await new Promise((resolve) => source.once("end", resolve));
     await new Promise(setImmediate);
     assert.equal(text(), "[w1] é\n");
+  });
+
+  test("stops reading while the target is pressed and resumes once it is relieved", async () => {
+    const source = new PassThrough();
+    const written: string[] = [];
+    let relieve!: () => void;
+    let pressed = true;
+    const target = {
+      write: (text: string) => void written.push(text),
+      pressed: () => pressed,
+      whenRelieved: () => new Promise<void>((resolve) => (relieve = resolve)),
+    };
+    const ended = pipeLines(source, target, "[w1]");
+    source.write("one\n");
+    await new Promise(setImmediate);
+    assert.equal(source.isPaused(), true);
+    source.write("two\n");
+    await new Promise(setImmediate);
+    assert.deepEqual(written, ["[w1] one\n"], "nothing more is read while held");
+    pressed = false;
+    relieve();
+    await new Promise(setImmediate);
+    assert.deepEqual(written, ["[w1] one\n", "[w1] two\n"]);
+    source.end("three");
+    await ended;
+    assert.deepEqual(written.at(-1), "[w1] three\n", "resolves after the last partial line");
+  });
+
+  test("a line longer than the cap without a newline is relayed in pieces rather than held whole", async () => {
+    const source = new PassThrough();
+    const written: string[] = [];
+    void pipeLines(source, { write: (text: string) => void written.push(text) }, "[w1]");
+    source.write("y".repeat(MAX_PARTIAL_LINE + 1));
+    await new Promise(setImmediate);
+    assert.equal(written.length, 1);
+    assert.equal(written[0]!.length, "[w1] ".length + MAX_PARTIAL_LINE + 2);
   });
 });

@@ -17,7 +17,7 @@ function fakePeer(slot: number, state: BusPeer["state"] = "ready"): FakePeer {
     state,
     exited,
     inbox: [],
-    send: (message) => void peer.inbox.push(message),
+    send: (message) => (peer.inbox.push(message), true),
     exit: async () => {
       peer.state = "exited";
       exit();
@@ -288,5 +288,19 @@ describe("MessageRouter membership", () => {
     await replacement.exit();
     assert.deepEqual(one.inbox.at(-1), { type: "workers", ids: [1] });
     assert.deepEqual(router.readyIds(), [1]);
+  });
+});
+
+describe("MessageRouter and a worker whose bus queue is full", () => {
+  test("a request to it fails at once with BUS_QUEUE_FULL instead of waiting for the timeout", () => {
+    const { clock, router, one, two } = setup();
+    two.send = () => false; // its channel dropped the message (src/bus/outgoing-limit.ts)
+    router.onMessage(one, { type: "request", id: 4, topic: "q", to: 2, timeout: 1000 });
+    const reply = one.inbox[0] as Extract<BusSupervisorMessage, { type: "reply" }>;
+    assert.equal(reply.id, 4);
+    assert.equal(reply.error?.code, "BUS_QUEUE_FULL");
+    assert.match(reply.error!.message, /worker 2: its bus queue is full/);
+    assert.equal(router.pendingCount(), 0);
+    assert.equal(clock.size, 0, "no timer is left behind");
   });
 });

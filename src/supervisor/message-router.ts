@@ -17,7 +17,8 @@ export interface BusPeer {
   readonly slot: number;
   readonly state: "starting" | "ready" | "draining" | "exited";
   readonly exited: Promise<unknown>;
-  send(message: BusSupervisorMessage): void;
+  /** False when the message was not queued: the worker's bus queue is full (it is not reading). */
+  send(message: BusSupervisorMessage): boolean;
 }
 
 /** Answers a request addressed to the supervisor; may return a promise. */
@@ -179,7 +180,10 @@ export class MessageRouter {
       this.settle(id, undefined, { code: "BUS_TIMEOUT", message });
     });
     this.pending.set(id, { requester, target, topic, cancelTimer });
-    target.send({ type: "request", id, topic, data, from });
+    if (target.send({ type: "request", id, topic, data, from })) return;
+    // Waiting for the timeout would not help: the worker is not reading.
+    const message = `Cannot send request "${topic}" to worker ${to}: its bus queue is full (it is not reading its messages)`;
+    this.settle(id, undefined, { code: "BUS_QUEUE_FULL", message });
   }
 
   private answerLocally(requester: Requester, topic: string, data: unknown): void {

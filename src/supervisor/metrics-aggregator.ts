@@ -27,6 +27,11 @@ export class MetricsAggregator {
   private readonly exits: Partial<Record<ExitReason, number>> = {};
   private readonly timeline: TimelineEvent[] = [];
   private nextSeq = 1;
+  private readonly dropped?: () => NonNullable<MetricsSnapshot["dropped"]>;
+
+  constructor(dropped?: () => NonNullable<MetricsSnapshot["dropped"]>) {
+    this.dropped = dropped;
+  }
 
   onWorkerExit(worker: WorkerHandle, record: ExitRecord): void {
     if (worker.metrics) mergeRequestMetrics(this.retired, worker.metrics);
@@ -65,6 +70,7 @@ export class MetricsAggregator {
       workersByState,
       restartsByReason: { ...this.exits } as Record<string, number>,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      dropped: this.dropped?.(),
     };
   }
 }

@@ -6,7 +6,8 @@ import type { ServeSettings } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
 import { engineGapWarning } from "../limits/engine-gaps.ts";
 import { watchLauncher } from "./launcher-watch.ts";
-import { logger, workerLineFormatter } from "../log.ts";
+import { droppedLogLines, flushOutput, logger, useBoundedOutput, workerLineFormatter } from "../log.ts";
+import type { OutputQueue } from "../output-queue.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
 import { VERSION } from "../version.ts";
@@ -42,12 +43,24 @@ export interface SupervisorOptions {
 
 // Beyond the grace period, how long a draining worker has to exit before SIGKILL.
 const KILL_MARGIN_MS = 2000;
+// At exit, how long to wait for the workers' output pipes to close (a
+// grandchild may hold one open) and then for lsky's own output to be written.
+const OUTPUT_CLOSE_MS = 2000;
+
+/** The supervisor's outputs and the workers' output pipes still open. */
+interface Relay {
+  stdout: OutputQueue;
+  stderr: OutputQueue;
+  open: Set<Promise<void>>;
+}
 
 /**
  * Runs the supervisor: claims the port, starts the pool, answers the control
  * socket and signals, and resolves with the exit code once everything stopped.
  */
 export async function runSupervisor({ settings, entry, sources = {}, configFile }: SupervisorOptions): Promise<number> {
+  const outputs = useBoundedOutput(settings.logBuffer);
+  const relay: Relay = { ...outputs, open: new Set() };
   const plan = await claimListeners(settings, currentEngine());
   const port = plan.port;
   const bus = busPath(process.pid);
@@ -61,7 +74,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  const metrics = new MetricsAggregator();
+  const metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }));
   const pool: WorkerPool = new WorkerPool({
     size: settings.workers,
     bootTimeout: settings.bootTimeout,
@@ -70,7 +83,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
     heartbeatTimeout: settings.heartbeatTimeout,
     policy: DEFAULT_RESTART_POLICY,
     log: logger,
-    launch: (slot) => launchWorker({ ...spec, slot }),
+    launch: (slot) => launchWorker({ ...spec, slot }, relay),
     onWorkerExit: (worker, record) => metrics.onWorkerExit(worker, record),
     onFatal: (error) => {
       printFatal(error);
@@ -85,9 +98,11 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
       pool.onMessage(worker, message);
       router.onMessage(worker, message);
     },
+    queueLimit: settings.busQueueLimit,
+    log: logger,
   });
   const cleanupBus = () => {
-    busServer.close();
+    busServer.server.close();
     rmSync(bus, { force: true });
     for (const path of plan.socketPaths) rmSync(path, { force: true });
   };
@@ -133,7 +148,10 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
       cleanupBus();
       if (settings.pidFile) rmSync(settings.pidFile, { force: true });
       await systemd.flush();
+      // The last lines a worker wrote (its goodbye, an error) are read before lsky exits.
+      await settleWithin(Promise.all(relay.open), OUTPUT_CLOSE_MS);
       logger.info("stopped");
+      await flushOutput(OUTPUT_CLOSE_MS);
       finish();
     })();
     return stopping;
@@ -205,13 +223,23 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   return exitCode;
 }
 
-function launchWorker(spec: WorkerSpec): WorkerHandle {
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void promise.finally(() => (clearTimeout(timer), resolve()));
+  });
+}
+
+function launchWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
   // Worker output goes through a pipe; engines that colour their errors
   // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
   const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
   const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour }, spec.entry);
-  pipeLines(child.stdout, process.stdout, workerLineFormatter(spec.slot, "stdout"));
-  pipeLines(child.stderr, process.stderr, workerLineFormatter(spec.slot, "stderr"));
+  for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
+    const closed = pipeLines(source, target, workerLineFormatter(spec.slot, name));
+    relay.open.add(closed);
+    void closed.then(() => relay.open.delete(closed));
+  }
   return new WorkerHandle(spec.slot, child);
 }
 

@@ -90,8 +90,9 @@ export class WorkerHandle {
     return record;
   }
 
-  send(message: SupervisorMessage): void {
-    this.channel?.send(message);
+  /** False when the message was not queued (no connection, or its bus queue is full). */
+  send(message: SupervisorMessage): boolean {
+    return this.channel?.send(message) ?? false;
   }
 
   kill(signal: NodeJS.Signals): void {

@@ -5,6 +5,9 @@ import { isLskyError } from "../errors.ts";
 import { formatLogLine, logger, setLogFormat } from "../log.ts";
 import { appPortNote } from "../app/start-notes.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
+import { currentEngine } from "../runtime/detect.ts";
+import { dieWithParent } from "../runtime/parent-death.ts";
+import { ignoreOutputErrors } from "../runtime/std-output.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
@@ -31,6 +34,11 @@ const ORPHAN_DEADLINE_MS = 300;
  */
 export async function runWorker(spec: WorkerSpec): Promise<void> {
   setLogFormat(spec.settings.logFormat);
+  // The bus disconnect below stops an orphan only while its event loop runs;
+  // this also stops one whose loop the app blocked.
+  await dieWithParent(currentEngine());
+  // A broken or full output (the supervisor gone, a full disk) must not kill a worker that serves.
+  ignoreOutputErrors();
   const counters: RequestCounters = { requests: 0, inflight: 0 };
   let server: HttpServer | undefined;
   let draining = false;
