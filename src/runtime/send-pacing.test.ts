@@ -14,6 +14,14 @@ describe("send pacing", () => {
     assert.ok(new Response("a") instanceof Response);
   });
 
+  test("responses the engine makes itself are still instances of the global Response", async () => {
+    assert.ok(Response.json({}) instanceof Response);
+    assert.ok(Response.redirect("http://localhost/") instanceof Response);
+    assert.ok(Response.error() instanceof Response);
+    assert.ok((await fetch("data:,hi")) instanceof Response);
+    assert.equal({} instanceof Response, false);
+  });
+
   test("a declared length above 64 KiB counts when the body was not seen", () => {
     const headers = { "content-length": "1000000" };
     assert.equal(mayOutlastIdleTimer(Response.json({}, { headers })), true);

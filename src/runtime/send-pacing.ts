@@ -53,6 +53,13 @@ export function trackLargeBodies(): void {
       super(body, init);
       if (mayBeLarge(body)) largeBodies.add(this);
     }
+
+    // Bun's Response.json, Response.redirect, Response.error and fetch make
+    // instances of the engine's class, not of this one: without this, an
+    // app's `instanceof Response` would be false for them.
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof Original;
+    }
   }
   globalThis.Response = Response as typeof globalThis.Response;
 }
