@@ -14,6 +14,8 @@ export interface MetricsSnapshot {
   workers: WorkerGauge[];
   workersByState: Record<string, number>;
   restartsByReason: Record<string, number>;
+  /** The supervisor's own health: what the watchdog did, and what the host refused. */
+  supervisor: { unresponsiveKills: number; stalls: number; spawnFailures: number };
   uptimeSeconds: number;
 }
 
@@ -48,6 +50,15 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
 
   family("lsky_worker_exits_total", "counter", "Worker exits, by reason.");
   for (const [reason, count] of Object.entries(snapshot.restartsByReason)) lines.push(`lsky_worker_exits_total{reason="${reason}"} ${count}`);
+
+  family("lsky_worker_unresponsive_kills_total", "counter", "Workers killed because they sent no heartbeat for the heartbeat timeout.");
+  lines.push(`lsky_worker_unresponsive_kills_total ${snapshot.supervisor.unresponsiveKills}`);
+
+  family("lsky_supervisor_stalls_total", "counter", "Times the supervisor found it had not run for over two watchdog ticks (stopped or starved of CPU).");
+  lines.push(`lsky_supervisor_stalls_total ${snapshot.supervisor.stalls}`);
+
+  family("lsky_worker_spawn_failures_total", "counter", "Worker starts the host refused (no descriptors or processes left).");
+  lines.push(`lsky_worker_spawn_failures_total ${snapshot.supervisor.spawnFailures}`);
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);

@@ -26,5 +26,7 @@ export function startBusServer(path: string, hooks: BusHooks): Promise<Server> {
       worker.channel = channel;
     }, () => worker?.markChannelClosed());
   });
+  // An accept that fails for lack of descriptors must not kill the supervisor (control-server.ts).
+  server.on("error", () => {});
   return listenPrivate(server, path);
 }

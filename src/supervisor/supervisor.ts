@@ -20,6 +20,8 @@ import { pipeLines } from "./log-lines.ts";
 import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
 import { WorkerPool } from "./pool.ts";
+import { installSignals } from "./signals.ts";
+import { monotonicNow } from "./clock.ts";
 import { createSystemdNotifier } from "./systemd.ts";
 import { claimListeners, describeListen } from "./edge-settings.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
@@ -42,6 +44,24 @@ const KILL_MARGIN_MS = 2000;
  * socket and signals, and resolves with the exit code once everything stopped.
  */
 export async function runSupervisor({ settings, entry }: SupervisorOptions): Promise<number> {
+  let booting: WorkerPool | undefined;
+  let reloadWhenReady = false;
+  let forcedDuringBoot = false;
+  const signals = installSignals({
+    stop: () => {
+      logger.info("stopping during start-up: stopping the workers that are booting");
+      void booting?.stop();
+    },
+    force: () => {
+      logger.warn("second signal: forcing exit");
+      forcedDuringBoot = true;
+      for (const worker of booting?.workers() ?? []) worker.kill("SIGKILL");
+    },
+    reload: () => {
+      reloadWhenReady = true;
+      logger.info("SIGHUP during start-up: the workers will be reloaded once they are all ready");
+    },
+  });
   const plan = await claimListeners(settings, currentEngine());
   const port = plan.port;
   const bus = busPath(process.pid);
@@ -79,22 +99,32 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
       router.onMessage(worker, message);
     },
   });
+  booting = pool;
   const cleanupBus = () => {
     busServer.close();
     rmSync(bus, { force: true });
     for (const path of plan.socketPaths) rmSync(path, { force: true });
   };
 
+  // A stop signal before this point (claiming the port) stops the pool before it starts.
+  if (signals.stopped) void pool.stop();
   try {
     await pool.start();
   } catch (error) {
+    if (!pool.stopRequested) {
+      cleanupBus();
+      throw error;
+    }
+  }
+  if (pool.stopRequested) {
     cleanupBus();
-    throw error;
+    logger.info("stopped");
+    return forcedDuringBoot ? 1 : 0;
   }
 
   const info: SupervisorInfo = {
     version: VERSION, engine: currentEngine(), engineVersion: currentEngineVersion(),
-    app: entry ?? embeddedApp()?.label ?? "(built-in app)", startedAt: Date.now(), port,
+    app: entry ?? embeddedApp()?.label ?? "(built-in app)", startedAt: monotonicNow(), port,
     // On a Unix socket, status shows the socket path(s) where host:port would be.
     host: plan.socketPaths.length ? `unix:${plan.socketPaths.join(",")}` : settings.host,
   };
@@ -138,18 +168,19 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
 
   const reload = async () => {
     logger.info("reloading workers");
-    const started = Date.now();
+    const started = monotonicNow();
     systemd.reloading();
     try {
       await pool.reload();
     } finally {
       systemd.ready(readyStatus);
     }
-    logger.info(`reload finished in ${Date.now() - started} ms`);
-    return { reloaded: settings.workers, ms: Date.now() - started };
+    const ms = Math.round(monotonicNow() - started);
+    logger.info(`reload finished in ${ms} ms`);
+    return { reloaded: settings.workers, ms };
   };
 
-  installSignals({
+  signals.use({
     stop: () => void stop(),
     force: () => {
       logger.warn("second signal: forcing exit");
@@ -181,6 +212,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   );
 
   systemd.ready(readyStatus);
+  if (reloadWhenReady) void reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`));
 
   await finished;
   return exitCode;
@@ -209,24 +241,6 @@ function launchWorker(spec: WorkerSpec): WorkerHandle {
   pipeLines(child.stdout, process.stdout, workerLineFormatter(spec.slot, "stdout"));
   pipeLines(child.stderr, process.stderr, workerLineFormatter(spec.slot, "stderr"));
   return new WorkerHandle(spec.slot, child);
-}
-
-interface SignalActions {
-  stop(): void;
-  force(): void;
-  reload(): void;
-}
-
-function installSignals(actions: SignalActions): void {
-  let signalled = false;
-  const onStopSignal = () => {
-    if (signalled) return actions.force();
-    signalled = true;
-    actions.stop();
-  };
-  process.on("SIGTERM", onStopSignal);
-  process.on("SIGINT", onStopSignal);
-  process.on("SIGHUP", () => actions.reload());
 }
 
 export function exitStatusOf(error: unknown): number {

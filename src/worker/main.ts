@@ -34,10 +34,12 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   let recycleAsked = false;
 
   const metrics = spec.settings.admin ? emptyRequestMetrics() : undefined;
-  const lag = metrics ? startLagMonitor() : undefined;
+  // Always on: the supervisor's watchdog tells a slow worker from a hung one by it.
+  const lag = startLagMonitor();
   const stats = (): WorkerMessage => {
-    if (metrics && lag) metrics.eventLoopLag = lag.take();
-    return { type: "stats", ...counters, rss: process.memoryUsage().rss, metrics };
+    const loopLag = lag.take();
+    if (metrics) metrics.eventLoopLag = loopLag;
+    return { type: "stats", ...counters, rss: process.memoryUsage().rss, metrics, lag: loopLag };
   };
   const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay) => {
     if (draining) return;
