@@ -89,7 +89,8 @@ export class WorkerHandle {
     this.clearTimers();
     const record: ExitRecord = { reason, code, signal, at: monotonicNow() };
     this.exit = record;
-    if (this.state === "starting") this.settleReady(this.bootError(code, signal));
+    // Not only "starting": a worker told to stop while it booted is "draining" and never became ready.
+    if (this.readyAt === 0) this.settleReady(this.bootError(code, signal));
     this.state = "exited";
     this.settleExit(record);
     return record;
