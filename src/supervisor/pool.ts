@@ -156,7 +156,10 @@ export class WorkerPool {
         return;
       case "stats":
         worker.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss };
-        if (typeof message.lag === "number") worker.reportedLag = message.lag;
+        if (typeof message.lag === "number") {
+          worker.reportedLag = message.lag;
+          worker.recentLag.record(message.lag);
+        }
         if (message.metrics) worker.metrics = message.metrics;
         return;
       case "recycle":
@@ -332,11 +335,12 @@ export class WorkerPool {
       for (const slot of this.slots) {
         const worker = slot.worker;
         if (worker?.state !== "ready" || worker.requestedExit) continue;
-        const silence = overdueSilence(worker, now, this.options.heartbeatTimeout);
+        const recentLag = worker.recentLag.worst();
+        const silence = overdueSilence({ lastSeen: worker.lastSeen, recentLag }, now, this.options.heartbeatTimeout);
         if (silence === 0) continue;
         this.options.log.warn(
           `worker ${slot.id} (pid ${worker.pid}) sent no heartbeat for ${Math.round(silence)} ms of supervisor running time ` +
-            `(its last reported event-loop lag: ${Math.round(worker.reportedLag)} ms); killing it as unresponsive`,
+            `(its worst recent event-loop lag: ${Math.round(recentLag)} ms); killing it as unresponsive`,
         );
         worker.requestedExit = "unresponsive";
         this.counters.unresponsiveKills++;

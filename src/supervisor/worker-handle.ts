@@ -4,6 +4,7 @@ import { LskyError } from "../errors.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import type { WorkerProcess } from "../runtime/spawn-worker.ts";
 import { monotonicNow } from "./clock.ts";
+import { RecentLag } from "./heartbeat-judge.ts";
 
 /** Named after their cause, as in RoadRunner's pool. */
 export type WorkerState = "starting" | "ready" | "draining" | "exited";
@@ -27,6 +28,8 @@ export class WorkerHandle {
   lastSeen = 0;
   /** The worst event-loop delay the worker measured in its last heartbeat period, in ms. */
   reportedLag = 0;
+  /** The worst of its recent heartbeats' lags: what the watchdog allows for. */
+  readonly recentLag = new RecentLag();
   stats: WorkerStats = { requests: 0, inflight: 0, rss: 0 };
   /** The request metrics of its last heartbeat (only when metrics are on). */
   metrics?: RequestMetrics;

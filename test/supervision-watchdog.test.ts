@@ -24,7 +24,7 @@ async function metric(admin: string, name: string): Promise<number> {
 }
 
 for (const target of selectedTargets()) {
-  describe(`a paused supervisor on ${target.name}`, () => {
+  describe(`the heartbeat watchdog on ${target.name}`, () => {
     test("SIGSTOP for three heartbeat timeouts, then SIGCONT: the same workers keep serving", async () => {
       const adminPort = await freePort();
       const admin = `http://127.0.0.1:${adminPort}`;
@@ -45,6 +45,32 @@ for (const target of selectedTargets()) {
       assert.doesNotMatch(server.output(), /unresponsive/);
       assert.equal(await metric(admin, "lsky_worker_unresponsive_kills_total"), 0);
       assert.ok(await metric(admin, "lsky_supervisor_stalls_total") >= 1);
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    });
+
+    test("a worker that reported a slow loop is given that much longer: a slow request is not a hang", async () => {
+      const timeout = 3000;
+      const adminPort = await freePort();
+      const admin = `http://127.0.0.1:${adminPort}`;
+      const server = await startLsky(target, [
+        fixture("blocking.ts"), "--workers", "1", "--heartbeat-timeout", `${timeout}ms`, "--admin", `127.0.0.1:${adminPort}`,
+      ]);
+      const [worker] = (await waitForStatus(target, server.port, "a ready worker", (s) => allReady(s, 1))).workers;
+      // Half the timeout: survives under any rule, and the worker reports that lag.
+      assert.equal(await (await fetch(`${server.url}/busy?ms=${timeout / 2}`)).text(), String(worker!.pid));
+      await waitFor("the worker to report its lag", async () => {
+        const text = await (await fetch(`${admin}/metrics`)).text();
+        const line = text.split("\n").find((l) => l.startsWith("lsky_worker_event_loop_lag_seconds{"));
+        return line && Number(line.split(" ")[1]) >= 1;
+      });
+      // Longer than the timeout, shorter than the timeout plus the lag it reported.
+      const slow = await fetch(`${server.url}/busy?ms=${timeout + 500}`);
+      assert.equal(slow.status, 200);
+      assert.equal(await slow.text(), String(worker!.pid));
+      const status = await waitForStatus(target, server.port, "the same worker", (s) => allReady(s, 1));
+      assert.equal(status.workers[0]!.pid, worker!.pid);
+      assert.equal(status.workers[0]!.restarts, 0);
+      assert.equal(await metric(admin, "lsky_worker_unresponsive_kills_total"), 0);
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
     });
 
