@@ -74,6 +74,25 @@ for (const target of selectedTargets()) {
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
     });
 
+    test("a worker silent past the timeout but still doing I/O is overloaded, not hung: it is spared", async () => {
+      const timeout = 2000;
+      const adminPort = await freePort();
+      const admin = `http://127.0.0.1:${adminPort}`;
+      const server = await startLsky(target, [
+        fixture("blocking.ts"), "--workers", "1", "--heartbeat-timeout", `${timeout}ms`, "--admin", `127.0.0.1:${adminPort}`,
+      ]);
+      const [worker] = (await waitForStatus(target, server.port, "a ready worker", (s) => allReady(s, 1))).workers;
+      // Past the timeout, short of three timeouts (the ceiling for a busy worker).
+      const busy = await fetch(`${server.url}/busy-io?ms=${timeout * 1.75}`);
+      assert.equal(await busy.text(), String(worker!.pid));
+      const status = await waitForStatus(target, server.port, "the same worker", (s) => allReady(s, 1));
+      assert.equal(status.workers[0]!.pid, worker!.pid);
+      assert.match(server.output(), /still doing I\/O: overloaded, not hung/);
+      assert.equal(await metric(admin, "lsky_worker_overload_spared_total"), 1);
+      assert.equal(await metric(admin, "lsky_worker_unresponsive_kills_total"), 0);
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    });
+
     test("a worker that blocks its own event loop is still killed as unresponsive, and counted", async () => {
       const adminPort = await freePort();
       const admin = `http://127.0.0.1:${adminPort}`;

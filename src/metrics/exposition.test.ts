@@ -14,7 +14,7 @@ test("renders counters by status class, the histogram and per-worker gauges", ()
     workers: [{ id: 1, pid: 10, rss: 1024, eventLoopLag: 12, inflight: 2 }],
     workersByState: { ready: 1 },
     restartsByReason: { crashed: 2 },
-    supervisor: { unresponsiveKills: 1, stalls: 3, spawnFailures: 0 },
+    supervisor: { unresponsiveKills: 1, busySpared: 2, stalls: 3, spawnFailures: 0 },
     uptimeSeconds: 7,
   });
   assert.match(text, /^lsky_requests_total\{class="2xx"\} 2$/m);
@@ -28,6 +28,7 @@ test("renders counters by status class, the histogram and per-worker gauges", ()
   assert.match(text, /^lsky_worker_exits_total\{reason="crashed"\} 2$/m);
   assert.match(text, /^lsky_worker_unresponsive_kills_total 1$/m);
   assert.match(text, /^lsky_supervisor_stalls_total 3$/m);
+  assert.match(text, /^lsky_worker_overload_spared_total 2$/m);
   assert.match(text, /^lsky_worker_spawn_failures_total 0$/m);
   assert.match(text, /^lsky_uptime_seconds 7$/m);
   assert.ok(text.endsWith("\n"));

@@ -15,7 +15,7 @@ export interface MetricsSnapshot {
   workersByState: Record<string, number>;
   restartsByReason: Record<string, number>;
   /** The supervisor's own health: what the watchdog did, and what the host refused. */
-  supervisor: { unresponsiveKills: number; stalls: number; spawnFailures: number };
+  supervisor: { unresponsiveKills: number; busySpared: number; stalls: number; spawnFailures: number };
   uptimeSeconds: number;
 }
 
@@ -53,6 +53,9 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
 
   family("lsky_worker_unresponsive_kills_total", "counter", "Workers killed because they sent no heartbeat for the heartbeat timeout.");
   lines.push(`lsky_worker_unresponsive_kills_total ${snapshot.supervisor.unresponsiveKills}`);
+
+  family("lsky_worker_overload_spared_total", "counter", "Times a worker silent past the heartbeat timeout was found still doing I/O (overloaded, not hung) and left alone.");
+  lines.push(`lsky_worker_overload_spared_total ${snapshot.supervisor.busySpared}`);
 
   family("lsky_supervisor_stalls_total", "counter", "Times the supervisor found it had not run for over two watchdog ticks (stopped or starved of CPU).");
   lines.push(`lsky_supervisor_stalls_total ${snapshot.supervisor.stalls}`);

@@ -1,22 +1,31 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { allowedSilence, overdueSilence, RecentLag } from "./heartbeat-judge.ts";
+import { allowedSilence, judgeSilence, RecentLag } from "./heartbeat-judge.ts";
+
+const base = { timeout: 10_000, recentLag: 0, syscallsNow: 100, syscallsBefore: undefined };
 
 test("a worker that reported no lag gets the timeout", () => {
   assert.equal(allowedSilence(10_000, 0), 10_000);
-  assert.equal(overdueSilence({ lastSeen: 0, recentLag: 0 }, 9_999, 10_000), 0);
-  assert.equal(overdueSilence({ lastSeen: 0, recentLag: 0 }, 10_000, 10_000), 10_000);
+  assert.equal(judgeSilence({ ...base, silence: 9_999 }), "alive");
+  assert.equal(judgeSilence({ ...base, silence: 10_000 }), "watch");
 });
 
 test("a worker that reported lag gets that much more, at most twice the timeout", () => {
   assert.equal(allowedSilence(10_000, 3_000), 13_000);
-  assert.equal(overdueSilence({ lastSeen: 0, recentLag: 3_000 }, 12_000, 10_000), 0);
-  assert.equal(overdueSilence({ lastSeen: 0, recentLag: 3_000 }, 13_500, 10_000), 13_500);
+  assert.equal(judgeSilence({ ...base, silence: 12_000, recentLag: 3_000 }), "alive");
+  assert.equal(judgeSilence({ ...base, silence: 13_500, recentLag: 3_000 }), "watch");
   assert.equal(allowedSilence(10_000, 60_000), 20_000);
+  assert.equal(allowedSilence(5_000, -20), 5_000);
 });
 
-test("a negative reported lag is treated as none", () => {
-  assert.equal(allowedSilence(5_000, -20), 5_000);
+test("a silent worker still making system calls is busy; one that made none is unresponsive", () => {
+  assert.equal(judgeSilence({ ...base, silence: 11_000, syscallsBefore: 90 }), "busy");
+  assert.equal(judgeSilence({ ...base, silence: 11_000, syscallsBefore: 100 }), "unresponsive");
+});
+
+test("past three timeouts, or when its system calls cannot be read, a silent worker is unresponsive", () => {
+  assert.equal(judgeSilence({ ...base, silence: 30_000, syscallsBefore: 10 }), "unresponsive");
+  assert.equal(judgeSilence({ ...base, silence: 11_000, syscallsNow: undefined }), "unresponsive");
 });
 
 test("the recent lag is the worst of the last few heartbeats", () => {

@@ -9,13 +9,6 @@ export const WATCHDOG_INTERVAL_MS = 500;
 /** How many of a worker's heartbeats (about a second apart) its recent lag is taken from. */
 export const LAG_WINDOW_HEARTBEATS = 10;
 
-export interface HeartbeatView {
-  /** Running-clock time (see clock.ts) of the worker's last message. */
-  lastSeen: number;
-  /** The worst event-loop delay the worker reported in its recent heartbeats, in ms. */
-  recentLag: number;
-}
-
 /**
  * How long a worker may stay silent. A worker whose recent heartbeats said its
  * loop ran late (a starved host, or long synchronous requests) is slow, not
@@ -26,10 +19,33 @@ export function allowedSilence(timeout: number, reportedLag: number): number {
   return timeout + Math.min(Math.max(0, reportedLag), timeout);
 }
 
-/** The silence, in ms, of a worker past its allowance; 0 while it is within it. */
-export function overdueSilence(worker: HeartbeatView, now: number, timeout: number): number {
-  const silence = now - worker.lastSeen;
-  return silence >= allowedSilence(timeout, worker.recentLag) ? silence : 0;
+/** A silent worker still doing I/O is killed anyway once silent this many timeouts. */
+export const BUSY_CEILING_TIMEOUTS = 3;
+
+/**
+ * - `alive`: heard from within its allowance.
+ * - `watch`: silent past it; note its system-call count and look again next tick.
+ * - `busy`: silent, but it made system calls since the last look: overloaded, not hung.
+ * - `unresponsive`: silent and idle in the kernel (its loop is stuck), or silent
+ *   past the ceiling whatever it does, or its progress cannot be read.
+ */
+export type Verdict = "alive" | "watch" | "busy" | "unresponsive";
+
+export interface SilenceCheck {
+  /** Running-clock ms since its last message. */
+  silence: number;
+  recentLag: number;
+  timeout: number;
+  /** Its system calls now and at the last look (undefined: not read, or no look yet). */
+  syscallsNow: number | undefined;
+  syscallsBefore: number | undefined;
+}
+
+export function judgeSilence(check: SilenceCheck): Verdict {
+  if (check.silence < allowedSilence(check.timeout, check.recentLag)) return "alive";
+  if (check.silence >= BUSY_CEILING_TIMEOUTS * check.timeout || check.syscallsNow === undefined) return "unresponsive";
+  if (check.syscallsBefore === undefined) return "watch";
+  return check.syscallsNow > check.syscallsBefore ? "busy" : "unresponsive";
 }
 
 /**

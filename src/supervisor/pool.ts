@@ -2,9 +2,9 @@ import type { ExitReason, WorkerMessage } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { monotonicNow, RunningClock } from "./clock.ts";
-import { overdueSilence, WATCHDOG_INTERVAL_MS } from "./heartbeat-judge.ts";
 import { nextFailureCount, restartDelay, type RestartPolicy, shouldGiveUp } from "./restart-policy.ts";
 import { describeSpawnFailure } from "./spawn-failure.ts";
+import { startWatchdog } from "./watchdog.ts";
 import type { ExitRecord, WorkerHandle } from "./worker-handle.ts";
 
 export interface PoolOptions {
@@ -57,11 +57,11 @@ export class WorkerPool {
   private state: PoolState = "starting";
   private reloading: Promise<void> = Promise.resolve();
   private stopping?: Promise<void>;
-  private watchdog?: ReturnType<typeof setInterval>;
+  private stopWatchdog = () => {};
   /** Stands still while the supervisor is paused or starved: heartbeats and deadlines are judged by it. */
   readonly clock: RunningClock;
   /** Workers killed for silence, and starts the host refused (for /metrics). */
-  readonly counters = { unresponsiveKills: 0, spawnFailures: 0 };
+  readonly counters = { unresponsiveKills: 0, busySpared: 0, spawnFailures: 0 };
   /** Set while starts keep failing for a host reason, so it is said once. */
   private spawnTrouble = false;
 
@@ -125,7 +125,7 @@ export class WorkerPool {
 
   private async stopAll(): Promise<void> {
     this.state = "stopping";
-    if (this.watchdog) clearInterval(this.watchdog);
+    this.stopWatchdog();
     this.clock.stop();
     for (const slot of this.slots) clearTimeout(slot.restartTimer);
     const all = [...this.slots.map((s) => s.worker), ...this.draining].filter((w): w is WorkerHandle => !!w);
@@ -147,7 +147,7 @@ export class WorkerPool {
   }
 
   onMessage(worker: WorkerHandle, message: WorkerMessage): void {
-    worker.lastSeen = this.clock.now();
+    worker.heard(this.clock.now());
     switch (message.type) {
       case "ready":
         return worker.markReady();
@@ -330,24 +330,13 @@ export class WorkerPool {
   }
 
   private startWatchdog(): void {
-    this.watchdog = setInterval(() => {
-      const now = this.clock.now();
-      for (const slot of this.slots) {
-        const worker = slot.worker;
-        if (worker?.state !== "ready" || worker.requestedExit) continue;
-        const recentLag = worker.recentLag.worst();
-        const silence = overdueSilence({ lastSeen: worker.lastSeen, recentLag }, now, this.options.heartbeatTimeout);
-        if (silence === 0) continue;
-        this.options.log.warn(
-          `worker ${slot.id} (pid ${worker.pid}) sent no heartbeat for ${Math.round(silence)} ms of supervisor running time ` +
-            `(its worst recent event-loop lag: ${Math.round(recentLag)} ms); killing it as unresponsive`,
-        );
-        worker.requestedExit = "unresponsive";
-        this.counters.unresponsiveKills++;
-        worker.kill("SIGKILL");
-      }
-    }, WATCHDOG_INTERVAL_MS);
-    this.watchdog.unref?.();
+    this.stopWatchdog = startWatchdog({
+      timeout: this.options.heartbeatTimeout,
+      clock: this.clock,
+      log: this.options.log,
+      workers: () => this.slots.flatMap((s) => (s.worker?.state === "ready" ? [s.worker] : [])),
+      counters: this.counters,
+    });
   }
 
   /** The supervisor was stopped or starved: say so, since it explains a late everything. */

@@ -30,6 +30,10 @@ export class WorkerHandle {
   reportedLag = 0;
   /** The worst of its recent heartbeats' lags: what the watchdog allows for. */
   readonly recentLag = new RecentLag();
+  /** While it is silent past its allowance: its system calls at the watchdog's last look (watchdog.ts). */
+  silentSyscalls?: number;
+  /** While it is silent: when the watchdog found it overloaded rather than hung. */
+  sparedSince?: number;
   stats: WorkerStats = { requests: 0, inflight: 0, rss: 0 };
   /** The request metrics of its last heartbeat (only when metrics are on). */
   metrics?: RequestMetrics;
@@ -58,6 +62,13 @@ export class WorkerHandle {
 
   get pid(): number {
     return this.process.pid;
+  }
+
+  /** A message arrived (running-clock time): whatever silence it was in is over. */
+  heard(now: number): void {
+    this.lastSeen = now;
+    this.silentSyscalls = undefined;
+    this.sparedSince = undefined;
   }
 
   markChannelClosed(): void {
