@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { allowedSilence, judgeSilence, RecentLag } from "./heartbeat-judge.ts";
+import { readKernelProgress } from "./process-io.ts";
 
-const base = { timeout: 10_000, recentLag: 0, syscallsNow: 100, syscallsBefore: undefined };
+const at = (syscalls: number, kernelTicks: number) => ({ syscalls, kernelTicks });
+const base = { timeout: 10_000, recentLag: 0, progressNow: at(100, 50), progressBefore: undefined };
 
 test("a worker that reported no lag gets the timeout", () => {
   assert.equal(allowedSilence(10_000, 0), 10_000);
@@ -18,14 +20,16 @@ test("a worker that reported lag gets that much more, at most twice the timeout"
   assert.equal(allowedSilence(5_000, -20), 5_000);
 });
 
-test("a silent worker still making system calls is busy; one that made none is unresponsive", () => {
-  assert.equal(judgeSilence({ ...base, silence: 11_000, syscallsBefore: 90 }), "busy");
-  assert.equal(judgeSilence({ ...base, silence: 11_000, syscallsBefore: 100 }), "unresponsive");
+test("a silent worker still entering the kernel is busy; one that did not is unresponsive", () => {
+  assert.equal(judgeSilence({ ...base, silence: 11_000, progressBefore: at(90, 50) }), "busy", "read/write calls");
+  assert.equal(judgeSilence({ ...base, silence: 11_000, progressBefore: at(100, 40) }), "busy", "kernel time (sockets)");
+  assert.equal(judgeSilence({ ...base, silence: 11_000, progressBefore: at(100, 49) }), "unresponsive", "one tick is noise");
+  assert.equal(judgeSilence({ ...base, silence: 11_000, progressBefore: at(100, 50) }), "unresponsive");
 });
 
 test("past three timeouts, or when its system calls cannot be read, a silent worker is unresponsive", () => {
-  assert.equal(judgeSilence({ ...base, silence: 30_000, syscallsBefore: 10 }), "unresponsive");
-  assert.equal(judgeSilence({ ...base, silence: 11_000, syscallsNow: undefined }), "unresponsive");
+  assert.equal(judgeSilence({ ...base, silence: 30_000, progressBefore: at(10, 0) }), "unresponsive");
+  assert.equal(judgeSilence({ ...base, silence: 11_000, progressNow: undefined }), "unresponsive");
 });
 
 test("the recent lag is the worst of the last few heartbeats", () => {
@@ -37,4 +41,10 @@ test("the recent lag is the worst of the last few heartbeats", () => {
   assert.equal(recent.worst(), 1500);
   recent.record(4);
   assert.equal(recent.worst(), 4);
+});
+
+test("the kernel progress of this process can be read on Linux", () => {
+  if (process.platform !== "linux") return;
+  const progress = readKernelProgress(process.pid);
+  assert.ok(progress && progress.syscalls > 0 && progress.kernelTicks >= 0);
 });

@@ -1,3 +1,5 @@
+import { type KernelProgress, madeProgress } from "./process-io.ts";
+
 /**
  * When a ready worker counts as unresponsive. Pure, so it is unit-tested
  * beside this file; the pool's watchdog feeds it the running clock.
@@ -24,8 +26,8 @@ export const BUSY_CEILING_TIMEOUTS = 3;
 
 /**
  * - `alive`: heard from within its allowance.
- * - `watch`: silent past it; note its system-call count and look again next tick.
- * - `busy`: silent, but it made system calls since the last look: overloaded, not hung.
+ * - `watch`: silent past it; note what it did in the kernel and look again next tick.
+ * - `busy`: silent, but it entered the kernel since the last look: overloaded, not hung.
  * - `unresponsive`: silent and idle in the kernel (its loop is stuck), or silent
  *   past the ceiling whatever it does, or its progress cannot be read.
  */
@@ -36,16 +38,16 @@ export interface SilenceCheck {
   silence: number;
   recentLag: number;
   timeout: number;
-  /** Its system calls now and at the last look (undefined: not read, or no look yet). */
-  syscallsNow: number | undefined;
-  syscallsBefore: number | undefined;
+  /** What it did in the kernel, now and at the last look (undefined: not read, or no look yet). */
+  progressNow: KernelProgress | undefined;
+  progressBefore: KernelProgress | undefined;
 }
 
 export function judgeSilence(check: SilenceCheck): Verdict {
   if (check.silence < allowedSilence(check.timeout, check.recentLag)) return "alive";
-  if (check.silence >= BUSY_CEILING_TIMEOUTS * check.timeout || check.syscallsNow === undefined) return "unresponsive";
-  if (check.syscallsBefore === undefined) return "watch";
-  return check.syscallsNow > check.syscallsBefore ? "busy" : "unresponsive";
+  if (check.silence >= BUSY_CEILING_TIMEOUTS * check.timeout || check.progressNow === undefined) return "unresponsive";
+  if (check.progressBefore === undefined) return "watch";
+  return madeProgress(check.progressBefore, check.progressNow) ? "busy" : "unresponsive";
 }
 
 /**

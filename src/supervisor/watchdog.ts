@@ -1,7 +1,7 @@
 import type { Logger } from "../log.ts";
 import type { RunningClock } from "./clock.ts";
 import { judgeSilence, WATCHDOG_INTERVAL_MS } from "./heartbeat-judge.ts";
-import { readSyscallCount } from "./process-io.ts";
+import { type KernelProgress, readKernelProgress } from "./process-io.ts";
 import type { WorkerHandle } from "./worker-handle.ts";
 
 export interface WatchdogOptions {
@@ -13,7 +13,7 @@ export interface WatchdogOptions {
   workers(): WorkerHandle[];
   /** Counted for /metrics. */
   counters: { unresponsiveKills: number; busySpared: number };
-  readSyscalls?: (pid: number) => number | undefined;
+  readProgress?: (pid: number) => KernelProgress | undefined;
 }
 
 /**
@@ -25,21 +25,21 @@ export interface WatchdogOptions {
  * Returns the function that stops it.
  */
 export function startWatchdog(options: WatchdogOptions): () => void {
-  const readSyscalls = options.readSyscalls ?? readSyscallCount;
+  const readProgress = options.readProgress ?? readKernelProgress;
   const timer = setInterval(() => {
     const now = options.clock.now();
     for (const worker of options.workers()) {
       if (worker.requestedExit) continue;
-      const syscallsNow = readSyscalls(worker.pid);
+      const progressNow = readProgress(worker.pid);
       const verdict = judgeSilence({
         silence: now - worker.lastSeen,
         recentLag: worker.recentLag.worst(),
         timeout: options.timeout,
-        syscallsNow,
-        syscallsBefore: worker.silentSyscalls,
+        progressNow,
+        progressBefore: worker.silentProgress,
       });
       if (verdict === "alive") continue;
-      worker.silentSyscalls = syscallsNow;
+      worker.silentProgress = progressNow;
       if (verdict === "busy") noteBusy(worker, now, options);
       if (verdict === "unresponsive") kill(worker, now, options);
     }

@@ -5,6 +5,7 @@ import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import type { WorkerProcess } from "../runtime/spawn-worker.ts";
 import { monotonicNow } from "./clock.ts";
 import { RecentLag } from "./heartbeat-judge.ts";
+import type { KernelProgress } from "./process-io.ts";
 
 /** Named after their cause, as in RoadRunner's pool. */
 export type WorkerState = "starting" | "ready" | "draining" | "exited";
@@ -30,8 +31,8 @@ export class WorkerHandle {
   reportedLag = 0;
   /** The worst of its recent heartbeats' lags: what the watchdog allows for. */
   readonly recentLag = new RecentLag();
-  /** While it is silent past its allowance: its system calls at the watchdog's last look (watchdog.ts). */
-  silentSyscalls?: number;
+  /** While it is silent past its allowance: what it had done in the kernel at the watchdog's last look. */
+  silentProgress?: KernelProgress;
   /** While it is silent: when the watchdog found it overloaded rather than hung. */
   sparedSince?: number;
   stats: WorkerStats = { requests: 0, inflight: 0, rss: 0 };
@@ -67,7 +68,7 @@ export class WorkerHandle {
   /** A message arrived (running-clock time): whatever silence it was in is over. */
   heard(now: number): void {
     this.lastSeen = now;
-    this.silentSyscalls = undefined;
+    this.silentProgress = undefined;
     this.sparedSince = undefined;
   }
 
