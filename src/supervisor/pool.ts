@@ -118,11 +118,6 @@ export class WorkerPool {
     return this.stopping;
   }
 
-  /** True once stop() was called (a signal may stop the pool while it starts). */
-  get stopRequested(): boolean {
-    return this.stopping !== undefined;
-  }
-
   private async stopAll(): Promise<void> {
     this.state = "stopping";
     this.stopWatchdog();

@@ -111,12 +111,13 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   try {
     await pool.start();
   } catch (error) {
-    if (!pool.stopRequested) {
+    // A worker stopped by the signal "fails" its boot; any other failure is the app's.
+    if (!signals.stopped) {
       cleanupBus();
       throw error;
     }
   }
-  if (pool.stopRequested) {
+  if (signals.stopped) {
     cleanupBus();
     logger.info("stopped");
     return forcedDuringBoot ? 1 : 0;
@@ -180,6 +181,8 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     return { reloaded: settings.workers, ms };
   };
 
+  // A stop signal during the set-up above already stopped the pool: finish the stop.
+  if (signals.stopped) void stop();
   signals.use({
     stop: () => void stop(),
     force: () => {
