@@ -37,3 +37,40 @@ export function installSignals(initial: SignalActions): SignalRouter {
     },
   };
 }
+
+/** The part of the pool the start-up signals act on. */
+interface BootingPool {
+  stop(): Promise<void>;
+  workers(): Array<{ kill(signal: NodeJS.Signals): void }>;
+}
+
+/**
+ * What the signals do while the workers boot: a stop signal stops them (the
+ * supervisor then exits 0), a second one kills them (exit 1), and SIGHUP is
+ * kept for a reload once they are all ready: the workers may have read the
+ * old code before the deploy that sent it.
+ */
+export class BootSignals implements SignalActions {
+  /** Set once the pool exists (a signal may come while the port is claimed). */
+  pool?: BootingPool;
+  reloadWhenReady = false;
+  forced = false;
+
+  constructor(private readonly log: { info(line: string): void; warn(line: string): void }) {}
+
+  stop(): void {
+    this.log.info("stopping during start-up: stopping the workers that are booting");
+    void this.pool?.stop();
+  }
+
+  force(): void {
+    this.log.warn("second signal: forcing exit");
+    this.forced = true;
+    for (const worker of this.pool?.workers() ?? []) worker.kill("SIGKILL");
+  }
+
+  reload(): void {
+    this.reloadWhenReady = true;
+    this.log.info("SIGHUP during start-up: the workers will be reloaded once they are all ready");
+  }
+}

@@ -20,7 +20,7 @@ import { pipeLines } from "./log-lines.ts";
 import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
 import { WorkerPool } from "./pool.ts";
-import { installSignals } from "./signals.ts";
+import { BootSignals, installSignals } from "./signals.ts";
 import { monotonicNow } from "./clock.ts";
 import { createSystemdNotifier } from "./systemd.ts";
 import { claimListeners, describeListen } from "./edge-settings.ts";
@@ -44,24 +44,8 @@ const KILL_MARGIN_MS = 2000;
  * socket and signals, and resolves with the exit code once everything stopped.
  */
 export async function runSupervisor({ settings, entry }: SupervisorOptions): Promise<number> {
-  let booting: WorkerPool | undefined;
-  let reloadWhenReady = false;
-  let forcedDuringBoot = false;
-  const signals = installSignals({
-    stop: () => {
-      logger.info("stopping during start-up: stopping the workers that are booting");
-      void booting?.stop();
-    },
-    force: () => {
-      logger.warn("second signal: forcing exit");
-      forcedDuringBoot = true;
-      for (const worker of booting?.workers() ?? []) worker.kill("SIGKILL");
-    },
-    reload: () => {
-      reloadWhenReady = true;
-      logger.info("SIGHUP during start-up: the workers will be reloaded once they are all ready");
-    },
-  });
+  const boot = new BootSignals(logger);
+  const signals = installSignals(boot);
   const plan = await claimListeners(settings, currentEngine());
   const port = plan.port;
   const bus = busPath(process.pid);
@@ -99,7 +83,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
       router.onMessage(worker, message);
     },
   });
-  booting = pool;
+  boot.pool = pool;
   const cleanupBus = () => {
     busServer.close();
     rmSync(bus, { force: true });
@@ -120,7 +104,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   if (signals.stopped) {
     cleanupBus();
     logger.info("stopped");
-    return forcedDuringBoot ? 1 : 0;
+    return boot.forced ? 1 : 0;
   }
 
   const info: SupervisorInfo = {
@@ -215,7 +199,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   );
 
   systemd.ready(readyStatus);
-  if (reloadWhenReady) void reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`));
+  if (boot.reloadWhenReady) void reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`));
 
   await finished;
   return exitCode;
