@@ -30,8 +30,10 @@ for (const target of selectedTargets()) {
       const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2"]);
       const before = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
       const victim = before.workers[0]!;
-      // Only the victim's descriptors come free: enough to accept `lsky status`, too few to start a worker.
-      setSoftNofile(server.pid, denseDescriptors(server.pid));
+      // Only the victim's descriptors come free (3, or 4 with Node's IPC channel): enough to accept
+      // `lsky status`, too few to start a worker (two pipes, plus the IPC pair on Node). Two below the
+      // count, so that a descriptor open just now (the last status connection closing) frees no room.
+      setSoftNofile(server.pid, denseDescriptors(server.pid) - 2);
       process.kill(victim.pid, "SIGKILL");
       await server.waitForOutput(/cannot start worker \d: too many open files.*limit of \d+ open descriptors/);
       const during = await statusJson(target, server.port);
