@@ -34,7 +34,8 @@ export type WorkerMessage =
   | { type: "hello"; slot: number; pid: number }
   | { type: "ready"; port: number }
   | { type: "boot-failed"; exitCode: number; message: string; detail: string }
-  | ({ type: "stats"; metrics?: RequestMetrics } & WorkerStats)
+  /** `lag`: the worst event-loop delay (ms) since the last stats, which the watchdog allows for. */
+  | ({ type: "stats"; metrics?: RequestMetrics; lag?: number } & WorkerStats)
   | { type: "recycle"; reason: RecycleReason }
   | BusWorkerMessage;
 

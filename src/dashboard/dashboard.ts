@@ -1,5 +1,6 @@
 import type { ServeSettings } from "../config/options.ts";
 import type { SettingSource } from "../config/resolve.ts";
+import { monotonicNow } from "../supervisor/clock.ts";
 import type { MetricsAggregator } from "../supervisor/metrics-aggregator.ts";
 import type { WorkerPool } from "../supervisor/pool.ts";
 import { type SupervisorInfo, supervisorMemory } from "../supervisor/status.ts";
@@ -97,7 +98,7 @@ export class Dashboard {
       admin: settings.admin,
       pid: process.pid,
       workers: settings.workers,
-      uptime: Date.now() - info.startedAt,
+      uptime: monotonicNow() - info.startedAt,
       memory: supervisorMemory(false).rss,
     };
   }

@@ -11,8 +11,8 @@ test("a slot between a crash and its restart shows as restarting; a draining wor
   const old = worker(1, 100, "draining");
   const pool = {
     slots: [
-      { id: 1, worker: worker(1, 101, "ready"), restarts: 0, failures: 0, replacing: false },
-      { id: 2, restarts: 3, failures: 1, replacing: false, lastExit: { reason: "crashed" as const, code: null, signal: "SIGKILL", at: 0 } },
+      { id: 1, worker: worker(1, 101, "ready"), restarts: 0, failures: 0, replacing: false, spawnFailures: 0 },
+      { id: 2, restarts: 3, failures: 1, replacing: false, spawnFailures: 0, lastExit: { reason: "crashed" as const, code: null, signal: "SIGKILL", at: 0 } },
     ],
     draining: new Set([old]),
   };
@@ -24,7 +24,7 @@ test("a slot between a crash and its restart shows as restarting; a draining wor
 });
 
 test("gauges follow slot order, null where no worker runs", () => {
-  const pool = { slots: [{ id: 1, worker: worker(1, 5, "ready", 52_428_800), restarts: 0, failures: 0, replacing: false }, { id: 2, restarts: 0, failures: 0, replacing: false }] };
+  const pool = { slots: [{ id: 1, worker: worker(1, 5, "ready", 52_428_800), restarts: 0, failures: 0, replacing: false, spawnFailures: 0 }, { id: 2, restarts: 0, failures: 0, replacing: false, spawnFailures: 0 }] };
   assert.deepEqual(slotGauges(pool), { memory: [50, null], lag: [null, null] });
 });
 

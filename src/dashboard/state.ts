@@ -1,6 +1,7 @@
 import { formatSettingValue } from "../config/format-value.ts";
 import { type ServeSettings, SETTINGS, type SettingSpec } from "../config/options.ts";
 import type { SettingSource } from "../config/resolve.ts";
+import { monotonicNow } from "../supervisor/clock.ts";
 import type { WorkerPool } from "../supervisor/pool.ts";
 import type { WorkerRow } from "../supervisor/status.ts";
 import type { WorkerHandle } from "../supervisor/worker-handle.ts";
@@ -25,7 +26,7 @@ export interface ConfigRow {
  * already received: asking each worker for fresh counters (as `lsky status`
  * does) once a second would double the bus traffic for nothing.
  */
-export function workerRows(pool: Pick<WorkerPool, "slots" | "draining">, now = Date.now()): DashboardWorkerRow[] {
+export function workerRows(pool: Pick<WorkerPool, "slots" | "draining">, now = monotonicNow()): DashboardWorkerRow[] {
   const rows: DashboardWorkerRow[] = [];
   for (const slot of pool.slots) {
     const lastExit = slot.lastExit ? { reason: slot.lastExit.reason, code: slot.lastExit.code, signal: slot.lastExit.signal } : null;

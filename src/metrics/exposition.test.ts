@@ -14,6 +14,7 @@ test("renders counters by status class, the histogram and per-worker gauges", ()
     workers: [{ id: 1, pid: 10, rss: 1024, eventLoopLag: 12, inflight: 2 }],
     workersByState: { ready: 1 },
     restartsByReason: { crashed: 2 },
+    supervisor: { unresponsiveKills: 1, busySpared: 2, stalls: 3, spawnFailures: 0 },
     uptimeSeconds: 7,
   });
   assert.match(text, /^lsky_requests_total\{class="2xx"\} 2$/m);
@@ -25,6 +26,10 @@ test("renders counters by status class, the histogram and per-worker gauges", ()
   assert.match(text, /^lsky_worker_resident_memory_bytes\{worker="1",pid="10"\} 1024$/m);
   assert.match(text, /^lsky_worker_event_loop_lag_seconds\{worker="1",pid="10"\} 0\.012$/m);
   assert.match(text, /^lsky_worker_exits_total\{reason="crashed"\} 2$/m);
+  assert.match(text, /^lsky_worker_unresponsive_kills_total 1$/m);
+  assert.match(text, /^lsky_supervisor_stalls_total 3$/m);
+  assert.match(text, /^lsky_worker_overload_spared_total 2$/m);
+  assert.match(text, /^lsky_worker_spawn_failures_total 0$/m);
   assert.match(text, /^lsky_uptime_seconds 7$/m);
   assert.ok(text.endsWith("\n"));
 });
@@ -35,6 +40,7 @@ test("counts what the supervisor dropped rather than buffer without limit", () =
     workers: [],
     workersByState: {},
     restartsByReason: {},
+    supervisor: { unresponsiveKills: 0, busySpared: 0, stalls: 0, spawnFailures: 0 },
     uptimeSeconds: 1,
     dropped: { logLines: 12, busMessages: 3 },
   });

@@ -14,6 +14,8 @@ export interface MetricsSnapshot {
   workers: WorkerGauge[];
   workersByState: Record<string, number>;
   restartsByReason: Record<string, number>;
+  /** The supervisor's own health: what the watchdog did, and what the host refused. */
+  supervisor: { unresponsiveKills: number; busySpared: number; stalls: number; spawnFailures: number };
   uptimeSeconds: number;
   /** What the supervisor dropped rather than buffer without limit (log lines, bus messages). */
   dropped?: { logLines: number; busMessages: number };
@@ -57,6 +59,18 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
     family("lsky_bus_messages_dropped_total", "counter", "Bus messages dropped because a worker's queue was full.");
     lines.push(`lsky_bus_messages_dropped_total ${snapshot.dropped.busMessages}`);
   }
+
+  family("lsky_worker_unresponsive_kills_total", "counter", "Workers killed because they sent no heartbeat for the heartbeat timeout.");
+  lines.push(`lsky_worker_unresponsive_kills_total ${snapshot.supervisor.unresponsiveKills}`);
+
+  family("lsky_worker_overload_spared_total", "counter", "Times a worker silent past the heartbeat timeout was found still doing I/O (overloaded, not hung) and left alone.");
+  lines.push(`lsky_worker_overload_spared_total ${snapshot.supervisor.busySpared}`);
+
+  family("lsky_supervisor_stalls_total", "counter", "Times the supervisor found it had not run for over two watchdog ticks (stopped or starved of CPU).");
+  lines.push(`lsky_supervisor_stalls_total ${snapshot.supervisor.stalls}`);
+
+  family("lsky_worker_spawn_failures_total", "counter", "Worker starts the host refused (no descriptors or processes left).");
+  lines.push(`lsky_worker_spawn_failures_total ${snapshot.supervisor.spawnFailures}`);
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { EventEmitter } from "node:events";
 import cluster from "node:cluster";
 import type { Readable } from "node:stream";
 import { currentEngine } from "./detect.ts";
@@ -17,6 +18,27 @@ export interface WorkerProcess {
 export const WORKER_ROLE_ARG = "__worker";
 
 /**
+ * A start the host refused (no descriptors or processes left). Every engine
+ * reports why only a tick later, as an `error` event: `reason` settles with
+ * it. Without a listener that event would be thrown as an uncaught
+ * exception and take the supervisor down.
+ */
+export class SpawnRefusedError extends Error {
+  constructor(message: string, readonly reason: Promise<Error>) {
+    super(message);
+    this.name = "SpawnRefusedError";
+  }
+}
+
+function refused(emitter: EventEmitter, command: string): SpawnRefusedError {
+  const reason = new Promise<Error>((resolve) => {
+    emitter.once("error", resolve);
+    setTimeout(() => resolve(new Error("the engine gave no reason")), 1000);
+  });
+  return new SpawnRefusedError(`could not start ${command}`, reason);
+}
+
+/**
  * Starts lsky again in the worker role. On Node the worker is a `node:cluster`
  * worker: Node 20 has no SO_REUSEPORT, and cluster lets every worker's
  * `listen()` share the supervisor's socket. Bun and Deno workers are plain
@@ -32,7 +54,7 @@ function spawnChild(env: Record<string, string>, appEntry: string | undefined): 
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  if (child.pid === undefined) throw new Error(`could not start ${command}`);
+  if (child.pid === undefined) throw refused(child, command);
   return {
     pid: child.pid,
     stdout: child.stdout!,
@@ -53,6 +75,13 @@ function forkClusterWorker(env: Record<string, string>): WorkerProcess {
   cluster.setupPrimary({ exec: args[0], args: [WORKER_ROLE_ARG], execArgv: [], silent: true });
   const worker = cluster.fork(env);
   const child = worker.process;
+  if (child.pid === undefined) {
+    // The cluster re-emits the child's error on the worker, and keeps the
+    // worker in its table until an exit that never comes.
+    worker.on("error", () => {});
+    delete cluster.workers?.[worker.id];
+    throw refused(child, "a cluster worker");
+  }
   return {
     pid: child.pid!,
     stdout: child.stdout!,

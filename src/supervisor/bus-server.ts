@@ -56,6 +56,8 @@ export async function startBusServer(path: string, hooks: BusHooks): Promise<Bus
       worker?.markChannelClosed();
     }, { limit, droppable: (message) => DROPPABLE.has(message.type) });
   });
+  // An accept that fails for lack of descriptors must not kill the supervisor (control-server.ts).
+  server.on("error", () => {});
   await listenPrivate(server, path);
   return {
     server,

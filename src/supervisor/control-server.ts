@@ -33,6 +33,10 @@ function listenOn(path: string, handle: ControlHandler): Promise<Server> {
       ).finally(() => channel.close());
     });
   });
+  // Out of descriptors, accept fails and Node emits it as an error: without a
+  // listener that is thrown and the supervisor dies. The client sees a closed
+  // connection; the server goes on listening.
+  server.on("error", () => {});
   return listenPrivate(server, path);
 }
 

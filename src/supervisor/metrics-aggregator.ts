@@ -1,6 +1,7 @@
 import type { ExitReason } from "../bus/protocol.ts";
 import type { MetricsSnapshot } from "../metrics/exposition.ts";
 import { cloneRequestMetrics, emptyRequestMetrics, mergeRequestMetrics } from "../metrics/request-metrics.ts";
+import { monotonicNow } from "./clock.ts";
 import type { WorkerPool } from "./pool.ts";
 import type { ExitRecord, WorkerHandle } from "./worker-handle.ts";
 
@@ -61,7 +62,7 @@ export class MetricsAggregator {
         pid: worker.pid,
         rss: worker.stats.rss,
         inflight: worker.stats.inflight,
-        eventLoopLag: worker.metrics?.eventLoopLag ?? 0,
+        eventLoopLag: worker.reportedLag,
       };
     });
     return {
@@ -69,7 +70,8 @@ export class MetricsAggregator {
       workers,
       workersByState,
       restartsByReason: { ...this.exits } as Record<string, number>,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      supervisor: { ...pool.counters, stalls: pool.clock.stalls },
+      uptimeSeconds: Math.round((monotonicNow() - startedAt) / 1000),
       dropped: this.dropped?.(),
     };
   }

@@ -1,7 +1,10 @@
 import type { ExitReason, RecycleReason, WorkerMessage } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { monotonicNow, RunningClock } from "./clock.ts";
 import { nextFailureCount, restartDelay, type RestartPolicy, shouldGiveUp } from "./restart-policy.ts";
+import { describeSpawnFailure } from "./spawn-failure.ts";
+import { startWatchdog } from "./watchdog.ts";
 import type { ExitRecord, WorkerHandle } from "./worker-handle.ts";
 
 export interface PoolOptions {
@@ -20,6 +23,8 @@ export interface PoolOptions {
   onWorkerExit?(worker: WorkerHandle, record: ExitRecord): void;
   /** The pool cannot go on (workers keep failing to boot). */
   onFatal(error: LskyError): void;
+  /** The clock heartbeats and deadlines are judged by (tests pass their own). */
+  clock?: RunningClock;
 }
 
 export interface Slot {
@@ -30,9 +35,14 @@ export interface Slot {
   lastExit?: ExitRecord;
   replacing: boolean;
   restartTimer?: ReturnType<typeof setTimeout>;
+  /** Consecutive attempts to start a process that the host refused (not the app's fault). */
+  spawnFailures: number;
 }
 
 type PoolState = "starting" | "running" | "stopping" | "stopped";
+
+// A supervisor gap this long is logged (shorter ones are only counted in /metrics).
+const STALL_LOG_MS = 1000;
 
 /**
  * The worker pool: starts N workers, replaces crashed ones with backoff,
@@ -46,23 +56,38 @@ export class WorkerPool {
   private readonly byPid = new Map<number, WorkerHandle>();
   private state: PoolState = "starting";
   private reloading: Promise<void> = Promise.resolve();
-  private watchdog?: ReturnType<typeof setInterval>;
+  private stopping?: Promise<void>;
+  private stopWatchdog = () => {};
+  /** Stands still while the supervisor is paused or starved: heartbeats and deadlines are judged by it. */
+  readonly clock: RunningClock;
+  /** Workers killed for silence, and starts the host refused (for /metrics). */
+  readonly counters = { unresponsiveKills: 0, busySpared: 0, spawnFailures: 0 };
+  /** Set while starts keep failing for a host reason, so it is said once. */
+  private spawnTrouble = false;
 
   constructor(private readonly options: PoolOptions) {
     this.slots = Array.from({ length: options.size }, (_, i) => ({
-      id: i + 1, restarts: 0, failures: 0, replacing: false,
+      id: i + 1, restarts: 0, failures: 0, replacing: false, spawnFailures: 0,
     }));
+    this.clock = options.clock ?? new RunningClock(monotonicNow, undefined, (gap) => this.onStall(gap)).start();
   }
 
-  /** Starts every worker; rejects with the first boot failure (after stopping the rest). */
+  /**
+   * Starts every worker; rejects with the first boot failure (after stopping
+   * the rest). A stop() while they boot (a signal during start-up) makes it
+   * reject too, with the stopped workers' exit, once they are gone.
+   */
   async start(): Promise<void> {
-    const workers = this.slots.map((slot) => this.startWorker(slot));
+    if (this.stopping) return;
     try {
+      // Inside the try: a start the host refuses must stop the workers already started.
+      const workers = this.slots.map((slot) => this.startWorker(slot));
       await Promise.all(workers.map((w) => w.ready));
     } catch (error) {
       await this.stop();
       throw error;
     }
+    if (this.state !== "starting") return; // stopped as the last worker became ready
     this.state = "running";
     if (this.options.heartbeatTimeout > 0) this.startWatchdog();
   }
@@ -106,10 +131,15 @@ export class WorkerPool {
   }
 
   /** Drains every worker and resolves when all have exited. */
-  async stop(): Promise<void> {
-    if (this.state === "stopped") return;
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAll();
+    return this.stopping;
+  }
+
+  private async stopAll(): Promise<void> {
     this.state = "stopping";
-    if (this.watchdog) clearInterval(this.watchdog);
+    this.stopWatchdog();
+    this.clock.stop();
     for (const slot of this.slots) clearTimeout(slot.restartTimer);
     const all = [...this.slots.map((s) => s.worker), ...this.draining].filter((w): w is WorkerHandle => !!w);
     await Promise.all(all.map((w) => this.drain(w, "stop")));
@@ -130,7 +160,7 @@ export class WorkerPool {
   }
 
   onMessage(worker: WorkerHandle, message: WorkerMessage): void {
-    worker.lastSeen = Date.now();
+    worker.heard(this.clock.now());
     switch (message.type) {
       case "ready":
         return worker.markReady();
@@ -139,6 +169,10 @@ export class WorkerPool {
         return;
       case "stats":
         worker.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss };
+        if (typeof message.lag === "number") {
+          worker.reportedLag = message.lag;
+          worker.recentLag.record(message.lag);
+        }
         if (message.metrics) worker.metrics = message.metrics;
         return;
       case "recycle":
@@ -149,8 +183,9 @@ export class WorkerPool {
   /** Launches a worker for a slot with its boot deadline, exit handling and TTL. */
   private launchInto(slot: Slot): WorkerHandle {
     const worker = this.options.launch(slot.id);
+    worker.lastSeen = this.clock.now();
     this.byPid.set(worker.pid, worker);
-    worker.after(this.options.bootTimeout, () => {
+    this.afterRunning(worker, this.options.bootTimeout, () => {
       if (worker.state !== "starting") return;
       worker.bootFailure = {
         message: `Cannot start worker ${slot.id}: it was not ready within ${this.options.bootTimeout} ms`,
@@ -192,13 +227,44 @@ export class WorkerPool {
   private scheduleRestart(slot: Slot, worker: WorkerHandle, record: ExitRecord): void {
     const { policy, log } = this.options;
     slot.restarts++;
-    slot.failures = nextFailureCount(policy, slot.failures, worker.readyAt ? Date.now() - worker.readyAt : 0);
+    slot.failures = nextFailureCount(policy, slot.failures, worker.readyAt ? monotonicNow() - worker.readyAt : 0);
     if (shouldGiveUp(policy, slot.failures)) return this.options.onFatal(this.giveUpError(slot, worker, record));
     const delay = restartDelay(policy, slot.failures);
     log.warn(`worker ${slot.id} (pid ${worker.pid}) ${record.reason} with ${describeExit(record)}; restarting in ${delay} ms`);
+    this.restartAfter(slot, delay);
+  }
+
+  /**
+   * Starts a worker for an empty slot after `delay`. A start the host refuses
+   * (no descriptors or processes left) throws here, inside a timer: it is
+   * retried with backoff, said once, and never counts towards giving up on
+   * the app, whose code never ran.
+   */
+  private restartAfter(slot: Slot, delay: number): void {
     slot.restartTimer = setTimeout(() => {
-      if (this.state === "running" && !slot.worker) this.startWorker(slot);
+      if (this.state !== "running" || slot.worker) return;
+      try {
+        this.startWorker(slot);
+      } catch (error) {
+        return void this.onSpawnFailure(slot, error);
+      }
+      if (slot.spawnFailures > 0) {
+        this.options.log.info(`worker ${slot.id} started after ${slot.spawnFailures} refused attempt${slot.spawnFailures === 1 ? "" : "s"}`);
+      }
+      slot.spawnFailures = 0;
+      this.spawnTrouble = this.slots.some((s) => s.spawnFailures > 0);
     }, delay);
+  }
+
+  private async onSpawnFailure(slot: Slot, error: unknown): Promise<void> {
+    slot.spawnFailures++;
+    this.counters.spawnFailures++;
+    const delay = restartDelay(this.options.policy, slot.spawnFailures);
+    this.restartAfter(slot, delay);
+    if (this.spawnTrouble) return;
+    this.spawnTrouble = true;
+    const reason = await describeSpawnFailure(error);
+    this.options.log.error(`cannot start worker ${slot.id}: ${reason}; retrying with backoff (up to ${this.options.policy.maxDelay} ms apart) until it works`);
   }
 
   /** The one error printed when a slot keeps failing: the app's own boot error when there is one. */
@@ -231,7 +297,8 @@ export class WorkerPool {
     } catch (error) {
       // The old worker keeps serving; if it died meanwhile, start a fresh one.
       if (this.state === "running" && (!slot.worker || slot.worker.state === "exited")) {
-        this.startWorker(slot);
+        slot.worker = undefined;
+        this.restartAfter(slot, 0);
       }
       throw error;
     } finally {
@@ -260,22 +327,39 @@ export class WorkerPool {
     if (worker.state === "starting") worker.kill("SIGTERM");
     worker.state = "draining";
     worker.send(quick ? { type: "drain", handover: false, quick: true } : { type: "drain", handover: reason !== "stop" });
-    worker.after(this.options.drainDeadline, () => worker.kill("SIGKILL"));
+    this.afterRunning(worker, this.options.drainDeadline, () => worker.kill("SIGKILL"));
     return worker.exited;
   }
 
+  /**
+   * Runs `action` once the supervisor has been running for `ms` (clock.ts):
+   * a deadline that passed while the supervisor itself was stopped is
+   * extended by that time, since the worker could not be heard meanwhile.
+   */
+  private afterRunning(worker: WorkerHandle, ms: number, action: () => void): void {
+    const due = this.clock.now() + ms;
+    const check = () => {
+      const left = due - this.clock.now();
+      if (left > 0) worker.after(left, check);
+      else action();
+    };
+    worker.after(ms, check);
+  }
+
   private startWatchdog(): void {
-    this.watchdog = setInterval(() => {
-      const now = Date.now();
-      for (const slot of this.slots) {
-        const worker = slot.worker;
-        if (worker?.state !== "ready" || now - worker.lastSeen < this.options.heartbeatTimeout) continue;
-        this.options.log.warn(`worker ${slot.id} (pid ${worker.pid}) sent no heartbeat for ${now - worker.lastSeen} ms; killing it`);
-        worker.requestedExit = "unresponsive";
-        worker.kill("SIGKILL");
-      }
-    }, 500);
-    this.watchdog.unref?.();
+    this.stopWatchdog = startWatchdog({
+      timeout: this.options.heartbeatTimeout,
+      clock: this.clock,
+      log: this.options.log,
+      workers: () => this.slots.flatMap((s) => (s.worker?.state === "ready" ? [s.worker] : [])),
+      counters: this.counters,
+    });
+  }
+
+  /** The supervisor was stopped or starved: say so, since it explains a late everything. */
+  private onStall(gapMs: number): void {
+    if (this.state !== "running" || gapMs < STALL_LOG_MS) return;
+    this.options.log.warn(`the supervisor did not run for ${Math.round(gapMs)} ms (stopped or starved of CPU); that time is not counted against the workers' heartbeats`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ExitReason } from "../bus/protocol.ts";
 import { collectGarbage } from "../runtime/collect-garbage.ts";
+import { monotonicNow } from "./clock.ts";
 import type { WorkerPool } from "./pool.ts";
 
 export interface WorkerRow {
@@ -42,6 +43,7 @@ export interface SupervisorInfo {
   app: string;
   host: string;
   port: number;
+  /** Monotonic ms (clock.ts). */
   startedAt: number;
 }
 
@@ -65,18 +67,18 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo): Pro
   const workers = pool.workers();
   const before = new Map(workers.map((w) => [w, w.lastSeen]));
   for (const worker of workers) worker.send({ type: "stats-request" });
-  const deadline = Date.now() + STATS_WAIT_MS;
-  while (Date.now() < deadline && workers.some((w) => w.state !== "starting" && w.lastSeen === before.get(w))) {
+  const deadline = monotonicNow() + STATS_WAIT_MS;
+  while (monotonicNow() < deadline && workers.some((w) => w.state !== "starting" && w.lastSeen === before.get(w))) {
     await new Promise((r) => setTimeout(r, 10));
   }
-  const now = Date.now();
+  const now = monotonicNow();
   const rows = workers.map((worker): WorkerRow => {
     const slot = pool.slots.find((s) => s.id === worker.slot)!;
     return {
       id: worker.slot,
       pid: worker.pid,
       state: worker.state,
-      uptime: now - worker.startedAt,
+      uptime: Math.round(now - worker.startedAt),
       ...worker.stats,
       restarts: slot.restarts,
       lastExit: slot.lastExit ? { reason: slot.lastExit.reason, code: slot.lastExit.code, signal: slot.lastExit.signal } : null,
@@ -90,7 +92,7 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo): Pro
     app: info.app,
     host: info.host,
     port: info.port,
-    uptime: now - info.startedAt,
+    uptime: Math.round(now - info.startedAt),
     supervisor: supervisorMemory(process.env[STATUS_GC_ENV] === "1"),
     workers: rows,
   };

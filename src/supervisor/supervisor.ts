@@ -21,6 +21,8 @@ import { pipeLines } from "./log-lines.ts";
 import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
 import { WorkerPool } from "./pool.ts";
+import { BootSignals, installSignals } from "./signals.ts";
+import { monotonicNow } from "./clock.ts";
 import { createSystemdNotifier } from "./systemd.ts";
 import { claimListeners, describeListen } from "./edge-settings.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
@@ -61,6 +63,8 @@ interface Relay {
 export async function runSupervisor({ settings, entry, sources = {}, configFile }: SupervisorOptions): Promise<number> {
   const outputs = useBoundedOutput(settings.logBuffer);
   const relay: Relay = { ...outputs, open: new Set() };
+  const boot = new BootSignals(logger);
+  const signals = installSignals(boot);
   const plan = await claimListeners(settings, currentEngine());
   const port = plan.port;
   const bus = busPath(process.pid);
@@ -101,22 +105,33 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
     queueLimit: settings.busQueueLimit,
     log: logger,
   });
+  boot.pool = pool;
   const cleanupBus = () => {
     busServer.server.close();
     rmSync(bus, { force: true });
     for (const path of plan.socketPaths) rmSync(path, { force: true });
   };
 
+  // A stop signal before this point (claiming the port) stops the pool before it starts.
+  if (signals.stopped) void pool.stop();
   try {
     await pool.start();
   } catch (error) {
+    // A worker stopped by the signal "fails" its boot; any other failure is the app's.
+    if (!signals.stopped) {
+      cleanupBus();
+      throw error;
+    }
+  }
+  if (signals.stopped) {
     cleanupBus();
-    throw error;
+    logger.info("stopped");
+    return boot.forced ? 1 : 0;
   }
 
   const info: SupervisorInfo = {
     version: VERSION, engine: currentEngine(), engineVersion: currentEngineVersion(),
-    app: entry ?? embeddedApp()?.label ?? "(built-in app)", startedAt: Date.now(), port,
+    app: entry ?? embeddedApp()?.label ?? "(built-in app)", startedAt: monotonicNow(), port,
     // On a Unix socket, status shows the socket path(s) where host:port would be.
     host: plan.socketPaths.length ? `unix:${plan.socketPaths.join(",")}` : settings.host,
   };
@@ -174,18 +189,21 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   const reload = async (quick = false) => {
     logger.info("reloading workers");
     metrics.recordEvent("reload", quick ? "reload (watch)" : "reload");
-    const started = Date.now();
+    const started = monotonicNow();
     systemd.reloading();
     try {
       await pool.reload({ quick });
     } finally {
       systemd.ready(readyStatus);
     }
-    logger.info(`reload finished in ${Date.now() - started} ms`);
-    return { reloaded: settings.workers, ms: Date.now() - started };
+    const ms = Math.round(monotonicNow() - started);
+    logger.info(`reload finished in ${ms} ms`);
+    return { reloaded: settings.workers, ms };
   };
 
-  installSignals({
+  // A stop signal during the set-up above already stopped the pool: finish the stop.
+  if (signals.stopped) void stop();
+  signals.use({
     stop: () => void stop(),
     force: () => {
       logger.warn("second signal: forcing exit");
@@ -218,6 +236,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   );
 
   systemd.ready(readyStatus);
+  if (boot.reloadWhenReady) void reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`));
 
   await finished;
   return exitCode;
@@ -241,24 +260,6 @@ function launchWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
     void closed.then(() => relay.open.delete(closed));
   }
   return new WorkerHandle(spec.slot, child);
-}
-
-interface SignalActions {
-  stop(): void;
-  force(): void;
-  reload(): void;
-}
-
-function installSignals(actions: SignalActions): void {
-  let signalled = false;
-  const onStopSignal = () => {
-    if (signalled) return actions.force();
-    signalled = true;
-    actions.stop();
-  };
-  process.on("SIGTERM", onStopSignal);
-  process.on("SIGINT", onStopSignal);
-  process.on("SIGHUP", () => actions.reload());
 }
 
 export function exitStatusOf(error: unknown): number {

@@ -3,6 +3,9 @@ import type { MessageChannel } from "../bus/ndjson.ts";
 import { LskyError } from "../errors.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import type { WorkerProcess } from "../runtime/spawn-worker.ts";
+import { monotonicNow } from "./clock.ts";
+import { RecentLag } from "./heartbeat-judge.ts";
+import type { KernelProgress } from "./process-io.ts";
 
 /** Named after their cause, as in RoadRunner's pool. */
 export type WorkerState = "starting" | "ready" | "draining" | "exited";
@@ -18,10 +21,20 @@ export interface ExitRecord {
 export class WorkerHandle {
   readonly slot: number;
   readonly process: WorkerProcess;
-  readonly startedAt = Date.now();
+  /** Monotonic ms (clock.ts), like every time the supervisor keeps. */
+  readonly startedAt = monotonicNow();
   state: WorkerState = "starting";
   readyAt = 0;
-  lastSeen = Date.now();
+  /** Running-clock time (clock.ts) of its last message; the pool sets it. */
+  lastSeen = 0;
+  /** The worst event-loop delay the worker measured in its last heartbeat period, in ms. */
+  reportedLag = 0;
+  /** The worst of its recent heartbeats' lags: what the watchdog allows for. */
+  readonly recentLag = new RecentLag();
+  /** While it is silent past its allowance: what it had done in the kernel at the watchdog's last look. */
+  silentProgress?: KernelProgress;
+  /** While it is silent: when the watchdog found it overloaded rather than hung. */
+  sparedSince?: number;
   stats: WorkerStats = { requests: 0, inflight: 0, rss: 0 };
   /** The request metrics of its last heartbeat (only when metrics are on). */
   metrics?: RequestMetrics;
@@ -52,6 +65,13 @@ export class WorkerHandle {
     return this.process.pid;
   }
 
+  /** A message arrived (running-clock time): whatever silence it was in is over. */
+  heard(now: number): void {
+    this.lastSeen = now;
+    this.silentProgress = undefined;
+    this.sparedSince = undefined;
+  }
+
   markChannelClosed(): void {
     this.channelClosed = true;
     this.onChannelClosed?.();
@@ -75,16 +95,17 @@ export class WorkerHandle {
 
   markReady(): void {
     this.state = "ready";
-    this.readyAt = Date.now();
+    this.readyAt = monotonicNow();
     this.settleReady();
   }
 
   /** Records the exit and fails a pending `ready` with the reason the worker gave. */
   markExited(code: number | null, signal: string | null, reason: ExitReason): ExitRecord {
     this.clearTimers();
-    const record: ExitRecord = { reason, code, signal, at: Date.now() };
+    const record: ExitRecord = { reason, code, signal, at: monotonicNow() };
     this.exit = record;
-    if (this.state === "starting") this.settleReady(this.bootError(code, signal));
+    // Not only "starting": a worker told to stop while it booted is "draining" and never became ready.
+    if (this.readyAt === 0) this.settleReady(this.bootError(code, signal));
     this.state = "exited";
     this.settleExit(record);
     return record;

@@ -45,11 +45,13 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   let recycleAsked = false;
 
   const metrics = spec.settings.admin ? emptyRequestMetrics() : undefined;
-  const lag = metrics ? startLagMonitor() : undefined;
+  // Always on: the supervisor's watchdog tells a slow worker from a hung one by it.
+  const lag = startLagMonitor();
   const readRss = residentMemoryReader();
   const stats = (): WorkerMessage => {
-    if (metrics && lag) metrics.eventLoopLag = lag.take();
-    return { type: "stats", ...counters, rss: readRss(), metrics };
+    const loopLag = lag.take();
+    if (metrics) metrics.eventLoopLag = loopLag;
+    return { type: "stats", ...counters, rss: readRss(), metrics, lag: loopLag };
   };
   const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay) => {
     if (draining) return;
