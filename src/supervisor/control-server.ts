@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { claimControlSockets } from "./control-probe.ts";
 import { listenPrivate } from "./private-socket.ts";
 import { openChannel } from "../bus/ndjson.ts";
 
@@ -14,9 +15,12 @@ export type ControlHandler = (command: ControlCommand) => Promise<unknown>;
 /**
  * The socket `lsky status|reload|stop` talk to: one request, one reply, per
  * connection. The file is mode 0600 inside a 0700 directory, so only the
- * owner (and root) can connect.
+ * owner (and root) can connect. The paths are checked again just before
+ * listening: a server started meanwhile in the same directory is refused,
+ * not silently replaced.
  */
 export async function startControlServer(paths: string[], handle: ControlHandler): Promise<Server[]> {
+  await claimControlSockets(paths);
   return Promise.all(paths.map((path) => listenOn(path, handle)));
 }
 

@@ -16,6 +16,7 @@ import { startAdminServer } from "./admin-server.ts";
 import { startBusServer } from "./bus-server.ts";
 import { MetricsAggregator } from "./metrics-aggregator.ts";
 import { closeControlServers, type ControlCommand, startControlServer } from "./control-server.ts";
+import { claimControlSockets } from "./control-probe.ts";
 import { pipeLines } from "./log-lines.ts";
 import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
@@ -42,6 +43,8 @@ const KILL_MARGIN_MS = 2000;
  * socket and signals, and resolves with the exit code once everything stopped.
  */
 export async function runSupervisor({ settings, entry }: SupervisorOptions): Promise<number> {
+  // Before anything starts: another live server in this directory is an error, not replaced.
+  await claimControlSockets([controlPathForDir(process.cwd())]);
   const plan = await claimListeners(settings, currentEngine());
   const port = plan.port;
   const bus = busPath(process.pid);
@@ -100,7 +103,15 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
   };
   const readyStatus = `Serving ${info.app} at ${describeListen(settings, plan)} with ${settings.workers} worker${settings.workers === 1 ? "" : "s"}`;
   const controlPaths = [controlPathForDir(process.cwd()), ...(port ? [controlPathForPort(port)] : [])];
-  const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
+  let control: Server[];
+  try {
+    control = await startControlServer(controlPaths, (command) => onControl(command));
+  } catch (error) {
+    // Another server took the directory while the workers booted.
+    await pool.stop();
+    cleanupBus();
+    throw error;
+  }
   if (settings.pidFile) writeFileSync(settings.pidFile, `${process.pid}\n`);
   const admin = settings.admin
     ? await startAdminServer(parseAdminAddress(settings.admin), pool, metrics, info.startedAt)
