@@ -48,9 +48,10 @@ export function ensurePrivateDir(dir: string, setting?: string): string {
   if (uid === undefined) return dir; // Windows: no owners or modes to check.
   const problem = privateDirProblem(info, uid);
   if (problem) {
+    // Only a mode can be fixed in place; a link or another user's directory must go.
+    const fix = problem.startsWith("its mode") ? `Run chmod 700 "${dir}"` : `Remove "${dir}" (lsky creates it again, mode 0700)`;
     throw new LskyError("UNSAFE_DIRECTORY", `Refusing to use "${dir}": ${problem}`, {
-      hint: `Remove it (lsky creates it again, mode 0700) or, if it is yours, run chmod 700 on it` +
-        (setting ? `; or set ${setting} to a directory only you can write` : ""),
+      hint: setting ? `${fix}, or set ${setting} to a directory only you can write` : fix,
     });
   }
   return dir;
