@@ -123,14 +123,19 @@ for (const target of selectedTargets()) {
 
     if (target.name === "binary") {
       const bundle = readFileSync(join(ROOT, "dist", "lsky.mjs"));
-      const extracted = `lsky-${createHash("sha256").update(bundle).digest("hex").slice(0, 16)}.mjs`;
+      const hash = createHash("sha256").update(bundle).digest("hex");
+      const extracted = `lsky-${hash.slice(0, 16)}.mjs`;
+      // Planted under the name older versions used too (12 hex digits).
+      const plant = (d: string, marker: string) => {
+        for (const name of [extracted, `lsky-${hash.slice(0, 12)}.mjs`]) writeFileSync(join(d, name), plantedCode(marker, "planted"));
+      };
 
       test("the embedded bundle is never run from another user's runtime directory", { skip: !isRoot && "needs root to chown" }, async () => {
         const marker = join(scratch, `marker-${Date.now()}`);
         const { env } = runtimeBase((d) => {
           mkdirSync(d, { mode: 0o755 });
-          writeFileSync(join(d, extracted), plantedCode(marker, "planted"));
-          chownSync(join(d, extracted), 65534, 65534);
+          plant(d, marker);
+          for (const name of readdirSync(d)) chownSync(join(d, name), 65534, 65534);
           chownSync(d, 65534, 65534);
         });
         const { outcome, server } = await serveOutcome(target, ["--runtime", "node", "--workers", "1"], { env, cwd: scratch });
@@ -143,7 +148,7 @@ for (const target of selectedTargets()) {
         const marker = join(scratch, `marker-${Date.now()}`);
         const { dir, env } = runtimeBase((d) => {
           mkdirSync(d, { mode: 0o700 });
-          writeFileSync(join(d, extracted), plantedCode(marker, "planted"));
+          plant(d, marker);
         });
         const server = await startLsky(target, ["--runtime", "node", "--workers", "1", "--host", "127.0.0.1"], { env, cwd: scratch });
         try {
