@@ -164,6 +164,19 @@ for (const target of selectedTargets()) {
     }
 
     if (target.engine === "node" || target.name === "binary") {
+      test("a Node bundle cache directory others could write is refused with one line and exit 1", async () => {
+        const appDir = mkdtempSync(join(scratch, "with-modules-"));
+        const cacheDir = join(appDir, "node_modules", ".cache", "lsky", String(uid));
+        mkdirSync(cacheDir, { recursive: true });
+        chmodSync(cacheDir, 0o777);
+        writeFileSync(join(appDir, "app.ts"), 'const text: string = "real app";\nexport default { fetch: () => new Response(text) };\n');
+        const { env } = runtimeBase(() => {});
+        const { outcome, server } = await serveOutcome(target, [join(appDir, "app.ts"), "--runtime", "node", "--workers", "1"], { env, cwd: appDir });
+        assert.deepEqual(outcome, { code: 1, signal: null }, server.output());
+        assert.match(server.stderr(), new RegExp(`Refusing to use "${cacheDir}": its mode is 0777`));
+        assert.deepEqual(readdirSync(cacheDir), [], "a bundle was written there");
+      });
+
       test("a TypeScript app bundled for Node is never run from a planted cache file", async () => {
         const appDir = mkdtempSync(join(scratch, "no-modules-"));
         writeFileSync(join(appDir, "app.ts"), 'const text: string = "real app";\nexport default { fetch: () => new Response(text) };\n');
