@@ -8,6 +8,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:net";
 import { after, describe, test } from "node:test";
 import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
 import { freePort } from "./harness/ports.ts";
@@ -92,6 +93,34 @@ for (const target of selectedTargets()) {
         assert.deepEqual(await first.exited, { code: 0, signal: null });
       } finally {
         await first.stop();
+      }
+    });
+
+    test("a live server on the same port number elsewhere keeps its port socket; this one starts and warns", async () => {
+      // Another network namespace or address shares the runtime directory and the port number.
+      const { dir, env } = runtimeBase((d) => mkdirSync(d, { mode: 0o700 }));
+      const port = await freePort();
+      const portSocket = join(dir, `port-${port}.sock`);
+      const peers = new Set<import("node:net").Socket>();
+      const other = createServer((socket) => {
+        peers.add(socket);
+        socket.on("error", () => {}).on("close", () => peers.delete(socket));
+        socket.end(`${JSON.stringify({ ok: true, data: { pid: 999999, port, host: "0.0.0.0" } })}\n`);
+      });
+      await new Promise<void>((resolve) => other.listen(portSocket, resolve));
+      const cwd = mkdtempSync(join(scratch, "app-"));
+      const server = await startLsky(target, [fixture("echo.ts"), "--workers", "1", "--host", "127.0.0.1"], { cwd, env, port });
+      try {
+        await server.waitForOutput(new RegExp(`another lsky server \\(pid 999999, port ${port}\\) answers the control socket`));
+        const status = await runLsky(target, ["status", "--json"], { cwd, env });
+        assert.equal(status.code, 0, status.stderr);
+        assert.equal(JSON.parse(status.stdout).pid, server.pid);
+        assert.deepEqual(await server.stop(), { code: 0, signal: null });
+        assert.ok(existsSync(portSocket), "the other server's socket was removed");
+      } finally {
+        await server.stop();
+        for (const peer of peers) peer.destroy();
+        await new Promise((resolve) => other.close(resolve));
       }
     });
 

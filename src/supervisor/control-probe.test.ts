@@ -7,13 +7,13 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { openChannel } from "../bus/ndjson.ts";
 import { isLskyError } from "../errors.ts";
-import { claimControlSockets } from "./control-probe.ts";
+import { claimControlSocket, claimControlSocketOrFail } from "./control-probe.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lsky-control-probe-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("nothing at the path: nothing to do", async () => {
-  await claimControlSockets([join(dir, "dir-none.sock")]);
+  assert.equal(await claimControlSocket(join(dir, "dir-none.sock")), undefined);
 });
 
 test("a socket whose server was killed is removed", async () => {
@@ -22,7 +22,7 @@ test("a socket whose server was killed is removed", async () => {
   const script = `require("net").createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, "SIGKILL"))`;
   spawnSync(process.execPath, ["-e", script]);
   assert.ok(existsSync(path), "the killed process left no socket");
-  await claimControlSockets([path]);
+  assert.equal(await claimControlSocket(path), undefined);
   assert.equal(existsSync(path), false);
 });
 
@@ -36,7 +36,8 @@ test("a live server is an error naming its pid and port; its socket stays", asyn
   });
   await new Promise<void>((resolve) => server.listen(path, resolve));
   try {
-    const error = await claimControlSockets([path]).then(() => undefined, (e: unknown) => e);
+    assert.deepEqual(await claimControlSocket(path), { pid: 4242, port: 8123, host: "127.0.0.1" });
+    const error = await claimControlSocketOrFail(path).then(() => undefined, (e: unknown) => e);
     assert.ok(isLskyError(error), String(error));
     assert.equal(error.code, "SERVER_RUNNING");
     assert.equal(error.exitCode, 1);

@@ -17,18 +17,23 @@ export interface LiveServer {
 const STATUS_WAIT_MS = 3000;
 
 /**
- * Makes control socket paths ready to listen on. A socket a live server
- * answers on is an error naming that server (replacing it would leave
- * `lsky stop` stopping the wrong one); a leftover of a server that died
- * (nothing accepts: ECONNREFUSED) is removed.
+ * Makes a control socket path ready to listen on: the leftover of a server
+ * that died (nothing accepts: ECONNREFUSED) is removed and undefined
+ * returned; a socket a live server answers on is left alone and that server
+ * returned, for the caller to refuse (replacing it would leave `lsky stop`
+ * stopping the wrong server).
  */
-export async function claimControlSockets(paths: string[]): Promise<void> {
-  for (const path of paths) {
-    if (!exists(path)) continue;
-    const live = await probeControlSocket(path);
-    if (live) throw serverRunning(live, describeControlPath(path));
-    rmSync(path, { force: true });
-  }
+export async function claimControlSocket(path: string): Promise<LiveServer | undefined> {
+  if (!exists(path)) return undefined;
+  const live = await probeControlSocket(path);
+  if (!live) rmSync(path, { force: true });
+  return live;
+}
+
+/** Like claimControlSocket, but a live server is an error naming it (SERVER_RUNNING, exit 1). */
+export async function claimControlSocketOrFail(path: string): Promise<void> {
+  const live = await claimControlSocket(path);
+  if (live) throw serverRunning(live, describeControlPath(path));
 }
 
 function exists(path: string): boolean {
@@ -40,10 +45,15 @@ function exists(path: string): boolean {
   }
 }
 
-function serverRunning(live: LiveServer, where: string): LskyError {
+/** The one line that names a live server, e.g. "pid 4242, port 8000". */
+export function describeLiveServer(live: LiveServer): string {
   const pid = live.pid === undefined ? "pid unknown" : `pid ${live.pid}`;
   const listen = live.host?.startsWith("unix:") ? live.host : live.port === undefined ? "port unknown" : `port ${live.port}`;
-  return new LskyError("SERVER_RUNNING", `Cannot start: another lsky server (${pid}, ${listen}) is running ${where}`, {
+  return `${pid}, ${listen}`;
+}
+
+function serverRunning(live: LiveServer, where: string): LskyError {
+  return new LskyError("SERVER_RUNNING", `Cannot start: another lsky server (${describeLiveServer(live)}) is running ${where}`, {
     hint: 'Stop it first ("lsky stop"), or start this one from another directory',
   });
 }

@@ -16,7 +16,7 @@ import { startAdminServer } from "./admin-server.ts";
 import { startBusServer } from "./bus-server.ts";
 import { MetricsAggregator } from "./metrics-aggregator.ts";
 import { closeControlServers, type ControlCommand, startControlServer } from "./control-server.ts";
-import { claimControlSockets } from "./control-probe.ts";
+import { claimControlSocketOrFail } from "./control-probe.ts";
 import { pipeLines } from "./log-lines.ts";
 import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
@@ -43,9 +43,9 @@ const KILL_MARGIN_MS = 2000;
  * socket and signals, and resolves with the exit code once everything stopped.
  */
 export async function runSupervisor({ settings, entry }: SupervisorOptions): Promise<number> {
-  // Before anything starts: another live server in this directory is an error, not replaced.
-  await claimControlSockets([controlPathForDir(process.cwd())]);
   const plan = await claimListeners(settings, currentEngine());
+  // Before any worker starts: another live server in this directory is an error, not replaced.
+  await claimControlSocketOrFail(controlPathForDir(process.cwd()));
   const port = plan.port;
   const bus = busPath(process.pid);
   const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings };
@@ -102,7 +102,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
     host: plan.socketPaths.length ? `unix:${plan.socketPaths.join(",")}` : settings.host,
   };
   const readyStatus = `Serving ${info.app} at ${describeListen(settings, plan)} with ${settings.workers} worker${settings.workers === 1 ? "" : "s"}`;
-  const controlPaths = [controlPathForDir(process.cwd()), ...(port ? [controlPathForPort(port)] : [])];
+  const controlPaths = { dir: controlPathForDir(process.cwd()), port: port ? controlPathForPort(port) : undefined };
   let control: Server[];
   try {
     control = await startControlServer(controlPaths, (command) => onControl(command));
@@ -123,7 +123,7 @@ export async function runSupervisor({ settings, entry }: SupervisorOptions): Pro
       systemd.stopping();
       watcher?.close();
       stopReaping();
-      closeControlServers(control, controlPaths);
+      closeControlServers(control);
       admin?.forceClose();
       await pool.stop();
       cleanupBus();
