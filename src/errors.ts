@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   BUILD_FAILED: 1,
   NO_SERVER: 3,
   CONTROL_FAILED: 1,
+  // A runtime or cache directory another user could write in (src/private-dir.ts).
+  UNSAFE_DIRECTORY: 1,
+  // Another live server answers the control socket of this directory or port.
+  SERVER_RUNNING: 1,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

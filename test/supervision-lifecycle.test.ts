@@ -62,7 +62,7 @@ for (const target of selectedTargets()) {
 
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       test(`${signal} drains every worker (an in-flight request finishes) and exits 0`, async () => {
-        const { server, pids } = await startTwo(target, scratch);
+        const { server, pids } = await startTwo(target, mkdtempSync(join(scratch, "app-")));
         const slow = fetch(`${server.url}/slow?n=700`).then(async (r) => [r.status, await r.text()] as const);
         await waitForStatus(target, server.port, "the slow request in flight", (s) => s.workers.some((w) => w.inflight === 1));
         server.signal(signal);
@@ -76,7 +76,7 @@ for (const target of selectedTargets()) {
 
     test("a second signal forces the exit", async () => {
       const pidFile = join(mkdtempSync(join(scratch, "forced-")), "lsky.pid");
-      const { server, pids } = await startTwo(target, scratch, ["--grace-period", "60s", "--pid-file", pidFile]);
+      const { server, pids } = await startTwo(target, mkdtempSync(join(scratch, "app-")), ["--grace-period", "60s", "--pid-file", pidFile]);
       assert.ok(existsSync(pidFile));
       const slow = fetch(`${server.url}/slow?n=60000`).catch((error: Error) => error);
       await waitForStatus(target, server.port, "the slow request in flight", (s) => s.workers.some((w) => w.inflight === 1));
@@ -104,8 +104,9 @@ for (const target of selectedTargets()) {
     });
 
     test("status -i refreshes; --port selects the server", async () => {
-      const { server: one } = await startTwo(target, scratch);
-      const { server: two } = await startTwo(target, scratch);
+      // Two directories: a second server in a directory whose server is alive is refused.
+      const { server: one } = await startTwo(target, mkdtempSync(join(scratch, "one-")));
+      const { server: two } = await startTwo(target, mkdtempSync(join(scratch, "two-")));
       const watcher = spawnTarget(target, ["status", "--json", "-i", "0.2", "--port", String(two.port)], { env });
       let out = "";
       watcher.stdout!.setEncoding("utf8").on("data", (s: string) => (out += s));

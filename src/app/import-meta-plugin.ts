@@ -9,7 +9,7 @@ const LOADERS: Record<string, Loader> = {
 
 /**
  * On Node the app runs from a bundle written elsewhere (node_modules/.cache or
- * a temp dir), where `import.meta.url` would name the bundle. Apps read files
+ * a cache directory), where `import.meta.url` would name the bundle. Apps read files
  * beside their modules through it, as they do on Bun and Deno, so each
  * module's `import.meta.url`, `.dirname` and `.filename` are replaced by that
  * module's own location while bundling.

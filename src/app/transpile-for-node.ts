@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, realpathSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, realpathSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { LskyError } from "../errors.ts";
 import { BUN_BUILD_SCRIPT } from "./bun-build-script.ts";
+import { contentHash, ensurePrivateDir, writeCachedFile } from "../private-dir.ts";
+import { runtimeDir } from "../supervisor/paths.ts";
 import { importMetaPlugin } from "./import-meta-plugin.ts";
 
 const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx", ".jsx"]);
@@ -16,27 +17,42 @@ export function needsTranspile(path: string): boolean {
 /**
  * Bundles a TypeScript app for Node with esbuild and returns the file to import.
  * Packages stay external so the app's node_modules are used as they are; the
- * output is written under the nearest node_modules/.cache so that those imports
- * resolve from there. Without a node_modules, or when it cannot be written
- * (read-only image, another user's install), everything is bundled into a
- * temporary file instead. The name carries a hash of the output, so workers
- * that bundle at once write the same file, and a reload picks up new code.
+ * output is written under the nearest node_modules/.cache/lsky/<uid> so that
+ * those imports resolve from there. When that cannot be written (read-only
+ * image, another user's install), everything is bundled into the user's cache
+ * directory instead, or else into lsky's runtime directory. Each directory is
+ * checked to be this user's alone before code is written to it or imported
+ * from it (src/private-dir.ts). The name carries a hash of the output, so
+ * workers that bundle at once write the same file, and a reload picks up new code.
  */
 export async function transpileForNode(path: string): Promise<string> {
   // Stacks of errors thrown by the app then name the user's .ts file and line,
   // not the bundle (the bundle carries an inline source map).
   (process as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);
+  const uid = String(process.getuid?.() ?? "user");
   const nodeModules = findNodeModules(dirname(path));
-  if (nodeModules) {
-    const outDir = join(nodeModules, ".cache", "lsky");
-    try {
-      return writeBundle(outDir, await bundle(path, outDir, true));
-    } catch (error) {
-      if (error instanceof LskyError || !isWriteError(error)) throw error;
-    }
+  const inApp = nodeModules && await tryBundleInto(join(nodeModules, ".cache", "lsky", uid), path, true);
+  if (inApp) return inApp;
+  const userCache = await tryBundleInto(join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "lsky"), path, false);
+  return userCache ?? bundleInto(runtimeDir(), path, false);
+}
+
+/** Like bundleInto, but undefined when the directory cannot be written. */
+async function tryBundleInto(dir: string, path: string, externalPackages: boolean): Promise<string | undefined> {
+  try {
+    return await bundleInto(dir, path, externalPackages);
+  } catch (error) {
+    if (error instanceof LskyError || !isWriteError(error)) throw error;
+    return undefined;
   }
-  const outDir = join(realpathSync(tmpdir()), `lsky-apps-${process.getuid?.() ?? "user"}`);
-  return writeBundle(outDir, await bundle(path, outDir, false));
+}
+
+async function bundleInto(dir: string, path: string, externalPackages: boolean): Promise<string> {
+  // Node imports the bundle by its real path; source map paths, relative to
+  // the bundle, must be computed from there too (a parent may be a link).
+  const outDir = realpathSync(ensurePrivateDir(dir));
+  const code = await bundle(path, outDir, externalPackages);
+  return writeCachedFile(outDir, `app-${contentHash(code)}.mjs`, code);
 }
 
 async function bundle(path: string, outDir: string, externalPackages: boolean): Promise<string> {
@@ -86,16 +102,10 @@ function bundleWithBun(bun: string, path: string, externalPackages: boolean): st
   return result.stdout;
 }
 
-function writeBundle(outDir: string, code: string): string {
-  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-  const outFile = join(outDir, `app-${hash}.mjs`);
-  if (!existsSync(outFile)) writeAtomically(outDir, outFile, code);
-  return outFile;
-}
-
 function isWriteError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOTDIR" || code === "EEXIST" || code === "ENOSPC";
+  return code === "EACCES" || code === "EPERM" || code === "EROFS" || code === "ENOTDIR" || code === "EEXIST" ||
+    code === "ENOSPC" || code === "ENOENT";
 }
 
 function findNodeModules(start: string): string | undefined {
@@ -106,11 +116,4 @@ function findNodeModules(start: string): string | undefined {
     if (existsSync(candidate)) return realpathSync(candidate);
     if (dirname(dir) === dir) return undefined;
   }
-}
-
-function writeAtomically(dir: string, file: string, text: string): void {
-  mkdirSync(dir, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
 }

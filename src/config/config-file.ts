@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { transpileForNode } from "../app/transpile-for-node.ts";
 import { LskyError } from "../errors.ts";
+import { writeCachedFile } from "../private-dir.ts";
 import { currentEngine } from "../runtime/detect.ts";
+import { runtimeDir } from "../supervisor/paths.ts";
 import { DEFINE_CONFIG_MODULE } from "./define-config.ts";
 import { type FileValues, validateFileValues } from "./file-values.ts";
 
@@ -101,7 +102,7 @@ function prepareSource(path: string): { path: string; cleanup(): void } {
     writeFileSync(copy, text);
   } catch {
     // A read-only app directory (systemd's ProtectSystem=strict): the copy
-    // goes to the temp directory, where only its relative imports would fail.
+    // goes to lsky's runtime directory, where only its relative imports would fail.
     copy = join(dirname(shim), name);
     writeFileSync(copy, text);
   }
@@ -115,13 +116,7 @@ function packageInstalled(start: string): boolean {
   }
 }
 
+/** The module the config imports in place of "lsky", in the runtime directory checked to be this user's alone. */
 function writeDefineConfigModule(): string {
-  const dir = join(tmpdir(), "lsky-config");
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, "define-config.mjs");
-  if (existsSync(path)) return path;
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, DEFINE_CONFIG_MODULE);
-  renameSync(temporary, path);
-  return path;
+  return writeCachedFile(runtimeDir(), "define-config.mjs", DEFINE_CONFIG_MODULE);
 }

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { embeddedBundle } from "../cli/compile-assets.ts";
 import { LskyError } from "../errors.ts";
+import { contentHash, writeCachedFile } from "../private-dir.ts";
 import { runtimeDir } from "../supervisor/paths.ts";
 import { denoAppFlags } from "./deno-app-flags.ts";
 import { currentEngine, isCompiledBinary } from "./detect.ts";
@@ -77,19 +77,15 @@ function findBundle(current: string | undefined): string | undefined {
 
 /**
  * Inside dist/lsky, writes the embedded Node/Deno bundle to a file the other
- * engine can run (once per content, under the private runtime directory).
+ * engine can run, in the runtime directory once it is checked to be this
+ * user's alone. A file already there is run only if it holds exactly the
+ * embedded bytes: whatever else sits under that name is replaced, never run.
  */
 function extractEmbeddedBundle(): string | undefined {
   const embedded = embeddedBundle();
   if (!embedded) return undefined;
   const text = readFileSync(embedded);
-  const hash = createHash("sha256").update(text).digest("hex").slice(0, 12);
-  const file = join(runtimeDir(), `lsky-${hash}.mjs`);
-  if (!existsSync(file)) {
-    writeFileSync(`${file}.${process.pid}`, text);
-    renameSync(`${file}.${process.pid}`, file);
-  }
-  return file;
+  return writeCachedFile(runtimeDir(), `lsky-${contentHash(text)}.mjs`, text);
 }
 
 /** The file this lsky was started from: dist/lsky.mjs, or src/cli/main.ts. */

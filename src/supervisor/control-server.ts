@@ -1,5 +1,8 @@
 import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { logger } from "../log.ts";
+import { claimControlSocket, claimControlSocketOrFail, describeLiveServer } from "./control-probe.ts";
+import { describeControlPath } from "./paths.ts";
 import { listenPrivate } from "./private-socket.ts";
 import { openChannel } from "../bus/ndjson.ts";
 
@@ -14,11 +17,25 @@ export type ControlHandler = (command: ControlCommand) => Promise<unknown>;
 /**
  * The socket `lsky status|reload|stop` talk to: one request, one reply, per
  * connection. The file is mode 0600 inside a 0700 directory, so only the
- * owner (and root) can connect.
+ * owner (and root) can connect. The paths are checked again just before
+ * listening: a server started meanwhile in the same directory is refused,
+ * not silently replaced. The port's socket may belong to a live server on the
+ * same port number elsewhere (another network namespace or address, sharing
+ * this runtime directory): it is left to that server, with a warning.
  */
-export async function startControlServer(paths: string[], handle: ControlHandler): Promise<Server[]> {
-  return Promise.all(paths.map((path) => listenOn(path, handle)));
+export async function startControlServer(paths: { dir: string; port?: string }, handle: ControlHandler): Promise<Server[]> {
+  await claimControlSocketOrFail(paths.dir);
+  const usable = [paths.dir];
+  if (paths.port) {
+    const live = await claimControlSocket(paths.port);
+    if (!live) usable.push(paths.port);
+    else logger.warn(`another lsky server (${describeLiveServer(live)}) answers the control socket for "lsky status --port" ${describeControlPath(paths.port)}; reach this one with "lsky status" in this directory`);
+  }
+  return Promise.all(usable.map((path) => listenOn(path, handle)));
 }
+
+// Each server's socket path, so that stopping removes only the files it made.
+const socketPaths = new WeakMap<Server, string>();
 
 function listenOn(path: string, handle: ControlHandler): Promise<Server> {
   const server = createServer((socket) => {
@@ -37,10 +54,14 @@ function listenOn(path: string, handle: ControlHandler): Promise<Server> {
   // listener that is thrown and the supervisor dies. The client sees a closed
   // connection; the server goes on listening.
   server.on("error", () => {});
+  socketPaths.set(server, path);
   return listenPrivate(server, path);
 }
 
-export function closeControlServers(servers: Server[], paths: string[]): void {
-  for (const server of servers) server.close();
-  for (const path of paths) rmSync(path, { force: true });
+export function closeControlServers(servers: Server[]): void {
+  for (const server of servers) {
+    server.close();
+    const path = socketPaths.get(server);
+    if (path) rmSync(path, { force: true });
+  }
 }

@@ -1,19 +1,20 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { ensurePrivateDir } from "../private-dir.ts";
 
 /**
- * Where a running server's sockets live: a directory only its owner can enter
- * (0700), under $XDG_RUNTIME_DIR or the temp directory. Unix socket paths are
- * limited to about 100 bytes, so names are short hashes.
+ * Where a running server's sockets live: `lsky-<uid>` under $LSKY_RUNTIME_DIR,
+ * else $XDG_RUNTIME_DIR (a per-user directory the login manager or systemd
+ * made), else the temp directory. It must be a real directory of this user
+ * with mode 0700, or lsky refuses to start (src/private-dir.ts): under a
+ * shared /tmp, another user could have created it first. Unix socket paths
+ * are limited to about 100 bytes, so names are short hashes.
  */
 export function runtimeDir(): string {
-  const base = process.env.LSKY_RUNTIME_DIR ?? process.env.XDG_RUNTIME_DIR ?? tmpdir();
+  const base = process.env.LSKY_RUNTIME_DIR || process.env.XDG_RUNTIME_DIR || tmpdir();
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
-  const dir = join(base, `lsky-${uid}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
+  return ensurePrivateDir(join(base, `lsky-${uid}`), "LSKY_RUNTIME_DIR");
 }
 
 function shortHash(text: string): string {
@@ -35,6 +36,8 @@ export function busPath(pid: number): string {
   return join(runtimeDir(), `bus-${pid}.sock`);
 }
 
-export function ownerOnly(path: string): boolean {
-  return (statSync(path).mode & 0o077) === 0;
+/** Which server a control socket path belongs to, for messages: "in this directory" or "on port 8000". */
+export function describeControlPath(path: string): string {
+  const port = /^port-(\d+)\.sock$/.exec(basename(path));
+  return port ? `on port ${port[1]}` : "in this directory";
 }

@@ -17,6 +17,7 @@ import { startAdminServer } from "./admin-server.ts";
 import { startBusServer } from "./bus-server.ts";
 import { MetricsAggregator } from "./metrics-aggregator.ts";
 import { closeControlServers, type ControlCommand, startControlServer } from "./control-server.ts";
+import { claimControlSocketOrFail } from "./control-probe.ts";
 import { pipeLines } from "./log-lines.ts";
 import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
@@ -66,6 +67,8 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   const boot = new BootSignals(logger);
   const signals = installSignals(boot);
   const plan = await claimListeners(settings, currentEngine());
+  // Before any worker starts: another live server in this directory is an error, not replaced.
+  await claimControlSocketOrFail(controlPathForDir(process.cwd()));
   const port = plan.port;
   const bus = busPath(process.pid);
   // Workers run the app's code: they have no use for the admin token.
@@ -136,8 +139,16 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
     host: plan.socketPaths.length ? `unix:${plan.socketPaths.join(",")}` : settings.host,
   };
   const readyStatus = `Serving ${info.app} at ${describeListen(settings, plan)} with ${settings.workers} worker${settings.workers === 1 ? "" : "s"}`;
-  const controlPaths = [controlPathForDir(process.cwd()), ...(port ? [controlPathForPort(port)] : [])];
-  const control: Server[] = await startControlServer(controlPaths, (command) => onControl(command));
+  const controlPaths = { dir: controlPathForDir(process.cwd()), port: port ? controlPathForPort(port) : undefined };
+  let control: Server[];
+  try {
+    control = await startControlServer(controlPaths, (command) => onControl(command));
+  } catch (error) {
+    // Another server took the directory while the workers booted.
+    await pool.stop();
+    cleanupBus();
+    throw error;
+  }
   if (settings.pidFile) writeFileSync(settings.pidFile, `${process.pid}\n`);
   const dashboard = settings.admin
     ? startDashboard(
@@ -156,7 +167,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
       systemd.stopping();
       watcher?.close();
       stopReaping();
-      closeControlServers(control, controlPaths);
+      closeControlServers(control);
       dashboard?.stop();
       admin?.forceClose();
       await pool.stop();
