@@ -74,14 +74,25 @@ export interface ServeOptions {
   denoServer: "node" | "native";
 }
 
+export interface CloseOptions {
+  /** Close a connection only after it has been idle this long, in ms. */
+  idleMargin: number;
+}
+
 export interface HttpServer {
   /** The port actually bound (differs from the option when it was 0; 0 on a Unix socket). */
   readonly port: number;
   /**
-   * Stops accepting, closes idle keep-alive connections, and resolves once
-   * every in-flight request has finished.
+   * Stops accepting and resolves once every connection has closed. Without
+   * options idle keep-alive connections are closed at once. With
+   * `idleMargin` (a handover: a replacement serves the port) a connection is
+   * closed only once it has been idle that long; until then its client's next
+   * request is answered with `Connection: close` (`shouldClose`), so the
+   * close never races a request on the wire. Engines that cannot stop
+   * accepting without closing idle connections (Bun, Deno.serve) keep
+   * listening for the margin instead, then stop.
    */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
   /** Drops every connection now (the drain deadline passed). */
   forceClose(): void;
 }

@@ -35,7 +35,7 @@ export async function startListeners(
   });
   return {
     port: main.port,
-    close: () => Promise.all([main.close(), redirect.close()]).then(() => undefined),
+    close: (options) => Promise.all([main.close(options), redirect.close(options)]).then(() => undefined),
     forceClose: () => (main.forceClose(), redirect.forceClose()),
   };
 }
