@@ -81,22 +81,11 @@ function toBunSeconds(ms: number): number {
 function wrap(server: ReturnType<typeof Bun.serve>): HttpServer {
   return {
     port: server.port ?? 0,
-    // stop(false) stops the listener, closes idle connections at once and
-    // resolves once in-flight requests (including streaming bodies) have
-    // finished. Bun cannot stop accepting without that, nor tell how long a
-    // connection has been idle: on a handover it keeps serving (every answer
-    // says Connection: close) for the margin, by which time every client that
-    // sends within it has closed by itself.
-    close: async (options) => {
-      if (options) await holdFor(options.idleMargin);
-      await server.stop(false);
-    },
+    // stop(false) stops the listener, closes idle connections and resolves
+    // once in-flight requests (including streaming bodies) have finished.
+    close: () => Promise.resolve(server.stop(false)).then(() => undefined),
     forceClose: () => void server.stop(true),
   };
-}
-
-function holdFor(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function listenError(error: unknown, options: ServeOptions): Error {

@@ -101,13 +101,9 @@ function withHttpScheme(handler: FetchHandler): FetchHandler {
 function wrap(server: any, port: number, abort: AbortController): HttpServer {
   return {
     port,
-    // shutdown() stops the listener, closes idle connections at once and
-    // resolves once in-flight requests have finished; like Bun, Deno.serve
-    // keeps serving for the margin on a handover first (see types.ts).
-    close: async (options) => {
-      if (options) await new Promise((resolve) => setTimeout(resolve, options.idleMargin));
-      await server.shutdown();
-    },
+    // shutdown() stops the listener, closes idle connections and resolves
+    // once in-flight requests have finished.
+    close: () => server.shutdown(),
     forceClose: () => abort.abort(),
   };
 }

@@ -217,11 +217,13 @@ function tcpAddressOf(incoming: IncomingMessage): RemoteAddr {
 }
 
 function wrap(server: DrainableServer, port: number, activity?: ConnectionActivity): HttpServer {
+  const keepsIdleConnections = activity !== undefined && server instanceof NetServer;
   return {
     port,
+    keepsIdleConnections,
     close: (options) => {
-      const closed = activity && options && server instanceof NetServer
-        ? closeAfterIdleMargin(server, activity, options)
+      const closed = keepsIdleConnections && options
+        ? closeAfterIdleMargin(server as DrainableServer & NetServer, activity!, options)
         : closeIdleNow(server);
       return closed.then(() => new Promise((resolve) => setTimeout(resolve, cluster.isWorker ? CLUSTER_LINGER_MS : 0)));
     },

@@ -85,14 +85,19 @@ export interface HttpServer {
   /**
    * Stops accepting and resolves once every connection has closed. Without
    * options idle keep-alive connections are closed at once. With
-   * `idleMargin` (a handover: a replacement serves the port) a connection is
-   * closed only once it has been idle that long; until then its client's next
+   * `idleMargin` (only where `keepsIdleConnections`) a connection is closed
+   * only once it has been idle that long; until then its client's next
    * request is answered with `Connection: close` (`shouldClose`), so the
-   * close never races a request on the wire. Engines that cannot stop
-   * accepting without closing idle connections (Bun, Deno.serve) keep
-   * listening for the margin instead, then stop.
+   * close never races a request on the wire.
    */
   close(options?: CloseOptions): Promise<void>;
+  /**
+   * True when close() can stop accepting and keep idle connections open
+   * (node:http). Bun, Deno.serve and node:http2 close every idle connection
+   * as they stop accepting, so a handover keeps serving them for the margin
+   * before it closes (src/worker/drain.ts).
+   */
+  readonly keepsIdleConnections?: boolean;
   /** Drops every connection now (the drain deadline passed). */
   forceClose(): void;
 }

@@ -51,16 +51,25 @@ export function idleMarginFor(plan: Pick<DrainPlan, "gracePeriod" | "keepAliveTi
  *    connections close at once (nobody will answer their clients' next
  *    request anyway); on a handover each closes only once idle past
  *    idleMarginFor(), because closing a kept-alive connection races the
- *    request its client may be sending on it (that client sees a reset);
- *    whatever still runs at the grace deadline is dropped.
+ *    request its client may be sending on it (that client sees a reset).
+ *    Where the engine cannot keep idle connections while it stops accepting
+ *    (Bun, Deno.serve), step 2 begins only once the margin has passed since
+ *    the drain began; by then every client that sent within it was told to
+ *    close. Whatever still runs at the grace deadline is dropped.
  */
 export async function drainServer(server: HttpServer, counters: RequestCounters, plan: DrainPlan): Promise<void> {
+  const started = Date.now();
   await sleep(plan.drainDelay);
   const graceEnds = Date.now() + plan.gracePeriod;
+  const idleMargin = idleMarginFor(plan);
+  // An engine that closes every idle connection as it stops accepting keeps
+  // serving (every answer says Connection: close) until the oldest idle
+  // connection has reached the margin; the listener closes after that.
+  if (plan.handover && !server.keepsIdleConnections) await sleep(started + idleMargin - Date.now());
   if (plan.handover) await untilQuiet(counters, Date.now() + Math.min(QUIET_MAX_MS, plan.gracePeriod * QUIET_SHARE));
   const force = setTimeout(() => server.forceClose(), Math.max(0, graceEnds - Date.now()));
   try {
-    await server.close(plan.handover ? { idleMargin: idleMarginFor(plan) } : undefined);
+    await server.close(plan.handover && server.keepsIdleConnections ? { idleMargin } : undefined);
   } finally {
     clearTimeout(force);
   }
@@ -82,5 +91,5 @@ async function untilQuiet(counters: RequestCounters, deadline: number): Promise<
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

@@ -35,6 +35,7 @@ export async function startListeners(
   });
   return {
     port: main.port,
+    keepsIdleConnections: main.keepsIdleConnections === true && redirect.keepsIdleConnections === true,
     close: (options) => Promise.all([main.close(options), redirect.close(options)]).then(() => undefined),
     forceClose: () => (main.forceClose(), redirect.forceClose()),
   };

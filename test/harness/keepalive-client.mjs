@@ -54,6 +54,7 @@ function fail(error, resolve) {
   const code = error.code ?? "OTHER";
   counts.errors[code] = (counts.errors[code] ?? 0) + 1;
   note(`${code}: ${error.message}`);
+  if (process.env.LSKY_TRACE) process.stderr.write(`fail ${Date.now()} ${code}\n`);
   resolve();
 }
 
