@@ -28,7 +28,7 @@ function note(text) {
 
 function once(agent) {
   return new Promise((resolve) => {
-    const request = http.get(url, { agent, timeout: 15_000 }, (response) => {
+    const request = http.get(url, { agent, timeout: 60_000 }, (response) => {
       response.resume();
       response.on("end", () => {
         counts.requests++;
