@@ -49,6 +49,10 @@ for (const target of selectedTargets()) {
     test("--max-memory and --ttl recycle a worker, each with its reason", async () => {
       const server = await startLsky(target, [
         fixture("supervised.ts"), "--workers", "1", "--host", "127.0.0.1", "--max-memory", "250", "--ttl", "4s",
+        // A drain lasts the keep-alive timeout on Bun (it keeps serving with
+        // Connection: close for that long); it must end within the TTL for a
+        // status with no draining worker to show up.
+        "--keep-alive-timeout", "1s",
       ]);
       const first = await waitForStatus(target, server.port, "one ready worker", (s) => allReady(s, 1));
       const hoard = await fetch(`${server.url}/hoard?n=300`);
