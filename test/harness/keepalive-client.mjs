@@ -10,6 +10,7 @@
 //   at the end (connections: how many it opened, the first ones included).
 // A failure is what a user of such a client would see: a connection error
 // (reset, "socket hang up", timeout) or a status other than 2xx.
+// With LSKY_TRACE=1 each failure is also written to stderr with its time (ms).
 // Usage: node keepalive-client.mjs URL CLIENTS INTERVAL_MS SECONDS
 import http from "node:http";
 
