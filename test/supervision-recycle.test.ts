@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { after, describe, test } from "node:test";
 import { startLoad, summary, waitForSuccesses } from "./harness/load.ts";
 import { killAll, startLsky } from "./harness/lsky.ts";
+import { hostMigrates, toleratedResets } from "./harness/reset-bound.ts";
 import { allReady, waitForStatus } from "./harness/supervision.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 
@@ -12,11 +12,8 @@ after(killAll);
 // about at start), a connection queued on a worker's listener as it closes is
 // reset; the load here reconnects after every drain, so on the engines that
 // share the port with SO_REUSEPORT a rare reset is the documented cost of that
-// setting (docs/RELIABILITY.md, the storm case). Held to 1 per 1,000 then;
-// with the setting on, to the bound the storm case puts on Bun's and Deno's
-// own rare reset of a connection taken as the listener closed (1 per 10,000);
-// on Node (one shared socket) to none.
-const MIGRATES = readFileSync("/proc/sys/net/ipv4/tcp_migrate_req", "utf8").trim() === "1";
+// setting. The bound comes from the documented rates (reset-bound.ts).
+const MIGRATES = hostMigrates();
 
 for (const target of selectedTargets()) {
   describe(`recycling on ${target.name}`, () => {
@@ -35,12 +32,9 @@ for (const target of selectedTargets()) {
       } finally {
         totals = await load.stop();
       }
-      if (target.engine === "node") assert.equal(totals.errors, 0, JSON.stringify(summary(totals)));
-      else if (MIGRATES) assert.ok(totals.errors * 10_000 <= totals.sent, JSON.stringify(summary(totals)));
-      else {
-        assert.match(server.stderr(), /tcp_migrate_req is 0/, "lsky warned about the setting at start");
-        assert.ok(totals.errors * 1000 <= totals.sent, JSON.stringify(summary(totals)));
-      }
+      if (target.engine !== "node" && !MIGRATES) assert.match(server.stderr(), /tcp_migrate_req is 0/, "lsky warned about the setting at start");
+      const bound = toleratedResets({ engine: target.engine, migrate: MIGRATES, newConnections: totals.connections });
+      assert.ok(totals.errors <= bound, `${totals.errors} failed, at most ${bound} tolerated: ${JSON.stringify(summary(totals))}`);
       assert.equal(totals.non2xx, 0, JSON.stringify(summary(totals)));
       const status = await waitForStatus(target, server.port, "workers recycled for max-requests", (s) =>
         allReady(s, 2) && s.workers.every((w) => w.lastExit?.reason === "max-requests"));
@@ -55,6 +49,10 @@ for (const target of selectedTargets()) {
     test("--max-memory and --ttl recycle a worker, each with its reason", async () => {
       const server = await startLsky(target, [
         fixture("supervised.ts"), "--workers", "1", "--host", "127.0.0.1", "--max-memory", "250", "--ttl", "4s",
+        // A drain lasts the keep-alive timeout on Bun (it keeps serving with
+        // Connection: close for that long); it must end within the TTL for a
+        // status with no draining worker to show up.
+        "--keep-alive-timeout", "1s",
       ]);
       const first = await waitForStatus(target, server.port, "one ready worker", (s) => allReady(s, 1));
       const hoard = await fetch(`${server.url}/hoard?n=300`);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { startLoad, summary, waitForSuccesses } from "./harness/load.ts";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
+import { hostMigrates, toleratedResets } from "./harness/reset-bound.ts";
 import { allReady, waitForStatus } from "./harness/supervision.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
@@ -43,7 +44,8 @@ for (const target of selectedTargets()) {
       } finally {
         totals = await load.stop();
       }
-      assert.equal(totals.errors, 0, JSON.stringify(summary(totals)));
+      const bound = toleratedResets({ engine: target.engine, migrate: hostMigrates(), newConnections: totals.connections });
+      assert.ok(totals.errors <= bound, `${totals.errors} failed, at most ${bound} tolerated: ${JSON.stringify(summary(totals))}`);
       assert.equal(totals.non2xx, 0, JSON.stringify(summary(totals)));
       // The requests were served by many generations of workers.
       assert.ok(totals.pids.size > 2 * 3, `only ${totals.pids.size} worker pids answered`);
@@ -68,7 +70,8 @@ for (const target of selectedTargets()) {
       } finally {
         totals = await load.stop();
       }
-      assert.equal(totals.errors, 0, JSON.stringify(summary(totals)));
+      const bound = toleratedResets({ engine: target.engine, migrate: hostMigrates(), newConnections: totals.connections });
+      assert.ok(totals.errors <= bound, `${totals.errors} failed, at most ${bound} tolerated: ${JSON.stringify(summary(totals))}`);
       assert.equal(totals.non2xx, 0, JSON.stringify(summary(totals)));
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
     });

@@ -11,6 +11,7 @@ import { startRequestLoop } from "./harness/request-loop.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { unixRequest } from "./harness/unix-http.ts";
 import { waitFor } from "./harness/wait.ts";
+import { hostMigrates, toleratedResets } from "./harness/reset-bound.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lsky-unix-"));
 after(() => {
@@ -48,7 +49,8 @@ for (const target of selectedTargets()) {
       await waitFor("requests after the reload", () => load.ok >= afterReload + 20);
       await load.stop();
       agent.destroy();
-      assert.equal(load.failed, 0, `failed requests during reload: ${load.failures.join("; ")}`);
+      const bound = toleratedResets({ engine: target.engine, migrate: hostMigrates(), newConnections: 0, unixSocket: true });
+      assert.ok(load.failed <= bound, `failed requests during reload (at most ${bound} tolerated): ${load.failures.join("; ")}`);
       const status = await runLsky(target, ["status"]);
       assert.equal(status.code, 0, status.stderr);
       assert.match(status.stdout, new RegExp(`listening unix:${paths.join(",")}  app`));

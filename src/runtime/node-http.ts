@@ -1,14 +1,16 @@
 import { getRequestListener } from "@hono/node-server";
 import cluster from "node:cluster";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from "node:http";
+import { Server as NetServer } from "node:net";
 import type { Duplex } from "node:stream";
 import { LskyError } from "../errors.ts";
 import { formatLogLine } from "../log.ts";
 import { checkRawHead, markPrechecked, prechecked } from "../limits/prechecked.ts";
 import { isRefusal } from "../limits/responses.ts";
 import { keepDenoHeaderDefaults } from "./deno-node-headers.ts";
+import { ConnectionActivity } from "./connection-activity.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
-import type { EngineBindings, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
+import type { CloseOptions, EngineBindings, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 // How often a closing server sweeps connections that went idle after their
 // last response, so a drain never waits for the keep-alive timeout.
@@ -110,10 +112,11 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     onRequest(incoming, outgoing);
   });
   server.on("clientError", answerClientError);
+  const activity = trackActivity(server);
   // Above the limit, Node keeps parsing but drops the extra fields silently;
   // one more than the limit lets the limits stage see the excess and answer 431.
   server.maxHeadersCount = options.limits.maxHeaderCount + 1;
-  return listen(server, options, how);
+  return listen(server, options, how, activity);
 }
 
 /**
@@ -137,7 +140,20 @@ function toEngineRequest(lightweight: Request): Request {
   return new Request(lightweight.url, init);
 }
 
-function listen(server: DrainableServer, options: ServeOptions, how: NodeHttpListen): Promise<HttpServer> {
+/** Follows each connection's requests, so a handover closes only long-idle ones. */
+function trackActivity(server: ReturnType<typeof createServer>): ConnectionActivity {
+  const activity = new ConnectionActivity();
+  const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    activity.requestStarted(incoming.socket);
+    outgoing.once("close", () => activity.requestEnded(incoming.socket));
+  };
+  server.on("connection", (socket: Duplex) => activity.opened(socket));
+  server.prependListener("request", onRequest);
+  server.prependListener("checkContinue", onRequest);
+  return activity;
+}
+
+function listen(server: DrainableServer, options: ServeOptions, how: NodeHttpListen, activity?: ConnectionActivity): Promise<HttpServer> {
   return new Promise((resolve, reject) => {
     server.once("error", (error) => reject(listenError(error, options)));
     const onListening = () => {
@@ -146,7 +162,7 @@ function listen(server: DrainableServer, options: ServeOptions, how: NodeHttpLis
       // it would end the worker. The worker's own probe names the cause.
       (server as DrainableServer & { on(event: "error", listener: (error: Error) => void): unknown }).on("error", noteAcceptError);
       const address = server.address();
-      resolve(wrap(server, typeof address === "object" && address ? address.port : 0));
+      resolve(wrap(server, typeof address === "object" && address ? address.port : 0, activity));
     };
     if (options.unixPath) server.listen(options.unixPath, onListening);
     else server.listen({ port: options.port, host: options.hostname, ...(how.reusePort ? { reusePort: true } : {}) }, onListening);
@@ -238,18 +254,17 @@ function tcpAddressOf(incoming: IncomingMessage): RemoteAddr {
   return { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
 }
 
-function wrap(server: DrainableServer, port: number): HttpServer {
+function wrap(server: DrainableServer, port: number, activity?: ConnectionActivity): HttpServer {
+  const keepsIdleConnections = activity !== undefined && server instanceof NetServer;
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-        server.close(() => {
-          clearInterval(sweep);
-          setTimeout(resolve, cluster.isWorker ? CLUSTER_LINGER_MS : 0);
-        });
-        server.closeIdleConnections();
-      }),
+    keepsIdleConnections,
+    close: (options) => {
+      const closed = keepsIdleConnections && options
+        ? closeAfterIdleMargin(server as DrainableServer & NetServer, activity!, options)
+        : closeIdleNow(server);
+      return closed.then(() => new Promise((resolve) => setTimeout(resolve, cluster.isWorker ? CLUSTER_LINGER_MS : 0)));
+    },
     forceClose: () => server.closeAllConnections(),
   };
 }
@@ -262,6 +277,35 @@ function noteAcceptError(error: NodeJS.ErrnoException): void {
   if (now - acceptErrorLoggedAt < 60_000) return;
   acceptErrorLoggedAt = now;
   process.stderr.write(formatLogLine("warn", `accepting a connection failed: ${error.message}`));
+}
+
+function closeIdleNow(server: DrainableServer): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    server.close(() => {
+      clearInterval(sweep);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Stops the listener only: node:http's own close() also closes every idle
+ * connection at once, racing requests their clients are sending. Each
+ * connection is closed once idle for the margin (activity decides); net's
+ * close callback runs when the last one has gone.
+ */
+function closeAfterIdleMargin(server: DrainableServer & NetServer, activity: ConnectionActivity, options: CloseOptions): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => activity.closeIdle(options.idleMargin), IDLE_SWEEP_MS);
+    NetServer.prototype.close.call(server, () => {
+      clearInterval(sweep);
+      // node:http's close() also stops its header-timeout timer; the listener is already closed.
+      server.close(() => {});
+      resolve();
+    });
+  });
 }
 
 function listenError(error: unknown, options: ServeOptions): Error {

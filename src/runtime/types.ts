@@ -89,14 +89,30 @@ export interface ServeOptions {
   denoServer: "node" | "native";
 }
 
+export interface CloseOptions {
+  /** Close a connection only after it has been idle this long, in ms. */
+  idleMargin: number;
+}
+
 export interface HttpServer {
   /** The port actually bound (differs from the option when it was 0; 0 on a Unix socket). */
   readonly port: number;
   /**
-   * Stops accepting, closes idle keep-alive connections, and resolves once
-   * every in-flight request has finished.
+   * Stops accepting and resolves once every connection has closed. Without
+   * options idle keep-alive connections are closed at once. With
+   * `idleMargin` (only where `keepsIdleConnections`) a connection is closed
+   * only once it has been idle that long; until then its client's next
+   * request is answered with `Connection: close` (`shouldClose`), so the
+   * close never races a request on the wire.
    */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
+  /**
+   * True when close() can stop accepting and keep idle connections open
+   * (node:http). Bun, Deno.serve and node:http2 close every idle connection
+   * as they stop accepting, so a handover keeps serving them for the margin
+   * before it closes (src/worker/drain.ts).
+   */
+  readonly keepsIdleConnections?: boolean;
   /** Drops every connection now (the drain deadline passed). */
   forceClose(): void;
 }

@@ -20,6 +20,23 @@ export interface DrainPlan {
   gracePeriod: number;
   /** A replacement already serves the port: wait for the listener to go quiet first. */
   handover: boolean;
+  /** The keep-alive idle time: how long a client may wait between requests on one connection. */
+  keepAliveTimeout: number;
+}
+
+// On a handover, idle connections are closed only once idle this share of
+// the grace period at most, so the other half is left to in-flight requests.
+const IDLE_MARGIN_SHARE = 0.5;
+
+/**
+ * How long a connection must have been idle before a handover closes it: the
+ * keep-alive timeout, because a client that sends within it relies on the
+ * connection staying open (and meets `Connection: close` instead), while one
+ * idle longer would have been closed by the keep-alive timer anyway. Capped
+ * by the grace period.
+ */
+export function idleMarginFor(plan: Pick<DrainPlan, "gracePeriod" | "keepAliveTimeout">): number {
+  return Math.min(plan.keepAliveTimeout, plan.gracePeriod * IDLE_MARGIN_SHARE);
 }
 
 /**
@@ -30,16 +47,31 @@ export interface DrainPlan {
  *    QUIET_MS. Closing a SO_REUSEPORT listener resets the connections queued
  *    on it (unless net.ipv4.tcp_migrate_req=1), and under steady keep-alive
  *    load new connections keep landing on it until clients have moved;
- * 3. the listener closes, idle connections close, in-flight requests finish;
- *    whatever still runs at the grace deadline is dropped.
+ * 3. the listener closes and in-flight requests finish. On a stop, idle
+ *    connections close at once (nobody will answer their clients' next
+ *    request anyway); on a handover each closes only once idle past
+ *    idleMarginFor(), because closing a kept-alive connection races the
+ *    request its client may be sending on it (that client sees a reset).
+ *    Where the engine cannot keep idle connections while it stops accepting
+ *    (Bun, Deno.serve), the listener closes only once the margin has passed
+ *    since the drain began; by then every client that sent within it was
+ *    told to close. Whatever still runs at the grace deadline is dropped.
  */
 export async function drainServer(server: HttpServer, counters: RequestCounters, plan: DrainPlan): Promise<void> {
+  const started = Date.now();
   await sleep(plan.drainDelay);
   const graceEnds = Date.now() + plan.gracePeriod;
+  const idleMargin = idleMarginFor(plan);
   if (plan.handover) await untilQuiet(counters, Date.now() + Math.min(QUIET_MAX_MS, plan.gracePeriod * QUIET_SHARE));
+  // An engine that closes every idle connection as it stops accepting keeps
+  // serving (every answer says Connection: close) until every connection idle
+  // since the drain began has reached the margin; the listener closes after
+  // that. Measured with Bun and tcp_migrate_req=0, holding after the quiet
+  // wait reset fewer queued connections than holding before it (RELIABILITY.md).
+  if (plan.handover && !server.keepsIdleConnections) await sleep(started + idleMargin - Date.now());
   const force = setTimeout(() => server.forceClose(), Math.max(0, graceEnds - Date.now()));
   try {
-    await server.close();
+    await server.close(plan.handover && server.keepsIdleConnections ? { idleMargin } : undefined);
   } finally {
     clearTimeout(force);
   }
@@ -61,5 +93,5 @@ async function untilQuiet(counters: RequestCounters, deadline: number): Promise<
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

@@ -35,7 +35,8 @@ export async function startListeners(
   });
   return {
     port: main.port,
-    close: () => Promise.all([main.close(), redirect.close()]).then(() => undefined),
+    keepsIdleConnections: main.keepsIdleConnections === true && redirect.keepsIdleConnections === true,
+    close: (options) => Promise.all([main.close(options), redirect.close(options)]).then(() => undefined),
     forceClose: () => (main.forceClose(), redirect.forceClose()),
   };
 }

@@ -56,7 +56,9 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay) => {
     if (draining) return;
     draining = true;
-    if (server) await drainServer(server, counters, { drainDelay, gracePeriod, handover });
+    if (server) await drainServer(server, counters, {
+      drainDelay, gracePeriod, handover, keepAliveTimeout: spec.settings.keepAliveTimeout,
+    });
     if (bus) await sendFinal(bus, stats());
     process.exit(0);
   };

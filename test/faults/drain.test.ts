@@ -31,8 +31,9 @@ for (const target of selectedTargets()) {
   describe(`drain on ${target.name}`, () => {
     test("during a reload, responses carry Connection: close and idle keep-alive connections are closed", async () => {
       // A long keep-alive timeout and drain delay: only the drain can close these connections.
+      // It closes an idle one once idle for half the grace period (5 s here), not at once.
       const server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1",
-        "--keep-alive-timeout", "60s", "--drain-delay", "2s"]);
+        "--keep-alive-timeout", "60s", "--drain-delay", "2s", "--grace-period", "10s"]);
       const busy = await keptConnection(server.port);
       const idle = await keptConnection(server.port);
       assert.match(await busy.ask(), /^HTTP\/1\.1 200/);
@@ -47,7 +48,7 @@ for (const target of selectedTargets()) {
       }, 20_000);
       assert.match(last, /^HTTP\/1\.1 200/);
       await waitFor("the busy connection to close after its last response", () => busy.isClosed() || undefined, 10_000);
-      await waitFor("the idle keep-alive connection to be closed by the drain", () => idle.isClosed() || undefined, 10_000);
+      await waitFor("the idle keep-alive connection to be closed by the drain", () => idle.isClosed() || undefined, 20_000);
       const response = await fetch(`${server.url}/after-reload`);
       assert.equal(await response.text(), "hit /after-reload 0");
       await server.stop();

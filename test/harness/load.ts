@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import { countConnections } from "./reset-bound.ts";
 
 /**
  * A small load generator for the supervision tests: N concurrent clients on
@@ -23,6 +24,8 @@ export interface LoadOptions {
 
 export interface LoadResult {
   sent: number;
+  /** Connections the clients opened. */
+  connections: number;
   ok: number;
   non2xx: number;
   errors: number;
@@ -43,7 +46,8 @@ export interface LoadRun {
 
 export function startLoad(options: LoadOptions): LoadRun {
   const agent = new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.connections });
-  const result: LoadResult = { sent: 0, ok: 0, non2xx: 0, errors: 0, samples: [], pids: new Set() };
+  const result: LoadResult = { sent: 0, connections: 0, ok: 0, non2xx: 0, errors: 0, samples: [], pids: new Set() };
+  const opened = countConnections(agent);
   const deadline = Date.now() + options.maxDuration;
   let stopped = false;
   const more = () => !stopped && result.sent < options.maxRequests && Date.now() < deadline;
@@ -55,6 +59,7 @@ export function startLoad(options: LoadOptions): LoadRun {
     while (more()) {
       result.sent++;
       const outcome = await once(options.url, agent, options.requestTimeout ?? 10_000);
+      result.connections = opened();
       if (outcome.error) {
         result.errors++;
         note(`error: ${outcome.error}`);

@@ -35,7 +35,9 @@ export function siteConfig(options: SiteOptions): string {
   const tls = options.tls
     ? `\n    listen 127.0.0.1:${options.tls.port} ssl;\n    ssl_certificate ${options.tls.cert};\n    ssl_certificate_key ${options.tls.key};`
     : "";
-  let site = replace(documentedNginxSite(), "server 127.0.0.1:8000;", `server ${options.upstream};`);
+  let site = documentedNginxSite();
+  if (!site.includes("server 127.0.0.1:8000")) throw new Error('the documented nginx block has no "server 127.0.0.1:8000"');
+  site = site.replaceAll("server 127.0.0.1:8000", `server ${options.upstream}`);
   site = replace(site, "listen 80;", `listen 127.0.0.1:${options.port};${tls}`);
   return replace(site, "root /srv/app/public;", `root ${options.root};`);
 }
@@ -51,14 +53,15 @@ export interface Nginx {
  * Starts nginx in the foreground with its own prefix (config, pid file, logs
  * and temp dirs in a temp dir), waits for its pid file, and stops it by that pid.
  */
-export async function startNginx(site: string): Promise<Nginx> {
+export async function startNginx(site: string, commandPrefix: string[] = []): Promise<Nginx> {
   const prefix = mkdtempSync(join(tmpdir(), "lsky-nginx-"));
   // nginx workers may run as another user when the test runs as root.
   chmodSync(prefix, 0o755);
   mkdirSync(join(prefix, "logs"));
   const pidFile = join(prefix, "nginx.pid");
   writeFileSync(join(prefix, "nginx.conf"), mainConfig(prefix, pidFile, site));
-  const child: ChildProcess = spawn("nginx", ["-p", prefix, "-c", join(prefix, "nginx.conf"), "-e", "stderr"], {
+  const [command, ...args] = [...commandPrefix, "nginx", "-p", prefix, "-c", join(prefix, "nginx.conf"), "-e", "stderr"];
+  const child: ChildProcess = spawn(command!, args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
