@@ -63,7 +63,8 @@ for (const target of selectedTargets()) {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       test(`${signal} drains every worker (an in-flight request finishes) and exits 0`, async () => {
         const { server, pids } = await startTwo(target, mkdtempSync(join(scratch, "app-")));
-        const slow = fetch(`${server.url}/slow?n=700`).then(async (r) => [r.status, await r.text()] as const);
+        // Long enough that a status poll on a loaded host still sees it in flight.
+        const slow = fetch(`${server.url}/slow?n=4000`).then(async (r) => [r.status, await r.text()] as const);
         await waitForStatus(target, server.port, "the slow request in flight", (s) => s.workers.some((w) => w.inflight === 1));
         server.signal(signal);
         const [status, text] = await slow;
