@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { killAll, startLsky } from "./harness/lsky.ts";
+import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { ROOT, selectedTargets, type Target } from "./harness/targets.ts";
 
 after(killAll);
@@ -113,8 +113,10 @@ describe("the npm package", { timeout: 300_000 }, () => {
       } finally {
         // Stopped as a user would, by the same command (a signal to npx ends
         // npm at once, before lsky has drained).
-        const { command, args } = INSTALLED[target.engine];
-        run(command, [...args, "stop"], project);
+        // Run without blocking this process: lsky stop waits for the server
+        // (on Deno a child of this process) to exit, which needs reaping here.
+        const stop = await runLsky(installed, ["stop"], { cwd: project, env: { PATH: `${BIN}:${process.env.PATH}` } });
+        assert.equal(stop.code, 0, stop.stderr);
         assert.equal((await server.exited).code, 0, server.output());
       }
     });

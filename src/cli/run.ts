@@ -4,7 +4,7 @@ import { WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
 import { exitStatusOf, printFatal } from "../supervisor/supervisor.ts";
 import { VERSION } from "../version.ts";
 import { compileCommand } from "./compile.ts";
-import { simpleControlCommand, statusCommand } from "./control.ts";
+import { reloadCommand, statusCommand, stopCommand } from "./control.ts";
 import { configCommand } from "./config.ts";
 import { closestMatch } from "../config/closest.ts";
 import { COMMANDS, mainHelp } from "./help.ts";
@@ -41,8 +41,9 @@ async function dispatch(argv: string[], options: MainOptions): Promise<number> {
     case "status":
       return statusCommand(rest);
     case "reload":
+      return reloadCommand(rest);
     case "stop":
-      return simpleControlCommand(command, rest);
+      return stopCommand(rest);
     case "config":
       return configCommand(rest);
     case "compile":
