@@ -1,8 +1,9 @@
 // Builds dist/: lsky.mjs (Node and Deno), lsky-lib.mjs (linked into `lsky
-// compile` output) and lsky (one self-contained executable, bun --compile).
+// compile` output), types/ (the declarations the package exports to apps) and
+// lsky (one self-contained executable, bun --compile).
 // Usage: node build/build.mjs [--no-binary]
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -50,6 +51,16 @@ function compileBinary() {
   report("lsky", started);
 }
 
+/** dist/types/types.d.ts and what it imports, from src/types.ts. */
+function emitTypes() {
+  const started = Date.now();
+  rmSync(join(dist, "types"), { recursive: true, force: true });
+  const tsc = join(root, "node_modules", ".bin", "tsc");
+  const result = spawnSync(tsc, ["-p", join(root, "build", "tsconfig.types.json")], { stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`tsc (declarations) failed with status ${result.status}`);
+  report("types/types.d.ts", started);
+}
+
 function report(file, started) {
   const size = (statSync(join(dist, file)).size / 1_048_576).toFixed(1);
   process.stdout.write(`built dist/${file} (${size} MB) in ${Date.now() - started} ms\n`);
@@ -60,4 +71,5 @@ writeAssetModule();
 await bundle("src/cli/main.ts", "lsky.mjs", true);
 chmodSync(join(dist, "lsky.mjs"), 0o755);
 await bundle("src/lib.ts", "lsky-lib.mjs", false);
+emitTypes();
 if (!skipBinary) compileBinary();

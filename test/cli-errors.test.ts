@@ -140,17 +140,17 @@ for (const target of selectedTargets()) {
       assert.match(main.stdout, /lsky compile/);
       const serve = await runLsky(target, ["serve", "--help"]);
       assert.equal(serve.code, 0);
-      assert.match(serve.stdout, /--port N +Port to listen on.*\n +env: LSKY_PORT, PORT/);
+      assert.match(serve.stdout, /-p, --port N +Port to listen on.*\n +default: 8000; env: LSKY_PORT, PORT/);
       assert.match(serve.stdout, /--runtime ENGINE/);
       assert.match(serve.stdout, /--workers N/);
       assert.equal(serve.stderr, "");
     });
 
-    test("PORT chooses the port when no flag is given; the default host is 0.0.0.0", async () => {
+    test("PORT chooses the port when no flag is given; the default host is every address, shown as localhost", async () => {
       const port = await freePort();
       const server = await startLsky(target, [fixture("hello.js"), "--workers", "1"], { port: false, env: { PORT: String(port), LSKY_PORT: undefined, LSKY_HOST: undefined } });
       try {
-        assert.match(server.stdout(), new RegExp(`at http://0\\.0\\.0\\.0:${port} `));
+        assert.match(server.stdout(), new RegExp(`at http://localhost:${port} \\[all IPv4 addresses\\] `));
         assert.equal(await (await fetch(`http://127.0.0.1:${port}/p`)).text(), "hello from js /p");
       } finally {
         assert.equal((await server.stop()).code, 0);

@@ -51,7 +51,15 @@ for (const target of selectedTargets()) {
       assert.match(page, new RegExp(`<dt>Engine</dt><dd>${target.engine} \\d+\\.\\d+`));
       assert.match(page, new RegExp(`<dd>${health.pid}</dd>`));
       assert.match(page, /<dt>Uptime<\/dt><dd>\d+ s<\/dd>/);
-      assert.match(page, /lsky serve app\.ts/, "tells how to serve your own app");
+      assert.match(page, /import \{ Hono \} from "hono";[\s\S]*new Hono&lt;\{ Bindings: Env \}&gt;\(\)/, "shows a Hono app");
+      assert.match(page, /export default \{\n  fetch\(request: Request\)/, "and a plain object");
+      // The command as it can be typed from the server's directory (a temporary
+      // one, outside the checkout): lsky is not on the PATH here.
+      const script = join(ROOT, "dist", "lsky.mjs");
+      const command = target.name === "binary" ? join(ROOT, "dist", "lsky") : target.engine === "node" ? `node ${script}`
+        : target.engine === "bun" ? `bun ${script}` : `deno run -A ${script}`;
+      assert.ok(page.includes(`<pre>${command} serve app.ts --workers 4</pre>`), `shows "${command} serve app.ts": ${page}`);
+      assert.match(page, /docs\/CONFIGURATION\.md/, "names the docs");
     });
 
     test("an unknown path is a 404", async () => {

@@ -52,7 +52,9 @@ for (const target of selectedTargets()) {
 
       const stop = await runLsky(target, ["stop"], { cwd, env });
       assert.equal(stop.code, 0, stop.stderr);
-      assert.equal(stop.stdout, "Stopping: the workers are draining\n");
+      assert.match(stop.stdout, new RegExp(`^Stopped lsky \\(pid ${server.pid}\\) in \\d+ ms\n$`));
+      // lsky stop returned only once the supervisor had exited (and been reaped here).
+      assert.notEqual(server.child.exitCode, null, "the server had exited when lsky stop returned");
       assert.deepEqual(await server.exited, { code: 0, signal: null });
       await assertAllGone(server, pids);
       assert.equal(existsSync(pidFile), false, "pid file left behind");

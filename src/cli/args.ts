@@ -43,7 +43,7 @@ export function serveOptionConfigs(): OptionConfigs {
     help: { type: "boolean", short: "h" }, config: { type: "string" }, env: { type: "string" },
   };
   for (const spec of SETTINGS as readonly SettingSpec[]) {
-    options[spec.flag] = { type: spec.boolean ? "boolean" : "string" };
+    options[spec.flag] = { type: spec.boolean ? "boolean" : "string", ...(spec.short ? { short: spec.short } : {}) };
   }
   return options;
 }

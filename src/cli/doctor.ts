@@ -1,24 +1,29 @@
 import { availableCpus } from "../config/cpus.ts";
+import { loadEffectiveConfig } from "../config/load-config.ts";
+import { socketPaths } from "../config/unix-socket.ts";
 import { currentEngine, currentEngineVersion, isCompiledBinary } from "../runtime/detect.ts";
 import { type DescriptorLimit, raiseDescriptorLimit } from "../runtime/descriptor-limit.ts";
+import { hostNotes } from "../supervisor/host-notes.ts";
 import { readMigrateSetting } from "../supervisor/port-sharing.ts";
+import { parseCommandArgs, serveOptionConfigs } from "./args.ts";
+import { configInput } from "./serve.ts";
 import { VERSION } from "../version.ts";
 
 export function doctorHelp(): string {
-  return `Usage: lsky doctor
+  return `Usage: lsky doctor [app.ts] [serve options]
 
 Prints what lsky runs with on this host: engine, CPUs, the open-files limit
 (after lsky raises its soft limit to the hard one, as it does at start) and
-net.ipv4.tcp_migrate_req.
+net.ipv4.tcp_migrate_req; then each warning \`lsky serve\` would give with the
+same options, explained with its fix.
 `;
 }
 
 /** `lsky doctor`: one line per fact that shapes how lsky serves here. */
 export async function doctorCommand(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(doctorHelp());
-    return 0;
-  }
+  const { values, positionals } = parseCommandArgs("doctor", args, serveOptionConfigs());
+  if (values.help) return void process.stdout.write(doctorHelp()), 0;
+  const { settings } = await loadEffectiveConfig(configInput("doctor", values, positionals));
   const engine = currentEngine();
   const raised = await raiseDescriptorLimit(engine);
   const migrate = readMigrateSetting();
@@ -30,6 +35,9 @@ export async function doctorCommand(args: string[]): Promise<number> {
     ["tcp_migrate_req", migrate === undefined ? "unavailable" : migrate === "1" ? "1" : `${migrate} (fix: sysctl -w net.ipv4.tcp_migrate_req=1)`],
   ];
   for (const [name, value] of rows) process.stdout.write(`${`${name}:`.padEnd(17)}${value}\n`);
+  const notes = hostNotes({ settings, engine, socketsOnly: socketPaths(settings, engine).length > 0 });
+  process.stdout.write(notes.length ? "\nwarnings:\n" : "\nwarnings:       none\n");
+  for (const note of notes) process.stdout.write(`- ${note.text}\n`);
   return 0;
 }
 

@@ -4,10 +4,11 @@ import { WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
 import { exitStatusOf, printFatal } from "../supervisor/supervisor.ts";
 import { VERSION } from "../version.ts";
 import { compileCommand } from "./compile.ts";
-import { simpleControlCommand, statusCommand } from "./control.ts";
+import { reloadCommand, statusCommand, stopCommand } from "./control.ts";
 import { configCommand } from "./config.ts";
 import { doctorCommand } from "./doctor.ts";
-import { mainHelp } from "./help.ts";
+import { closestMatch } from "../config/closest.ts";
+import { COMMANDS, mainHelp } from "./help.ts";
 import { flushOutput, setLogFormat } from "../log.ts";
 import { serveCommand } from "./serve.ts";
 
@@ -43,8 +44,9 @@ async function dispatch(argv: string[], options: MainOptions): Promise<number> {
     case "status":
       return statusCommand(rest);
     case "reload":
+      return reloadCommand(rest);
     case "stop":
-      return simpleControlCommand(command, rest);
+      return stopCommand(rest);
     case "config":
       return configCommand(rest);
     case "compile":
@@ -55,15 +57,27 @@ async function dispatch(argv: string[], options: MainOptions): Promise<number> {
     case "-v":
       process.stdout.write(`lsky ${VERSION}\n`);
       return 0;
-    case undefined:
     case "help":
+      // `lsky help serve` is `lsky serve --help`.
+      if (rest[0] !== undefined) return dispatch([rest[0], "--help"], options);
+      process.stdout.write(mainHelp());
+      return 0;
+    case undefined:
     case "--help":
     case "-h":
       process.stdout.write(mainHelp());
       return 0;
     default:
-      throw new LskyError("USAGE", `Unknown command "${command}"`, { hint: 'Run "lsky --help" for the commands' });
+      throw unknownCommand(command);
   }
+}
+
+function unknownCommand(command: string): LskyError {
+  const known = command.startsWith("-") ? [] : COMMANDS;
+  const suggestion = closestMatch(command, known);
+  return new LskyError("USAGE", `Unknown command "${command}"${suggestion ? `: did you mean "${suggestion}"?` : ""}`, {
+    hint: 'Run "lsky --help" for the commands',
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { StatusReport } from "../supervisor/status.ts";
-import { formatBytes, formatDuration, formatStatus } from "./status-table.ts";
+import { formatBytes, formatDuration, formatServerList, formatStatus } from "./status-table.ts";
 
 describe("formatDuration", () => {
   const cases: [number, string][] = [
@@ -22,7 +22,7 @@ describe("formatBytes", () => {
 
 describe("formatStatus", () => {
   const report: StatusReport = {
-    pid: 100, version: "0.1.0", engine: "bun", engineVersion: "1.4.5", app: "app.ts",
+    pid: 100, version: "0.1.0", engine: "bun", engineVersion: "1.4.5", app: "app.ts", cwd: "/srv/app",
     host: "0.0.0.0", port: 8000, uptime: 65_000,
     supervisor: { rss: 41_943_040, heapUsed: 5_242_880, collected: false },
     workers: [
@@ -59,4 +59,17 @@ describe("formatStatus", () => {
   test("no row has trailing spaces", () => {
     for (const line of formatStatus(report).split("\n")) assert.equal(line, line.trimEnd());
   });
+});
+
+test("formatServerList: one row per server with pid, port, directory, engine, workers and uptime", () => {
+  const row = { version: "0.1.0", engineVersion: "1.4.5", host: "0.0.0.0", supervisor: { rss: 0, heapUsed: 0, collected: false } };
+  const worker = { id: 1, pid: 1, state: "ready", uptime: 0, requests: 0, inflight: 0, rss: 0, restarts: 0, lastExit: null };
+  const lines = formatServerList([
+    { ...row, pid: 100, engine: "bun", app: "app.ts", cwd: "/srv/a", port: 8000, uptime: 65_000, workers: [worker, worker] },
+    { ...row, pid: 2000, engine: "node", app: "(built-in app)", cwd: "/home/me", port: 0, host: "unix:/run/s.sock", uptime: 3_600_000, workers: [worker] },
+  ]).split("\n");
+  assert.match(lines[0]!, /^PID +PORT +DIRECTORY +APP +ENGINE +WORKERS +UPTIME +VERSION$/);
+  assert.match(lines[1]!, /^100 +8000 +\/srv\/a +app\.ts +bun 1\.4\.5 +2 +1m05s +0\.1\.0$/);
+  assert.match(lines[2]!, /^2000 +unix:\/run\/s\.sock +\/home\/me +\(built-in app\) +node 1\.4\.5 +1 +1h00m/);
+  assert.match(lines.at(-2)!, /--port N or --pid PID/);
 });

@@ -16,6 +16,16 @@ export function formatStatus(report: StatusReport): string {
   return [...head, ...alignColumns([columns, ...rows])].join("\n") + "\n";
 }
 
+/** Renders every server this user runs, one row each, as `pm2 ls` does. */
+export function formatServerList(reports: readonly StatusReport[]): string {
+  const columns = ["PID", "PORT", "DIRECTORY", "APP", "ENGINE", "WORKERS", "UPTIME", "VERSION"];
+  const rows = reports.map((r) => [
+    String(r.pid), r.port ? String(r.port) : r.host, r.cwd ?? "?", r.app, `${r.engine} ${r.engineVersion}`,
+    String(r.workers.length), formatDuration(r.uptime), r.version,
+  ]);
+  return [...alignColumns([columns, ...rows]), "", 'No server was started in this directory; reach one with --port N or --pid PID.'].join("\n") + "\n";
+}
+
 function alignColumns(table: string[][]): string[] {
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   return table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());

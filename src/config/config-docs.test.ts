@@ -11,5 +11,5 @@ const DOC = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "C
 test("docs/CONFIGURATION.md lists every setting as src/config/options.ts defines it", () => {
   const doc = readFileSync(DOC, "utf8");
   assert.equal(doc, withSettingsTable(doc), "the settings table is out of date: run npm run docs:config");
-  for (const spec of SETTINGS) assert.ok(doc.includes(`\`--${spec.flag}`), `--${spec.flag} is missing`);
+  for (const spec of SETTINGS) assert.ok(doc.includes(`--${spec.flag}`), `--${spec.flag} is missing`);
 });

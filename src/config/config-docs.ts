@@ -14,7 +14,7 @@ const DEFAULT_IN_WORDS: Record<string, string> = {
 /** The settings table, one row per setting in src/config/options.ts. */
 export function renderSettingsTable(): string {
   const rows = (SETTINGS as readonly SettingSpec[]).map((spec) => {
-    const flag = `\`--${spec.flag}${spec.valueName ? ` ${spec.valueName}` : ""}\``;
+    const flag = `\`${spec.short ? `-${spec.short}, ` : ""}--${spec.flag}${spec.valueName ? ` ${spec.valueName}` : ""}\``;
     const env = spec.env.map((name) => `\`${name}\``).join(", ");
     const fallback = DEFAULT_IN_WORDS[spec.key] ?? `\`${formatSettingValue(spec, spec.defaultValue({ currentEngine: "node" }))}\``;
     return `| \`${spec.key}\` | ${flag} | ${env} | ${fallback} | ${escape(spec.description)} |`;

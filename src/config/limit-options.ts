@@ -47,25 +47,25 @@ function limit<K extends LimitKey>(s: SettingSpec<K>): SettingSpec<K> {
 
 export const LIMIT_SETTINGS = [
   limit({
-    key: "maxHeaderSize", flag: "max-header-size", env: ["LSKY_MAX_HEADER_SIZE"], valueName: "SIZE",
+    key: "maxHeaderSize", group: "limits", flag: "max-header-size", env: ["LSKY_MAX_HEADER_SIZE"], valueName: "SIZE",
     description: "Largest header section a request may send (431 above it)",
     parse: (t) => parseSize(t, 1024 ** 2),
     defaultValue: () => 16 * 1024,
   }),
   limit({
-    key: "maxHeaderCount", flag: "max-header-count", env: ["LSKY_MAX_HEADER_COUNT"], valueName: "N",
+    key: "maxHeaderCount", group: "limits", flag: "max-header-count", env: ["LSKY_MAX_HEADER_COUNT"], valueName: "N",
     description: "Most header fields a request may send (431 above it)",
     parse: (t) => parseInteger(t, 1, 10_000),
     defaultValue: () => 100,
   }),
   limit({
-    key: "maxUrlLength", flag: "max-url-length", env: ["LSKY_MAX_URL_LENGTH"], valueName: "SIZE",
+    key: "maxUrlLength", group: "limits", flag: "max-url-length", env: ["LSKY_MAX_URL_LENGTH"], valueName: "SIZE",
     description: "Longest request target, path and query (414 above it)",
     parse: (t) => parseSize(t, 1024 ** 2),
     defaultValue: () => 8 * 1024,
   }),
   limit({
-    key: "maxBodySize", flag: "max-body-size", env: ["LSKY_MAX_BODY_SIZE"], valueName: "SIZE",
+    key: "maxBodySize", group: "limits", flag: "max-body-size", env: ["LSKY_MAX_BODY_SIZE"], valueName: "SIZE",
     description: "Largest request body, e.g. 8mb or 1gb (413 above it)",
     parse: (t) => parseSize(t),
     // 8 MiB: room for JSON APIs and form posts carrying a few photos, while
@@ -76,19 +76,19 @@ export const LIMIT_SETTINGS = [
     defaultValue: () => 8 * 1024 * 1024,
   }),
   limit({
-    key: "headerTimeout", flag: "header-timeout", env: ["LSKY_HEADER_TIMEOUT"], valueName: "DURATION",
+    key: "headerTimeout", group: "limits", flag: "header-timeout", env: ["LSKY_HEADER_TIMEOUT"], valueName: "DURATION",
     description: "Time a client has to send its whole header section (408 after it)",
     parse: timeout(false),
     defaultValue: () => 10_000,
   }),
   limit({
-    key: "bodyTimeout", flag: "body-timeout", env: ["LSKY_BODY_TIMEOUT"], valueName: "DURATION",
+    key: "bodyTimeout", group: "limits", flag: "body-timeout", env: ["LSKY_BODY_TIMEOUT"], valueName: "DURATION",
     description: "Longest pause between two parts of a request body (408 after it; 0: none)",
     parse: timeout(true),
     defaultValue: () => 30_000,
   }),
   limit({
-    key: "minBodyRate", flag: "min-body-rate", env: ["LSKY_MIN_BODY_RATE"], valueName: "SIZE",
+    key: "minBodyRate", group: "limits", flag: "min-body-rate", env: ["LSKY_MIN_BODY_RATE"], valueName: "SIZE",
     description: "Slowest a request body may arrive, bytes a second on average after --body-rate-grace (408 below it; 0: none)",
     parse: (t) => parseSize(t, 1024 ** 3),
     // As Apache's mod_reqtimeout (body=20,MinRate=500): far below any real
@@ -96,25 +96,25 @@ export const LIMIT_SETTINGS = [
     defaultValue: () => 500,
   }),
   limit({
-    key: "bodyRateGrace", flag: "body-rate-grace", env: ["LSKY_BODY_RATE_GRACE"], valueName: "DURATION",
+    key: "bodyRateGrace", group: "limits", flag: "body-rate-grace", env: ["LSKY_BODY_RATE_GRACE"], valueName: "DURATION",
     description: "Time a request body may take before --min-body-rate applies",
     parse: timeout(true),
     defaultValue: () => 20_000,
   }),
   limit({
-    key: "keepAliveTimeout", flag: "keep-alive-timeout", env: ["LSKY_KEEP_ALIVE_TIMEOUT"], valueName: "DURATION",
+    key: "keepAliveTimeout", group: "limits", flag: "keep-alive-timeout", env: ["LSKY_KEEP_ALIVE_TIMEOUT"], valueName: "DURATION",
     description: "How long an idle keep-alive connection stays open",
     parse: timeout(false),
     defaultValue: () => 5_000,
   }),
   limit({
-    key: "requestTimeout", flag: "request-timeout", env: ["LSKY_REQUEST_TIMEOUT"], valueName: "DURATION",
+    key: "requestTimeout", group: "limits", flag: "request-timeout", env: ["LSKY_REQUEST_TIMEOUT"], valueName: "DURATION",
     description: "Longest time the app may take to answer (504 after it, request.signal aborts; 0: none)",
     parse: timeout(true),
     defaultValue: () => 0,
   }),
   limit({
-    key: "denoServer", flag: "deno-server", env: ["LSKY_DENO_SERVER"], valueName: "KIND",
+    key: "denoServer", group: "workers", flag: "deno-server", env: ["LSKY_DENO_SERVER"], valueName: "KIND",
     description: "On Deno, serve with node (node:http: every limit holds) or native (Deno.serve: faster, no header timeout)",
     parse: (t) => parseChoice(t, ["node", "native"] as const),
     defaultValue: () => "node",

@@ -58,10 +58,28 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export type SettingKey = keyof ServeSettings;
 
+/** The sections of `lsky serve --help`, in the order shown. */
+export const SETTING_GROUPS = {
+  listening: "Listening",
+  workers: "Workers and engine",
+  limits: "Request limits",
+  tls: "TLS and proxies",
+  static: "Static files and compression",
+  observability: "Observability",
+  development: "Development",
+} as const;
+export type SettingGroup = keyof typeof SETTING_GROUPS;
+
 export interface SettingSpec<K extends SettingKey = SettingKey> {
   key: K;
+  /** Where `--help` lists it. */
+  group: SettingGroup;
   /** The long flag, without dashes. */
   flag: string;
+  /** A one-letter alias (`-p`), for the settings typed most often. */
+  short?: string;
+  /** The default as `--help` states it, when it depends on the machine. */
+  defaultText?: string;
   /** Environment variables, first found wins. */
   env: readonly string[];
   /** A boolean flag takes no value on the command line. */
@@ -100,7 +118,7 @@ function spec<K extends SettingKey>(s: SettingSpec<K>): SettingSpec<K> {
 
 export const SETTINGS = [
   spec({
-    key: "host", flag: "host", env: ["LSKY_HOST"], valueName: "ADDR",
+    key: "host", group: "listening", flag: "host", env: ["LSKY_HOST"], valueName: "ADDR",
     description: "Address to listen on",
     parse: (t) => {
       if (!t.trim()) throw new RangeError("expected an address such as 0.0.0.0, 127.0.0.1 or ::");
@@ -109,61 +127,63 @@ export const SETTINGS = [
     defaultValue: () => "0.0.0.0",
   }),
   spec({
-    key: "port", flag: "port", env: ["LSKY_PORT", "PORT"], valueName: "N",
+    key: "port", group: "listening", short: "p", flag: "port", env: ["LSKY_PORT", "PORT"], valueName: "N",
     description: "Port to listen on (0 picks a free one)",
     parse: (t) => parseInteger(t, 0, 65535),
     defaultValue: () => 8000,
   }),
   spec({
-    key: "runtime", flag: "runtime", env: ["LSKY_RUNTIME"], valueName: "ENGINE",
+    key: "runtime", group: "workers", flag: "runtime", env: ["LSKY_RUNTIME"], valueName: "ENGINE",
     description: "Engine that runs the app: bun, deno or node (default: the one lsky runs on)",
     parse: (t) => parseChoice(t, ENGINES),
+    defaultText: "the engine lsky runs on",
     defaultValue: (c) => c.currentEngine,
   }),
   spec({
-    key: "workers", flag: "workers", env: ["LSKY_WORKERS"], valueName: "N",
+    key: "workers", group: "workers", short: "w", flag: "workers", env: ["LSKY_WORKERS"], valueName: "N",
     description: "Number of HTTP workers (default: CPUs available, honouring cgroup quotas)",
     parse: (t) => parseInteger(t, 1, 1024),
+    defaultText: "one per available CPU",
     defaultValue: () => availableCpus(),
   }),
   spec({
-    key: "gracePeriod", flag: "grace-period", env: ["LSKY_GRACE_PERIOD"], valueName: "DURATION",
+    key: "gracePeriod", group: "workers", flag: "grace-period", env: ["LSKY_GRACE_PERIOD"], valueName: "DURATION",
     description: "How long in-flight requests may run after stop or reload before the worker is killed",
     parse: duration,
     defaultValue: () => 30_000,
   }),
   spec({
-    key: "drainDelay", flag: "drain-delay", env: ["LSKY_DRAIN_DELAY"], valueName: "DURATION",
+    key: "drainDelay", group: "workers", flag: "drain-delay", env: ["LSKY_DRAIN_DELAY"], valueName: "DURATION",
     description: "How long a draining worker answers with Connection: close before it closes its listener",
     parse: duration,
     defaultValue: () => 300,
   }),
   spec({
-    key: "bootTimeout", flag: "boot-timeout", env: ["LSKY_BOOT_TIMEOUT"], valueName: "DURATION",
+    key: "bootTimeout", group: "workers", flag: "boot-timeout", env: ["LSKY_BOOT_TIMEOUT"], valueName: "DURATION",
     description: "How long a worker may take to load the app and listen",
     parse: duration,
     defaultValue: () => 30_000,
   }),
   spec({
-    key: "maxRequests", flag: "max-requests", env: ["LSKY_MAX_REQUESTS"], valueName: "N",
+    key: "maxRequests", group: "workers", flag: "max-requests", env: ["LSKY_MAX_REQUESTS"], valueName: "N",
     description: "Recycle a worker after it served N requests (0: off)",
     parse: (t) => parseInteger(t, 0, Number.MAX_SAFE_INTEGER),
     defaultValue: () => 0,
   }),
   spec({
-    key: "maxMemory", flag: "max-memory", env: ["LSKY_MAX_MEMORY"], valueName: "MB",
+    key: "maxMemory", group: "workers", flag: "max-memory", env: ["LSKY_MAX_MEMORY"], valueName: "MB",
     description: "Recycle a worker whose resident memory exceeds MB megabytes (0: off)",
     parse: (t) => parseInteger(t, 0, 1_048_576),
     defaultValue: () => 0,
   }),
   spec({
-    key: "ttl", flag: "ttl", env: ["LSKY_TTL"], valueName: "DURATION",
+    key: "ttl", group: "workers", flag: "ttl", env: ["LSKY_TTL"], valueName: "DURATION",
     description: "Recycle a worker after it has lived this long (0: off)",
     parse: duration,
     defaultValue: () => 0,
   }),
   spec({
-    key: "heartbeatTimeout", flag: "heartbeat-timeout", env: ["LSKY_HEARTBEAT_TIMEOUT"], valueName: "DURATION",
+    key: "heartbeatTimeout", group: "workers", flag: "heartbeat-timeout", env: ["LSKY_HEARTBEAT_TIMEOUT"], valueName: "DURATION",
     description: "Kill and replace a worker whose event loop is stuck this long (a slow or still-busy worker gets longer; 0: never)",
     parse: duration,
     // Measured: on a 2-core host flooded with 8,000 connections, a Bun worker
@@ -173,32 +193,32 @@ export const SETTINGS = [
     defaultValue: () => 10_000,
   }),
   spec({
-    key: "watch", flag: "watch", env: ["LSKY_WATCH"], boolean: true,
+    key: "watch", group: "development", flag: "watch", env: ["LSKY_WATCH"], boolean: true,
     description: "Reload the workers when the app's sources or config files change (see docs/OPERATIONS.md)",
     parse: parseBoolean,
     defaultValue: () => false,
   }),
   spec({
-    key: "watchIgnore", flag: "watch-ignore", env: ["LSKY_WATCH_IGNORE"], valueName: "PATTERNS",
+    key: "watchIgnore", group: "development", flag: "watch-ignore", env: ["LSKY_WATCH_IGNORE"], valueName: "PATTERNS",
     description: "Comma-separated gitignore-style patterns --watch skips, besides .gitignore, node_modules, .git and dist",
     parse: parsePatternList,
     // Tool output that holds .js/.json files but is not the app's code.
     defaultValue: () => ["coverage/", ".cache/"],
   }),
   spec({
-    key: "pidFile", flag: "pid-file", env: ["LSKY_PID_FILE"], valueName: "PATH",
+    key: "pidFile", group: "observability", flag: "pid-file", env: ["LSKY_PID_FILE"], valueName: "PATH",
     description: "Write the supervisor's process id to PATH (removed on exit)",
     parse: (t) => t,
     defaultValue: () => "",
   }),
   spec({
-    key: "dev", flag: "dev", env: ["LSKY_DEV"], boolean: true,
+    key: "dev", group: "development", flag: "dev", env: ["LSKY_DEV"], boolean: true,
     description: "Development mode: error pages show the message and stack",
     parse: parseBoolean,
     defaultValue: () => false,
   }),
   spec({
-    key: "admin", flag: "admin", env: ["LSKY_ADMIN"], valueName: "HOST:PORT",
+    key: "admin", group: "observability", flag: "admin", env: ["LSKY_ADMIN"], valueName: "HOST:PORT",
     description: "Admin listener for the dashboard, /metrics (Prometheus), /healthz and /readyz; off unless set",
     parse: (t) => {
       if (t.trim() === "") return "";
@@ -208,7 +228,7 @@ export const SETTINGS = [
     defaultValue: () => "",
   }),
   spec({
-    key: "adminToken", flag: "admin-token", env: ["LSKY_ADMIN_TOKEN"], valueName: "TOKEN", secret: true,
+    key: "adminToken", group: "observability", flag: "admin-token", env: ["LSKY_ADMIN_TOKEN"], valueName: "TOKEN", secret: true,
     description: "Token the dashboard's actions (reload, stop a worker) require; a random one is printed at start unless set",
     parse: (t) => {
       const token = t.trim();
@@ -218,86 +238,87 @@ export const SETTINGS = [
     defaultValue: () => "",
   }),
   spec({
-    key: "logFormat", flag: "log-format", env: ["LSKY_LOG_FORMAT"], valueName: "FORMAT",
+    key: "logFormat", group: "observability", flag: "log-format", env: ["LSKY_LOG_FORMAT"], valueName: "FORMAT",
     description: "Format of every line lsky prints (its own and the workers' output): text or json",
     parse: (t) => parseChoice(t, LOG_FORMATS),
     defaultValue: () => "text" as LogFormat,
   }),
   spec({
-    key: "logBuffer", flag: "log-buffer", env: ["LSKY_LOG_BUFFER"], valueName: "SIZE",
+    key: "logBuffer", group: "observability", flag: "log-buffer", env: ["LSKY_LOG_BUFFER"], valueName: "SIZE",
     description: "Output the supervisor holds for a slow stdout or stderr; past it lines are dropped and counted",
     parse: (t) => parseSize(t, 1024 ** 3),
     defaultValue: () => 4 * 1024 * 1024,
   }),
   spec({
-    key: "busQueueLimit", flag: "bus-queue-limit", env: ["LSKY_BUS_QUEUE_LIMIT"], valueName: "SIZE",
+    key: "busQueueLimit", group: "workers", flag: "bus-queue-limit", env: ["LSKY_BUS_QUEUE_LIMIT"], valueName: "SIZE",
     description: "Bus messages the supervisor holds for one slow worker; past it they are dropped and counted",
     parse: (t) => parseSize(t, 1024 ** 3),
     defaultValue: () => 8 * 1024 * 1024,
   }),
   spec({
-    key: "static", flag: "static", env: ["LSKY_STATIC"], valueName: "DIR",
+    key: "static", group: "static", flag: "static", env: ["LSKY_STATIC"], valueName: "DIR",
     description: 'Serve files from DIR before the app ("off" or "": none; default: ./public when it exists)',
     parse: parseStaticDir,
+    defaultText: "./public when it exists",
     defaultValue: defaultStaticDir,
   }),
   spec({
-    key: "staticCache", flag: "static-cache", env: ["LSKY_STATIC_CACHE"], valueName: "RULES",
+    key: "staticCache", group: "static", flag: "static-cache", env: ["LSKY_STATIC_CACHE"], valueName: "RULES",
     description: 'Cache-Control for static files by pattern: "*.js,*.css=public, max-age=31536000, immutable; *.html=no-cache"',
     parse: parseCacheRules,
     fromFile: cacheRulesFromObject,
     defaultValue: () => [],
   }),
   spec({
-    key: "compress", flag: "compress", env: ["LSKY_COMPRESS"], boolean: true,
+    key: "compress", group: "static", flag: "compress", env: ["LSKY_COMPRESS"], boolean: true,
     description: "Compress responses (br, zstd where the engine has it, gzip) for clients that accept it",
     parse: parseBoolean,
     defaultValue: () => false,
   }),
   spec({
-    key: "compressThreshold", flag: "compress-threshold", env: ["LSKY_COMPRESS_THRESHOLD"], valueName: "BYTES",
+    key: "compressThreshold", group: "static", flag: "compress-threshold", env: ["LSKY_COMPRESS_THRESHOLD"], valueName: "BYTES",
     description: "Smallest response body that --compress compresses",
     parse: (t) => parseInteger(t, 0, 1_073_741_824),
     defaultValue: () => 1024,
   }),
   spec({
-    key: "trustProxy", flag: "trust-proxy", env: ["LSKY_TRUST_PROXY"], valueName: "LIST",
+    key: "trustProxy", group: "tls", flag: "trust-proxy", env: ["LSKY_TRUST_PROXY"], valueName: "LIST",
     description: "Believe X-Forwarded-*/Forwarded from these peers: IPs, CIDRs, loopback, private, unix, all",
     parse: parseTrustList,
     defaultValue: () => [],
   }),
   spec({
-    key: "https", flag: "https", env: ["LSKY_HTTPS"], boolean: true,
+    key: "https", group: "tls", flag: "https", env: ["LSKY_HTTPS"], boolean: true,
     description: "The app sees https:// URLs (TLS ends at a proxy in front), as OCTANE_HTTPS does",
     parse: parseBoolean,
     defaultValue: () => false,
   }),
   spec({
-    key: "tlsCert", flag: "tls-cert", env: ["LSKY_TLS_CERT"], valueName: "FILE",
+    key: "tlsCert", group: "tls", flag: "tls-cert", env: ["LSKY_TLS_CERT"], valueName: "FILE",
     description: "PEM certificate (chain) file: serve HTTPS (needs --tls-key)",
     parse: (t) => t,
     defaultValue: () => "",
   }),
   spec({
-    key: "tlsKey", flag: "tls-key", env: ["LSKY_TLS_KEY"], valueName: "FILE",
+    key: "tlsKey", group: "tls", flag: "tls-key", env: ["LSKY_TLS_KEY"], valueName: "FILE",
     description: "PEM private key file for --tls-cert",
     parse: (t) => t,
     defaultValue: () => "",
   }),
   spec({
-    key: "httpRedirect", flag: "http-redirect", env: ["LSKY_HTTP_REDIRECT"], valueName: "PORT",
+    key: "httpRedirect", group: "tls", flag: "http-redirect", env: ["LSKY_HTTP_REDIRECT"], valueName: "PORT",
     description: "Also listen for plain HTTP on PORT and redirect it to HTTPS with 308 (0: off)",
     parse: (t) => parseInteger(t, 0, 65535),
     defaultValue: () => 0,
   }),
   spec({
-    key: "listen", flag: "listen", env: ["LSKY_LISTEN"], valueName: "unix:PATH",
+    key: "listen", group: "listening", flag: "listen", env: ["LSKY_LISTEN"], valueName: "unix:PATH",
     description: "Listen on a Unix socket instead of --host/--port (several workers: see docs/DEPLOYMENT.md)",
     parse: parseListen,
     defaultValue: () => "",
   }),
   spec({
-    key: "accessLog", flag: "access-log", env: ["LSKY_ACCESS_LOG"], boolean: true,
+    key: "accessLog", group: "observability", flag: "access-log", env: ["LSKY_ACCESS_LOG"], boolean: true,
     description: "Print one line per request: time, client, method, path, status, bytes, duration",
     parse: parseBoolean,
     defaultValue: () => false,

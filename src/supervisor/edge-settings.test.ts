@@ -12,11 +12,12 @@ test("the start line names the scheme, the sockets and what is on", () => {
   const tls = { ...defaults, host: "::", tlsCert: "c.pem", tlsKey: "k.pem", trustProxy: ["loopback"] };
   assert.equal(
     describeListen(tls, tcp),
-    "https://[::]:8443 [TLS, HTTP/2 and HTTP/1.1; http://[::]:8080 redirects to https; trusting proxies loopback]",
+    "https://localhost:8443 [all IPv6 and IPv4 addresses; TLS, HTTP/2 and HTTP/1.1; http://localhost:8080 redirects to https; trusting proxies loopback]",
   );
   const perWorker = { port: 0, socketPaths: ["/s.1", "/s.2"], redirectPort: 0 };
   assert.equal(describeListen(defaults, perWorker), "unix:/s.1,/s.2 (one socket per worker)");
-  assert.equal(describeListen(defaults, { port: 80, socketPaths: [], redirectPort: 0 }), "http://0.0.0.0:80");
+  assert.equal(describeListen(defaults, { port: 80, socketPaths: [], redirectPort: 0 }), "http://localhost:80 [all IPv4 addresses]");
+  assert.equal(describeListen({ ...defaults, host: "::1" }, { port: 80, socketPaths: [], redirectPort: 0 }), "http://[::1]:80");
 });
 
 test("TLS settings are checked together before anything listens", async () => {

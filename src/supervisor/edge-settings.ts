@@ -50,13 +50,16 @@ function checkTls(settings: ServeSettings): void {
 /** The start line's "at ..." part and its notes, e.g. "https://0.0.0.0:8443 (HTTP/2 and HTTP/1.1)". */
 export function describeListen(settings: ServeSettings, plan: ListenPlan): string {
   const scheme = settings.tlsCert ? "https" : "http";
-  const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  // A wildcard address is no address a browser can open: show the URL a person clicks.
+  const everywhere = settings.host === "0.0.0.0" || settings.host === "::";
+  const host = everywhere ? "localhost" : settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   const where = plan.socketPaths.length === 0
     ? `${scheme}://${host}:${plan.port}`
     : plan.socketPaths.length === 1
       ? `unix:${plan.socketPaths[0]}`
       : `unix:${plan.socketPaths.join(",")} (one socket per worker)`;
   const notes: string[] = [];
+  if (everywhere && plan.socketPaths.length === 0) notes.push(`all ${settings.host === "::" ? "IPv6 and IPv4 " : "IPv4 "}addresses`);
   if (settings.tlsCert) notes.push("TLS, HTTP/2 and HTTP/1.1");
   if (plan.redirectPort) notes.push(`http://${host}:${plan.redirectPort} redirects to https`);
   if (settings.trustProxy.length) notes.push(`trusting proxies ${settings.trustProxy.join(",")}`);

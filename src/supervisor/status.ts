@@ -21,6 +21,8 @@ export interface StatusReport {
   engine: string;
   engineVersion: string;
   app: string;
+  /** The directory the server was started in (`lsky status` there finds it). */
+  cwd: string;
   host: string;
   port: number;
   uptime: number;
@@ -90,6 +92,7 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo): Pro
     engine: info.engine,
     engineVersion: info.engineVersion,
     app: info.app,
+    cwd: process.cwd(),
     host: info.host,
     port: info.port,
     uptime: Math.round(now - info.startedAt),

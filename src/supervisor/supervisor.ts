@@ -4,7 +4,6 @@ import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
-import { engineGapWarning } from "../limits/engine-gaps.ts";
 import { watchLauncher } from "./launcher-watch.ts";
 import { droppedLogLines, flushOutput, logger, useBoundedOutput, workerLineFormatter } from "../log.ts";
 import type { OutputQueue } from "../output-queue.ts";
@@ -30,7 +29,7 @@ import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import { startPid1Duties } from "./pid1.ts";
-import { warnAboutPortSharing } from "./port-sharing.ts";
+import { hostNotes, hostNotesLine } from "./host-notes.ts";
 import type { Watcher } from "./watch.ts";
 import { startWatching } from "./dev-watch.ts";
 import type { SettingSource } from "../config/resolve.ts";
@@ -232,9 +231,8 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
     void stop();
   });
 
-  if (plan.socketPaths.length === 0) warnAboutPortSharing(settings.workers, currentEngine());
-  const gap = engineGapWarning(currentEngine(), settings);
-  if (gap) logger.warn(gap);
+  const notes = hostNotesLine(hostNotes({ settings, engine: currentEngine(), socketsOnly: plan.socketPaths.length > 0 }));
+  if (notes) logger.warn(notes);
   const staticNote = staticFirstNote(settings.static, entry);
   if (staticNote) logger.info(staticNote);
   if (admin) logger.info(`admin listener (dashboard, metrics, healthz, readyz) at http://${settings.admin}`);

@@ -30,7 +30,7 @@ for (const target of selectedTargets()) {
             port,
           });
           const sharesPort = target.engine !== "node";
-          const warned = /tcp_migrate_req is 0: .*Fix: sysctl -w net\.ipv4\.tcp_migrate_req=1/.test(server.stderr());
+          const warned = /warning: net\.ipv4\.tcp_migrate_req is 0.*run "lsky doctor"/.test(server.stderr());
           assert.equal(warned, sharesPort && migrate === "0", "the start warning appears exactly when it applies");
 
           // wrk is not used here: it counts Bun's close after "Connection: close" as a read error.

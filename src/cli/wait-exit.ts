@@ -1,0 +1,29 @@
+const POLL_MS = 50;
+const REPORT_EVERY_MS = 5_000;
+
+/** True while a process with this pid exists (signal 0 checks without sending anything). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Resolves once `pid` has exited. `onStillWaiting` is called every 5 s
+ * meanwhile, so a long drain says what it waits for instead of hanging silently.
+ */
+export async function waitForExit(pid: number, onStillWaiting: (waitedMs: number) => void): Promise<void> {
+  const started = Date.now();
+  let nextReport = started + REPORT_EVERY_MS;
+  while (processExists(pid)) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    if (Date.now() >= nextReport) {
+      onStillWaiting(Date.now() - started);
+      nextReport += REPORT_EVERY_MS;
+    }
+  }
+}
