@@ -1,6 +1,6 @@
 import { parseInteger } from "../config/parse-value.ts";
 import { LskyError } from "../errors.ts";
-import type { ControlCommand } from "../supervisor/control-server.ts";
+import type { ControlCommand } from "../supervisor/control-protocol.ts";
 import type { StatusReport } from "../supervisor/status.ts";
 import { parseCommandArgs } from "./args.ts";
 import { sendControl } from "./control-client.ts";

@@ -1,9 +1,7 @@
 import { readdirSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
-import { openChannel } from "../bus/ndjson.ts";
 import { LskyError } from "../errors.ts";
-import type { ControlCommand, ControlReply, ControlRequest } from "../supervisor/control-server.ts";
+import { askControlSocket, type ControlCommand } from "../supervisor/control-protocol.ts";
 import { runtimeDir } from "../supervisor/paths.ts";
 import type { StatusReport } from "../supervisor/status.ts";
 
@@ -43,33 +41,12 @@ export async function findServerByPid(pid: number): Promise<FoundServer> {
   return found;
 }
 
-/**
- * Sends one command to the control socket at `path` and resolves with the
- * reply's data; with `timeoutMs`, fails when no answer came by then (a reload
- * takes as long as the pool's drain, so only listing sets one).
- */
-export function askServer(path: string, command: ControlCommand, timeoutMs?: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(path);
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-      socket.destroy();
-      reject(new LskyError("CONTROL_FAILED", `The server on ${path} did not answer "${command}"`));
-    }, timeoutMs);
-    const settle = (fn: () => void) => {
-      clearTimeout(timer);
-      fn();
-    };
-    socket.once("error", (error) => settle(() => reject(new LskyError("NO_SERVER", `Cannot reach ${path}: ${error.message}`))));
-    socket.once("connect", () => {
-      let answered = false;
-      const channel = openChannel<ControlReply, ControlRequest>(socket, (reply) => {
-        answered = true;
-        settle(() => reply.ok ? resolve(reply.data) : reject(new LskyError("CONTROL_FAILED", `The server could not ${command}: ${reply.error}`)));
-        socket.end();
-      }, () => {
-        if (!answered) settle(() => reject(new LskyError("CONTROL_FAILED", `The server closed the connection before answering "${command}"`)));
-      });
-      channel.send({ command });
-    });
-  });
+/** Sends one command to the control socket at `path` (see askControlSocket); any failure is an LskyError. */
+export async function askServer(path: string, command: ControlCommand, timeoutMs?: number): Promise<unknown> {
+  try {
+    return await askControlSocket(path, command, timeoutMs);
+  } catch (error) {
+    if (error instanceof LskyError) throw error;
+    throw new LskyError("NO_SERVER", `Cannot reach ${path}: ${(error as Error).message}`);
+  }
 }

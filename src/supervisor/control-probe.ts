@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import { openChannel } from "../bus/ndjson.ts";
 import { LskyError } from "../errors.ts";
 import { describeControlPath } from "./paths.ts";
-import type { ControlReply, ControlRequest } from "./control-server.ts";
+import type { ControlReply, ControlRequest } from "./control-protocol.ts";
 
 /** What a live server said about itself, as far as it answered. */
 export interface LiveServer {

@@ -6,11 +6,9 @@ import { describeControlPath } from "./paths.ts";
 import { listenPrivate } from "./private-socket.ts";
 import { openChannel } from "../bus/ndjson.ts";
 
-export type ControlCommand = "status" | "reload" | "stop";
-export interface ControlRequest {
-  command: ControlCommand;
-}
-export type ControlReply = { ok: true; data?: unknown } | { ok: false; error: string };
+import type { ControlCommand, ControlReply, ControlRequest } from "./control-protocol.ts";
+
+export type { ControlCommand } from "./control-protocol.ts";
 
 export type ControlHandler = (command: ControlCommand) => Promise<unknown>;
 
