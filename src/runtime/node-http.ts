@@ -7,6 +7,7 @@ import { checkRawHead, markPrechecked, prechecked } from "../limits/prechecked.t
 import { isRefusal } from "../limits/responses.ts";
 import { keepDenoHeaderDefaults } from "./deno-node-headers.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
+import { acceptUpgrades } from "./node-websocket.ts";
 import type { EngineBindings, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 // How often a closing server sweeps connections that went idle after their
@@ -109,6 +110,7 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     onRequest(incoming, outgoing);
   });
   server.on("clientError", answerClientError);
+  acceptUpgrades(server, options, readAddress);
   // Above the limit, Node keeps parsing but drops the extra fields silently;
   // one more than the limit lets the limits stage see the excess and answer 431.
   server.maxHeadersCount = options.limits.maxHeaderCount + 1;

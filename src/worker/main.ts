@@ -15,6 +15,7 @@ import { startListeners } from "./listeners.ts";
 import type { EngineBindings, RemoteAddr } from "../runtime/types.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { startLagMonitor } from "../metrics/event-loop-lag.ts";
+import { startSockets } from "./websockets.ts";
 import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
@@ -40,10 +41,14 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     if (metrics && lag) metrics.eventLoopLag = lag.take();
     return { type: "stats", ...counters, rss: process.memoryUsage().rss, metrics };
   };
-  const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay) => {
+  const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay, restart = handover) => {
     if (draining) return;
     draining = true;
+    // WebSockets drain beside HTTP: new upgrades are refused at once, open
+    // sockets get their own (shorter) period, then 1012 or 1001.
+    const socketsClosed = websockets?.hub.drain(restart, Math.min(spec.settings.wsDrainPeriod, gracePeriod));
     if (server) await drainServer(server, counters, { drainDelay, gracePeriod, handover });
+    await socketsClosed;
     if (bus) await sendFinal(bus, stats());
     process.exit(0);
   };
@@ -64,8 +69,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   installBusGlobal(appBus.bus);
+  const websockets = startSockets(spec, appBus.bus);
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
-    drain: (message) => void drain(message.handover === true, spec.settings.gracePeriod, message.quick ? 0 : spec.settings.drainDelay),
+    drain: (message) =>
+      void drain(message.handover === true, spec.settings.gracePeriod, message.quick ? 0 : spec.settings.drainDelay, message.handover === true || message.quick === true),
     "stats-request": () => bus?.send(stats()),
     ...appBus.receive,
   }, () => {
@@ -84,8 +91,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
     const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
-      new RequestContext(readRemoteAddr, source, appBus.bus, bindings);
-    server = await startListeners(spec, adapter, counted, () => draining, context);
+      new RequestContext(readRemoteAddr, source, appBus.bus, bindings, websockets);
+    server = await startListeners(spec, adapter, counted, () => draining, context, websockets.hub);
   } catch (error) {
     await reportBootFailure(bus, error);
     return;
