@@ -4,24 +4,18 @@
  * lsky found in the app's node_modules holds no state of its own, so it never
  * splits the pool from the running server.
  */
+import type { Context, Env, Input, MiddlewareHandler } from "hono";
 import type { Sockets, SocketData, WebSocketEvents } from "./app-api.ts";
-
-/** The part of Hono's Context the middleware reads. */
-interface HonoLikeContext {
-  req: { raw: Request; header(name: string): string | undefined };
-  env?: unknown;
-}
-
-type Next = () => Promise<void>;
 
 /**
  * Hono middleware: turns a request that asks for a WebSocket into one, with
  * the events `createEvents(c)` returns; any other request goes on to the next
  * handler. It runs where the app put it, after the app's own middleware.
  */
-export function upgradeWebSocket<C extends HonoLikeContext = HonoLikeContext>(
-  createEvents: (c: C) => WebSocketEvents | Promise<WebSocketEvents>,
-): (c: C, next: Next) => Promise<Response | void> {
+// deno-lint-ignore no-explicit-any
+export function upgradeWebSocket<E extends Env = any, P extends string = any, I extends Input = {}>(
+  createEvents: (c: Context<E, P, I>) => WebSocketEvents | Promise<WebSocketEvents>,
+): MiddlewareHandler<E, P, I> {
   return async (c, next) => {
     if (!asksForWebSocket(c.req.header("upgrade"))) return next();
     const upgrade = (c.env as { upgrade?: unknown } | undefined)?.upgrade;
