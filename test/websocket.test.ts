@@ -121,6 +121,9 @@ for (const target of selectedTargets()) {
       assert.notEqual(again.hello.pid, hello.pid);
       again.ws.sendText("echo:after reload");
       assert.equal(await again.ws.nextText(), "after reload");
+      // The old worker is gone; its replacement has the same number.
+      again.ws.sendText(`send:${hello.id}:stale`);
+      assert.equal(await again.ws.nextText(/^(sent|error:)/), "error:WS_GONE");
       a = again;
     });
 
