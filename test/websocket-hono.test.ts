@@ -71,3 +71,39 @@ for (const target of selectedTargets()) {
     });
   });
 }
+
+for (const target of selectedTargets()) {
+  describe(`examples/chat on ${target.name}`, () => {
+    test("a message from one member reaches the others across workers, and count sees them all", async () => {
+      const dir = appFolder();
+      copyFileSync(join(ROOT, "examples", "chat", "app.ts"), join(dir, "app.ts"));
+      try {
+        const server = await startLsky(target, ["app.ts", "--workers", "2", "--host", "127.0.0.1"], { cwd: dir });
+        const alice = await openWebSocket(server.port, "/ws?name=alice");
+        // Her own echo proves her onOpen ran (she is subscribed) before bob joins.
+        alice.sendText("hello");
+        assert.equal(await alice.nextText(), "you: hello");
+        const bob = await openWebSocket(server.port, "/ws?name=bob");
+        assert.equal(await alice.nextText(), "bob joined");
+        bob.sendText("hi all");
+        assert.equal(await bob.nextText(), "you: hi all");
+        assert.equal(await alice.nextText(), "bob: hi all");
+        const online = await waitFor("both members counted", async () => {
+          const answer = await new Promise<string>((resolve, reject) => {
+            request({ port: server.port, host: "127.0.0.1", path: "/online", agent: false }, (res) => {
+              let text = "";
+              res.setEncoding("utf8").on("data", (s: string) => (text += s)).on("end", () => resolve(text));
+            }).on("error", reject).end();
+          });
+          return JSON.parse(answer).online === 2 && answer;
+        });
+        assert.equal(JSON.parse(online).online, 2);
+        bob.close();
+        assert.equal(await alice.nextText(), "bob left");
+        assert.equal((await server.stop()).code, 0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
