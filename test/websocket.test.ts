@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
+import { statusJson } from "./harness/supervision.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { openWebSocket, type RawWebSocket } from "./harness/ws-client.ts";
@@ -91,6 +92,15 @@ for (const target of selectedTargets()) {
       assert.equal(await a.ws.nextText(), "sent");
       a.ws.sendText("count:r");
       assert.equal(await a.ws.nextText(/^count:/), "count:2");
+    });
+
+    test("lsky status shows each worker's open sockets and message counters", async () => {
+      // Workers report every heartbeat; wait for the report that has both sockets.
+      const report = await waitFor("status with a socket open on each worker", async () => {
+        const status = await statusJson(target, server.port);
+        return status.workers.every((w) => w.websockets?.open === 1) && status;
+      });
+      for (const worker of report.workers) assert.ok(worker.websockets!.messagesIn >= 1, JSON.stringify(worker));
     });
 
     test("sockets.send to a closed or unknown id rejects with WS_GONE and reaches nobody", async () => {

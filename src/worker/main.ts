@@ -32,6 +32,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   setLogFormat(spec.settings.logFormat);
   const counters: RequestCounters = { requests: 0, inflight: 0 };
   let server: HttpServer | undefined;
+  let websockets: ReturnType<typeof startSockets> | undefined;
   let draining = false;
   let recycleAsked = false;
 
@@ -39,7 +40,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   const lag = metrics ? startLagMonitor() : undefined;
   const stats = (): WorkerMessage => {
     if (metrics && lag) metrics.eventLoopLag = lag.take();
-    return { type: "stats", ...counters, rss: process.memoryUsage().rss, metrics };
+    const sockets = websockets && { ...websockets.hub.stats, open: websockets.hub.local.size };
+    return { type: "stats", ...counters, rss: process.memoryUsage().rss, metrics, websockets: sockets };
   };
   const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay, restart = handover) => {
     if (draining) return;
@@ -69,7 +71,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   installBusGlobal(appBus.bus);
-  const websockets = startSockets(spec, appBus.bus);
+  const pool = startSockets(spec, appBus.bus);
+  websockets = pool;
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
     drain: (message) =>
       void drain(message.handover === true, spec.settings.gracePeriod, message.quick ? 0 : spec.settings.drainDelay, message.handover === true || message.quick === true),
@@ -91,8 +94,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
     const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
-      new RequestContext(readRemoteAddr, source, appBus.bus, bindings, websockets);
-    server = await startListeners(spec, adapter, counted, () => draining, context, websockets.hub);
+      new RequestContext(readRemoteAddr, source, appBus.bus, bindings, pool);
+    server = await startListeners(spec, adapter, counted, () => draining, context, pool.hub);
   } catch (error) {
     await reportBootFailure(bus, error);
     return;
