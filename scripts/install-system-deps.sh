@@ -6,7 +6,7 @@
 # limit: iproute2, procps, util-linux). Idempotent; needs root (CI runs as root).
 # Extra package names may be given, for what only a benchmark needs.
 set -euo pipefail
-packages=(wrk nginx openssl prometheus iproute2 procps util-linux chromium "$@")
+packages=(wrk nginx openssl prometheus iproute2 procps util-linux chromium python3-websockets "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

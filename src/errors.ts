@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   BUS_HANDLER_FAILED: 1,
   BUS_DISCONNECTED: 1,
   BUS_QUEUE_FULL: 1,
+  // sockets.send/close to a WebSocket that is closed or unknown (docs/WEBSOCKET.md).
+  WS_GONE: 1,
   WORKER_CRASH_LOOP: 1,
   BUILD_FAILED: 1,
   NO_SERVER: 3,

@@ -1,7 +1,8 @@
 /**
- * The types the "lsky" package exports to apps (package.json "exports" →
- * dist/types/types.d.ts, emitted by build/build.mjs). Type-only: importing
- * them adds nothing to an app at run time.
+ * What the "lsky" package declares to apps (package.json "exports" →
+ * dist/types/types.d.ts, emitted by build/build.mjs): the app API's types,
+ * and the values dist/lsky-lib.mjs exports (src/lib.ts), so that an app's
+ * `import { upgradeWebSocket, sockets } from "lsky"` type-checks.
  *
  * @example
  * import { Hono } from "hono";
@@ -19,3 +20,8 @@ export type { LskyContext, RemoteAddr } from "./runtime/types.ts";
 export type { BusHandler, BusMessageInfo, BusSubscriber, LskyBus, LskyGlobal, RequestOptions } from "./bus/app-api.ts";
 export type { FetchApp } from "./app/contract.ts";
 export { defineConfig, type LskyConfig } from "./config/define-config.ts";
+export { sockets, upgradeWebSocket } from "./websocket/facade.ts";
+export type {
+  LskyWebSocket, SocketCloseEvent, SocketData, SocketEvent, SocketMessageEvent, Sockets, WebSocketEvents,
+} from "./websocket/app-api.ts";
+export { LskyError } from "./errors.ts";

@@ -28,7 +28,11 @@ export interface WorkerStats {
   requests: number;
   inflight: number;
   rss: number;
+  /** The worker's WebSockets: open now, and counters since it started. */
+  websockets?: WorkerSocketStats;
 }
+
+export type WorkerSocketStats = import("../websocket/stats.ts").SocketStats & { open: number };
 
 export type WorkerMessage =
   | { type: "hello"; slot: number; pid: number }

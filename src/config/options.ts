@@ -3,6 +3,7 @@ import type { Engine } from "../runtime/types.ts";
 import { parseAdminAddress } from "./admin-address.ts";
 import { availableCpus } from "./cpus.ts";
 import { LIMIT_SETTINGS, type LimitSettings } from "./limit-options.ts";
+import { WEBSOCKET_SETTINGS, type WebSocketSettings } from "./websocket-options.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger, parseSize } from "./parse-value.ts";
 import { parseListen, parseTrustList } from "./parse-edges.ts";
 import { defaultStaticDir, parseStaticDir } from "./static-dir.ts";
@@ -14,7 +15,7 @@ export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engin
  * by `LSKY_*` environment variable, or by config file key (the setting's key), with precedence
  * flag > environment > file > default. Nothing else in lsky defines a default.
  */
-export interface ServeSettings extends LimitSettings {
+export interface ServeSettings extends LimitSettings, WebSocketSettings {
   host: string;
   port: number;
   runtime: Engine;
@@ -65,6 +66,7 @@ export const SETTING_GROUPS = {
   limits: "Request limits",
   tls: "TLS and proxies",
   static: "Static files and compression",
+  websocket: "WebSocket",
   observability: "Observability",
   development: "Development",
 } as const;
@@ -324,6 +326,7 @@ export const SETTINGS = [
     defaultValue: () => false,
   }),
   ...LIMIT_SETTINGS,
+  ...WEBSOCKET_SETTINGS,
 ] as const;
 
 export function findSettingByFlag(flag: string): SettingSpec | undefined {

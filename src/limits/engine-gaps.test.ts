@@ -26,6 +26,7 @@ test("Deno.serve (native, TLS or a Unix socket): the header timeout, Connection:
     const line = engineGapWarning("deno", settings)!;
     assert.match(line, /no header timeout/);
     assert.match(line, /Connection: close does not stop Deno reading/);
+    assert.match(line, /WebSockets accept unmasked client frames/);
     assert.match(line, /a worker stopping on deno may reset/);
   }
 });

@@ -3,6 +3,8 @@ import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
 import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
+import { asksForWebSocket } from "../websocket/engine.ts";
+import { bunWebSocketHandlers, finishBunUpgrade } from "./bun-websocket.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
@@ -35,6 +37,14 @@ function serve(options: ServeOptions): Promise<HttpServer> {
     else if (lifted) setIdleTimeout(server, request, keepAliveSeconds);
     return shouldClose() ? withConnectionClose(response) : response;
   };
+  // A request that asks for a WebSocket goes through the app like any other;
+  // its context carries the slot that ctx.upgrade accepts.
+  const sockets = options.websockets;
+  const upgrade = async (request: Request) => {
+    const slot = sockets!.slot(request.url);
+    const response = await handler(request, options.context(peerOf, request, { server, upgrade: slot }));
+    return finishBunUpgrade(server, request, slot, response, sockets!);
+  };
   try {
     server = Bun.serve({
       ...listenOptions(options),
@@ -44,7 +54,9 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       // Bun's idle timeout covers keep-alive idle time but also a handler that
       // has not answered yet; it is lifted per request below while the app works.
       idleTimeout: keepAliveSeconds,
+      ...(sockets ? { websocket: bunWebSocketHandlers(sockets) } : {}),
       fetch(request) {
+        if (sockets && asksForWebSocket(request.headers.get("upgrade"))) return upgrade(request);
         const result = handler(request, options.context(peerOf, request, bindings));
         if (!(result instanceof Promise)) return finish(result, request, false);
         // A slow handler is bounded by lsky's request timeout, not by Bun's idle timer.

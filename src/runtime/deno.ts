@@ -1,6 +1,8 @@
 import { LskyError } from "../errors.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
+import { asksForWebSocket } from "../websocket/engine.ts";
+import { finishDenoUpgrade } from "./deno-websocket.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
@@ -29,6 +31,13 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
     : options.tls ? withHostHeader(options.handler)
     : options.handler;
   const abort = new AbortController();
+  // The app answers first; the original request is the one Deno can upgrade.
+  const sockets = options.websockets;
+  const upgrade = async (request: Request, info: DenoServeInfo) => {
+    const slot = sockets!.slot(request.url);
+    const response = await handler(request, options.context(peerOf, info, { upgrade: slot }));
+    return finishDenoUpgrade(request, slot, response, sockets!);
+  };
   let server: any;
   try {
     server = Deno.serve({
@@ -40,6 +49,7 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
         return new Response(null, { status: 500 });
       },
       handler(request: Request, info: DenoServeInfo) {
+        if (sockets && asksForWebSocket(request.headers.get("upgrade"))) return upgrade(request, info);
         const result = handler(request, options.context(peerOf, info));
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);

@@ -10,6 +10,7 @@ import { isRefusal } from "../limits/responses.ts";
 import { keepDenoHeaderDefaults } from "./deno-node-headers.ts";
 import { ConnectionActivity } from "./connection-activity.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
+import { acceptUpgrades } from "./node-websocket.ts";
 import type { CloseOptions, EngineBindings, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 // How often a closing server sweeps connections that went idle after their
@@ -113,6 +114,7 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
   });
   server.on("clientError", answerClientError);
   const activity = trackActivity(server);
+  acceptUpgrades(server, options, readAddress);
   // Above the limit, Node keeps parsing but drops the extra fields silently;
   // one more than the limit lets the limits stage see the excess and answer 431.
   server.maxHeadersCount = options.limits.maxHeaderCount + 1;

@@ -5,6 +5,8 @@
 
 import type { LskyBus } from "../bus/app-api.ts";
 import type { LimitSettings } from "../config/limit-options.ts";
+import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
+import type { SocketHost, UpgradeSlot } from "../websocket/engine.ts";
 
 export type Engine = "bun" | "deno" | "node";
 
@@ -26,6 +28,14 @@ export interface LskyContext {
   remoteAddr: RemoteAddr;
   /** The message bus between workers and the supervisor (docs/BUS.md). */
   bus: LskyBus;
+  /**
+   * Turns this request into a WebSocket (docs/WEBSOCKET.md): returns the
+   * response to return from fetch, or a refusal (426 when the request does
+   * not ask for a WebSocket, 503 while draining or at the connection cap).
+   */
+  upgrade(request: Request, events: WebSocketEvents): Response;
+  /** Every WebSocket in the pool. */
+  sockets: Sockets;
 }
 
 /**
@@ -41,6 +51,8 @@ export interface EngineBindings {
   incoming?: unknown;
   /** Node's ServerResponse (Node, and Deno's node:http). */
   outgoing?: unknown;
+  /** Present on a request that asks for a WebSocket; `ctx.upgrade` accepts it. */
+  upgrade?: UpgradeSlot;
 }
 
 export type FetchHandler = (request: Request, context: LskyContext) => Response | Promise<Response>;
@@ -87,6 +99,8 @@ export interface ServeOptions {
    * without a header timeout or Connection: close (see docs/RELIABILITY.md).
    */
   denoServer: "node" | "native";
+  /** The worker's WebSockets; without it the adapter upgrades nothing. */
+  websockets?: SocketHost;
 }
 
 export interface CloseOptions {

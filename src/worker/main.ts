@@ -18,6 +18,7 @@ import { startListeners } from "./listeners.ts";
 import type { EngineBindings, RemoteAddr } from "../runtime/types.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { startLagMonitor } from "../metrics/event-loop-lag.ts";
+import { startSockets } from "./websockets.ts";
 import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
 import { residentMemoryReader, watchDescriptorPressure } from "./descriptor-pressure.ts";
 import { createListenerCheck, LISTENER_CHECK_MS } from "./listener-check.ts";
@@ -41,6 +42,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   ignoreOutputErrors();
   const counters: RequestCounters = { requests: 0, inflight: 0 };
   let server: HttpServer | undefined;
+  let websockets: ReturnType<typeof startSockets> | undefined;
   let draining = false;
   let recycleAsked = false;
 
@@ -51,14 +53,19 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   const stats = (): WorkerMessage => {
     const loopLag = lag.take();
     if (metrics) metrics.eventLoopLag = loopLag;
-    return { type: "stats", ...counters, rss: readRss(), metrics, lag: loopLag };
+    const sockets = websockets && { ...websockets.hub.stats, open: websockets.hub.local.size };
+    return { type: "stats", ...counters, rss: readRss(), metrics, lag: loopLag, websockets: sockets };
   };
-  const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay) => {
+  const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay, restart = handover) => {
     if (draining) return;
     draining = true;
+    // WebSockets drain beside HTTP: new upgrades are refused at once, open
+    // sockets get their own (shorter) period, then 1012 or 1001.
+    const socketsClosed = websockets?.hub.drain(restart, Math.min(spec.settings.wsDrainPeriod, gracePeriod));
     if (server) await drainServer(server, counters, {
       drainDelay, gracePeriod, handover, keepAliveTimeout: spec.settings.keepAliveTimeout,
     });
+    await socketsClosed;
     if (bus) await sendFinal(bus, stats());
     process.exit(0);
   };
@@ -79,8 +86,11 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   installBusGlobal(appBus.bus);
+  const pool = startSockets(spec, appBus.bus);
+  websockets = pool;
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
-    drain: (message) => void drain(message.handover === true, spec.settings.gracePeriod, message.quick ? 0 : spec.settings.drainDelay),
+    drain: (message) =>
+      void drain(message.handover === true, spec.settings.gracePeriod, message.quick ? 0 : spec.settings.drainDelay, message.handover === true || message.quick === true),
     "stats-request": () => bus?.send(stats()),
     ...appBus.receive,
   }, () => {
@@ -99,8 +109,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
     const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
-      new RequestContext(readRemoteAddr, source, appBus.bus, bindings);
-    server = await startListeners(spec, adapter, counted, () => draining, context);
+      new RequestContext(readRemoteAddr, source, appBus.bus, bindings, pool);
+    server = await startListeners(spec, adapter, counted, () => draining, context, pool.hub);
   } catch (error) {
     await reportBootFailure(bus, error);
     return;

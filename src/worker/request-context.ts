@@ -1,5 +1,14 @@
 import type { LskyBus } from "../bus/app-api.ts";
 import type { EngineBindings, LskyContext, RemoteAddr } from "../runtime/types.ts";
+import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
+import type { UpgradeSlot } from "../websocket/engine.ts";
+import type { SocketHub } from "../websocket/host.ts";
+
+/** The worker's WebSockets, as every request's context reaches them. */
+export interface ContextSockets {
+  hub: SocketHub;
+  sockets: Sockets;
+}
 
 const NO_BINDINGS: EngineBindings = {};
 
@@ -16,18 +25,38 @@ export class RequestContext<Source = unknown> implements LskyContext {
   readonly server: unknown;
   readonly incoming: unknown;
   readonly outgoing: unknown;
+  readonly sockets: Sockets;
   #readRemoteAddr: (source: Source) => RemoteAddr;
   #source: Source;
   #remoteAddr: RemoteAddr | undefined;
+  #slot: UpgradeSlot | undefined;
+  #websockets: ContextSockets | undefined;
 
-  constructor(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bus: LskyBus, bindings: EngineBindings = NO_BINDINGS) {
+  constructor(
+    readRemoteAddr: (source: Source) => RemoteAddr,
+    source: Source,
+    bus: LskyBus,
+    bindings: EngineBindings = NO_BINDINGS,
+    websockets?: ContextSockets,
+  ) {
     this.#readRemoteAddr = readRemoteAddr;
     this.#source = source;
     this.bus = bus;
     this.server = bindings.server;
     this.incoming = bindings.incoming;
     this.outgoing = bindings.outgoing;
+    this.#slot = bindings.upgrade;
+    this.#websockets = websockets;
+    // A field, not a getter: the proxy stage copies the context with a spread.
+    this.sockets = websockets?.sockets as Sockets;
   }
+
+  /** A method, not a field: a stage that copies the context keeps it bound. */
+  upgrade = (_request: Request, events: WebSocketEvents): Response => {
+    if (!this.#websockets) throw new Error("WebSockets are not available in this worker");
+    return this.#websockets.hub.accept(this.#slot, events);
+  };
+
 
   get remoteAddr(): RemoteAddr {
     return (this.#remoteAddr ??= this.#readRemoteAddr(this.#source));

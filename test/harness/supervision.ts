@@ -21,6 +21,8 @@ export interface StatusJson {
     inflight: number;
     rss: number;
     restarts: number;
+    /** The worker's WebSockets (open now, counters since it started). */
+    websockets?: { open: number; messagesIn: number; messagesOut: number; closesByCode: Record<string, number> };
     lastExit: { reason: string; code: number | null; signal: string | null } | null;
   }>;
 }

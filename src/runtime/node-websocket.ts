@@ -1,0 +1,81 @@
+import type { IncomingMessage, Server } from "node:http";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { asksForWebSocket, type EngineSocket, type SocketHost, type UpgradeSlot } from "../websocket/engine.ts";
+import type { RemoteAddr, ServeOptions } from "./types.ts";
+
+const decoder = new TextDecoder();
+
+/**
+ * WebSockets on a node:http server (Node, and Deno's node:http) with the `ws`
+ * package: node:http hands an upgrade request over as an "upgrade" event;
+ * lsky runs it through the app first, then lets `ws` finish the handshake
+ * when the app accepted, or writes the app's own response. `ws` enforces the
+ * size (1009), masking (1002) and UTF-8 (1007); lsky pings idle sockets.
+ */
+export function acceptUpgrades(server: Server, options: ServeOptions, readAddress: (incoming: IncomingMessage) => RemoteAddr): void {
+  const host = options.websockets;
+  if (!host) return;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: host.policy.wsMaxMessage, perMessageDeflate: false, clientTracking: false });
+  server.on("upgrade", (incoming: IncomingMessage, socket: Duplex, head: Uint8Array) => {
+    socket.on("error", () => socket.destroy());
+    const request = upgradeRequest(incoming);
+    if (!request) return writeResponse(socket, new Response(null, { status: 400 }));
+    const slot = host.slot(request.url);
+    const context = options.context(readAddress, incoming, { incoming, upgrade: slot });
+    void Promise.resolve(options.handler(request, context)).then((response) => {
+      if (!slot.accepted) return writeResponse(socket, response);
+      if (socket.destroyed) return host.abandon(slot);
+      wss.handleUpgrade(incoming, socket, head, (ws) => attach(ws, slot, host));
+    }, () => socket.destroy());
+  });
+}
+
+function attach(ws: WebSocket, slot: UpgradeSlot, host: SocketHost): void {
+  ws.binaryType = "arraybuffer";
+  const sink = host.open(slot, engineSocket(ws));
+  ws.on("message", (data, isBinary) => sink.message(isBinary ? data : decoder.decode(data)));
+  ws.on("pong", () => sink.alive());
+  ws.on("ping", () => sink.alive());
+  // `ws` closes the connection itself on a protocol error (and reports the
+  // code in "close"); the error event only needs a listener.
+  ws.on("error", (error) => sink.error(error));
+  ws.on("close", (code, reason) => sink.closed(code, decoder.decode(reason)));
+}
+
+function engineSocket(ws: WebSocket): EngineSocket {
+  return {
+    send: (frame) => ws.send(frame),
+    close: (code, reason) => ws.close(code, reason),
+    bufferedAmount: () => ws.bufferedAmount,
+    ping: () => ws.ping(),
+    terminate: () => ws.terminate(),
+  };
+}
+
+/** The upgrade request as the app sees it; undefined when it is not a usable WebSocket request. */
+function upgradeRequest(incoming: IncomingMessage): Request | undefined {
+  const hostHeader = incoming.headers.host;
+  if (incoming.method !== "GET" || !hostHeader || !asksForWebSocket(incoming.headers.upgrade)) return undefined;
+  const headers = new Headers();
+  const raw = incoming.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  try {
+    return new Request(`http://${hostHeader}${incoming.url ?? "/"}`, { method: "GET", headers });
+  } catch {
+    return undefined;
+  }
+}
+
+/** An upgrade the app did not accept gets the app's own response, then the connection closes. */
+function writeResponse(socket: Duplex, response: Response): void {
+  void response.arrayBuffer().then((body) => {
+    const lines = [`HTTP/1.1 ${response.status} ${response.statusText || STATUS_CODES[response.status] || ""}`];
+    response.headers.forEach((value, name) => {
+      if (name !== "content-length" && name !== "connection" && name !== "transfer-encoding") lines.push(`${name}: ${value}`);
+    });
+    lines.push(`content-length: ${body.byteLength}`, "connection: close", "", "");
+    socket.end(Buffer.concat([Buffer.from(lines.join("\r\n"), "latin1"), Buffer.from(body)]));
+  }, () => socket.destroy());
+}

@@ -1,0 +1,103 @@
+import type { LskyBus } from "../bus/app-api.ts";
+import { isLskyError, LskyError } from "../errors.ts";
+import type { Sockets } from "./app-api.ts";
+import type { SocketHub } from "./host.ts";
+import { type Frame, fromWire, toFrame, toWire, type WireFrame } from "./payload.ts";
+
+// Bus topics of lsky's own; apps' topics never start with "lsky:".
+const PUBLISH = "lsky:ws:publish";
+const SEND = "lsky:ws:send";
+const CLOSE = "lsky:ws:close";
+const COUNT = "lsky:ws:count";
+
+interface PublishMessage extends WireFrame {
+  t: string;
+  /** The connection that published, which must not get its own message. */
+  x?: string;
+  /** The publishing worker's id prefix: a reload's old and new worker share a number. */
+  o: string;
+}
+
+/** The worker that owns a connection: the number its id starts with. */
+export function ownerOf(id: string): number | undefined {
+  if (typeof id !== "string") return undefined;
+  const match = /^(\d+)-[0-9a-z]+-\d+$/.exec(id);
+  return match ? Number(match[1]) : undefined;
+}
+
+function gone(id: string): LskyError {
+  return new LskyError("WS_GONE", `WebSocket ${JSON.stringify(id)} is closed or unknown`);
+}
+
+/**
+ * Joins a worker's hub to the pool over the bus: one bus message per worker
+ * for a publish (each worker fans out to its own subscribers), a request to
+ * the owning worker for a send or close, one per worker for a count.
+ */
+export function joinPool(hub: SocketHub, bus: LskyBus): Sockets {
+  hub.forward = (topic, frame, exceptId) => {
+    const message: PublishMessage = { t: topic, o: hub.idPrefix, ...toWire(frame) };
+    if (exceptId) message.x = exceptId;
+    bus.publish(PUBLISH, message);
+  };
+  bus.subscribe(PUBLISH, (data) => {
+    const message = data as PublishMessage;
+    // This worker already delivered its own publish, before the bus saw it.
+    if (message.o === hub.idPrefix) return;
+    hub.publishLocal(message.t, fromWire(message), message.x);
+  });
+  bus.handle(SEND, (data) => {
+    const { id, ...wire } = data as WireFrame & { id: string };
+    return hub.local.get(id)?.deliver(fromWire(wire)) ?? false;
+  });
+  bus.handle(CLOSE, (data) => closeLocal(hub, data as CloseMessage));
+  bus.handle(COUNT, (data) => hub.count((data as { topic?: string }).topic));
+
+  const toOwner = async <T>(id: string, topic: string, local: () => T, data: object): Promise<T | undefined> => {
+    const owner = ownerOf(id);
+    if (owner === undefined) return undefined;
+    if (owner === bus.workerId) return local();
+    try {
+      return await bus.request<T>(owner, topic, data);
+    } catch (error) {
+      // The owner is gone or not running: so is the connection.
+      if (isLskyError(error) && (error.code === "BUS_NO_WORKER" || error.code === "BUS_WORKER_GONE")) return undefined;
+      throw error;
+    }
+  };
+
+  return {
+    async send(id, data) {
+      const frame: Frame = toFrame(data);
+      const local = () => (id.startsWith(hub.idPrefix) ? (hub.local.get(id)?.deliver(frame) ?? false) : false);
+      const delivered = await toOwner(id, SEND, local, { id, ...toWire(frame) });
+      if (delivered !== true) throw gone(id);
+    },
+    publish(topic, data) {
+      if (typeof topic !== "string" || topic.length === 0) throw new TypeError(`A WebSocket topic must be a non-empty string, got ${JSON.stringify(topic)}`);
+      hub.publish(topic, toFrame(data), undefined);
+    },
+    async close(id, code = 1000, reason = "") {
+      const message: CloseMessage = { id, code, reason };
+      return (await toOwner(id, CLOSE, () => closeLocal(hub, message), message)) === true;
+    },
+    async count(topic) {
+      const others = bus.workers().filter((worker) => worker !== bus.workerId);
+      const answers = await Promise.allSettled(others.map((worker) => bus.request<number>(worker, COUNT, { topic })));
+      return answers.reduce((sum, answer) => sum + (answer.status === "fulfilled" ? answer.value : 0), hub.count(topic));
+    },
+  };
+}
+
+interface CloseMessage {
+  id: string;
+  code: number;
+  reason: string;
+}
+
+function closeLocal(hub: SocketHub, { id, code, reason }: CloseMessage): boolean {
+  const socket = hub.local.get(id);
+  if (!socket || socket.readyState !== 1) return false;
+  socket.close(code, reason);
+  return true;
+}
