@@ -65,7 +65,8 @@ for (const target of selectedTargets()) {
 
     test(".env is loaded, --env NAME loads .env.NAME over it, and neither beats the real environment", async () => {
       const cwd = project({
-        ".env": "LSKY_WORKERS=2\nGREETING=\"hello from .env\"\nKEPT=from-file\n",
+        // A multi-line single-quoted value and a stray line, read as the dotenv package reads them.
+        ".env": "LSKY_WORKERS=2\nGREETING=\"hello from .env\"\nKEPT=from-file\nCERT='-----BEGIN\nabc\n-----END'\nnot a pair\n",
         ".env.staging": "export LSKY_WORKERS=3 # staging\n",
         "lsky.config.mjs": `export default { entry: ${APP}, host: "127.0.0.1" };\n`,
       });
@@ -80,6 +81,7 @@ for (const target of selectedTargets()) {
       assert.match(server.stdout(), /with 3 workers/);
       assert.equal(await (await fetch(`${server.url}/?name=GREETING`)).text(), "hello from .env");
       assert.equal(await (await fetch(`${server.url}/?name=KEPT`)).text(), "from-environment");
+      assert.equal(await (await fetch(`${server.url}/?name=CERT`)).text(), "-----BEGIN\nabc\n-----END");
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
     });
 

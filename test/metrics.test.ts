@@ -58,8 +58,16 @@ for (const target of selectedTargets()) {
         "lsky_requests_total", "lsky_request_duration_seconds_bucket", "lsky_requests_in_flight",
         "lsky_worker_resident_memory_bytes", "lsky_worker_event_loop_lag_seconds", "lsky_workers",
         "lsky_worker_exits_total", "lsky_uptime_seconds",
+        "process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds", "process_start_time_seconds",
       ]) assert.match(text, new RegExp(`^# TYPE ${family.replace(/_bucket$/, "")} `, "m"));
       assert.match(text, /^lsky_request_duration_seconds_bucket\{le="\+Inf"\} \d+$/m);
+      // Per-worker series by slot only: a pid label would start new series on every restart.
+      assert.doesNotMatch(text, /pid="/);
+      assert.match(text, /^lsky_worker_resident_memory_bytes\{worker="1"\} [1-9]\d*$/m);
+      assert.ok(Number(/^process_resident_memory_bytes (\d+)$/m.exec(text)?.[1]) > 0, text);
+      assert.ok(Number(/^process_open_fds (\d+)$/m.exec(text)?.[1]) > 0, text);
+      const started = Number(/^process_start_time_seconds (\d+)$/m.exec(text)?.[1]);
+      assert.ok(started > 1_600_000_000 && started <= Date.now() / 1000 + 1, `process_start_time_seconds ${started}`);
     });
 
     test("stops with the server", async () => {

@@ -51,6 +51,9 @@ for (const target of selectedTargets()) {
         "/logo.svg": "image/svg+xml; charset=utf-8",
         "/photo.png": "image/png",
         "/file.unknownext": "application/octet-stream",
+        "/live.m3u8": "application/vnd.apple.mpegurl",
+        "/feed.rss": "application/rss+xml; charset=utf-8",
+        "/font.eot": "application/vnd.ms-fontobject",
       };
       for (const [path, type] of Object.entries(expected)) {
         const response = await get(path);

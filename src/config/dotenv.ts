@@ -1,59 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "dotenv";
 import { LskyError } from "../errors.ts";
 
 /**
- * A small `.env` parser: `KEY=value` lines, `#` comments, an optional
- * `export ` prefix, single quotes (taken literally), double quotes (with
- * `\n`, `\t`, `\"` and `\\` escapes, and may span lines), and unquoted values
- * that end at ` #`. Later lines win over earlier ones.
+ * Parses `.env` text with the `dotenv` package's parser, so a file means in
+ * lsky what it means to every Node tool: `#` comments, `export ` prefixes,
+ * single, double and backtick quotes (any of them may span lines), `\n` and
+ * `\r` expanded only inside double quotes. A line that is not `KEY=value` is
+ * skipped, not an error. Later lines win over earlier ones.
  */
 export function parseDotenv(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (!line || line.startsWith("#")) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) throw new SyntaxError(`line ${i + 1}: expected KEY=value`);
-    const [, key, rest] = match as unknown as [string, string, string];
-    if (rest.startsWith('"')) {
-      const [value, lastLine] = readDoubleQuoted(rest, lines, i);
-      values[key] = value;
-      i = lastLine;
-    } else if (rest.startsWith("'")) {
-      const end = rest.indexOf("'", 1);
-      if (end === -1) throw new SyntaxError(`line ${i + 1}: unterminated single quote for ${key}`);
-      values[key] = rest.slice(1, end);
-    } else {
-      values[key] = rest.replace(/\s+#.*$/, "").trim();
-    }
-  }
-  return values;
-}
-
-const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\", $: "$" };
-
-/** Reads a double-quoted value starting at `first` (which begins with the quote); it may continue on later lines. */
-function readDoubleQuoted(first: string, lines: string[], index: number): [string, number] {
-  let text = first.slice(1);
-  let value = "";
-  for (let line = index; ; ) {
-    for (let i = 0; i < text.length; i++) {
-      const char = text[i]!;
-      if (char === '"') return [value, line];
-      if (char === "\\" && i + 1 < text.length) {
-        const next = text[++i]!;
-        value += ESCAPES[next] ?? `\\${next}`;
-      } else {
-        value += char;
-      }
-    }
-    line++;
-    if (line >= lines.length) throw new SyntaxError(`line ${index + 1}: unterminated double quote`);
-    value += "\n";
-    text = lines[line]!;
-  }
+  return parse(text);
 }
 
 export interface LoadedEnvFile {

@@ -23,8 +23,8 @@ test("renders counters by status class, the histogram and per-worker gauges", ()
   assert.match(text, /^lsky_request_duration_seconds_count 4$/m);
   assert.match(text, /^lsky_request_duration_seconds_bucket\{le="\+Inf"\} 4$/m);
   assert.match(text, /^lsky_requests_in_flight 2$/m);
-  assert.match(text, /^lsky_worker_resident_memory_bytes\{worker="1",pid="10"\} 1024$/m);
-  assert.match(text, /^lsky_worker_event_loop_lag_seconds\{worker="1",pid="10"\} 0\.012$/m);
+  assert.match(text, /^lsky_worker_resident_memory_bytes\{worker="1"\} 1024$/m);
+  assert.match(text, /^lsky_worker_event_loop_lag_seconds\{worker="1"\} 0\.012$/m);
   assert.match(text, /^lsky_worker_exits_total\{reason="crashed"\} 2$/m);
   assert.match(text, /^lsky_worker_unresponsive_kills_total 1$/m);
   assert.match(text, /^lsky_supervisor_stalls_total 3$/m);
@@ -46,4 +46,48 @@ test("counts what the supervisor dropped rather than buffer without limit", () =
   });
   assert.match(text, /^lsky_log_lines_dropped_total 12$/m);
   assert.match(text, /^lsky_bus_messages_dropped_total 3$/m);
+});
+
+const quiet = {
+  requests: emptyRequestMetrics(),
+  workersByState: {},
+  restartsByReason: {},
+  supervisor: { unresponsiveKills: 0, busySpared: 0, stalls: 0, spawnFailures: 0 },
+  uptimeSeconds: 1,
+};
+
+test("per-worker series carry the slot, never the pid, so a restart starts no new series", () => {
+  const before = renderPrometheus({ ...quiet, workers: [{ id: 1, pid: 10, rss: 100, eventLoopLag: 5, inflight: 0 }] });
+  const after = renderPrometheus({ ...quiet, workers: [{ id: 1, pid: 11, rss: 100, eventLoopLag: 5, inflight: 0 }] });
+  assert.doesNotMatch(before, /pid=/);
+  assert.equal(before, after);
+});
+
+test("during a reload the two processes of a slot make one sample: memory added, worst lag", () => {
+  const text = renderPrometheus({
+    ...quiet,
+    workers: [
+      { id: 2, pid: 20, rss: 100, eventLoopLag: 30, inflight: 0 },
+      { id: 1, pid: 10, rss: 50, eventLoopLag: 1, inflight: 0 },
+      { id: 2, pid: 21, rss: 200, eventLoopLag: 4, inflight: 0 },
+    ],
+  });
+  assert.deepEqual(text.match(/^lsky_worker_resident_memory_bytes\{.*$/gm), [
+    'lsky_worker_resident_memory_bytes{worker="1"} 50',
+    'lsky_worker_resident_memory_bytes{worker="2"} 300',
+  ]);
+  assert.match(text, /^lsky_worker_event_loop_lag_seconds\{worker="2"\} 0\.03$/m);
+});
+
+test("renders the standard process metrics of the supervisor", () => {
+  const text = renderPrometheus({
+    ...quiet,
+    workers: [],
+    process: { residentMemoryBytes: 4096, cpuSecondsTotal: 1.25, openFds: 17, startTimeSeconds: 1700000000 },
+  });
+  assert.match(text, /^# TYPE process_cpu_seconds_total counter$/m);
+  assert.match(text, /^process_cpu_seconds_total 1\.25$/m);
+  assert.match(text, /^process_resident_memory_bytes 4096$/m);
+  assert.match(text, /^process_open_fds 17$/m);
+  assert.match(text, /^process_start_time_seconds 1700000000$/m);
 });

@@ -1,7 +1,9 @@
 import { cumulative, DURATION_BUCKETS } from "./histogram.ts";
+import type { ProcessMetrics } from "./process-metrics.ts";
 import type { RequestMetrics } from "./request-metrics.ts";
 
 export interface WorkerGauge {
+  /** The worker's slot (1..workers): a restarted or reloaded worker keeps it, unlike its pid. */
   id: number;
   pid: number;
   rss: number;
@@ -19,6 +21,8 @@ export interface MetricsSnapshot {
   uptimeSeconds: number;
   /** What the supervisor dropped rather than buffer without limit (log lines, bus messages). */
   dropped?: { logLines: number; busMessages: number };
+  /** The supervisor process's own `process_*` metrics. */
+  process?: ProcessMetrics;
 }
 
 /** Renders the Prometheus text exposition format (version 0.0.4). */
@@ -41,11 +45,15 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   family("lsky_requests_in_flight", "gauge", "Requests being handled now.");
   lines.push(`lsky_requests_in_flight ${snapshot.workers.reduce((sum, w) => sum + w.inflight, 0)}`);
 
-  family("lsky_worker_resident_memory_bytes", "gauge", "Resident memory of each worker.");
-  for (const w of snapshot.workers) lines.push(`lsky_worker_resident_memory_bytes{worker="${w.id}",pid="${w.pid}"} ${w.rss}`);
+  // Labelled by slot only: a pid label would start a new series on every
+  // restart. During a reload a slot has two processes, so their memory is
+  // added up and the worse lag is kept (one sample per series, as Prometheus requires).
+  const slots = bySlot(snapshot.workers);
+  family("lsky_worker_resident_memory_bytes", "gauge", "Resident memory of each worker slot (both processes of a slot during a reload).");
+  for (const [id, slot] of slots) lines.push(`lsky_worker_resident_memory_bytes{worker="${id}"} ${slot.rss}`);
 
-  family("lsky_worker_event_loop_lag_seconds", "gauge", "Worst event-loop delay of each worker in its last heartbeat period.");
-  for (const w of snapshot.workers) lines.push(`lsky_worker_event_loop_lag_seconds{worker="${w.id}",pid="${w.pid}"} ${w.eventLoopLag / 1000}`);
+  family("lsky_worker_event_loop_lag_seconds", "gauge", "Worst event-loop delay of each worker slot in its last heartbeat period.");
+  for (const [id, slot] of slots) lines.push(`lsky_worker_event_loop_lag_seconds{worker="${id}"} ${slot.eventLoopLag / 1000}`);
 
   family("lsky_workers", "gauge", "Workers by state.");
   for (const [state, count] of Object.entries(snapshot.workersByState)) lines.push(`lsky_workers{state="${state}"} ${count}`);
@@ -74,5 +82,34 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);
+  if (snapshot.process) renderProcess(snapshot.process, family, lines);
   return `${lines.join("\n")}\n`;
+}
+
+function bySlot(workers: WorkerGauge[]): Map<number, { rss: number; eventLoopLag: number }> {
+  const slots = new Map<number, { rss: number; eventLoopLag: number }>();
+  for (const w of [...workers].sort((a, b) => a.id - b.id)) {
+    const slot = slots.get(w.id);
+    if (slot) {
+      slot.rss += w.rss;
+      slot.eventLoopLag = Math.max(slot.eventLoopLag, w.eventLoopLag);
+    } else {
+      slots.set(w.id, { rss: w.rss, eventLoopLag: w.eventLoopLag });
+    }
+  }
+  return slots;
+}
+
+/** The families every Prometheus client library exports, for the supervisor process. */
+function renderProcess(p: ProcessMetrics, family: (name: string, type: string, help: string) => void, lines: string[]): void {
+  family("process_cpu_seconds_total", "counter", "Total user and system CPU time of the supervisor, in seconds.");
+  lines.push(`process_cpu_seconds_total ${p.cpuSecondsTotal}`);
+  family("process_resident_memory_bytes", "gauge", "Resident memory of the supervisor, in bytes.");
+  lines.push(`process_resident_memory_bytes ${p.residentMemoryBytes}`);
+  if (p.openFds !== undefined) {
+    family("process_open_fds", "gauge", "Open file descriptors of the supervisor.");
+    lines.push(`process_open_fds ${p.openFds}`);
+  }
+  family("process_start_time_seconds", "gauge", "Start time of the supervisor since the Unix epoch, in seconds.");
+  lines.push(`process_start_time_seconds ${p.startTimeSeconds}`);
 }

@@ -1,5 +1,6 @@
 import type { ExitReason } from "../bus/protocol.ts";
 import type { MetricsSnapshot } from "../metrics/exposition.ts";
+import { readProcessMetrics } from "../metrics/process-metrics.ts";
 import { cloneRequestMetrics, emptyRequestMetrics, mergeRequestMetrics } from "../metrics/request-metrics.ts";
 import { monotonicNow } from "./clock.ts";
 import type { WorkerPool } from "./pool.ts";
@@ -73,6 +74,7 @@ export class MetricsAggregator {
       supervisor: { ...pool.counters, stalls: pool.clock.stalls },
       uptimeSeconds: Math.round((monotonicNow() - startedAt) / 1000),
       dropped: this.dropped?.(),
+      process: readProcessMetrics(),
     };
   }
 }

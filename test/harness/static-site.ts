@@ -45,6 +45,9 @@ export function createStaticSite(): StaticSite {
     "data.bin": dataBin,
     "empty.txt": "",
     "file.unknownext": "?",
+    "live.m3u8": "#EXTM3U\n",
+    "feed.rss": "<rss/>",
+    "font.eot": "eot",
     "hello world.txt": "spaced\n",
     ".env": "SECRET=1\n",
   };
