@@ -135,7 +135,9 @@ for (const target of selectedTargets()) {
       assert.equal(await (await fetch(`${server.url}/?name=NOTHING`)).text(), "(unset)");
       await server.waitForOutput(/looked up NOTHING/);
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
-      const lines = server.output().split("\n").filter(Boolean);
+      // Each stream on its own: output() interleaves the two pipes by chunk,
+      // and a chunk may end inside a line while the other pipe's arrives.
+      const lines = [...server.stdout().split("\n"), ...server.stderr().split("\n")].filter(Boolean);
       const objects = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
       assert.ok(objects.some((o) => o.source === "lsky" && o.level === "info" && /serving .*env-echo\.ts/.test(String(o.msg))));
       assert.ok(objects.some((o) => o.worker === 1 && o.stream === "stdout" && o.msg === "looked up NOTHING"));
