@@ -23,7 +23,7 @@ for (const target of selectedTargets()) {
     test("kill -9 of a worker under load fails only requests in flight on it; a replacement serves", async () => {
       const server = await startLsky(target, [fixture("pid-header.ts"), "--workers", "2", "--host", "127.0.0.1"]);
       const workerPids = readyPids(await readStatus(target, server.port));
-      const load = startTaggedLoad(server.port, CONNECTIONS);
+      const load = startTaggedLoad(server.port, CONNECTIONS, workerPids.length);
       try {
         // The victim: a worker that some of the load's connections are on.
         const victim = await waitFor("the load to reach both workers", () => {
@@ -60,9 +60,14 @@ for (const target of selectedTargets()) {
         assert.equal(replaced.restarts, 1);
         assert.equal(replaced.lastExit?.reason, "crashed");
         assert.equal(replaced.lastExit?.signal, "SIGKILL");
-      } finally {
+      } catch (error) {
+        // Stopped here, not at the end of the file: a server left running in
+        // this directory would make every later start here refuse to run.
         await load.stop();
+        await server.stop();
+        throw error;
       }
+      await load.stop();
       assert.deepEqual(await server.stop(), { code: 0, signal: null });
     });
 

@@ -27,9 +27,12 @@ const BOUND_MS = 60_000;
  * `clients` keep-alive connections to 127.0.0.1, each sending requests one
  * after another and remembering which worker pid its connection answers from,
  * so that a failed request can be traced to the worker its connection was on.
- * Bounded: it stops by itself after BOUND_MS.
+ * Bounded: it stops by itself after BOUND_MS. Until `workers` different pids
+ * have answered, each client opens a new connection for every request: on
+ * Node the workers race to accept (SCHED_NONE), and on a loaded host one
+ * worker can take every connection opened at once.
  */
-export function startTaggedLoad(port: number, clients: number): TaggedLoad {
+export function startTaggedLoad(port: number, clients: number, workers = 1): TaggedLoad {
   const answeredBy = new Map<number, number>();
   const failures: FailedRequest[] = [];
   const pids: Array<number | undefined> = new Array(clients).fill(undefined);
@@ -38,7 +41,7 @@ export function startTaggedLoad(port: number, clients: number): TaggedLoad {
   let answered = 0;
 
   const client = async (index: number) => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    let agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const socketPid = new WeakMap<Socket, number>();
     while (running) {
       const startedAt = performance.now();
@@ -58,6 +61,10 @@ export function startTaggedLoad(port: number, clients: number): TaggedLoad {
         pids[index] = pid;
         answered++;
         answeredBy.set(pid, (answeredBy.get(pid) ?? 0) + 1);
+        if (answeredBy.size < workers) {
+          agent.destroy();
+          agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        }
       } catch (error) {
         failures.push({ startedAt, connectionPid: socket && socketPid.get(socket), error: (error as Error).message });
         pids[index] = undefined;
