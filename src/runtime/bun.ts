@@ -4,7 +4,7 @@ import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
 import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
-import { bunWebSocketHandlers, finishBunUpgrade } from "./bun-websocket.ts";
+import { appSocketHandlers, bunWebSocketHandlers, finishBunUpgrade } from "./bun-websocket.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
@@ -54,7 +54,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       // Bun's idle timeout covers keep-alive idle time but also a handler that
       // has not answered yet; it is lifted per request below while the app works.
       idleTimeout: keepAliveSeconds,
-      ...(sockets ? { websocket: bunWebSocketHandlers(sockets) } : {}),
+      ...(sockets ? { websocket: bunWebSocketHandlers(sockets, appSocketHandlers(options.appWebSocket)) } : {}),
       fetch(request) {
         if (sockets && asksForWebSocket(request.headers.get("upgrade"))) return upgrade(request);
         const result = handler(request, options.context(peerOf, request, bindings));
