@@ -1,5 +1,6 @@
 import { cumulative, DURATION_BUCKETS } from "./histogram.ts";
 import type { RequestMetrics } from "./request-metrics.ts";
+import type { WorkerSocketStats } from "../bus/protocol.ts";
 
 export interface WorkerGauge {
   id: number;
@@ -7,6 +8,8 @@ export interface WorkerGauge {
   rss: number;
   eventLoopLag: number;
   inflight: number;
+  /** The worker's WebSocket counters, from its last heartbeat (absent before the first). */
+  websockets?: WorkerSocketStats;
 }
 
 export interface MetricsSnapshot {
@@ -47,6 +50,8 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   family("lsky_worker_event_loop_lag_seconds", "gauge", "Worst event-loop delay of each worker in its last heartbeat period.");
   for (const w of snapshot.workers) lines.push(`lsky_worker_event_loop_lag_seconds{worker="${w.id}",pid="${w.pid}"} ${w.eventLoopLag / 1000}`);
 
+  renderWebSockets(snapshot.workers, family, lines);
+
   family("lsky_workers", "gauge", "Workers by state.");
   for (const [state, count] of Object.entries(snapshot.workersByState)) lines.push(`lsky_workers{state="${state}"} ${count}`);
 
@@ -75,4 +80,24 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Per worker, as the worker counts them since it started: a replacement
+ * worker starts again from zero under its new pid label.
+ */
+function renderWebSockets(workers: WorkerGauge[], family: (name: string, type: string, help: string) => void, lines: string[]): void {
+  const reporting = workers.filter((w) => w.websockets);
+  const label = (w: WorkerGauge) => `worker="${w.id}",pid="${w.pid}"`;
+  family("lsky_websocket_connections", "gauge", "WebSocket connections open on each worker.");
+  for (const w of reporting) lines.push(`lsky_websocket_connections{${label(w)}} ${w.websockets!.open}`);
+  family("lsky_websocket_messages_total", "counter", "WebSocket messages received (in) and sent (out) by each worker.");
+  for (const w of reporting) {
+    lines.push(`lsky_websocket_messages_total{${label(w)},direction="in"} ${w.websockets!.messagesIn}`);
+    lines.push(`lsky_websocket_messages_total{${label(w)},direction="out"} ${w.websockets!.messagesOut}`);
+  }
+  family("lsky_websocket_closes_total", "counter", "WebSocket connections closed on each worker, by close code.");
+  for (const w of reporting) {
+    for (const [code, count] of Object.entries(w.websockets!.closesByCode)) lines.push(`lsky_websocket_closes_total{${label(w)},code="${code}"} ${count}`);
+  }
 }
