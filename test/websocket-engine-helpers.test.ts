@@ -32,6 +32,18 @@ for (const target of selectedTargets().filter((t) => t.engine === "bun")) {
       assert.deepEqual(await get(`${server.url}/`), { status: 200, body: "plain\n" });
       assert.equal((await server.stop()).code, 0);
     });
+
+    test("stop closes the app's own sockets with 1001 when the listener closes, not at the end of the grace period", { timeout: 60_000 }, async () => {
+      // With a grace period far longer than the test's time limit (a guard
+      // against a hang, not a measurement), a socket the drain left open
+      // would hold the worker until the test fails.
+      const server = await startLsky(target, [fixture("ws-hono-bun.ts"), "--workers", "1", "--host", "127.0.0.1", "--grace-period", "1h"]);
+      const ws = await openWebSocket(server.port, "/ws");
+      assert.equal(ws.status, 101, ws.body);
+      const exited = server.stop();
+      assert.equal((await ws.closed).code, 1001);
+      assert.equal((await exited).code, 0);
+    });
   });
 }
 

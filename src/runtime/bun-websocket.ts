@@ -22,7 +22,7 @@ type BunServer = ReturnType<typeof Bun.serve>;
  * (1009) and keeps idle time with its own pings; lsky checks the send buffer
  * itself, so Bun is told never to close or drop on backpressure.
  */
-export function bunWebSocketHandlers(host: SocketHost, app?: AppSocketHandlers): Record<string, unknown> {
+export function bunWebSocketHandlers(host: SocketHost, app?: AppSocketHandlers, appSockets?: Set<AnySocket>): Record<string, unknown> {
   return routeToApp({
     maxPayloadLength: host.policy.wsMaxMessage,
     idleTimeout: Math.min(960, Math.max(1, Math.round(host.policy.wsIdleTimeout / 1000))),
@@ -44,7 +44,7 @@ export function bunWebSocketHandlers(host: SocketHost, app?: AppSocketHandlers):
     close(ws: BunSocket, code: number, reason: string) {
       ws.data.sink?.closed(code, reason ?? "");
     },
-  }, app);
+  }, app, appSockets ?? new Set());
 }
 
 /** The app's `websocket` export when it has Bun's shape (an object with handlers). */
@@ -61,7 +61,7 @@ export function appSocketHandlers(value: unknown): AppSocketHandlers | undefined
  * sockets keep lsky's size and idle policy but are not in lsky's pool
  * (no ws.id, sockets.send, counters or 1012 on drain).
  */
-function routeToApp(own: Record<string, unknown>, app: AppSocketHandlers | undefined): Record<string, unknown> {
+function routeToApp(own: Record<string, unknown>, app: AppSocketHandlers | undefined, appSockets: Set<AnySocket>): Record<string, unknown> {
   if (!app) return own;
   const routed: Record<string, unknown> = { ...own };
   for (const event of ["open", "message", "close", "drain", "ping", "pong"] as const) {
@@ -69,6 +69,9 @@ function routeToApp(own: Record<string, unknown>, app: AppSocketHandlers | undef
     const theirs = app[event];
     routed[event] = (ws: AnySocket, ...args: unknown[]) => {
       if (lskyData.has(ws.data as object)) return mine?.(ws as BunSocket, ...args);
+      // Kept so that a drain can close them: Bun's stop(false) waits for them.
+      if (event === "open") appSockets.add(ws);
+      if (event === "close") appSockets.delete(ws);
       return theirs?.call(app, ws, ...args);
     };
   }
@@ -96,4 +99,14 @@ export function finishBunUpgrade(server: BunServer, request: Request, slot: Upgr
   if (server.upgrade(request, { data })) return undefined;
   host.abandon(slot);
   return new Response("Bad WebSocket handshake\n", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * The app's own sockets, closed with 1001 when the listener closes: Bun's
+ * stop(false) waits for every open socket, so without this a drain lasted the
+ * whole grace period and the clients then got Bun's 1001 anyway.
+ */
+export function closeAppSockets(sockets: Set<AnySocket>): void {
+  for (const ws of sockets) ws.close(1001, "Server shutting down");
+  sockets.clear();
 }
