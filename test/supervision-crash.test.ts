@@ -21,7 +21,7 @@ for (const target of selectedTargets()) {
         assert.match(before.version, /^\d+\.\d+\.\d+/);
         assert.equal(typeof before.uptime, "number");
         for (const w of before.workers) {
-          assert.deepEqual(Object.keys(w).sort(), ["id", "inflight", "lastExit", "pid", "requests", "restarts", "rss", "state", "uptime"]);
+          assert.deepEqual(Object.keys(w).sort(), ["id", "inflight", "lastExit", "pid", "requests", "restarts", "rss", "state", "uptime", "websockets"]);
           assert.equal(w.restarts, 0);
           assert.equal(w.lastExit, null);
           assert.ok(w.rss > 0, `rss of worker ${w.id} is ${w.rss}`);
@@ -48,8 +48,8 @@ for (const target of selectedTargets()) {
         const table = await runLsky(target, ["status", "--port", String(server.port)]);
         assert.equal(table.code, 0, table.stderr);
         assert.match(table.stdout, new RegExp(`supervisor pid ${server.pid} `));
-        assert.match(table.stdout, /ID\s+PID\s+STATE\s+UPTIME\s+REQUESTS\s+INFLIGHT\s+MEMORY\s+RESTARTS\s+LAST EXIT/);
-        assert.match(table.stdout, /\n1\s+\d+\s+ready\s+.*\s2\s+crashed \(SIGKILL\)\n/);
+        assert.match(table.stdout, /ID\s+PID\s+STATE\s+UPTIME\s+REQUESTS\s+INFLIGHT\s+MEMORY\s+RESTARTS\s+LAST EXIT\s+WEBSOCKETS/);
+        assert.match(table.stdout, /\n1\s+\d+\s+ready\s+.*\s2\s+crashed \(SIGKILL\)\s+\d+ open, \d+ in, \d+ out\n/);
       } finally {
         const totals = await load.stop();
         // kill -9 may reset connections on the killed worker; answers are never wrong.

@@ -5,6 +5,7 @@ import { statusJson } from "./harness/supervision.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { openWebSocket, type RawWebSocket } from "./harness/ws-client.ts";
+import { freePort } from "./harness/ports.ts";
 import { pythonPeer } from "./harness/ws-peer.ts";
 
 after(killAll);
@@ -52,11 +53,14 @@ async function nothingBefore(ws: RawWebSocket, marker: string): Promise<string> 
 for (const target of selectedTargets()) {
   describe(`WebSocket on ${target.name}`, () => {
     let server: LskyProcess;
+    let admin: string;
     let a: Client;
     let b: Client;
 
     test("echoes text and binary; a request the app does not upgrade gets the app's response", async () => {
-      server = await startLsky(target, [fixture("ws-app.ts"), "--workers", "2", "--host", "127.0.0.1", "--ws-max-message", "4kb"]);
+      const adminPort = await freePort();
+      admin = `http://127.0.0.1:${adminPort}`;
+      server = await startLsky(target, [fixture("ws-app.ts"), "--workers", "2", "--host", "127.0.0.1", "--ws-max-message", "4kb", "--admin", `127.0.0.1:${adminPort}`]);
       const { ws, hello } = await connect(server);
       assert.match(hello.id, /^[12]-[0-9a-z]+-\d+$/);
       ws.sendText("echo:héllo");
@@ -101,6 +105,19 @@ for (const target of selectedTargets()) {
         return status.workers.every((w) => w.websockets?.open === 1) && status;
       });
       for (const worker of report.workers) assert.ok(worker.websockets!.messagesIn >= 1, JSON.stringify(worker));
+      const table = await runLsky(target, ["status", "--port", String(server.port)]);
+      assert.equal(table.code, 0, table.stderr);
+      assert.match(table.stdout, /WEBSOCKETS/);
+      assert.equal(table.stdout.match(/ 1 open, \d+ in, \d+ out/g)?.length, 2, table.stdout);
+    });
+
+    test("/metrics on the admin listener shows each worker's open socket and its messages", async () => {
+      const text = await waitFor("metrics with a socket open on each worker", async () => {
+        const body = await (await fetch(`${admin}/metrics`)).text();
+        return body.match(/^lsky_websocket_connections\{worker="\d+"\} 1$/gm)?.length === 2 && body;
+      });
+      assert.match(text, /^lsky_websocket_messages_total\{worker="1",direction="in"\} [1-9]\d*$/m);
+      assert.match(text, /^lsky_websocket_messages_total\{worker="2",direction="out"\} [1-9]\d*$/m);
     });
 
     test("sockets.send to a closed or unknown id rejects with WS_GONE and reaches nobody", async () => {

@@ -26,7 +26,8 @@ describe("formatStatus", () => {
     host: "0.0.0.0", port: 8000, uptime: 65_000,
     supervisor: { rss: 41_943_040, heapUsed: 5_242_880, collected: false },
     workers: [
-      { id: 1, pid: 201, state: "ready", uptime: 64_000, requests: 12345, inflight: 2, rss: 52_428_800, restarts: 0, lastExit: null },
+      { id: 1, pid: 201, state: "ready", uptime: 64_000, requests: 12345, inflight: 2, rss: 52_428_800, restarts: 0, lastExit: null,
+        websockets: { open: 3, opened: 5, messagesIn: 10, messagesOut: 12, overflows: 0, refused: 0, closesByCode: { 1000: 2 } } },
       { id: 2, pid: 202, state: "draining", uptime: 5_000, requests: 7, inflight: 0, rss: 0, restarts: 3, lastExit: { reason: "crashed", code: 1, signal: null } },
       { id: 3, pid: 203, state: "ready", uptime: 1_000, requests: 0, inflight: 0, rss: 1_048_576, restarts: 1, lastExit: { reason: "unresponsive", code: null, signal: "SIGKILL" } },
     ],
@@ -42,16 +43,16 @@ describe("formatStatus", () => {
   test("aligns one row per worker under the column names", () => {
     const lines = formatStatus(report).split("\n");
     const header = lines[3]!;
-    assert.match(header, /^ID +PID +STATE +UPTIME +REQUESTS +INFLIGHT +MEMORY +RESTARTS +LAST EXIT$/);
+    assert.match(header, /^ID +PID +STATE +UPTIME +REQUESTS +INFLIGHT +MEMORY +RESTARTS +LAST EXIT +WEBSOCKETS$/);
     const rows = lines.slice(4, 7);
     for (const column of ["PID", "STATE", "REQUESTS", "MEMORY", "LAST EXIT"]) {
       const at = header.indexOf(column);
       for (const row of rows) assert.notEqual(row[at - 1], undefined, `row reaches column ${column}`);
       for (const row of rows) assert.equal(row[at - 1], " ", `column ${column} starts at the same place in: ${row}`);
     }
-    assert.match(rows[0]!, /^1 +201 +ready +1m04s +12345 +2 +50\.0 MB +0 +-$/);
-    assert.match(rows[1]!, /^2 +202 +draining +5s +7 +0 +- +3 +crashed \(code 1\)$/);
-    assert.match(rows[2]!, /^3 +203 +ready +1s +0 +0 +1\.0 MB +1 +unresponsive \(SIGKILL\)$/);
+    assert.match(rows[0]!, /^1 +201 +ready +1m04s +12345 +2 +50\.0 MB +0 +- +3 open, 10 in, 12 out, closed 1000:2$/);
+    assert.match(rows[1]!, /^2 +202 +draining +5s +7 +0 +- +3 +crashed \(code 1\) +-$/);
+    assert.match(rows[2]!, /^3 +203 +ready +1s +0 +0 +1\.0 MB +1 +unresponsive \(SIGKILL\) +-$/);
     assert.equal(lines[7], "", "ends with a newline");
     assert.equal(lines.length, 8);
   });
@@ -72,4 +73,29 @@ test("formatServerList: one row per server with pid, port, directory, engine, wo
   assert.match(lines[1]!, /^100 +8000 +\/srv\/a +app\.ts +bun 1\.4\.5 +2 +1m05s +0\.1\.0$/);
   assert.match(lines[2]!, /^2000 +unix:\/run\/s\.sock +\/home\/me +\(built-in app\) +node 1\.4\.5 +1 +1h00m/);
   assert.match(lines.at(-2)!, /--port N or --pid PID/);
+});
+
+describe("formatStatus's WEBSOCKETS column", () => {
+  const base = { id: 1, pid: 201, state: "ready", uptime: 1_000, requests: 0, inflight: 0, rss: 0, restarts: 0, lastExit: null };
+  const report = (workers: StatusReport["workers"]): StatusReport => ({
+    pid: 100, version: "0.1.0", engine: "node", engineVersion: "20", app: "app.ts", cwd: "/srv/app",
+    host: "127.0.0.1", port: 8000, uptime: 1_000, supervisor: { rss: 0, heapUsed: 0, collected: false }, workers,
+  });
+
+  test("shows connections open, messages in and out, and closes by code", () => {
+    const text = formatStatus(report([{
+      ...base, websockets: { open: 3, opened: 6, messagesIn: 10, messagesOut: 12, overflows: 0, refused: 0, closesByCode: { 1000: 2, 1012: 1 } },
+    }]));
+    assert.match(text.split("\n")[4]!, / 3 open, 10 in, 12 out, closed 1000:2 1012:1$/);
+  });
+
+  test("leaves out closes before any, and shows a dash before the first heartbeat", () => {
+    const text = formatStatus(report([
+      { ...base, websockets: { open: 0, opened: 0, messagesIn: 0, messagesOut: 0, overflows: 0, refused: 0, closesByCode: {} } },
+      { ...base, id: 2, pid: 202 },
+    ]));
+    const lines = text.split("\n");
+    assert.match(lines[4]!, / 0 open, 0 in, 0 out$/);
+    assert.match(lines[5]!, / -$/);
+  });
 });

@@ -8,10 +8,10 @@ export function formatStatus(report: StatusReport): string {
     `listening ${report.port ? `${report.host}:${report.port}` : report.host}  app ${report.app}  up ${formatDuration(report.uptime)}`,
     "",
   ];
-  const columns = ["ID", "PID", "STATE", "UPTIME", "REQUESTS", "INFLIGHT", "MEMORY", "RESTARTS", "LAST EXIT"];
+  const columns = ["ID", "PID", "STATE", "UPTIME", "REQUESTS", "INFLIGHT", "MEMORY", "RESTARTS", "LAST EXIT", "WEBSOCKETS"];
   const rows = report.workers.map((w) => [
     String(w.id), String(w.pid), w.state, formatDuration(w.uptime), String(w.requests), String(w.inflight),
-    formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit),
+    formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit), formatSockets(w.websockets),
   ]);
   return [...head, ...alignColumns([columns, ...rows])].join("\n") + "\n";
 }
@@ -49,4 +49,11 @@ function formatExit(exit: WorkerRow["lastExit"]): string {
   if (!exit) return "-";
   const how = exit.signal ? exit.signal : exit.code === null ? "" : `code ${exit.code}`;
   return how ? `${exit.reason} (${how})` : exit.reason;
+}
+
+/** `3 open, 10 in, 12 out, closed 1000:2 1012:1`: one cell, so the table keeps one row per worker. */
+function formatSockets(sockets: WorkerRow["websockets"]): string {
+  if (!sockets) return "-";
+  const closes = Object.entries(sockets.closesByCode).map(([code, count]) => `${code}:${count}`).join(" ");
+  return `${sockets.open} open, ${sockets.messagesIn} in, ${sockets.messagesOut} out` + (closes ? `, closed ${closes}` : "");
 }

@@ -91,3 +91,28 @@ test("renders the standard process metrics of the supervisor", () => {
   assert.match(text, /^process_open_fds 17$/m);
   assert.match(text, /^process_start_time_seconds 1700000000$/m);
 });
+
+test("renders each worker's WebSocket connections, messages by direction and closes by code", () => {
+  const websockets = { open: 4, opened: 7, messagesIn: 20, messagesOut: 31, overflows: 0, refused: 0, closesByCode: { 1000: 2, 1012: 1 } };
+  const text = renderPrometheus({
+    requests: emptyRequestMetrics(),
+    workers: [
+      { id: 1, pid: 10, rss: 0, eventLoopLag: 0, inflight: 0, websockets },
+      { id: 2, pid: 11, rss: 0, eventLoopLag: 0, inflight: 0 },
+    ],
+    workersByState: { ready: 2 },
+    restartsByReason: {},
+    supervisor: { unresponsiveKills: 0, busySpared: 0, stalls: 0, spawnFailures: 0 },
+    uptimeSeconds: 1,
+  });
+  assert.match(text, /^# TYPE lsky_websocket_connections gauge$/m);
+  assert.match(text, /^lsky_websocket_connections\{worker="1"\} 4$/m);
+  assert.match(text, /^# TYPE lsky_websocket_messages_total counter$/m);
+  assert.match(text, /^lsky_websocket_messages_total\{worker="1",direction="in"\} 20$/m);
+  assert.match(text, /^lsky_websocket_messages_total\{worker="1",direction="out"\} 31$/m);
+  assert.match(text, /^# TYPE lsky_websocket_closes_total counter$/m);
+  assert.match(text, /^lsky_websocket_closes_total\{worker="1",code="1000"\} 2$/m);
+  assert.match(text, /^lsky_websocket_closes_total\{worker="1",code="1012"\} 1$/m);
+  // A worker that has not reported yet has no samples rather than zeros.
+  assert.doesNotMatch(text, /^lsky_websocket_\w+\{worker="2"/m);
+});

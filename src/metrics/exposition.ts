@@ -1,6 +1,7 @@
 import { cumulative, DURATION_BUCKETS } from "./histogram.ts";
 import type { ProcessMetrics } from "./process-metrics.ts";
 import type { RequestMetrics } from "./request-metrics.ts";
+import type { WorkerSocketStats } from "../bus/protocol.ts";
 
 export interface WorkerGauge {
   /** The worker's slot (1..workers): a restarted or reloaded worker keeps it, unlike its pid. */
@@ -9,6 +10,8 @@ export interface WorkerGauge {
   rss: number;
   eventLoopLag: number;
   inflight: number;
+  /** The worker's WebSocket counters, from its last heartbeat (absent before the first). */
+  websockets?: WorkerSocketStats;
 }
 
 export interface MetricsSnapshot {
@@ -54,6 +57,8 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
 
   family("lsky_worker_event_loop_lag_seconds", "gauge", "Worst event-loop delay of each worker slot in its last heartbeat period.");
   for (const [id, slot] of slots) lines.push(`lsky_worker_event_loop_lag_seconds{worker="${id}"} ${slot.eventLoopLag / 1000}`);
+
+  renderWebSockets(snapshot.workers, family, lines);
 
   family("lsky_workers", "gauge", "Workers by state.");
   for (const [state, count] of Object.entries(snapshot.workersByState)) lines.push(`lsky_workers{state="${state}"} ${count}`);
@@ -112,4 +117,33 @@ function renderProcess(p: ProcessMetrics, family: (name: string, type: string, h
   }
   family("process_start_time_seconds", "gauge", "Start time of the supervisor since the Unix epoch, in seconds.");
   lines.push(`process_start_time_seconds ${p.startTimeSeconds}`);
+}
+
+/**
+ * Per worker slot, as its processes count them since they started (both
+ * processes of a slot added up during a reload): a replacement starts again
+ * from zero, which Prometheus reads as a counter reset, not a new series.
+ */
+function renderWebSockets(workers: WorkerGauge[], family: (name: string, type: string, help: string) => void, lines: string[]): void {
+  const slots = new Map<number, { open: number; messagesIn: number; messagesOut: number; closesByCode: Record<string, number> }>();
+  for (const w of [...workers].sort((a, b) => a.id - b.id)) {
+    if (!w.websockets) continue;
+    const slot = slots.get(w.id) ?? { open: 0, messagesIn: 0, messagesOut: 0, closesByCode: {} };
+    slot.open += w.websockets.open;
+    slot.messagesIn += w.websockets.messagesIn;
+    slot.messagesOut += w.websockets.messagesOut;
+    for (const [code, count] of Object.entries(w.websockets.closesByCode)) slot.closesByCode[code] = (slot.closesByCode[code] ?? 0) + count;
+    slots.set(w.id, slot);
+  }
+  family("lsky_websocket_connections", "gauge", "WebSocket connections open on each worker slot.");
+  for (const [id, slot] of slots) lines.push(`lsky_websocket_connections{worker="${id}"} ${slot.open}`);
+  family("lsky_websocket_messages_total", "counter", "WebSocket messages received (in) and sent (out) by each worker slot.");
+  for (const [id, slot] of slots) {
+    lines.push(`lsky_websocket_messages_total{worker="${id}",direction="in"} ${slot.messagesIn}`);
+    lines.push(`lsky_websocket_messages_total{worker="${id}",direction="out"} ${slot.messagesOut}`);
+  }
+  family("lsky_websocket_closes_total", "counter", "WebSocket connections closed on each worker slot, by close code.");
+  for (const [id, slot] of slots) {
+    for (const [code, count] of Object.entries(slot.closesByCode)) lines.push(`lsky_websocket_closes_total{worker="${id}",code="${code}"} ${count}`);
+  }
 }

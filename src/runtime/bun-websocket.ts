@@ -7,6 +7,14 @@ interface SocketData {
 }
 
 type BunSocket = import("bun").ServerWebSocket<SocketData>;
+type AnySocket = import("bun").ServerWebSocket<unknown>;
+
+/** The handlers an app exports as `websocket` beside `fetch` (hono/bun's helper). */
+export type AppSocketHandlers = Partial<Record<"open" | "message" | "close" | "drain" | "ping" | "pong", (ws: AnySocket, ...args: unknown[]) => unknown>>;
+
+// lsky's own sockets, told apart from those the app upgraded itself through
+// the server (hono/bun's upgradeWebSocket calls server.upgrade with its data).
+const lskyData = new WeakSet<object>();
 type BunServer = ReturnType<typeof Bun.serve>;
 
 /**
@@ -14,8 +22,8 @@ type BunServer = ReturnType<typeof Bun.serve>;
  * (1009) and keeps idle time with its own pings; lsky checks the send buffer
  * itself, so Bun is told never to close or drop on backpressure.
  */
-export function bunWebSocketHandlers(host: SocketHost): Record<string, unknown> {
-  return {
+export function bunWebSocketHandlers(host: SocketHost, app?: AppSocketHandlers, appSockets?: Set<AnySocket>): Record<string, unknown> {
+  return routeToApp({
     maxPayloadLength: host.policy.wsMaxMessage,
     idleTimeout: Math.min(960, Math.max(1, Math.round(host.policy.wsIdleTimeout / 1000))),
     sendPings: true,
@@ -36,7 +44,38 @@ export function bunWebSocketHandlers(host: SocketHost): Record<string, unknown> 
     close(ws: BunSocket, code: number, reason: string) {
       ws.data.sink?.closed(code, reason ?? "");
     },
-  };
+  }, app, appSockets ?? new Set());
+}
+
+/** The app's `websocket` export when it has Bun's shape (an object with handlers). */
+export function appSocketHandlers(value: unknown): AppSocketHandlers | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const handlers = value as AppSocketHandlers;
+  return typeof handlers.open === "function" || typeof handlers.message === "function" ? handlers : undefined;
+}
+
+/**
+ * Bun has one set of handlers per server: a socket the app upgraded itself
+ * (not through lsky's slot) goes to the app's exported `websocket` handlers,
+ * so `export default { fetch, websocket }` works as under Bun.serve. Those
+ * sockets keep lsky's size and idle policy but are not in lsky's pool
+ * (no ws.id, sockets.send, counters or 1012 on drain).
+ */
+function routeToApp(own: Record<string, unknown>, app: AppSocketHandlers | undefined, appSockets: Set<AnySocket>): Record<string, unknown> {
+  if (!app) return own;
+  const routed: Record<string, unknown> = { ...own };
+  for (const event of ["open", "message", "close", "drain", "ping", "pong"] as const) {
+    const mine = own[event] as ((ws: BunSocket, ...args: unknown[]) => void) | undefined;
+    const theirs = app[event];
+    routed[event] = (ws: AnySocket, ...args: unknown[]) => {
+      if (lskyData.has(ws.data as object)) return mine?.(ws as BunSocket, ...args);
+      // Kept so that a drain can close them: Bun's stop(false) waits for them.
+      if (event === "open") appSockets.add(ws);
+      if (event === "close") appSockets.delete(ws);
+      return theirs?.call(app, ws, ...args);
+    };
+  }
+  return routed;
 }
 
 function engineSocket(ws: BunSocket): EngineSocket {
@@ -56,7 +95,18 @@ function engineSocket(ws: BunSocket): EngineSocket {
 export function finishBunUpgrade(server: BunServer, request: Request, slot: UpgradeSlot, response: Response, host: SocketHost): Response | undefined {
   if (!slot.accepted) return response;
   const data: SocketData = { slot };
+  lskyData.add(data);
   if (server.upgrade(request, { data })) return undefined;
   host.abandon(slot);
   return new Response("Bad WebSocket handshake\n", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * The app's own sockets, closed with 1001 when the listener closes: Bun's
+ * stop(false) waits for every open socket, so without this a drain lasted the
+ * whole grace period and the clients then got Bun's 1001 anyway.
+ */
+export function closeAppSockets(sockets: Set<AnySocket>): void {
+  for (const ws of sockets) ws.close(1001, "Server shutting down");
+  sockets.clear();
 }

@@ -4,7 +4,7 @@ import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
 import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
-import { bunWebSocketHandlers, finishBunUpgrade } from "./bun-websocket.ts";
+import { appSocketHandlers, bunWebSocketHandlers, closeAppSockets, finishBunUpgrade } from "./bun-websocket.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
@@ -40,6 +40,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   // A request that asks for a WebSocket goes through the app like any other;
   // its context carries the slot that ctx.upgrade accepts.
   const sockets = options.websockets;
+  const appSockets = new Set<import("bun").ServerWebSocket<unknown>>();
   const upgrade = async (request: Request) => {
     const slot = sockets!.slot(request.url);
     const response = await handler(request, options.context(peerOf, request, { server, upgrade: slot }));
@@ -54,7 +55,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       // Bun's idle timeout covers keep-alive idle time but also a handler that
       // has not answered yet; it is lifted per request below while the app works.
       idleTimeout: keepAliveSeconds,
-      ...(sockets ? { websocket: bunWebSocketHandlers(sockets) } : {}),
+      ...(sockets ? { websocket: bunWebSocketHandlers(sockets, appSocketHandlers(options.appWebSocket), appSockets) } : {}),
       fetch(request) {
         if (sockets && asksForWebSocket(request.headers.get("upgrade"))) return upgrade(request);
         const result = handler(request, options.context(peerOf, request, bindings));
@@ -72,7 +73,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   } catch (error) {
     return Promise.reject(listenError(error, options));
   }
-  return Promise.resolve(wrap(server));
+  return Promise.resolve(wrap(server, appSockets));
 }
 
 function listenOptions(options: ServeOptions): Record<string, unknown> {
@@ -103,12 +104,16 @@ function toBunSeconds(ms: number): number {
   return Math.min(BUN_MAX_IDLE_SECONDS, Math.max(1, Math.ceil(ms / 1000)));
 }
 
-function wrap(server: ReturnType<typeof Bun.serve>): HttpServer {
+function wrap(server: ReturnType<typeof Bun.serve>, appSockets: Set<import("bun").ServerWebSocket<unknown>>): HttpServer {
   return {
     port: server.port ?? 0,
     // stop(false) stops the listener, closes idle connections and resolves
     // once in-flight requests (including streaming bodies) have finished.
-    close: () => Promise.resolve(server.stop(false)).then(() => undefined),
+    close: () => {
+      const stopped = Promise.resolve(server.stop(false));
+      closeAppSockets(appSockets);
+      return stopped.then(() => undefined);
+    },
     forceClose: () => void server.stop(true),
   };
 }

@@ -3,6 +3,7 @@ import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { asksForWebSocket, type EngineSocket, type SocketHost, type UpgradeSlot } from "../websocket/engine.ts";
+import { formatLogLine } from "../log.ts";
 import type { RemoteAddr, ServeOptions } from "./types.ts";
 
 const decoder = new TextDecoder();
@@ -25,7 +26,7 @@ export function acceptUpgrades(server: Server, options: ServeOptions, readAddres
     const slot = host.slot(request.url);
     const context = options.context(readAddress, incoming, { incoming, upgrade: slot });
     void Promise.resolve(options.handler(request, context)).then((response) => {
-      if (!slot.accepted) return writeResponse(socket, response);
+      if (!slot.accepted) return writeResponse(socket, response.status === 101 ? refuseEngineUpgrade() : response);
       if (socket.destroyed) return host.abandon(slot);
       wss.handleUpgrade(incoming, socket, head, (ws) => attach(ws, slot, host));
     }, () => socket.destroy());
@@ -52,6 +53,25 @@ function engineSocket(ws: WebSocket): EngineSocket {
     ping: () => ws.ping(),
     terminate: () => ws.terminate(),
   };
+}
+
+let engineUpgradeReported = false;
+
+/**
+ * The app answered 101 itself: an engine helper (hono/deno's, which calls
+ * Deno.upgradeWebSocket) made a handshake this server cannot carry out, since
+ * node:http owns the connection. Without this the client got a 101 and then
+ * a dead connection; now it gets a 500 and the log says, once, what to use.
+ */
+function refuseEngineUpgrade(): Response {
+  if (!engineUpgradeReported) {
+    engineUpgradeReported = true;
+    const fix = "Deno" in globalThis
+      ? 'use upgradeWebSocket from "lsky" (or ctx.upgrade), or start with --deno-server native'
+      : 'use upgradeWebSocket from "lsky" (or ctx.upgrade)';
+    process.stderr.write(formatLogLine("error", `the app answered a WebSocket upgrade with its own 101 (an engine helper such as hono/deno's upgradeWebSocket), which this node:http server cannot complete: ${fix}`));
+  }
+  return new Response("WebSocket upgrade not supported by this server\n", { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
 /** The upgrade request as the app sees it; undefined when it is not a usable WebSocket request. */

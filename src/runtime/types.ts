@@ -101,6 +101,8 @@ export interface ServeOptions {
   denoServer: "node" | "native";
   /** The worker's WebSockets; without it the adapter upgrades nothing. */
   websockets?: SocketHost;
+  /** The app's exported `websocket` handlers (Bun's shape, for hono/bun); only Bun uses them. */
+  appWebSocket?: unknown;
 }
 
 export interface CloseOptions {

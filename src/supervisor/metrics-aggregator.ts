@@ -64,6 +64,7 @@ export class MetricsAggregator {
         rss: worker.stats.rss,
         inflight: worker.stats.inflight,
         eventLoopLag: worker.reportedLag,
+        websockets: worker.stats.websockets,
       };
     });
     return {

@@ -1,4 +1,4 @@
-import type { ExitReason } from "../bus/protocol.ts";
+import type { ExitReason, WorkerSocketStats } from "../bus/protocol.ts";
 import { collectGarbage } from "../runtime/collect-garbage.ts";
 import { monotonicNow } from "./clock.ts";
 import type { WorkerPool } from "./pool.ts";
@@ -11,6 +11,8 @@ export interface WorkerRow {
   requests: number;
   inflight: number;
   rss: number;
+  /** WebSocket counters from the worker's last heartbeat. */
+  websockets?: WorkerSocketStats;
   restarts: number;
   lastExit: { reason: ExitReason; code: number | null; signal: string | null } | null;
 }

@@ -110,7 +110,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
     const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
       new RequestContext(readRemoteAddr, source, appBus.bus, bindings, pool);
-    server = await startListeners(spec, adapter, counted, () => draining, context, pool.hub);
+    server = await startListeners(spec, adapter, counted, () => draining, context, pool.hub, appWebSocketExport(app));
   } catch (error) {
     await reportBootFailure(bus, error);
     return;
@@ -169,4 +169,9 @@ function describeCause(error: unknown): string {
   if (isLskyError(error) && error.hint) return `hint: ${error.hint}`;
   if (cause instanceof Error) return cause.stack ?? cause.message;
   return cause === undefined ? "" : String(cause);
+}
+
+/** `export default { fetch, websocket }`: Bun's handlers for sockets the app upgrades itself (hono/bun). */
+function appWebSocketExport(app: unknown): unknown {
+  return typeof app === "object" && app !== null ? (app as { websocket?: unknown }).websocket : undefined;
 }
