@@ -1,5 +1,5 @@
 // Arguments are parsed with node:util parseArgs, which Bun, Deno and Node all
-// ship. Deno's @std/cli lives on JSR, which these machines cannot reach.
+// ship. Deno's @std/cli lives on JSR, which an npm-only install cannot reach.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { closestMatch } from "../config/closest.ts";
 import { SETTINGS, type ServeSettings, type SettingSpec } from "../config/options.ts";

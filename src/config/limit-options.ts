@@ -2,7 +2,7 @@ import type { SettingSpec } from "./options.ts";
 import { parseChoice, parseDuration, parseInteger, parseSize } from "./parse-value.ts";
 
 /**
- * The limits every request meets, the same on every engine (issue 4). They are
+ * The limits every request meets, the same on every engine. They are
  * part of `ServeSettings`; kept in their own table so the main one stays short.
  */
 export interface LimitSettings {
