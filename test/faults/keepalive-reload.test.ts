@@ -38,32 +38,38 @@ for (const target of selectedTargets()) {
             prefix: [...namespace.exec, ...raiseLimit],
             port,
           });
-          const load = startKeepAliveLoad({
-            url: `http://127.0.0.1:${port}/`, clients: CLIENTS, intervalMs: INTERVAL_MS, maxSeconds: MAX_SECONDS, prefix: namespace.exec,
-          });
-          let result;
-          let reloaded = 0;
           try {
-            await load.ready;
-            // Safety bounds only: a busy 2-core host serves 10,000 clients slowly.
-            await load.waitForSuccesses(CLIENTS, SAFETY_MS);
-            for (; reloaded < RELOADS; reloaded++) {
-              const reload = await runLsky(target, ["reload", "--port", String(port)], {}, 120_000);
-              assert.equal(reload.code, 0, reload.stderr);
-              // Every client has been answered again by the new workers.
+            const load = startKeepAliveLoad({
+              url: `http://127.0.0.1:${port}/`, clients: CLIENTS, intervalMs: INTERVAL_MS, maxSeconds: MAX_SECONDS, prefix: namespace.exec,
+            });
+            let result;
+            let reloaded = 0;
+            try {
+              await load.ready;
+              // Safety bounds only: a busy 2-core host serves 10,000 clients slowly.
               await load.waitForSuccesses(CLIENTS, SAFETY_MS);
+              for (; reloaded < RELOADS; reloaded++) {
+                const reload = await runLsky(target, ["reload", "--port", String(port)], {}, 120_000);
+                assert.equal(reload.code, 0, reload.stderr);
+                // Every client has been answered again by the new workers.
+                await load.waitForSuccesses(CLIENTS, SAFETY_MS);
+              }
+            } finally {
+              result = await load.stop();
             }
+            process.stdout.write(
+              `# figure ${target.name} ${CLIENTS} keep-alive clients, ${reloaded} reloads, tcp_migrate_req=${migrate}: ` +
+                `${result.failures} failed of ${result.requests} (${result.connections - CLIENTS} reconnections; errors ${JSON.stringify(result.errors)}, non-2xx ${result.non2xx})\n`,
+            );
+            const bound = toleratedResets({ engine: target.engine, migrate: migrate === "1", newConnections: result.connections - CLIENTS });
+            assert.equal(result.non2xx, 0, JSON.stringify(result));
+            assert.ok(result.failures <= bound, `${result.failures} failed, at most ${bound} tolerated: ${JSON.stringify(result)}`);
+            assert.deepEqual(await server.stop(), { code: 0, signal: null });
           } finally {
-            result = await load.stop();
+            // A failed case must not leave its server running: a later start in
+            // this directory would be refused as a second server.
+            await server.stop();
           }
-          process.stdout.write(
-            `# figure ${target.name} ${CLIENTS} keep-alive clients, ${reloaded} reloads, tcp_migrate_req=${migrate}: ` +
-              `${result.failures} failed of ${result.requests} (${result.connections - CLIENTS} reconnections; errors ${JSON.stringify(result.errors)}, non-2xx ${result.non2xx})\n`,
-          );
-          const bound = toleratedResets({ engine: target.engine, migrate: migrate === "1", newConnections: result.connections - CLIENTS });
-          assert.equal(result.non2xx, 0, JSON.stringify(result));
-          assert.ok(result.failures <= bound, `${result.failures} failed, at most ${bound} tolerated: ${JSON.stringify(result)}`);
-          assert.deepEqual(await server.stop(), { code: 0, signal: null });
         } finally {
           namespace.remove();
         }

@@ -29,29 +29,35 @@ for (const target of selectedTargets()) {
             prefix: namespace.exec,
             port,
           });
-          const sharesPort = target.engine !== "node";
-          const warned = /warning: net\.ipv4\.tcp_migrate_req is 0.*run "lsky doctor"/.test(server.stderr());
-          assert.equal(warned, sharesPort && migrate === "0", "the start warning appears exactly when it applies");
+          try {
+            const sharesPort = target.engine !== "node";
+            const warned = /warning: net\.ipv4\.tcp_migrate_req is 0.*run "lsky doctor"/.test(server.stderr());
+            assert.equal(warned, sharesPort && migrate === "0", "the start warning appears exactly when it applies");
 
-          // wrk is not used here: it counts Bun's close after "Connection: close" as a read error.
-          const storm = startStorm(`http://127.0.0.1:${port}/`, 16, STORM_MAX_SECONDS, namespace.exec);
-          for (let i = 0; i < RELOADS; i++) {
-            const reload = await runLsky(target, ["reload", "--port", String(port)]);
-            assert.equal(reload.code, 0, reload.stderr);
+            // wrk is not used here: it counts Bun's close after "Connection: close" as a read error.
+            const storm = startStorm(`http://127.0.0.1:${port}/`, 16, STORM_MAX_SECONDS, namespace.exec);
+            for (let i = 0; i < RELOADS; i++) {
+              const reload = await runLsky(target, ["reload", "--port", String(port)]);
+              assert.equal(reload.code, 0, reload.stderr);
+            }
+            const result = await storm.stop();
+            assert.ok(result.requests > 0, "the storm ran during the reloads");
+            process.stdout.write(
+              `# figure ${target.name} storm, tcp_migrate_req=${migrate}: ${result.failures} failed of ${result.requests} ` +
+                `(errors ${JSON.stringify(result.errors)}, non-2xx ${result.non2xx})\n`,
+            );
+            // Every request is a new connection. Node: none (cluster's primary
+            // accepts and hands connections over); Bun and Deno: the documented
+            // rates for the setting (test/harness/reset-bound.ts).
+            const bound = toleratedResets({ engine: target.engine, migrate: migrate === "1", newConnections: result.requests });
+            assert.equal(result.non2xx, 0, JSON.stringify(result));
+            assert.ok(result.failures <= bound, `${result.failures} failed, at most ${bound} tolerated: ${JSON.stringify(result)}`);
+            assert.deepEqual(await server.stop(), { code: 0, signal: null });
+          } finally {
+            // A failed case must not leave its server running: a later start in
+            // this directory would be refused as a second server.
+            await server.stop();
           }
-          const result = await storm.stop();
-          assert.ok(result.requests > 0, "the storm ran during the reloads");
-          process.stdout.write(
-            `# figure ${target.name} storm, tcp_migrate_req=${migrate}: ${result.failures} failed of ${result.requests} ` +
-              `(errors ${JSON.stringify(result.errors)}, non-2xx ${result.non2xx})\n`,
-          );
-          // Every request is a new connection. Node: none (cluster's primary
-          // accepts and hands connections over); Bun and Deno: the documented
-          // rates for the setting (test/harness/reset-bound.ts).
-          const bound = toleratedResets({ engine: target.engine, migrate: migrate === "1", newConnections: result.requests });
-          assert.equal(result.non2xx, 0, JSON.stringify(result));
-          assert.ok(result.failures <= bound, `${result.failures} failed, at most ${bound} tolerated: ${JSON.stringify(result)}`);
-          assert.deepEqual(await server.stop(), { code: 0, signal: null });
         } finally {
           namespace.remove();
         }
