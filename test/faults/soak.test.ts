@@ -60,6 +60,9 @@ for (const target of selectedTargets()) {
       const server = await startLsky(target, [
         fixture("blocking.ts"), "--workers", "2", "--max-requests", "50000", "--ttl", "2s",
       ], { env: GC_ENV, prefix: namespace?.exec, port: namespace ? await freePort() : undefined });
+      // Also when the test fails: a server left running in this directory
+      // would make the next target's start be refused as a second server.
+      t.after(() => server.stop());
       const load = (seconds: number) =>
         runWrk({ url: `${server.url}/`, connections: 8, durationSeconds: seconds, prefix: namespace?.exec });
       await load(WARMUP_SECONDS);
