@@ -40,6 +40,14 @@ describe("drainServer", () => {
     assert.ok(calls[0]!.at - started >= 55, "the listener closed only after the margin");
   });
 
+  test("on a handover, an engine that cannot closes at once after a request-free margin", async () => {
+    const { server, calls } = fakeServer(false);
+    const started = performance.now();
+    await drainServer(server, counters, { ...plan, keepAliveTimeout: 60_000, handover: true, lastRequestBound: Date.now() - 60_000 });
+    assert.deepEqual(calls.map((c) => c.options), [undefined]);
+    assert.ok(calls[0]!.at - started < 30_000, "the listener did not wait out the margin again");
+  });
+
   test("on a stop, idle connections close at once", async () => {
     for (const keeps of [true, false]) {
       const { server, calls } = fakeServer(keeps);

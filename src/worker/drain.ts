@@ -22,6 +22,8 @@ export interface DrainPlan {
   handover: boolean;
   /** The keep-alive idle time: how long a client may wait between requests on one connection. */
   keepAliveTimeout: number;
+  /** No earlier than the last request before the drain (RequestActivity); unknown means the drain's start. */
+  lastRequestBound?: number;
 }
 
 // On a handover, idle connections are closed only once idle this share of
@@ -55,7 +57,8 @@ export function idleMarginFor(plan: Pick<DrainPlan, "gracePeriod" | "keepAliveTi
  *    Where the engine cannot keep idle connections while it stops accepting
  *    (Bun, Deno.serve), the listener closes only once the margin has passed
  *    since the drain began; by then every client that sent within it was
- *    told to close. Whatever still runs at the grace deadline is dropped.
+ *    told to close; a worker without a request for the margin closes at
+ *    once. Whatever still runs at the grace deadline is dropped.
  */
 export async function drainServer(server: HttpServer, counters: RequestCounters, plan: DrainPlan): Promise<void> {
   const started = Date.now();
@@ -68,7 +71,10 @@ export async function drainServer(server: HttpServer, counters: RequestCounters,
   // since the drain began has reached the margin; the listener closes after
   // that. Measured with Bun and tcp_migrate_req=0, holding after the quiet
   // wait reset fewer queued connections than holding before it (RELIABILITY.md).
-  if (plan.handover && !server.keepsIdleConnections) await sleep(started + idleMargin - Date.now());
+  // Connections idle since before the last request cannot be younger than
+  // it, so a worker that had no request for the margin closes at once.
+  const lastUse = Math.min(started, plan.lastRequestBound ?? started);
+  if (plan.handover && !server.keepsIdleConnections) await sleep(lastUse + idleMargin - Date.now());
   const force = setTimeout(() => server.forceClose(), Math.max(0, graceEnds - Date.now()));
   try {
     await server.close(plan.handover && server.keepsIdleConnections ? { idleMargin } : undefined);

@@ -12,6 +12,7 @@ import type { HttpServer } from "../runtime/types.ts";
 import { connectToSupervisor, sendFinal } from "./bus-client.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { drainServer } from "./drain.ts";
+import { watchRequestActivity } from "./request-activity.ts";
 import { createHandler, type RequestCounters } from "./handler.ts";
 import { RequestContext } from "./request-context.ts";
 import { startListeners } from "./listeners.ts";
@@ -41,6 +42,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   // A broken or full output (the supervisor gone, a full disk) must not kill a worker that serves.
   ignoreOutputErrors();
   const counters: RequestCounters = { requests: 0, inflight: 0 };
+  const activity = watchRequestActivity(counters);
   let server: HttpServer | undefined;
   let websockets: ReturnType<typeof startSockets> | undefined;
   let draining = false;
@@ -64,6 +66,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const socketsClosed = websockets?.hub.drain(restart, Math.min(spec.settings.wsDrainPeriod, gracePeriod));
     if (server) await drainServer(server, counters, {
       drainDelay, gracePeriod, handover, keepAliveTimeout: spec.settings.keepAliveTimeout,
+      lastRequestBound: activity.lastRequestBound(),
     });
     await socketsClosed;
     if (bus) await sendFinal(bus, stats());
