@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APP, ENGINE_RUN, type Engine, LSKY_BUNDLE, SERVERS, shown } from "./paths.ts";
 import { PM2_START_SHOWN, pm2DaemonPgid, pm2Delete, pm2Start } from "./pm2.ts";
@@ -72,7 +74,11 @@ export function lskyCandidate(engine: Engine, workers: number, variant?: Variant
     command: shownCommand(command, argv),
     start: async (port, cpus) => {
       const [cmd, real] = engineCommand(engine, LSKY_BUNDLE, args(port));
-      return group([startProcess(cmd, real, { cpus })]);
+      // lsky refuses a second server in one directory (its control socket
+      // lives there): each gets its own, so suites can run several at once.
+      const cwd = mkdtempSync(join(tmpdir(), "lsky-bench-"));
+      const running = group([startProcess(cmd, real, { cpus, cwd })]);
+      return { ...running, stop: () => running.stop().finally(() => rmSync(cwd, { recursive: true, force: true })) };
     },
   };
 }

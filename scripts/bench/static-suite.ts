@@ -148,7 +148,7 @@ export function staticSection(context: RunContext, result: StaticResult): string
     "### Static files beside nginx, compression, the static stage",
     "",
     contextBlock(context),
-    `- Load: \`${wrkShown(settings.load)}\` per case, keep-alive; each server warmed up once for ${settings.warmup} s; ${settings.rounds} round(s), cases interleaved, each round starting one case later`,
+    `- Load: \`${wrkShown(settings.load)}\` per case, keep-alive; ${settings.warmup > 0 ? `each server warmed up once for ${settings.warmup} s` : "no warm-up"}; ${settings.rounds} round(s), cases interleaved, each round starting one case later`,
     "- Servers: one worker process each, kept running over the rounds: lsky `--workers 1 --static DIR` per engine, nginx `worker_processes 1`, sendfile on, access log off",
     "",
     "Static throughput, medians over rounds (ratios: median of per-round ratios):",
