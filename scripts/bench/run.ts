@@ -49,15 +49,17 @@ function suiteSettings(options: BenchOptions, pinned: boolean): SuiteSettings {
   };
 }
 
+const onEngine = (options: BenchOptions, engine: string) => (options.engines as string[]).includes(engine);
+
 function chosen(candidates: Candidate[], options: BenchOptions): Candidate[] {
   const filter = options.candidates;
-  const onEngines = candidates.filter((c) => options.engines.includes(c.engine as never));
+  const onEngines = candidates.filter((c) => onEngine(options, c.engine));
   return filter ? onEngines.filter((c) => filter.some((f) => c.id.includes(f))) : onEngines;
 }
 
 function chosenPairs(pairs: Pair[], options: BenchOptions): Pair[] {
   const filter = options.candidates;
-  const onEngines = pairs.filter((p) => options.engines.includes(p.engine as never));
+  const onEngines = pairs.filter((p) => onEngine(options, p.engine));
   return filter ? onEngines.filter((p) => filter.some((f) => p.measured.id.includes(f))) : onEngines;
 }
 

@@ -10,8 +10,7 @@ import { type RoundsResult, runRounds, series } from "./rounds.ts";
 import { defined, median, medianRatio } from "./stats.ts";
 import { bodyBytes, createSite, FILES, nginxCandidate, type Site } from "./static-site.ts";
 import { checkAlive, type Served, serve } from "./suite.ts";
-import type { LoadSettings } from "./wrk.ts";
-import { runWrk } from "./wrk.ts";
+import { type LoadSettings, runWrk } from "./wrk.ts";
 
 export interface StaticSettings {
   rounds: number;
