@@ -1,6 +1,9 @@
-// The app the bus benchmark serves with 2 workers. GET /bench?kind=...&n=...
+// The app the "bus" suite serves with 2 workers. GET /?kind=...&n=...
 // runs on whichever worker takes it, against the other worker, and answers
 // with the figures; every message goes worker -> supervisor -> worker.
+// GET /instance names the worker, so the harness knows when both serve.
+import { percentile } from "./stats.ts";
+
 interface Bus {
   readonly workerId: number;
   workers(): number[];
@@ -29,10 +32,6 @@ bus.subscribe("burst-done", (count) => burstDone?.(count as number));
 
 // process.hrtime is in all three engines and never coarsened, unlike performance.now() may be.
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
 
 async function roundTrips(target: number | "supervisor", n: number) {
   const times: number[] = [];
@@ -71,6 +70,7 @@ async function concurrentRequests(target: number, n: number, concurrency: number
 export default {
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    if (url.pathname === "/instance") return new Response(`${process.pid} worker ${bus.workerId}`);
     const n = Number(url.searchParams.get("n") ?? 1000);
     const other = bus.workers().find((id) => id !== bus.workerId);
     if (other === undefined) return Response.json({ error: "no other worker is ready" }, { status: 503 });

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APP, ENGINE_RUN, type Engine, LSKY_BUNDLE, SERVERS, shown } from "./paths.ts";
 import { PM2_START_SHOWN, pm2DaemonPgid, pm2Delete, pm2Start } from "./pm2.ts";
@@ -16,7 +18,8 @@ export interface Candidate {
   id: string;
   /** Shown in tables. */
   label: string;
-  engine: Engine;
+  /** The engine (or server, e.g. nginx) it runs on, as shown in tables. */
+  engine: string;
   /** Distinct app instances that answer once it is fully up. */
   instances: number;
   /** The command, as shown in the docs (PORT is the port the harness picks). */
@@ -37,7 +40,7 @@ function shownCommand(command: string, args: string[], env = ""): string {
 }
 
 /** Runs the given processes as one candidate; stopping stops them all. */
-function group(procs: Started[]): Running {
+export function group(procs: Started[]): Running {
   return {
     died: () => procs.find((p) => p.done())?.output() ?? undefined,
     // Each process was started detached: it leads its own group, and its
@@ -47,13 +50,20 @@ function group(procs: Started[]): Running {
   };
 }
 
+/** Flags added to lsky's command line under their own id and label. */
+export interface Variant {
+  id: string;
+  flags: string[];
+}
+
 /**
- * `lsky serve app.mjs --workers N` from dist/lsky.mjs on an engine; `variant`
- * adds flags (e.g. Deno's `--deno-server native`) under its own id and label.
+ * `lsky serve APP --workers N` from dist/lsky.mjs on an engine (APP: the
+ * shared bench app unless given); `variant` adds flags (e.g. Deno's
+ * `--deno-server native`) under its own id and label.
  */
-export function lskyCandidate(engine: Engine, workers: number, variant?: { id: string; flags: string[] }): Candidate {
+export function lskyCandidate(engine: Engine, workers: number, variant?: Variant, app = APP): Candidate {
   const args = (port: number | string) => [
-    "serve", APP, "--workers", String(workers), "--host", HOST, "--port", String(port), ...(variant?.flags ?? []),
+    "serve", app, "--workers", String(workers), "--host", HOST, "--port", String(port), ...(variant?.flags ?? []),
   ];
   const [command, argv] = engineCommand(engine, LSKY_BUNDLE, args("PORT"));
   return {
@@ -64,7 +74,11 @@ export function lskyCandidate(engine: Engine, workers: number, variant?: { id: s
     command: shownCommand(command, argv),
     start: async (port, cpus) => {
       const [cmd, real] = engineCommand(engine, LSKY_BUNDLE, args(port));
-      return group([startProcess(cmd, real, { cpus })]);
+      // lsky refuses a second server in one directory (its control socket
+      // lives there): each gets its own, so suites can run several at once.
+      const cwd = mkdtempSync(join(tmpdir(), "lsky-bench-"));
+      const running = group([startProcess(cmd, real, { cpus, cwd })]);
+      return { ...running, stop: () => running.stop().finally(() => rmSync(cwd, { recursive: true, force: true })) };
     },
   };
 }
@@ -120,11 +134,11 @@ function pm2Cluster(workers: number): Candidate {
   };
 }
 
-/** Issue 2: one worker beside the raw engine server, interleaved A B C ... */
 // Deno.serve instead of Deno's node:http (lsky's default on Deno, which keeps
 // every limit): the same server as the raw peer, so the ratio is lsky's own cost.
-export const DENO_NATIVE = { id: "native", flags: ["--deno-server", "native"] };
+export const DENO_NATIVE: Variant = { id: "native", flags: ["--deno-server", "native"] };
 
+/** The "single" suite: one worker beside the raw engine server. */
 export function singleCandidates(): Candidate[] {
   return [
     lskyCandidate("bun", 1),
@@ -140,7 +154,7 @@ export function singleCandidates(): Candidate[] {
   ];
 }
 
-/** Issue 3: two workers beside each engine's own way of running two. */
+/** The "parallel" suite: two workers beside each engine's own way of running two. */
 export function parallelCandidates(): Candidate[] {
   return [
     lskyCandidate("bun", 2),

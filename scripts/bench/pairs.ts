@@ -1,7 +1,7 @@
-import type { Candidate, Running } from "./candidates.ts";
-import { freePort } from "./processes.ts";
-import { waitForInstances } from "./probe.ts";
-import { log, START_TIMEOUT_MS } from "./suite.ts";
+import type { Candidate } from "./candidates.ts";
+import { runRounds, series } from "./rounds.ts";
+import { defined } from "./stats.ts";
+import { checkAlive, type Served, serve } from "./suite.ts";
 import { type LoadSettings, runWrk } from "./wrk.ts";
 
 /**
@@ -35,43 +35,32 @@ export interface PairResult {
   failures: string[];
 }
 
+/** The turn id of a pair in the rounds' samples. */
+export const pairId = (pair: Pair) => `${pair.engine} ${pair.label}`;
+
 export async function runPairs(pairs: Pair[], settings: PairSettings): Promise<PairResult[]> {
-  const results = pairs.map((pair): PairResult => ({ pair, ratios: [], failures: [] }));
-  for (let round = 1; round <= settings.rounds; round++) {
-    for (const result of results) {
-      try {
-        // Alternate which side starts first, so neither always has the head start.
-        const ratio = await measurePair(result.pair, settings, round % 2 === 0);
-        result.ratios.push(ratio);
-        log(`costs round ${round}/${settings.rounds} ${result.pair.engine} ${result.pair.label}: ${ratio.toFixed(3)}`);
-      } catch (error) {
-        const line = `round ${round}, ${result.pair.label}: ${(error as Error).message}`;
-        result.failures.push(line.split("\n")[0]!);
-        log(`costs ${line}`);
-      }
-    }
-  }
-  return results;
+  const turns = pairs.map((pair) => ({
+    id: pairId(pair),
+    // Alternate which side starts first, so neither always has the head start.
+    measure: async (round: number) => ({ ratio: await measurePair(pair, settings, round % 2 === 1) }),
+  }));
+  const result = await runRounds("costs", turns, { rounds: settings.rounds });
+  return pairs.map((pair) => ({
+    pair,
+    ratios: defined(series(result, pairId(pair), "ratio")),
+    failures: result.failures.filter((f) => f.includes(`, ${pairId(pair)}: `)),
+  }));
 }
 
 async function measurePair(pair: Pair, settings: PairSettings, baselineFirst: boolean): Promise<number> {
   const order = baselineFirst ? [pair.baseline, pair.measured] : [pair.measured, pair.baseline];
-  const started: { port: number; running: Running }[] = [];
+  const started: Served[] = [];
   try {
-    for (const candidate of order) {
-      const port = await freePort();
-      const running = await candidate.start(port, settings.serverCpus);
-      started.push({ port, running });
-      await waitForInstances(port, candidate.instances, START_TIMEOUT_MS, running.died);
-    }
-    const loadBoth = (duration: number) =>
-      Promise.all(started.map(({ port }) => runWrk({ ...settings.load, duration }, `http://127.0.0.1:${port}/`)));
+    for (const candidate of order) started.push(await serve(candidate, settings.serverCpus));
+    const loadBoth = (duration: number) => Promise.all(started.map(({ url }) => runWrk({ ...settings.load, duration }, url("/"))));
     if (settings.warmup > 0) await loadBoth(settings.warmup);
     const [first, second] = await loadBoth(settings.load.duration);
-    for (const { running } of started) {
-      const died = running.died();
-      if (died !== undefined) throw new Error(`exited during the measurement:\n${died}`);
-    }
+    started.forEach(checkAlive);
     const [measured, baseline] = baselineFirst ? [second!, first!] : [first!, second!];
     if (measured.errors || baseline.errors) throw new Error(`wrk saw errors (${measured.errors} / ${baseline.errors})`);
     return measured.rps / baseline.rps;

@@ -2,10 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { COMPARISONS } from "./candidates.ts";
 import type { MachineInfo } from "./machine.ts";
 import type { PairResult, PairSettings } from "./pairs.ts";
-import { DOCS } from "./paths.ts";
-import { type ReplaceResult, replaceSummary } from "./replace.ts";
-import { median, medianRatio } from "./stats.ts";
-import { ROUTES, type SuiteResult, type SuiteSettings } from "./suite.ts";
+import { series } from "./rounds.ts";
+import { defined, median, medianRatio } from "./stats.ts";
+import { type Field, figureName, ROUTES, type SuiteResult, type SuiteSettings } from "./suite.ts";
+import type { LoadSettings } from "./wrk.ts";
 
 export interface RunContext {
   command: string;
@@ -14,24 +14,18 @@ export interface RunContext {
   notes: string[];
 }
 
-const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
+export const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "n/a");
-const ratio = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : "n/a");
+export const ratio = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : "n/a");
 const us = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "n/a");
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-type Field = "rps" | "p99" | "cpuUs";
-
 function pick(result: SuiteResult, id: string, route: string, field: Field): (number | undefined)[] {
-  return (result.samples.get(id)?.[route] ?? []).map((s) => s?.[field]);
-}
-
-function defined(values: (number | undefined)[]): number[] {
-  return values.filter((v): v is number => v !== undefined);
+  return series(result, id, figureName(route, field));
 }
 
 /** Medians per candidate: req/s and p99 for each route, and the errors wrk saw. */
@@ -39,8 +33,7 @@ export function figuresTable(result: SuiteResult): string {
   const rows = result.candidates.map((c) => {
     const med = (route: string, field: Field) => median(defined(pick(result, c.id, route, field)));
     const cells = ROUTES.flatMap((r) => [int(med(r.name, "rps")), ms(med(r.name, "p99")), us(med(r.name, "cpuUs"))]);
-    const samples = Object.values(result.samples.get(c.id) ?? {}).flat();
-    const errors = samples.reduce((sum, s) => sum + (s?.errors ?? 0), 0);
+    const errors = ROUTES.flatMap((r) => defined(pick(result, c.id, r.name, "errors"))).reduce((sum, n) => sum + n, 0);
     const rounds = Math.min(...ROUTES.map((r) => defined(pick(result, c.id, r.name, "rps")).length));
     return [c.engine, c.label, ...cells, String(errors), String(rounds)];
   });
@@ -65,15 +58,6 @@ export function ratioTable(result: SuiteResult): string {
   return table(head, rows);
 }
 
-export function replaceTable(results: ReplaceResult[]): string {
-  const rows = results.map((r) => {
-    if (r.serving.length === 0) return [r.engine, "0", "n/a", "n/a", "n/a", "n/a", r.failure ?? "no figures"];
-    const s = replaceSummary(r);
-    return [r.engine, String(r.serving.length), int(s.serving), `${int(s.min)} to ${int(s.max)}`, int(s.ready), String(r.failedProbes), r.failure ?? ""];
-  });
-  return table(["engine", "kills", "serving (median ms)", "serving range ms", "status ready (median ms)", "failed probes", "failure"], rows);
-}
-
 function candidateCommands(result: SuiteResult): string {
   return result.candidates.map((c) => `- ${c.id}: \`${c.command}\``).join("\n");
 }
@@ -92,13 +76,21 @@ export function contextBlock(context: RunContext): string {
   ].join("\n");
 }
 
+/** The wrk command line of a measured run, as the docs show it. */
+export const wrkShown = (load: LoadSettings) => `wrk -t${load.threads} -c${load.connections} -d${load.duration}s --latency`;
+
+/** "Failures:" and one line each, or nothing. */
+export function failureLines(failures: string[]): string[] {
+  return failures.length ? ["Failures:", "", ...failures.map((f) => `- ${f}`), ""] : [];
+}
+
 function loadLines(settings: SuiteSettings): string {
   const load = settings.load;
   const pinned = settings.serverCpus
     ? `server pinned to CPU ${settings.serverCpus}, wrk to CPU ${load.cpus} (taskset)`
     : "none (servers and wrk share all CPUs)";
   return [
-    `- Load: \`wrk -t${load.threads} -c${load.connections} -d${load.duration}s --latency\` per route, after ${settings.warmup} s of warm-up on /; ${settings.rounds} round(s), candidates interleaved`,
+    `- Load: \`${wrkShown(load)}\` per route, after ${settings.warmup} s of warm-up on /; ${settings.rounds} round(s), candidates interleaved`,
     `- Pinning: ${pinned}`,
   ].join("\n");
 }
@@ -118,7 +110,7 @@ export function suiteSection(title: string, context: RunContext, settings: Suite
     "",
     ratioTable(result),
     "",
-    ...(result.failures.length ? ["Failures:", "", ...result.failures.map((f) => `- ${f}`), ""] : []),
+    ...failureLines(result.failures),
     "Commands (PORT is a free port the harness picks each round):",
     "",
     candidateCommands(result),
@@ -148,38 +140,28 @@ export function costsSection(context: RunContext, settings: PairSettings, result
     "",
     costsTable(results),
     "",
-    ...(failures.length ? ["Failures:", "", ...failures.map((f) => `- ${f}`), ""] : []),
+    ...failureLines(failures),
     "Commands (PORT is a free port the harness picks each round):",
     "",
     [...commands].map(([id, command]) => `- ${id}: \`${command}\``).join("\n"),
   ].join("\n");
 }
 
-export function replaceSection(context: RunContext, repeats: number, results: ReplaceResult[]): string {
-  return [
-    "### Worker replacement after kill -9",
-    "",
-    contextBlock(context),
-    `- Repeats per engine: ${repeats}, \`lsky serve --workers 2\` from dist/lsky.mjs, no load`,
-    "",
-    replaceTable(results),
-  ].join("\n");
-}
-
 /**
- * Replaces one results section of docs/BENCHMARKS.md (between its markers),
- * leaving the prose and the other sections as they are; appends the section
- * when the markers are missing.
+ * Replaces one results section of a page (between its markers
+ * `<!-- bench:KEY:start -->` and `<!-- bench:KEY:end -->`), leaving the prose
+ * and the other sections as they are; appends the section when the markers
+ * are missing.
  */
-export function writeDocSection(key: string, body: string): void {
+export function writeDocSection(file: string, key: string, body: string): void {
   const start = `<!-- bench:${key}:start -->`;
   const end = `<!-- bench:${key}:end -->`;
-  const text = existsSync(DOCS) ? readFileSync(DOCS, "utf8") : "# Benchmarks\n";
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
   const block = `${start}\n${body}\n${end}`;
   const from = text.indexOf(start);
   const to = text.indexOf(end);
   const next = from !== -1 && to > from
     ? text.slice(0, from) + block + text.slice(to + end.length)
     : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(DOCS, next);
+  writeFileSync(file, next);
 }

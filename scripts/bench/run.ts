@@ -1,33 +1,33 @@
 // `npm run bench`: lsky beside the raw engines and their own multi-worker
-// modes, interleaved in one run, measured with wrk; then the time from
-// kill -9 of a worker to its replacement serving. Prints medians and ratios
-// and writes them to docs/BENCHMARKS.md. See `npm run bench -- --help`.
+// modes, interleaved in one run and measured with wrk; what each promise
+// costs in paired runs; static files beside nginx; the message bus. Prints
+// medians and ratios and writes them to the docs. See `npm run bench -- --help`.
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { busSection, runBusSuite } from "./bus-suite.ts";
 import { type Candidate, parallelCandidates, singleCandidates } from "./candidates.ts";
 import { costPairs } from "./cost-pairs.ts";
 import { machineInfo } from "./machine.ts";
-import { type BenchOptions, parseBenchOptions, USAGE } from "./options.ts";
-import { ROOT } from "./paths.ts";
+import { type BenchOptions, parseBenchOptions, type SuiteName, USAGE } from "./options.ts";
 import { type Pair, type PairSettings, runPairs } from "./pairs.ts";
+import { DOCS, ROOT } from "./paths.ts";
 import { pm2 } from "./pm2.ts";
-import { measureReplacement, type ReplaceResult } from "./replace.ts";
-import { costsSection, type RunContext, replaceSection, suiteSection, writeDocSection } from "./report.ts";
-import { log, runSuite, type SuiteSettings } from "./suite.ts";
+import { costsSection, type RunContext, suiteSection, writeDocSection } from "./report.ts";
+import { log } from "./rounds.ts";
+import { runStaticSuite, staticSection } from "./static-suite.ts";
+import { runSuite, type SuiteSettings } from "./suite.ts";
 
 function hasCommand(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: "ignore" }).error === undefined;
 }
 
-/** wrk comes from Debian; the project's install script puts it there. */
-function ensureWrk(): void {
-  if (hasCommand("wrk", ["-v"])) return;
-  log("wrk is missing: running scripts/install-system-deps.sh");
-  const result = spawnSync("bash", [join(ROOT, "scripts", "install-system-deps.sh")], { stdio: "inherit" });
-  if (result.status !== 0 || !hasCommand("wrk", ["-v"])) {
-    throw new Error("wrk is not installed and scripts/install-system-deps.sh could not install it (it needs root)");
-  }
+/** wrk and nginx come from Debian; the project's install script puts them there (it needs root). */
+function ensureTool(command: string, args: string[]): boolean {
+  if (hasCommand(command, args)) return true;
+  log(`${command} is missing: running scripts/install-system-deps.sh`);
+  spawnSync("bash", [join(ROOT, "scripts", "install-system-deps.sh")], { stdio: "inherit" });
+  return hasCommand(command, args);
 }
 
 function build(): void {
@@ -49,32 +49,75 @@ function suiteSettings(options: BenchOptions, pinned: boolean): SuiteSettings {
   };
 }
 
+const onEngine = (options: BenchOptions, engine: string) => (options.engines as string[]).includes(engine);
+
 function chosen(candidates: Candidate[], options: BenchOptions): Candidate[] {
   const filter = options.candidates;
-  return filter ? candidates.filter((c) => filter.some((f) => c.id.includes(f))) : candidates;
+  const onEngines = candidates.filter((c) => onEngine(options, c.engine));
+  return filter ? onEngines.filter((c) => filter.some((f) => c.id.includes(f))) : onEngines;
 }
 
 function chosenPairs(pairs: Pair[], options: BenchOptions): Pair[] {
   const filter = options.candidates;
-  return filter ? pairs.filter((p) => filter.some((f) => p.measured.id.includes(f))) : pairs;
+  const onEngines = pairs.filter((p) => onEngine(options, p.engine));
+  return filter ? onEngines.filter((p) => filter.some((f) => p.measured.id.includes(f))) : onEngines;
 }
 
 function notesFor(options: BenchOptions): string[] {
   const notes: string[] = [];
-  if (options.quick) notes.push(`Quick run (--quick): ${options.rounds} round of ${options.duration} s per route and ${options.repeats} kills per engine, a smoke test of the harness, not a measurement.`);
+  if (options.quick) notes.push(`Quick run (--quick): ${options.rounds} round of ${options.duration} s per run, a smoke test of the harness, not a measurement.`);
   if (options.note) notes.push(options.note);
   return notes;
 }
 
-function publish(key: string, body: string, options: BenchOptions): void {
-  process.stdout.write(`\n${body}\n`);
-  if (options.docs) writeDocSection(key, body);
-}
+/** Where each suite's section goes. */
+const PAGES: Record<SuiteName, string> = {
+  single: DOCS,
+  parallel: DOCS,
+  costs: DOCS,
+  static: join(ROOT, "docs", "BENCHMARKS-STATIC.md"),
+  bus: join(ROOT, "docs", "BENCHMARKS-BUS.md"),
+};
+
+type SuiteRun = (options: BenchOptions, context: RunContext, pinSingle: boolean) => Promise<string | undefined>;
+
+const RUNS: Record<SuiteName, SuiteRun> = {
+  single: async (options, context, pinSingle) => {
+    const settings = suiteSettings(options, pinSingle);
+    const result = await runSuite("single", chosen(singleCandidates(), options), settings);
+    return suiteSection("One worker beside the raw engine server", context, settings, result);
+  },
+  parallel: async (options, context) => {
+    const settings = suiteSettings(options, false);
+    try {
+      const result = await runSuite("parallel", chosen(parallelCandidates(), options), settings);
+      return suiteSection("Two workers beside each engine's own multi-process mode", context, settings, result);
+    } finally {
+      pm2.kill();
+    }
+  },
+  costs: async (options, context, pinSingle) => {
+    // A pair shares one core while its loads run on the other.
+    if (!pinSingle) return void log("costs: skipped, it needs two CPUs, taskset and pinning (no --no-pin)");
+    const settings: PairSettings = { rounds: options.rounds, warmup: options.warmup, load: suiteSettings(options, true).load, serverCpus: "0" };
+    return costsSection(context, settings, await runPairs(chosenPairs(costPairs(), options), settings));
+  },
+  static: async (options, context) => {
+    if (!ensureTool("nginx", ["-v"])) return void log("static: skipped, nginx is not installed and could not be");
+    const { rounds, warmup, engines } = options;
+    const result = await runStaticSuite({ rounds, warmup, engines, load: suiteSettings(options, false).load });
+    return staticSection(context, result);
+  },
+  bus: async (options, context) => {
+    const result = await runBusSuite({ rounds: options.rounds, engines: options.engines, scaleDown: options.quick ? 10 : 1 });
+    return busSection(context, result);
+  },
+};
 
 async function main(args: string[]): Promise<void> {
   const options = parseBenchOptions(args);
   if (options.help) return void process.stdout.write(USAGE);
-  ensureWrk();
+  if (!ensureTool("wrk", ["-v"])) throw new Error("wrk is not installed and scripts/install-system-deps.sh could not install it (it needs root)");
   if (options.build) build();
   // With two or more CPUs a one-worker server gets CPU 0 and wrk CPU 1, so
   // the two do not take turns on the same core.
@@ -85,34 +128,11 @@ async function main(args: string[]): Promise<void> {
     notes: notesFor(options),
   };
   log(`machine: ${context.machine.cpus} CPUs, ${context.machine.cpuModel}, load average ${context.machine.loadAverage}`);
-
-  if (options.suites.includes("single")) {
-    const settings = suiteSettings(options, pinSingle);
-    const result = await runSuite("single", chosen(singleCandidates(), options), settings);
-    publish("single", suiteSection("One worker beside the raw engine server", context, settings, result), options);
-  }
-  if (options.suites.includes("parallel")) {
-    const settings = suiteSettings(options, false);
-    try {
-      const result = await runSuite("parallel", chosen(parallelCandidates(), options), settings);
-      publish("parallel", suiteSection("Two workers beside each engine's own multi-process mode", context, settings, result), options);
-    } finally {
-      pm2.kill();
-    }
-  }
-  if (options.suites.includes("replace")) {
-    const results: ReplaceResult[] = [];
-    for (const engine of ["bun", "deno", "node"] as const) results.push(await measureReplacement(engine, options.repeats));
-    publish("replace", replaceSection(context, options.repeats, results), options);
-  }
-  if (options.suites.includes("costs")) {
-    // A pair shares one core while its loads run on the other.
-    if (!pinSingle) {
-      log("costs: skipped, it needs two CPUs, taskset and pinning (no --no-pin)");
-    } else {
-      const settings: PairSettings = { rounds: options.rounds, warmup: options.warmup, load: suiteSettings(options, true).load, serverCpus: "0" };
-      publish("costs", costsSection(context, settings, await runPairs(chosenPairs(costPairs(), options), settings)), options);
-    }
+  for (const suite of options.suites) {
+    const body = await RUNS[suite](options, context, pinSingle);
+    if (body === undefined) continue;
+    process.stdout.write(`\n${body}\n`);
+    if (options.docs) writeDocSection(PAGES[suite], suite, body);
   }
 }
 

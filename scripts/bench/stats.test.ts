@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { median, medianRatio } from "./stats.ts";
-import { parseWrkOutput } from "./wrk.ts";
+import { defined, median, medianRatio, percentile } from "./stats.ts";
 
 test("median of odd and even counts, NaN for none", () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -9,34 +8,32 @@ test("median of odd and even counts, NaN for none", () => {
   assert.ok(Number.isNaN(median([])));
 });
 
+test("median leaves its input unsorted", () => {
+  const values = [3, 1, 2];
+  median(values);
+  assert.deepEqual(values, [3, 1, 2]);
+});
+
 test("medianRatio pairs rounds and skips missing ones", () => {
   assert.equal(medianRatio([90, 100, 50], [100, 100, 100]), 0.9);
   assert.equal(medianRatio([90, undefined], [100, 100]), 0.9);
+  assert.equal(medianRatio([90, 80], [100]), 0.9, "a round only one side has is skipped");
+  assert.ok(Number.isNaN(medianRatio([90], [0])), "a zero baseline gives no ratio");
 });
 
-test("parseWrkOutput reads requests/s, percentiles in any unit and errors", () => {
-  const text = [
-    "Running 2s test @ http://127.0.0.1:1234/",
-    "  1 threads and 50 connections",
-    "  Latency Distribution",
-    "     50%  512.00us",
-    "     75%    1.00ms",
-    "     90%    2.50ms",
-    "     99%    1.20s ",
-    "  120000 requests in 2.00s, 15.20MB read",
-    "  Socket errors: connect 1, read 2, write 0, timeout 3",
-    "  Non-2xx or 3xx responses: 4",
-    "Requests/sec:  60000.50",
-    "Transfer/sec:      7.60MB",
-  ].join("\n");
-  const result = parseWrkOutput(text);
-  assert.equal(result.rps, 60000.5);
-  assert.equal(result.p50, 0.512);
-  assert.equal(result.p99, 1200);
-  assert.equal(result.requests, 120000);
-  assert.equal(result.errors, 10);
+test("percentile is nearest-rank: a measured value, never past the last", () => {
+  const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+  assert.equal(percentile(sorted, 0.5), 51);
+  assert.equal(percentile(sorted, 0.99), 100);
+  assert.equal(percentile(sorted, 1), 100);
+  assert.equal(percentile([7], 0.99), 7);
+  assert.ok(Number.isNaN(percentile([], 0.5)));
 });
 
-test("parseWrkOutput fails loudly without --latency output", () => {
-  assert.throws(() => parseWrkOutput("Requests/sec: 1\n"), /% latency line/);
+test("defined drops the holes failed rounds leave", () => {
+  const series: (number | undefined)[] = [];
+  series[0] = 1;
+  series[2] = 3;
+  assert.deepEqual(defined(series), [1, 3]);
+  assert.deepEqual(defined([undefined, 2]), [2]);
 });

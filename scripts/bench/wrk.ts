@@ -1,3 +1,4 @@
+// The one wrk runner and report parser of the bench harness.
 import { spawn } from "node:child_process";
 
 export interface LoadSettings {
@@ -19,14 +20,16 @@ export interface LoadResult {
   errors: number;
 }
 
-/** The wrk command line for a run, as it is executed (for the docs). */
-export function wrkArgs(load: LoadSettings, url: string): string[] {
-  return ["-t", String(load.threads), "-c", String(load.connections), "-d", `${load.duration}s`, "--latency", url];
+/** The wrk command line for a run, as it is executed. */
+export function wrkArgs(load: LoadSettings, url: string, headers: Record<string, string> = {}): string[] {
+  const args = ["-t", String(load.threads), "-c", String(load.connections), "-d", `${load.duration}s`, "--latency"];
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}: ${value}`);
+  return [...args, url];
 }
 
-/** Runs wrk against a URL and parses its --latency report. */
-export function runWrk(load: LoadSettings, url: string): Promise<LoadResult> {
-  const args = wrkArgs(load, url);
+/** Runs wrk against a URL (with extra request headers) and parses its --latency report. */
+export function runWrk(load: LoadSettings, url: string, headers?: Record<string, string>): Promise<LoadResult> {
+  const args = wrkArgs(load, url, headers);
   const [command, argv] = load.cpus ? ["taskset", ["-c", load.cpus, "wrk", ...args]] : ["wrk", args];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"] });

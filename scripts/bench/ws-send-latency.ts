@@ -4,6 +4,7 @@
 import { killAll, startLsky } from "../../test/harness/lsky.ts";
 import { fixture, targetsNamed } from "../../test/harness/targets.ts";
 import { openWebSocket, type RawWebSocket } from "../../test/harness/ws-client.ts";
+import { percentile } from "./stats.ts";
 
 const [name = "node", countText = "500"] = process.argv.slice(2);
 const target = targetsNamed(name)[0]!;
@@ -28,7 +29,7 @@ try {
     await from.nextText(/^sent$/);
   }
   samples.sort((x, y) => x - y);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!.toFixed(2);
+  const at = (q: number) => percentile(samples, q).toFixed(2);
   console.log(`${target.name}: sockets.send to the other worker, ${count} sends: median ${at(0.5)} ms, p99 ${at(0.99)} ms`);
 } finally {
   await server.stop();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
+import { send } from "../harness/http.ts";
 import { killAll, startLsky } from "../harness/lsky.ts";
 import { portIsFree } from "../harness/ports.ts";
 import { readStatus, readyPids } from "../harness/status.ts";
@@ -33,6 +34,15 @@ for (const target of selectedTargets()) {
         const survivor = workerPids.find((pid) => pid !== victim)!;
         const killedAt = performance.now();
         process.kill(victim, "SIGKILL");
+        // What a client feels: until a new connection is answered by the
+        // replacement. Fresh connections spread over the workers (the kernel
+        // with SO_REUSEPORT, cluster's primary on Node); a refused or reset
+        // probe is retried.
+        const servedByReplacement = waitFor("a new connection answered by the replacement", async () => {
+          const pid = Number((await send(`${server.url}/`, {}, 2000)).headers["x-worker-pid"]);
+          return pid > 0 && !workerPids.includes(pid) && performance.now() - killedAt;
+        }, 30_000, 3);
+        servedByReplacement.catch(() => undefined); // awaited below; a failure before then must not go unhandled
         const goneAt = await waitFor("the victim to be gone", () => processExited(victim) && performance.now(), 5000, 1);
         const replaced = await waitFor("a replacement worker to be ready", async () => {
           const status = await readStatus(target, server.port);
@@ -40,12 +50,14 @@ for (const target of selectedTargets()) {
           return row && status.workers.every((w) => w.pid !== victim) ? row : undefined;
         });
         const replacementMs = Math.round(performance.now() - killedAt);
+        const servedMs = Math.round(await servedByReplacement);
         // The load goes on (the victim's clients reconnected to a live worker).
         const answeredNow = load.answered();
         await waitFor("more answers after the replacement", () => load.answered() > answeredNow + 50 || undefined, 60_000);
         const { answered, failures } = await load.stop();
         figure(target.name, "worker kill -9: failed requests", `${failures.length} of ${answered + failures.length}`);
         figure(target.name, "worker kill -9: replacement ready after (ms, measured by polling status)", String(replacementMs));
+        figure(target.name, "worker kill -9: a new connection answered by the replacement after (ms)", String(servedMs));
         // Every failed request was in flight on the victim: on a connection
         // that the victim had answered before, or on a new connection opened
         // before the victim was gone (waiting in its accept queue; reset:
