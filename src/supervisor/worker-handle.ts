@@ -1,6 +1,7 @@
 import type { ExitReason, SupervisorMessage, WorkerStats } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import { LskyError } from "../errors.ts";
+import type { MetricFamilyJSON } from "../metrics/app-metrics.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import type { WorkerProcess } from "../runtime/spawn-worker.ts";
 import { monotonicNow } from "./clock.ts";
@@ -38,6 +39,12 @@ export class WorkerHandle {
   stats: WorkerStats = { requests: 0, inflight: 0, rss: 0 };
   /** The request metrics of its last heartbeat (only when metrics are on). */
   metrics?: RequestMetrics;
+  /** Said in its ready message: the app exports a metrics registry. */
+  hasAppMetrics = false;
+  /** The app's metrics from its last answer (src/supervisor/app-metrics-collector.ts). */
+  appMetrics?: MetricFamilyJSON[];
+  /** How many times it answered with them: a collector waits for this to move. */
+  appMetricsAnswers = 0;
   channel?: MessageChannel<SupervisorMessage>;
   /** Set when the supervisor asked the worker to go; unset means it crashed. */
   requestedExit?: ExitReason;
