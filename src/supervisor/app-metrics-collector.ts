@@ -2,14 +2,12 @@ import {
   aggregateFamilies, declaredFamilies, type MetricFamilyJSON, renderFamilies, retainedOnExit,
 } from "../metrics/app-metrics.ts";
 import type { Logger } from "../log.ts";
-import { monotonicNow } from "./clock.ts";
 import type { WorkerHandle } from "./worker-handle.ts";
 
 // How long a scrape waits for the workers' answers. A worker that does not
 // answer in time (busy, or blocked by the app) counts with its last answer,
 // so a slow worker delays a scrape by this much at most and never dips a sum.
 export const APP_METRICS_WAIT_MS = 1000;
-const POLL_MS = 10;
 
 /**
  * The app's own metrics (prom-client's registry, exported as `metrics` on
@@ -35,11 +33,11 @@ export class AppMetricsCollector {
   async collect(workers: () => WorkerHandle[]): Promise<MetricFamilyJSON[]> {
     const asked = workers().filter((w) => w.hasAppMetrics && w.state !== "exited");
     if (asked.length === 0 && this.retired.length === 0) return [];
-    const before = new Map(asked.map((w) => [w, w.appMetricsAnswers]));
+    const answered = Promise.all(asked.map((w) => w.nextAppMetrics()));
     for (const worker of asked) worker.send({ type: "stats-request", appMetrics: true });
-    const deadline = monotonicNow() + APP_METRICS_WAIT_MS;
-    const waiting = () => asked.some((w) => w.state !== "exited" && w.appMetricsAnswers === before.get(w));
-    while (waiting() && monotonicNow() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([answered, new Promise((resolve) => (timer = setTimeout(resolve, APP_METRICS_WAIT_MS)))]);
+    clearTimeout(timer);
     // Read the pool again: a worker that exited meanwhile is in `retired` now, not to be counted twice.
     return aggregateFamilies([this.retired, ...workers().map((w) => w.appMetrics ?? [])]);
   }

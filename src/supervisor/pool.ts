@@ -176,10 +176,7 @@ export class WorkerPool {
           worker.recentLag.record(message.lag);
         }
         if (message.metrics) worker.metrics = message.metrics;
-        if (message.appMetrics) {
-          worker.appMetrics = validFamilies(message.appMetrics);
-          worker.appMetricsAnswers++;
-        }
+        if (message.appMetrics) worker.receivedAppMetrics(validFamilies(message.appMetrics));
         return;
       case "recycle":
         return this.recycle(worker, message.reason);

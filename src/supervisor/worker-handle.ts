@@ -43,8 +43,7 @@ export class WorkerHandle {
   hasAppMetrics = false;
   /** The app's metrics from its last answer (src/supervisor/app-metrics-collector.ts). */
   appMetrics?: MetricFamilyJSON[];
-  /** How many times it answered with them: a collector waits for this to move. */
-  appMetricsAnswers = 0;
+  private appMetricsWaiters: Array<() => void> = [];
   channel?: MessageChannel<SupervisorMessage>;
   /** Set when the supervisor asked the worker to go; unset means it crashed. */
   requestedExit?: ExitReason;
@@ -66,6 +65,17 @@ export class WorkerHandle {
     });
     this.ready.catch(() => {}); // observed by whoever awaits it; never unhandled
     this.exited = new Promise((resolve) => (this.settleExit = resolve));
+  }
+
+  /** Its app metrics arrived (the pool calls this): wakes whoever waits for them. */
+  receivedAppMetrics(families: MetricFamilyJSON[]): void {
+    this.appMetrics = families;
+    for (const wake of this.appMetricsWaiters.splice(0)) wake();
+  }
+
+  /** Resolves at its next app-metrics answer, or when it exits. */
+  nextAppMetrics(): Promise<void> {
+    return Promise.race([new Promise<void>((resolve) => this.appMetricsWaiters.push(resolve)), this.exited.then(() => {})]);
   }
 
   get pid(): number {
