@@ -19,6 +19,7 @@ export type Env = LskyContext;
 export type { LskyContext, RemoteAddr } from "./runtime/types.ts";
 export type { BusHandler, BusMessageInfo, BusSubscriber, LskyBus, LskyGlobal, RequestOptions } from "./bus/app-api.ts";
 export type { FetchApp } from "./app/contract.ts";
+export type { AppMetricsRegistry } from "./metrics/app-metrics.ts";
 export { defineConfig, type LskyConfig } from "./config/define-config.ts";
 export { sockets, upgradeWebSocket } from "./websocket/facade.ts";
 export type {

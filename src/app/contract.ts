@@ -1,3 +1,4 @@
+import type { AppMetricsRegistry } from "../metrics/app-metrics.ts";
 import type { LskyContext } from "../runtime/types.ts";
 
 /**
@@ -7,6 +8,8 @@ import type { LskyContext } from "../runtime/types.ts";
  */
 export interface FetchApp {
   fetch(request: Request, context: LskyContext): unknown;
+  /** The app's own metrics: prom-client's `register` (or another of its registries), added up across workers on /metrics. */
+  metrics?: AppMetricsRegistry;
 }
 
 export function isFetchApp(value: unknown): value is FetchApp {

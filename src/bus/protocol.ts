@@ -36,10 +36,12 @@ export type WorkerSocketStats = import("../websocket/stats.ts").SocketStats & { 
 
 export type WorkerMessage =
   | { type: "hello"; slot: number; pid: number }
-  | { type: "ready"; port: number }
+  /** `appMetrics`: the app exports a metrics registry (prom-client's), so /metrics asks for it. */
+  | { type: "ready"; port: number; appMetrics?: boolean }
   | { type: "boot-failed"; exitCode: number; message: string; detail: string }
   /** `lag`: the worst event-loop delay (ms) since the last stats, which the watchdog allows for. */
-  | ({ type: "stats"; metrics?: RequestMetrics; lag?: number } & WorkerStats)
+  /** `appMetrics`: the app registry's getMetricsAsJSON(), when the supervisor asked for it (and in the last stats). */
+  | ({ type: "stats"; metrics?: RequestMetrics; lag?: number; appMetrics?: unknown[] } & WorkerStats)
   | { type: "recycle"; reason: RecycleReason }
   | BusWorkerMessage;
 
@@ -51,7 +53,8 @@ export type SupervisorMessage =
    * reload): close the listener at once, with no drain delay.
    */
   | { type: "drain"; handover?: boolean; quick?: boolean }
-  | { type: "stats-request" }
+  /** `appMetrics`: include the app's own metrics (a /metrics scrape). */
+  | { type: "stats-request"; appMetrics?: boolean }
   | BusSupervisorMessage;
 
 /**

@@ -1,4 +1,3 @@
-import { renderPrometheus } from "../metrics/exposition.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { HttpServer, LskyContext, RemoteAddr } from "../runtime/types.ts";
 import type { MetricsAggregator } from "./metrics-aggregator.ts";
@@ -25,7 +24,7 @@ export async function startAdminServer(
 ): Promise<HttpServer> {
   const port = await claimPort(address.host, address.port);
   const adapter = await loadAdapter();
-  const handler = createAdminHandler(pool, () => renderPrometheus(metrics.snapshot(pool, startedAt)), extra);
+  const handler = createAdminHandler(pool, () => metrics.render(pool, startedAt), extra);
   // The admin routes read nothing from the context; there is no app bus here.
   const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source) =>
     ({ remoteAddr: readRemoteAddr(source) }) as LskyContext;
@@ -37,13 +36,14 @@ export async function startAdminServer(
 /** The admin routes, apart from the listener so they can be tested alone. */
 export function createAdminHandler(
   pool: Pick<WorkerPool, "readyCount">,
-  renderMetrics: () => string,
+  renderMetrics: () => string | Promise<string>,
   extra?: AdminRoutes,
 ): (request: Request) => Response | Promise<Response> {
   return (request) => {
     const path = new URL(request.url).pathname;
     if (path === "/metrics") {
-      return new Response(renderMetrics(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+      const headers = { "content-type": "text/plain; version=0.0.4; charset=utf-8" };
+      return Promise.resolve(renderMetrics()).then((text) => new Response(text, { headers }));
     }
     if (path === "/healthz") return Response.json({ status: "ok" });
     if (path === "/readyz") {

@@ -1,5 +1,7 @@
 import type { ExitReason } from "../bus/protocol.ts";
-import type { MetricsSnapshot } from "../metrics/exposition.ts";
+import { type MetricsSnapshot, renderPrometheus } from "../metrics/exposition.ts";
+import type { Logger } from "../log.ts";
+import { AppMetricsCollector } from "./app-metrics-collector.ts";
 import { readProcessMetrics } from "../metrics/process-metrics.ts";
 import { cloneRequestMetrics, emptyRequestMetrics, mergeRequestMetrics } from "../metrics/request-metrics.ts";
 import { monotonicNow } from "./clock.ts";
@@ -30,13 +32,17 @@ export class MetricsAggregator {
   private readonly timeline: TimelineEvent[] = [];
   private nextSeq = 1;
   private readonly dropped?: () => NonNullable<MetricsSnapshot["dropped"]>;
+  /** The app's own metrics (prom-client), added up across workers. */
+  readonly app: AppMetricsCollector;
 
-  constructor(dropped?: () => NonNullable<MetricsSnapshot["dropped"]>) {
+  constructor(dropped?: () => NonNullable<MetricsSnapshot["dropped"]>, log?: Pick<Logger, "warn">) {
     this.dropped = dropped;
+    this.app = new AppMetricsCollector(log);
   }
 
   onWorkerExit(worker: WorkerHandle, record: ExitRecord): void {
     if (worker.metrics) mergeRequestMetrics(this.retired, worker.metrics);
+    this.app.onWorkerExit(worker);
     this.exits[record.reason] = (this.exits[record.reason] ?? 0) + 1;
     const how = record.signal ?? `code ${record.code}`;
     this.recordEvent("exit", `worker ${worker.slot} (pid ${worker.pid}) ${record.reason}, ${how}`, record.at, record.reason);
@@ -50,6 +56,14 @@ export class MetricsAggregator {
   /** Events after `seq` (all that are kept for 0). */
   eventsAfter(seq: number): TimelineEvent[] {
     return this.timeline.filter((event) => event.seq > seq);
+  }
+
+  /** The /metrics text: lsky's series, then the app's own when it exports a registry. */
+  async render(pool: WorkerPool, startedAt: number): Promise<string> {
+    // First: the workers' answers also refresh the request counters the snapshot reads.
+    const app = await this.app.collect(() => pool.workers());
+    const own = renderPrometheus(this.snapshot(pool, startedAt));
+    return own + this.app.render(app, own);
   }
 
   snapshot(pool: WorkerPool, startedAt: number): MetricsSnapshot {

@@ -1,4 +1,5 @@
 import type { ExitReason, RecycleReason, WorkerMessage } from "../bus/protocol.ts";
+import { validFamilies } from "../metrics/app-metrics.ts";
 import { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { monotonicNow, RunningClock } from "./clock.ts";
@@ -163,6 +164,7 @@ export class WorkerPool {
     worker.heard(this.clock.now());
     switch (message.type) {
       case "ready":
+        if (message.appMetrics) worker.hasAppMetrics = true;
         return worker.markReady();
       case "boot-failed":
         worker.bootFailure = { message: message.message, detail: message.detail, exitCode: message.exitCode };
@@ -174,6 +176,7 @@ export class WorkerPool {
           worker.recentLag.record(message.lag);
         }
         if (message.metrics) worker.metrics = message.metrics;
+        if (message.appMetrics) worker.receivedAppMetrics(validFamilies(message.appMetrics));
         return;
       case "recycle":
         return this.recycle(worker, message.reason);

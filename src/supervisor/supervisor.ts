@@ -80,7 +80,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  const metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }));
+  const metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger);
   const pool: WorkerPool = new WorkerPool({
     size: settings.workers,
     bootTimeout: settings.bootTimeout,

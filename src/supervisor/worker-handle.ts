@@ -1,6 +1,7 @@
 import type { ExitReason, SupervisorMessage, WorkerStats } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import { LskyError } from "../errors.ts";
+import type { MetricFamilyJSON } from "../metrics/app-metrics.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import type { WorkerProcess } from "../runtime/spawn-worker.ts";
 import { monotonicNow } from "./clock.ts";
@@ -38,6 +39,11 @@ export class WorkerHandle {
   stats: WorkerStats = { requests: 0, inflight: 0, rss: 0 };
   /** The request metrics of its last heartbeat (only when metrics are on). */
   metrics?: RequestMetrics;
+  /** Said in its ready message: the app exports a metrics registry. */
+  hasAppMetrics = false;
+  /** The app's metrics from its last answer (src/supervisor/app-metrics-collector.ts). */
+  appMetrics?: MetricFamilyJSON[];
+  private appMetricsWaiters: Array<() => void> = [];
   channel?: MessageChannel<SupervisorMessage>;
   /** Set when the supervisor asked the worker to go; unset means it crashed. */
   requestedExit?: ExitReason;
@@ -59,6 +65,17 @@ export class WorkerHandle {
     });
     this.ready.catch(() => {}); // observed by whoever awaits it; never unhandled
     this.exited = new Promise((resolve) => (this.settleExit = resolve));
+  }
+
+  /** Its app metrics arrived (the pool calls this): wakes whoever waits for them. */
+  receivedAppMetrics(families: MetricFamilyJSON[]): void {
+    this.appMetrics = families;
+    for (const wake of this.appMetricsWaiters.splice(0)) wake();
+  }
+
+  /** Resolves at its next app-metrics answer, or when it exits. */
+  nextAppMetrics(): Promise<void> {
+    return Promise.race([new Promise<void>((resolve) => this.appMetricsWaiters.push(resolve)), this.exited.then(() => {})]);
   }
 
   get pid(): number {

@@ -21,6 +21,7 @@ import { composeStages, createStages } from "./pipeline.ts";
 import { startLagMonitor } from "../metrics/event-loop-lag.ts";
 import { startSockets } from "./websockets.ts";
 import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
+import { appMetricsReader } from "./app-metrics-report.ts";
 import { residentMemoryReader, watchDescriptorPressure } from "./descriptor-pressure.ts";
 import { createListenerCheck, LISTENER_CHECK_MS } from "./listener-check.ts";
 
@@ -58,6 +59,12 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const sockets = websockets && { ...websockets.hub.stats, open: websockets.hub.local.size };
     return { type: "stats", ...counters, rss: readRss(), metrics, lag: loopLag, websockets: sockets };
   };
+  // Set once the app is loaded, when it exports a metrics registry (prom-client's).
+  let readAppMetrics: (() => Promise<unknown[]>) | undefined;
+  const statsWithAppMetrics = async (): Promise<WorkerMessage> => {
+    const appMetrics = readAppMetrics && metrics ? await readAppMetrics() : undefined;
+    return { ...stats(), ...(appMetrics ? { appMetrics } : {}) } as WorkerMessage;
+  };
   const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay, restart = handover) => {
     if (draining) return;
     draining = true;
@@ -69,7 +76,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       lastRequestBound: activity.lastRequestBound(),
     });
     await socketsClosed;
-    if (bus) await sendFinal(bus, stats());
+    // The last figures, so the supervisor keeps this worker's counts once it is gone.
+    if (bus) await sendFinal(bus, await statsWithAppMetrics());
     process.exit(0);
   };
   const askRecycle = (reason: RecycleReason) => {
@@ -94,7 +102,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
     drain: (message) =>
       void drain(message.handover === true, spec.settings.gracePeriod, message.quick ? 0 : spec.settings.drainDelay, message.handover === true || message.quick === true),
-    "stats-request": () => bus?.send(stats()),
+    "stats-request": (message) => {
+      if (message.appMetrics) void statsWithAppMetrics().then((reply) => bus?.send(reply));
+      else bus?.send(stats());
+    },
     ...appBus.receive,
   }, () => {
     appBus.disconnected();
@@ -103,6 +114,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
 
   try {
     const { app } = await loadApp(spec.entry);
+    readAppMetrics = appMetricsReader(app, (line) => process.stderr.write(formatLogLine("warn", line)));
     // Said by one worker only: every worker loads the same app.
     const portNote = spec.slot === 1 ? appPortNote(app, spec.port) : undefined;
     if (portNote) logger.warn(portNote);
@@ -118,7 +130,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     await reportBootFailure(bus, error);
     return;
   }
-  bus.send({ type: "ready", port: server.port });
+  bus.send({ type: "ready", port: server.port, ...(readAppMetrics && metrics ? { appMetrics: true } : {}) });
   const descriptors = watchDescriptorPressure((line) => process.stderr.write(formatLogLine("warn", line)));
   const heartbeat = setInterval(() => {
     descriptors.check();
