@@ -1,4 +1,4 @@
-import { LskyError } from "../errors.ts";
+import { listenError, UNIX_PEER } from "./listen-error.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
@@ -7,7 +7,6 @@ import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteA
 
 declare const Deno: any;
 
-const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
 
 async function serve(options: ServeOptions): Promise<HttpServer> {
   if (usesNativeServer(options)) return serveNative(options);
@@ -118,13 +117,6 @@ function wrap(server: any, port: number, abort: AbortController): HttpServer {
   };
 }
 
-function listenError(error: unknown, options: ServeOptions): Error {
-  const where = options.unixPath ? `unix:${options.unixPath}` : `port ${options.port}`;
-  if ((error as { name?: string }).name === "AddrInUse") {
-    return new LskyError("PORT_IN_USE", `Cannot listen on ${where}: it is already in use`, { cause: error });
-  }
-  return new LskyError("LISTEN_FAILED", `Cannot listen on ${where}: ${String(error)}`, { cause: error });
-}
 
 // Small files are cheaper read at once (see the portable responder); larger
 // ones are sent from a Deno file's own stream, which Deno.serve copies from

@@ -12,13 +12,9 @@ import { formatAccessJson, formatAccessText } from "../http/access-log/format.ts
 import { createBatchedLineWriter } from "../http/access-log/line-writer.ts";
 import { createProxyStage } from "../http/proxy/proxy-stage.ts";
 import { currentEngine } from "../runtime/detect.ts";
+import type { EngineFacts, Stage } from "../http/stage.ts";
 
-/**
- * A stage wraps the handler after it: it may answer a request itself (a static
- * file, a limit) or change what goes in and comes out (compression, proxy
- * headers). The app's own handler, already made error-proof, is innermost.
- */
-export type Stage = (next: FetchHandler) => FetchHandler;
+export type { EngineFacts, Stage };
 
 /** What a worker shares with its stages. */
 export interface WorkerServices {
@@ -32,14 +28,6 @@ export interface WorkerServices {
   writeAccessLine?: (line: string) => void;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
-}
-
-/** What the engine serving the worker already guarantees. */
-export interface EngineFacts {
-  /** See EngineAdapter.headCeiling. */
-  headCeiling: number;
-  /** See EngineAdapter.prechecks. */
-  prechecks: boolean;
 }
 
 /** Builds the stages a worker runs, outermost first, from the settings. */

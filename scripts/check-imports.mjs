@@ -1,0 +1,134 @@
+// Checks the module picture of src/: no import cycle between files, and no
+// import that goes up the folder layering documented in docs/ARCHITECTURE.md.
+// Reads the files as text (static, type-only and dynamic imports alike: a
+// type-only cycle still ties two modules together). Exits 1 and lists every
+// offence; `--graph` prints the folder edges instead.
+// Usage: node scripts/check-imports.mjs [--graph]
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const srcDir = join(root, "src");
+
+// Lower layers first: a folder may import from its own layer's folders' files
+// only as the folder itself, and from any layer below. Files directly in src/
+// (errors.ts, log.ts, ...) form the folder ".".
+export const LAYERS = [
+  ["."],
+  ["config"],
+  ["runtime"],
+  ["bus", "metrics", "limits", "http", "websocket", "app"],
+  ["worker", "dashboard"],
+  ["supervisor"],
+  ["cli"],
+];
+
+// Files the layering does not judge: lib.ts and types.ts are the package's
+// public entry points, which re-export from every layer on purpose.
+const ENTRY_POINTS = new Set(["lib.ts", "types.ts"]);
+
+function sourceFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") && !entry.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+const STATIC = /^\s*(?:import|export)\s+(?:type\s+)?(?:[\w$]+\s*,\s*)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?|[\w$]+)\s*from\s*["']([^"']+)["']/gm;
+const BARE = /^\s*import\s*["']([^"']+)["']/gm;
+const DYNAMIC = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
+
+/** The relative specifiers a file imports, resolved to absolute paths. */
+export function importsOf(file, text) {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const specs = [STATIC, BARE, DYNAMIC].flatMap((re) => [...code.matchAll(re)].map((m) => m[1]));
+  return [...new Set(specs.filter((s) => s.startsWith(".")).map((s) => resolve(dirname(file), s)))];
+}
+
+function folderOf(file) {
+  const rel = relative(srcDir, dirname(file));
+  return rel === "" ? "." : rel.split("/")[0];
+}
+
+function layerOf(folder) {
+  const index = LAYERS.findIndex((layer) => layer.includes(folder));
+  if (index === -1) throw new Error(`Folder "src/${folder}" has no layer in scripts/check-imports.mjs`);
+  return index;
+}
+
+/** Every elementary cycle's smallest witness: one cycle per strongly connected component. */
+export function findCycles(graph) {
+  const index = new Map();
+  const low = new Map();
+  const stack = [];
+  const onStack = new Set();
+  const components = [];
+  let counter = 0;
+  const visit = (node) => {
+    index.set(node, counter);
+    low.set(node, counter++);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node), low.get(next)));
+      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node), index.get(next)));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component = [];
+    let member;
+    do {
+      member = stack.pop();
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) components.push(component.sort());
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return components;
+}
+
+function main() {
+  const files = sourceFiles(srcDir);
+  const graph = new Map();
+  const problems = [];
+  const folderEdges = new Set();
+  for (const file of files) {
+    const targets = importsOf(file, readFileSync(file, "utf8")).filter((t) => t.startsWith(root));
+    graph.set(file, targets.filter((t) => t.startsWith(srcDir + "/")));
+    const name = relative(root, file);
+    for (const target of targets) {
+      if (!target.startsWith(srcDir + "/")) {
+        problems.push(`${name} imports ${relative(root, target)}, outside src/`);
+        continue;
+      }
+      if (ENTRY_POINTS.has(relative(srcDir, file))) continue;
+      const from = folderOf(file);
+      const to = folderOf(target);
+      if (from === to) continue;
+      folderEdges.add(`${from} -> ${to}`);
+      const [a, b] = [layerOf(from), layerOf(to)];
+      if (a < b) problems.push(`${name} imports ${relative(root, target)}: "${from}" may not import the higher layer "${to}"`);
+      else if (a === b) problems.push(`${name} imports ${relative(root, target)}: "${from}" and "${to}" share a layer and may not import each other`);
+    }
+  }
+  if (process.argv.includes("--graph")) {
+    console.log([...folderEdges].sort().join("\n"));
+    return;
+  }
+  for (const cycle of findCycles(graph)) {
+    problems.push(`import cycle among: ${cycle.map((f) => relative(root, f)).join(", ")}`);
+  }
+  if (problems.length === 0) {
+    console.log(`check-imports: ${files.length} modules, no cycles, layering kept`);
+    return;
+  }
+  for (const problem of problems) console.error(problem);
+  console.error(`check-imports: ${problems.length} problem(s); the layering is in docs/ARCHITECTURE.md`);
+  process.exitCode = 1;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();
