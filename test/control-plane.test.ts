@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { after, describe, test } from "node:test";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
-import { controlPathForPort } from "../src/supervisor/paths.ts";
+import { controlPathForPort } from "../src/paths.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { skipUnless } from "./harness/system-tools.ts";
 

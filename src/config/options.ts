@@ -1,4 +1,4 @@
-import { type CacheRules, cacheRulesFromObject, parseCacheRules } from "../http/static/cache-rules.ts";
+import { type CacheRules, cacheRulesFromObject, parseCacheRules } from "./cache-rules.ts";
 import { LOG_FORMATS, type LogFormat } from "../log.ts";
 import type { Engine } from "../runtime/detect.ts";
 import { parseAdminAddress } from "./admin-address.ts";
