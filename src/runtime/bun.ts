@@ -117,7 +117,6 @@ function wrap(server: ReturnType<typeof Bun.serve>, appSockets: Set<import("bun"
   };
 }
 
-
 // Responses whose body is a Bun.file larger than a socket buffer.
 const fileBodies = new WeakSet<Response>();
 

@@ -7,7 +7,6 @@ import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteA
 
 declare const Deno: any;
 
-
 async function serve(options: ServeOptions): Promise<HttpServer> {
   if (usesNativeServer(options)) return serveNative(options);
   const { serveNodeHttp } = await import("./node-http.ts");
@@ -78,12 +77,6 @@ function listenOptions(options: ServeOptions): Record<string, unknown> {
 }
 
 /**
- * Deno names requests on a Unix socket `http+unix://host/path`; apps (and
- * routers matching on the URL) expect http. The body stream is passed on unread.
- * The signal is not carried over: reading it makes Deno print a warning about
- * its legacy abort behaviour in every worker.
- */
-/**
  * HTTP/2 requests carry the host in `:authority`, which Deno puts in the URL
  * but not in a Host header; the app (and lsky's Host check) see it as Host, as
  * an HTTP/1.1 client would send it. The body stream is passed on unread.
@@ -98,6 +91,12 @@ function withHostHeader(handler: FetchHandler): FetchHandler {
   };
 }
 
+/**
+ * Deno names requests on a Unix socket `http+unix://host/path`; apps (and
+ * routers matching on the URL) expect http. The body stream is passed on unread.
+ * The signal is not carried over: reading it makes Deno print a warning about
+ * its legacy abort behaviour in every worker.
+ */
 function withHttpScheme(handler: FetchHandler): FetchHandler {
   return (request, context) => {
     if (!request.url.startsWith("http+unix:")) return handler(request, context);
@@ -116,7 +115,6 @@ function wrap(server: any, port: number, abort: AbortController): HttpServer {
     forceClose: () => abort.abort(),
   };
 }
-
 
 // Small files are cheaper read at once (see the portable responder); larger
 // ones are sent from a Deno file's own stream, which Deno.serve copies from

@@ -240,7 +240,6 @@ function refuse(outgoing: ServerResponse, status: number): void {
   outgoing.end(body);
 }
 
-
 function tcpAddressOf(incoming: IncomingMessage): RemoteAddr {
   const socket = incoming.socket;
   return { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };

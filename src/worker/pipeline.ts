@@ -24,8 +24,6 @@ export interface WorkerServices {
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
   adapter?: Pick<EngineAdapter, "fileResponse">;
-  /** Where the access log goes (stdout, relayed by the supervisor with the worker's prefix). */
-  writeAccessLine?: (line: string) => void;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
 }
@@ -44,7 +42,7 @@ export function createStages(settings: ServeSettings, services: WorkerServices =
     stages.push(createAccessLogStage({
       worker: services.worker ?? 0,
       format: settings.logFormat === "json" ? formatAccessJson : formatAccessText,
-      write: services.writeAccessLine ?? createBatchedLineWriter((text) => void process.stdout.write(text)),
+      write: createBatchedLineWriter((text) => void process.stdout.write(text)),
     }));
   }
   // Metrics count static files, refusals and compressed responses too.
