@@ -1,5 +1,5 @@
 // Checks the module picture of src/: no import cycle between files, and no
-// import that goes up the folder layering documented in docs/ARCHITECTURE.md.
+// import that goes up the layering documented in docs/MODULES.md.
 // Reads the files as text (static, type-only and dynamic imports alike: a
 // type-only cycle still ties two modules together). Exits 1 and lists every
 // offence; `--graph` prints the edges between layering units instead.
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const srcDir = join(root, "src");
 
-// The layering, lowest first (docs/ARCHITECTURE.md explains it). A module may
+// The layering, lowest first (docs/MODULES.md explains it). A module may
 // import from its own layer and any layer below, never from a layer above.
 // A unit is a folder of src/ ("." for the files directly in src/), except the
 // runtime files named in FILE_UNITS, which sit lower than their folder.
@@ -138,7 +138,7 @@ function main() {
     return;
   }
   for (const problem of problems) console.error(problem);
-  console.error(`check-imports: ${problems.length} problem(s); the layering is in docs/ARCHITECTURE.md`);
+  console.error(`check-imports: ${problems.length} problem(s); the layering is in docs/MODULES.md`);
   process.exitCode = 1;
 }
 
