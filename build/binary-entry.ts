@@ -5,7 +5,7 @@
 import libraryPath from "../dist/lsky-lib.mjs" with { type: "file" };
 // @ts-ignore: as above.
 import bundlePath from "../dist/lsky.mjs" with { type: "file" };
-import { setEmbeddedAssets } from "../src/cli/compile-assets.ts";
+import { setEmbeddedAssets } from "../src/runtime/embedded-assets.ts";
 import { main } from "../src/cli/run.ts";
 
 setEmbeddedAssets({ library: libraryPath as unknown as string, bundle: bundlePath as unknown as string });

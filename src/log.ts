@@ -1,4 +1,3 @@
-import type { LogFormat } from "./config/options.ts";
 import { OutputQueue } from "./output-queue.ts";
 import { stdWriter } from "./runtime/std-output.ts";
 
@@ -21,6 +20,9 @@ export type LogLevel = "info" | "warn" | "error";
 
 const PREFIX = "[lsky]";
 const TEXT_LEVEL: Record<LogLevel, string> = { info: "", warn: "warning: ", error: "error: " };
+
+export const LOG_FORMATS = ["text", "json"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 let format: LogFormat = "text";
 

@@ -1,2 +1,2 @@
-/** lsky's version; kept equal to package.json by test/unit (version.test.ts). */
+/** lsky's version; kept equal to package.json by src/version.test.ts. */
 export const VERSION = "0.1.0";

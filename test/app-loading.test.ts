@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
-import { FIXTURES, fixture, selectedTargets } from "./harness/targets.ts";
+import { FIXTURES, fixture } from "./harness/targets.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -34,68 +35,52 @@ function appsOutsideAPackage(): string {
   return dir;
 }
 
-for (const target of selectedTargets()) {
-  describe(`app loading on ${target.name}`, () => {
-    test("serves a JavaScript entry", async () => {
-      const server = await startLsky(target, [fixture("hello.js"), ...ONE_WORKER]);
-      try {
-        assert.match(server.stdout(), /serving .*hello\.js at /);
-        const response = await fetch(`${server.url}/js`);
-        assert.equal(response.status, 200);
-        assert.equal(await response.text(), "hello from js /js");
-      } finally {
-        assert.equal((await server.stop()).code, 0);
-      }
-    });
-
-    test("serves a TypeScript Hono app that imports a package and a relative module", async () => {
-      const server = await startLsky(target, [fixture("hono-app.ts"), ...ONE_WORKER]);
-      try {
-        assert.equal(await (await fetch(`${server.url}/hi/ada`)).text(), "hello ada from hono");
-        assert.deepEqual(await (await fetch(`${server.url}/client`)).json(), { client: "127.0.0.1" });
-        assert.equal((await fetch(`${server.url}/missing`)).status, 404);
-      } finally {
-        assert.equal((await server.stop()).code, 0);
-      }
-    });
-
-    test("import.meta describes each module's own file, so an app reads files beside it", async () => {
-      const server = await startLsky(target, [fixture("own-files.ts"), ...ONE_WORKER]);
-      try {
-        const seen = await (await fetch(`${server.url}/`)).json();
-        assert.deepEqual(seen, {
-          entry: pathToFileURL(fixture("own-files.ts")).href,
-          dirname: FIXTURES,
-          imported: pathToFileURL(fixture("lib/where.ts")).href,
-          readsSibling: true,
-        });
-      } finally {
-        assert.equal((await server.stop()).code, 0);
-      }
-    });
-
-    for (const [file, answer] of [["esm.js", "esm without package.json"], ["common.cjs", "commonjs"]]) {
-      test(`serves ${file === "esm.js" ? "an ES module .js" : "a CommonJS .cjs"} entry outside any package`, async () => {
-        const dir = appsOutsideAPackage();
-        try {
-          const server = await startLsky(target, [join(dir, file!), ...ONE_WORKER], { cwd: dir });
-          try {
-            assert.equal(await (await fetch(`${server.url}/`)).text(), answer);
-          } finally {
-            assert.equal((await server.stop()).code, 0);
-          }
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      });
+describeTargets("app loading", (target) => {
+  test("serves a JavaScript entry", async () => {
+    const server = await startLsky(target, [fixture("hello.js"), ...ONE_WORKER]);
+    try {
+      assert.match(server.stdout(), /serving .*hello\.js at /);
+      const response = await fetch(`${server.url}/js`);
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), "hello from js /js");
+    } finally {
+      assert.equal((await server.stop()).code, 0);
     }
+  });
 
-    test("serves a TypeScript app whose node_modules cannot be written", async () => {
-      const dir = appWithUnwritableNodeModules();
+  test("serves a TypeScript Hono app that imports a package and a relative module", async () => {
+    const server = await startLsky(target, [fixture("hono-app.ts"), ...ONE_WORKER]);
+    try {
+      assert.equal(await (await fetch(`${server.url}/hi/ada`)).text(), "hello ada from hono");
+      assert.deepEqual(await (await fetch(`${server.url}/client`)).json(), { client: "127.0.0.1" });
+      assert.equal((await fetch(`${server.url}/missing`)).status, 404);
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+  });
+
+  test("import.meta describes each module's own file, so an app reads files beside it", async () => {
+    const server = await startLsky(target, [fixture("own-files.ts"), ...ONE_WORKER]);
+    try {
+      const seen = await (await fetch(`${server.url}/`)).json();
+      assert.deepEqual(seen, {
+        entry: pathToFileURL(fixture("own-files.ts")).href,
+        dirname: FIXTURES,
+        imported: pathToFileURL(fixture("lib/where.ts")).href,
+        readsSibling: true,
+      });
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+  });
+
+  for (const [file, answer] of [["esm.js", "esm without package.json"], ["common.cjs", "commonjs"]]) {
+    test(`serves ${file === "esm.js" ? "an ES module .js" : "a CommonJS .cjs"} entry outside any package`, async () => {
+      const dir = appsOutsideAPackage();
       try {
-        const server = await startLsky(target, [join(dir, "app.ts"), ...ONE_WORKER]);
+        const server = await startLsky(target, [join(dir, file!), ...ONE_WORKER], { cwd: dir });
         try {
-          assert.equal(await (await fetch(`${server.url}/`)).text(), "typed answer 42");
+          assert.equal(await (await fetch(`${server.url}/`)).text(), answer);
         } finally {
           assert.equal((await server.stop()).code, 0);
         }
@@ -103,5 +88,19 @@ for (const target of selectedTargets()) {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  }
+
+  test("serves a TypeScript app whose node_modules cannot be written", async () => {
+    const dir = appWithUnwritableNodeModules();
+    try {
+      const server = await startLsky(target, [join(dir, "app.ts"), ...ONE_WORKER]);
+      try {
+        assert.equal(await (await fetch(`${server.url}/`)).text(), "typed answer 42");
+      } finally {
+        assert.equal((await server.stop()).code, 0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-}
+});

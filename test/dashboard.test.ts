@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, before, test } from "node:test";
 import { type Browser, chromiumAvailable, launchChromium, type Page } from "./harness/chromium.ts";
 import { send } from "./harness/http.ts";
 import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
@@ -9,8 +9,9 @@ import { freePort } from "./harness/ports.ts";
 import { startRequestLoop } from "./harness/request-loop.ts";
 import { openEventStream } from "./harness/sse.ts";
 import { skipUnless } from "./harness/system-tools.ts";
-import { fixture, FIXTURES, ROOT, selectedTargets, type Target } from "./harness/targets.ts";
+import { fixture, FIXTURES, ROOT, type Target } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -44,218 +45,214 @@ async function readyPids(admin: string): Promise<number[]> {
 
 const reloads = (lsky: LskyProcess) => lsky.output().split("reloading workers").length - 1;
 
-for (const target of selectedTargets()) {
-  describe(`dashboard API on ${target.name}`, () => {
-    let server: Server;
+describeTargets("dashboard API", (target) => {
+  let server: Server;
 
-    test("the page is served on the admin listener only, with a strict content policy", async () => {
-      server = await startWithDashboard(target);
-      const page = await send(`${server.admin}/`);
-      assert.equal(page.status, 200);
-      assert.match(String(page.headers["content-type"]), /^text\/html/);
-      assert.match(String(page.headers["content-security-policy"]), /script-src 'self'.*frame-ancestors 'none'/);
-      assert.match(page.body.toString(), /<title>lsky dashboard<\/title>/);
-      for (const asset of ["/dashboard.js", "/dashboard.css", "/vendor/uplot.js", "/vendor/uplot.css"]) {
-        assert.equal((await send(`${server.admin}${asset}`)).status, 200, asset);
-      }
-      const onPublicPort = await send(`${server.lsky.url}/dashboard.js`);
-      assert.match(String(onPublicPort.headers["content-type"]), /^application\/json/, "the app, not the dashboard, answers on the public port");
-    });
-
-    test("actions are refused without the token, with a wrong one, and from another origin", async () => {
-      const reload = (headers: Record<string, string>, method = "POST") => send(`${server.admin}/api/reload`, { method, headers });
-      const bearer = { authorization: `Bearer ${server.token}` };
-      const refusals: Array<[string, Awaited<ReturnType<typeof reload>>, number]> = [
-        ["no token", await reload({}), 401],
-        ["wrong token", await reload({ authorization: `Bearer ${"0".repeat(32)}` }), 401],
-        ["another origin", await reload({ ...bearer, origin: "http://evil.example" }), 403],
-        ["a cross-site fetch", await reload({ ...bearer, "sec-fetch-site": "cross-site" }), 403],
-        ["a rebound DNS name", await reload({ ...bearer, host: "evil.example" }), 403],
-        ["a CORS preflight", await reload({ origin: "http://evil.example", "access-control-request-method": "POST" }, "OPTIONS"), 403],
-        ["a GET", await reload(bearer, "GET"), 405],
-      ];
-      for (const [what, response, status] of refusals) {
-        assert.equal(response.status, status, what);
-        assert.equal(response.headers["access-control-allow-origin"], undefined, `${what}: no CORS header`);
-      }
-      const events = await send(`${server.admin}/api/events`, { headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "cors" } });
-      assert.equal(events.status, 403, "another site cannot read the event stream");
-      assert.equal(reloads(server.lsky), 0, "nothing was reloaded");
-    });
-
-    test("the event stream survives a reload of the workers and reports the new pids", async () => {
-      const before = await readyPids(server.admin);
-      assert.equal(before.length, 2);
-      const stream = await openEventStream(`${server.admin}/api/events`);
-      try {
-        assert.equal(stream.status, 200);
-        await stream.waitForEvent("the hello event", (e) => e.event === "hello");
-        const reload = await send(`${server.admin}/api/reload`, { method: "POST", headers: { authorization: `Bearer ${server.token}` } });
-        assert.equal(reload.status, 200, reload.body.toString());
-        assert.equal(JSON.parse(reload.body.toString()).ok, true);
-        const afterReload = stream.events.length;
-        const tick = await stream.waitForEvent("a tick listing two new ready workers", (e) => {
-          if (e.event !== "tick") return false;
-          const ready = (JSON.parse(e.data) as StateJson).workers.filter((w) => w.state === "ready");
-          return ready.length === 2 && ready.every((w) => !before.includes(w.pid));
-        }, afterReload);
-        assert.ok(stream.events.slice(0, tick + 1).some((e) => e.event === "tick" && /"kind":"reload"/.test(e.data)), "the reload is marked");
-        assert.equal(stream.ended, false, "the same stream goes on");
-        assert.equal(reloads(server.lsky), 1);
-      } finally {
-        stream.close();
-      }
-    });
-
-    test("stopping one worker replaces it", async () => {
-      const before = await readyPids(server.admin);
-      const stop = await send(`${server.admin}/api/workers/1/stop`, { method: "POST", headers: { authorization: `Bearer ${server.token}` } });
-      assert.equal(stop.status, 200, stop.body.toString());
-      const now = await waitFor("worker 1 to be replaced", async () => {
-        const pids = await readyPids(server.admin);
-        return pids.length === 2 && pids.filter((p) => !before.includes(p)).length === 1 ? pids : undefined;
-      });
-      assert.equal(now.filter((p) => before.includes(p)).length, 1, "the other worker kept running");
-      const none = await send(`${server.admin}/api/workers/9/stop`, { method: "POST", headers: { authorization: `Bearer ${server.token}` } });
-      assert.equal(none.status, 409);
-    });
-
-    test("a configured token is used and never printed", async () => {
-      assert.deepEqual(await server.lsky.stop(), { code: 0, signal: null });
-      const adminPort = await freePort();
-      const token = "configured-token-0123456789";
-      const lsky = await startLsky(target, [fixture("echo.ts"), "--workers", "1", "--admin", `127.0.0.1:${adminPort}`], {
-        env: { LSKY_ADMIN_TOKEN: token },
-      });
-      try {
-        assert.doesNotMatch(lsky.output(), new RegExp(token));
-        assert.match(lsky.output(), /actions need the token from --admin-token/);
-        const state = (await send(`http://127.0.0.1:${adminPort}/api/state`)).body.toString();
-        assert.match(state, /"key":"adminToken","value":"\(set\)","source":"env"/);
-        assert.doesNotMatch(state, new RegExp(token));
-        const stop = await send(`http://127.0.0.1:${adminPort}/api/workers/1/stop`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
-        assert.equal(stop.status, 200);
-      } finally {
-        assert.deepEqual(await lsky.stop(), { code: 0, signal: null });
-      }
-    });
+  test("the page is served on the admin listener only, with a strict content policy", async () => {
+    server = await startWithDashboard(target);
+    const page = await send(`${server.admin}/`);
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers["content-type"]), /^text\/html/);
+    assert.match(String(page.headers["content-security-policy"]), /script-src 'self'.*frame-ancestors 'none'/);
+    assert.match(page.body.toString(), /<title>lsky dashboard<\/title>/);
+    for (const asset of ["/dashboard.js", "/dashboard.css", "/vendor/uplot.js", "/vendor/uplot.css"]) {
+      assert.equal((await send(`${server.admin}${asset}`)).status, 200, asset);
+    }
+    const onPublicPort = await send(`${server.lsky.url}/dashboard.js`);
+    assert.match(String(onPublicPort.headers["content-type"]), /^application\/json/, "the app, not the dashboard, answers on the public port");
   });
-}
+
+  test("actions are refused without the token, with a wrong one, and from another origin", async () => {
+    const reload = (headers: Record<string, string>, method = "POST") => send(`${server.admin}/api/reload`, { method, headers });
+    const bearer = { authorization: `Bearer ${server.token}` };
+    const refusals: Array<[string, Awaited<ReturnType<typeof reload>>, number]> = [
+      ["no token", await reload({}), 401],
+      ["wrong token", await reload({ authorization: `Bearer ${"0".repeat(32)}` }), 401],
+      ["another origin", await reload({ ...bearer, origin: "http://evil.example" }), 403],
+      ["a cross-site fetch", await reload({ ...bearer, "sec-fetch-site": "cross-site" }), 403],
+      ["a rebound DNS name", await reload({ ...bearer, host: "evil.example" }), 403],
+      ["a CORS preflight", await reload({ origin: "http://evil.example", "access-control-request-method": "POST" }, "OPTIONS"), 403],
+      ["a GET", await reload(bearer, "GET"), 405],
+    ];
+    for (const [what, response, status] of refusals) {
+      assert.equal(response.status, status, what);
+      assert.equal(response.headers["access-control-allow-origin"], undefined, `${what}: no CORS header`);
+    }
+    const events = await send(`${server.admin}/api/events`, { headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "cors" } });
+    assert.equal(events.status, 403, "another site cannot read the event stream");
+    assert.equal(reloads(server.lsky), 0, "nothing was reloaded");
+  });
+
+  test("the event stream survives a reload of the workers and reports the new pids", async () => {
+    const before = await readyPids(server.admin);
+    assert.equal(before.length, 2);
+    const stream = await openEventStream(`${server.admin}/api/events`);
+    try {
+      assert.equal(stream.status, 200);
+      await stream.waitForEvent("the hello event", (e) => e.event === "hello");
+      const reload = await send(`${server.admin}/api/reload`, { method: "POST", headers: { authorization: `Bearer ${server.token}` } });
+      assert.equal(reload.status, 200, reload.body.toString());
+      assert.equal(JSON.parse(reload.body.toString()).ok, true);
+      const afterReload = stream.events.length;
+      const tick = await stream.waitForEvent("a tick listing two new ready workers", (e) => {
+        if (e.event !== "tick") return false;
+        const ready = (JSON.parse(e.data) as StateJson).workers.filter((w) => w.state === "ready");
+        return ready.length === 2 && ready.every((w) => !before.includes(w.pid));
+      }, afterReload);
+      assert.ok(stream.events.slice(0, tick + 1).some((e) => e.event === "tick" && /"kind":"reload"/.test(e.data)), "the reload is marked");
+      assert.equal(stream.ended, false, "the same stream goes on");
+      assert.equal(reloads(server.lsky), 1);
+    } finally {
+      stream.close();
+    }
+  });
+
+  test("stopping one worker replaces it", async () => {
+    const before = await readyPids(server.admin);
+    const stop = await send(`${server.admin}/api/workers/1/stop`, { method: "POST", headers: { authorization: `Bearer ${server.token}` } });
+    assert.equal(stop.status, 200, stop.body.toString());
+    const now = await waitFor("worker 1 to be replaced", async () => {
+      const pids = await readyPids(server.admin);
+      return pids.length === 2 && pids.filter((p) => !before.includes(p)).length === 1 ? pids : undefined;
+    });
+    assert.equal(now.filter((p) => before.includes(p)).length, 1, "the other worker kept running");
+    const none = await send(`${server.admin}/api/workers/9/stop`, { method: "POST", headers: { authorization: `Bearer ${server.token}` } });
+    assert.equal(none.status, 409);
+  });
+
+  test("a configured token is used and never printed", async () => {
+    assert.deepEqual(await server.lsky.stop(), { code: 0, signal: null });
+    const adminPort = await freePort();
+    const token = "configured-token-0123456789";
+    const lsky = await startLsky(target, [fixture("echo.ts"), "--workers", "1", "--admin", `127.0.0.1:${adminPort}`], {
+      env: { LSKY_ADMIN_TOKEN: token },
+    });
+    try {
+      assert.doesNotMatch(lsky.output(), new RegExp(token));
+      assert.match(lsky.output(), /actions need the token from --admin-token/);
+      const state = (await send(`http://127.0.0.1:${adminPort}/api/state`)).body.toString();
+      assert.match(state, /"key":"adminToken","value":"\(set\)","source":"env"/);
+      assert.doesNotMatch(state, new RegExp(token));
+      const stop = await send(`http://127.0.0.1:${adminPort}/api/workers/1/stop`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+      assert.equal(stop.status, 200);
+    } finally {
+      assert.deepEqual(await lsky.stop(), { code: 0, signal: null });
+    }
+  });
+});
 
 const browserSkip = skipUnless(chromiumAvailable(), "chromium (the Debian package)");
 
-for (const target of selectedTargets()) {
-  describe(`dashboard in headless Chromium on ${target.name}`, { skip: browserSkip }, () => {
-    let server: Server;
-    let browser: Browser;
-    let page: Page;
-    let load: ReturnType<typeof startRequestLoop>;
+describeTargets("dashboard in headless Chromium", { skip: browserSkip }, (target) => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let load: ReturnType<typeof startRequestLoop>;
 
-    before(async () => {
-      server = await startWithDashboard(target);
-      load = startRequestLoop(async () => (await fetch(`${server.lsky.url}/load`)).ok, 2, 50_000);
-      browser = await launchChromium();
+  before(async () => {
+    server = await startWithDashboard(target);
+    load = startRequestLoop(async () => (await fetch(`${server.lsky.url}/load`)).ok, 2, 50_000);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await load?.stop();
+    await browser?.close();
+    if (server) assert.deepEqual(await server.lsky.stop(), { code: 0, signal: null });
+  });
+
+  const tablePids = async (p: Page) =>
+    p.evaluate<Array<{ pid: number; state: string }>>(
+      "[...document.querySelectorAll('#workers tbody tr')].map((r) => ({ pid: Number(r.dataset.pid), state: r.className }))",
+    );
+
+  test("the workers table shows both workers with their pids, and the request chart is above zero", async () => {
+    page = await browser.newPage();
+    await page.navigate(`${server.admin}/#token=${server.token}`);
+    const pids = await readyPids(server.admin);
+    await waitFor("two ready rows with the workers' pids", async () => {
+      const rows = await tablePids(page);
+      return rows.length === 2 && rows.every((r) => r.state === "ready") &&
+        JSON.stringify(rows.map((r) => r.pid).sort()) === JSON.stringify(pids);
     });
-
-    after(async () => {
-      await load?.stop();
-      await browser?.close();
-      if (server) assert.deepEqual(await server.lsky.stop(), { code: 0, signal: null });
+    const last = await waitFor("requests per second above zero", async () => {
+      const value = await page.evaluate<number | null>("lskyDashboard.charts.requests?.data[1].at(-1) ?? null");
+      return value !== null && value > 0 ? value : undefined;
     });
+    assert.ok(last > 0);
+    assert.equal(await page.evaluate("location.hash"), "", "the token is taken off the address bar");
+    assert.equal(await page.evaluate("document.getElementById('connection').textContent"), "live");
+    // The picture in the docs shows some history; the test itself needs none.
+    if (process.env.LSKY_UPDATE_SCREENSHOTS === "1") {
+      await waitFor("20 s of history", () => page.evaluate<boolean>("lskyDashboard.charts.requests.data[0].length >= 20"), 60_000, 500);
+    }
+    await page.screenshot(join(SCREENSHOTS, "dashboard.png"));
+  });
 
-    const tablePids = async (p: Page) =>
-      p.evaluate<Array<{ pid: number; state: string }>>(
-        "[...document.querySelectorAll('#workers tbody tr')].map((r) => ({ pid: Number(r.dataset.pid), state: r.className }))",
-      );
-
-    test("the workers table shows both workers with their pids, and the request chart is above zero", async () => {
-      page = await browser.newPage();
-      await page.navigate(`${server.admin}/#token=${server.token}`);
-      const pids = await readyPids(server.admin);
-      await waitFor("two ready rows with the workers' pids", async () => {
-        const rows = await tablePids(page);
-        return rows.length === 2 && rows.every((r) => r.state === "ready") &&
-          JSON.stringify(rows.map((r) => r.pid).sort()) === JSON.stringify(pids);
-      });
-      const last = await waitFor("requests per second above zero", async () => {
-        const value = await page.evaluate<number | null>("lskyDashboard.charts.requests?.data[1].at(-1) ?? null");
-        return value !== null && value > 0 ? value : undefined;
-      });
-      assert.ok(last > 0);
-      assert.equal(await page.evaluate("location.hash"), "", "the token is taken off the address bar");
-      assert.equal(await page.evaluate("document.getElementById('connection').textContent"), "live");
-      // The picture in the docs shows some history; the test itself needs none.
-      if (process.env.LSKY_UPDATE_SCREENSHOTS === "1") {
-        await waitFor("20 s of history", () => page.evaluate<boolean>("lskyDashboard.charts.requests.data[0].length >= 20"), 60_000, 500);
-      }
-      await page.screenshot(join(SCREENSHOTS, "dashboard.png"));
+  test("after kill -9 of a worker the table shows its replacement's pid", async () => {
+    const before = (await tablePids(page)).map((r) => r.pid);
+    process.kill(before[0]!, "SIGKILL");
+    await waitFor("the replacement in the table", async () => {
+      const rows = await tablePids(page);
+      return rows.length === 2 && rows.every((r) => r.state === "ready") && !rows.some((r) => r.pid === before[0]) &&
+        rows.some((r) => r.pid === before[1]);
     });
+    const events = await page.evaluate<string>("document.getElementById('events').textContent");
+    assert.match(events, new RegExp(`pid ${before[0]}\\) crashed, SIGKILL`));
+  });
 
-    test("after kill -9 of a worker the table shows its replacement's pid", async () => {
-      const before = (await tablePids(page)).map((r) => r.pid);
-      process.kill(before[0]!, "SIGKILL");
-      await waitFor("the replacement in the table", async () => {
-        const rows = await tablePids(page);
-        return rows.length === 2 && rows.every((r) => r.state === "ready") && !rows.some((r) => r.pid === before[0]) &&
-          rows.some((r) => r.pid === before[1]);
-      });
-      const events = await page.evaluate<string>("document.getElementById('events').textContent");
-      assert.match(events, new RegExp(`pid ${before[0]}\\) crashed, SIGKILL`));
-    });
-
-    test("the Stop button replaces that worker, after a confirmation", async () => {
-      const before = (await tablePids(page)).map((r) => r.pid);
-      await page.evaluate(`(async () => {
+  test("the Stop button replaces that worker, after a confirmation", async () => {
+    const before = (await tablePids(page)).map((r) => r.pid);
+    await page.evaluate(`(async () => {
         lskyDashboard.lastAction = null;
         document.querySelector('#workers tr[data-pid="${before[1]}"] button').click();
         if (!document.getElementById("confirm").open) throw new Error("no confirmation asked");
         document.getElementById("confirm-ok").click();
       })()`);
-      const action = await waitFor("the stop to finish", async () => (await page.evaluate<{ status: number } | null>("lskyDashboard.lastAction")) ?? undefined, 60_000);
-      assert.equal(action.status, 200);
-      await waitFor("the replacement in the table", async () => {
-        const rows = await tablePids(page);
-        return rows.length === 2 && rows.every((r) => r.state === "ready") && !rows.some((r) => r.pid === before[1]) &&
-          rows.some((r) => r.pid === before[0]);
-      });
-      await page.evaluate("lskyDashboard.lastAction = null");
+    const action = await waitFor("the stop to finish", async () => (await page.evaluate<{ status: number } | null>("lskyDashboard.lastAction")) ?? undefined, 60_000);
+    assert.equal(action.status, 200);
+    await waitFor("the replacement in the table", async () => {
+      const rows = await tablePids(page);
+      return rows.length === 2 && rows.every((r) => r.state === "ready") && !rows.some((r) => r.pid === before[1]) &&
+        rows.some((r) => r.pid === before[0]);
     });
+    await page.evaluate("lskyDashboard.lastAction = null");
+  });
 
-    test("the reload action is refused with a wrong token", async () => {
-      const other = await browser.newPage();
-      await other.navigate(`${server.admin}/`);
-      await other.evaluate(`(async () => {
+  test("the reload action is refused with a wrong token", async () => {
+    const other = await browser.newPage();
+    await other.navigate(`${server.admin}/`);
+    await other.evaluate(`(async () => {
         document.getElementById("reload").click();
         document.getElementById("token").value = "not-the-token-at-all";
         document.getElementById("confirm-ok").click();
       })()`);
-      const action = await waitFor("the refused action", async () => (await other.evaluate<{ status: number } | null>("lskyDashboard.lastAction")) ?? undefined);
-      assert.equal(action.status, 401);
-      assert.equal(await other.evaluate("document.getElementById('confirm').open"), true, "the dialog stays open and asks again");
-      assert.match(await other.evaluate<string>("document.getElementById('confirm-error').textContent"), /Wrong token/);
-      assert.equal(reloads(server.lsky), 0);
-      assert.deepEqual(other.errors.filter((e) => !/401/.test(e)), [], "no JavaScript error (the refused fetch's 401 is logged by the browser)");
-    });
+    const action = await waitFor("the refused action", async () => (await other.evaluate<{ status: number } | null>("lskyDashboard.lastAction")) ?? undefined);
+    assert.equal(action.status, 401);
+    assert.equal(await other.evaluate("document.getElementById('confirm').open"), true, "the dialog stays open and asks again");
+    assert.match(await other.evaluate<string>("document.getElementById('confirm-error').textContent"), /Wrong token/);
+    assert.equal(reloads(server.lsky), 0);
+    assert.deepEqual(other.errors.filter((e) => !/401/.test(e)), [], "no JavaScript error (the refused fetch's 401 is logged by the browser)");
+  });
 
-    test("the reload action with the token reloads every worker", async () => {
-      const before = (await tablePids(page)).map((r) => r.pid);
-      await page.evaluate(`(async () => {
+  test("the reload action with the token reloads every worker", async () => {
+    const before = (await tablePids(page)).map((r) => r.pid);
+    await page.evaluate(`(async () => {
         document.getElementById("reload").click();
         if (!document.getElementById("confirm").open) throw new Error("no confirmation asked");
         document.getElementById("confirm-ok").click();
       })()`);
-      const action = await waitFor("the reload to finish", async () => (await page.evaluate<{ status: number } | null>("lskyDashboard.lastAction")) ?? undefined, 60_000);
-      assert.equal(action.status, 200);
-      assert.equal(reloads(server.lsky), 1);
-      await waitFor("two new ready workers in the table", async () => {
-        const rows = await tablePids(page);
-        return rows.length === 2 && rows.every((r) => r.state === "ready" && !before.includes(r.pid));
-      });
-      await waitFor("the reload marked in the events", async () => /reload/.test(await page.evaluate<string>("document.getElementById('events').textContent")));
-      await page.screenshot(join(SCREENSHOTS, "dashboard-reload.png"));
-      assert.deepEqual(page.errors, [], "no JavaScript error in the page");
-      // Not asserted: failures. The kill -9 above resets the requests the killed worker held.
-      assert.ok(load.ok > 0, "the load reached the workers");
+    const action = await waitFor("the reload to finish", async () => (await page.evaluate<{ status: number } | null>("lskyDashboard.lastAction")) ?? undefined, 60_000);
+    assert.equal(action.status, 200);
+    assert.equal(reloads(server.lsky), 1);
+    await waitFor("two new ready workers in the table", async () => {
+      const rows = await tablePids(page);
+      return rows.length === 2 && rows.every((r) => r.state === "ready" && !before.includes(r.pid));
     });
+    await waitFor("the reload marked in the events", async () => /reload/.test(await page.evaluate<string>("document.getElementById('events').textContent")));
+    await page.screenshot(join(SCREENSHOTS, "dashboard-reload.png"));
+    assert.deepEqual(page.errors, [], "no JavaScript error in the page");
+    // Not asserted: failures. The kill -9 above resets the requests the killed worker held.
+    assert.ok(load.ok > 0, "the load reached the workers");
   });
-}
+});

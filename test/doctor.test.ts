@@ -1,30 +1,28 @@
 import assert from "node:assert/strict";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, runLsky } from "./harness/lsky.ts";
-import { selectedTargets } from "./harness/targets.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
-for (const target of selectedTargets()) {
-  describe(`lsky doctor on ${target.name}`, () => {
-    test("prints the engine, the CPUs and the open-files limit it runs with, soft raised to hard", async () => {
-      const result = await runLsky(target, ["doctor"], { prefix: ["prlimit", "--nofile=64:4096", "--"] });
-      assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, new RegExp(`^engine: +${target.engine} \\d`, "m"));
-      assert.match(result.stdout, /^cpus: +\d+$/m);
-      assert.match(result.stdout, /^open files: +soft 4096, hard 4096 /m);
-      assert.match(result.stdout, /^tcp_migrate_req: +\S/m);
-    });
-
-    test("explains each warning serve would give with the same options, and refuses an unknown option", async () => {
-      const result = await runLsky(target, ["doctor", "--workers", "2"]);
-      assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /^warnings:/m);
-      // Bun cannot apply lsky's header timeout: serve's one-line summary points here for the whole text.
-      if (target.engine === "bun") assert.match(result.stdout, /^- bun reads the header section under its own fixed/m);
-      const wrong = await runLsky(target, ["doctor", "--worker", "2"]);
-      assert.equal(wrong.code, 2);
-      assert.match(wrong.stderr, /--workers/);
-    });
+describeTargets("lsky doctor", (target) => {
+  test("prints the engine, the CPUs and the open-files limit it runs with, soft raised to hard", async () => {
+    const result = await runLsky(target, ["doctor"], { prefix: ["prlimit", "--nofile=64:4096", "--"] });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^engine: +${target.engine} \\d`, "m"));
+    assert.match(result.stdout, /^cpus: +\d+$/m);
+    assert.match(result.stdout, /^open files: +soft 4096, hard 4096 /m);
+    assert.match(result.stdout, /^tcp_migrate_req: +\S/m);
   });
-}
+
+  test("explains each warning serve would give with the same options, and refuses an unknown option", async () => {
+    const result = await runLsky(target, ["doctor", "--workers", "2"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^warnings:/m);
+    // Bun cannot apply lsky's header timeout: serve's one-line summary points here for the whole text.
+    if (target.engine === "bun") assert.match(result.stdout, /^- bun reads the header section under its own fixed/m);
+    const wrong = await runLsky(target, ["doctor", "--worker", "2"]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--workers/);
+  });
+});

@@ -2,53 +2,52 @@
 // and the binary.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
-import { ROOT, selectedTargets } from "./harness/targets.ts";
+import { ROOT } from "./harness/targets.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
 const EXAMPLES = join(ROOT, "examples");
 
-for (const target of selectedTargets()) {
-  describe(`examples on ${target.name}`, () => {
-    test("hono: typed c.env, routes with parameters", async () => {
-      const server = await startLsky(target, [join(EXAMPLES, "hono", "app.ts"), "--workers", "1", "--host", "127.0.0.1"]);
-      try {
-        assert.equal(await (await fetch(`${server.url}/`)).text(), "Hello from Hono on lsky");
-        assert.equal(await (await fetch(`${server.url}/ip`)).text(), "127.0.0.1");
-        assert.deepEqual(await (await fetch(`${server.url}/users/7`)).json(), { id: "7", worker: 1 });
-      } finally {
-        assert.equal((await server.stop()).code, 0);
-      }
-    });
-
-    test("fetch: a plain object with env.remoteAddr and env.bus", async () => {
-      const server = await startLsky(target, [join(EXAMPLES, "fetch", "app.ts"), "--workers", "1", "--host", "127.0.0.1"]);
-      try {
-        assert.equal(await (await fetch(`${server.url}/`)).text(), "Hello from lsky, 127.0.0.1\n");
-        assert.deepEqual(await (await fetch(`${server.url}/json`)).json(), { worker: 1, method: "GET" });
-        assert.equal((await fetch(`${server.url}/nope`)).status, 404);
-      } finally {
-        assert.equal((await server.stop()).code, 0);
-      }
-    });
-
-    test("static-site: files from ./public, everything else from the app", async () => {
-      const cwd = join(EXAMPLES, "static-site");
-      const server = await startLsky(target, ["app.ts", "--workers", "1", "--host", "127.0.0.1"], { cwd });
-      try {
-        const page = await fetch(`${server.url}/`);
-        assert.equal(page.status, 200);
-        assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
-        assert.match(await page.text(), /A static site on lsky/);
-        assert.match(await (await fetch(`${server.url}/style.css`)).text(), /font:/);
-        const api = await (await fetch(`${server.url}/api/time`)).json() as { path: string };
-        assert.equal(api.path, "/api/time");
-        assert.equal((await fetch(`${server.url}/missing.html`)).status, 404);
-      } finally {
-        assert.equal((await server.stop()).code, 0);
-      }
-    });
+describeTargets("examples", (target) => {
+  test("hono: typed c.env, routes with parameters", async () => {
+    const server = await startLsky(target, [join(EXAMPLES, "hono", "app.ts"), "--workers", "1", "--host", "127.0.0.1"]);
+    try {
+      assert.equal(await (await fetch(`${server.url}/`)).text(), "Hello from Hono on lsky");
+      assert.equal(await (await fetch(`${server.url}/ip`)).text(), "127.0.0.1");
+      assert.deepEqual(await (await fetch(`${server.url}/users/7`)).json(), { id: "7", worker: 1 });
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
   });
-}
+
+  test("fetch: a plain object with env.remoteAddr and env.bus", async () => {
+    const server = await startLsky(target, [join(EXAMPLES, "fetch", "app.ts"), "--workers", "1", "--host", "127.0.0.1"]);
+    try {
+      assert.equal(await (await fetch(`${server.url}/`)).text(), "Hello from lsky, 127.0.0.1\n");
+      assert.deepEqual(await (await fetch(`${server.url}/json`)).json(), { worker: 1, method: "GET" });
+      assert.equal((await fetch(`${server.url}/nope`)).status, 404);
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+  });
+
+  test("static-site: files from ./public, everything else from the app", async () => {
+    const cwd = join(EXAMPLES, "static-site");
+    const server = await startLsky(target, ["app.ts", "--workers", "1", "--host", "127.0.0.1"], { cwd });
+    try {
+      const page = await fetch(`${server.url}/`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+      assert.match(await page.text(), /A static site on lsky/);
+      assert.match(await (await fetch(`${server.url}/style.css`)).text(), /font:/);
+      const api = await (await fetch(`${server.url}/api/time`)).json() as { path: string };
+      assert.equal(api.path, "/api/time");
+      assert.equal((await fetch(`${server.url}/missing.html`)).status, 404);
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+  });
+});

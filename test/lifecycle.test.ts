@@ -4,12 +4,13 @@
 // long as the test withholds the end of its (chunked) upload.
 import assert from "node:assert/strict";
 import type { Socket } from "node:net";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
 import { portIsFree } from "./harness/ports.ts";
 import { openSocket, parseRawResponse, responseHead } from "./harness/raw-http.ts";
-import { fixture, selectedTargets } from "./harness/targets.ts";
+import { fixture } from "./harness/targets.ts";
 import { processGone, waitFor } from "./harness/wait.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -50,46 +51,44 @@ async function start(target: Parameters<typeof startLsky>[0], extra: string[] = 
   return startLsky(target, [fixture("hold.ts"), "--workers", "1", "--host", "127.0.0.1", ...extra]);
 }
 
-for (const target of selectedTargets()) {
-  describe(`graceful stop on ${target.name}`, () => {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      test(`${signal} lets the in-flight request finish, then exits 0`, async () => {
-        const server = await start(target);
-        const held = await holdRequest(server, `${signal}-${target.name}`);
-        server.signal(signal);
-        await server.waitForOutput(/stopping: draining workers/);
-        await waitFor("the worker to drain", () => isDraining(server));
-        held.finish();
-        const response = parseRawResponse(await held.closed);
-        assert.equal(response.status, 200);
-        assert.match(response.rest.toString("latin1"), /held 9 bytes/);
-        assert.deepEqual(await server.exited, { code: 0, signal: null });
-        assert.ok(await portIsFree(server.port), `port ${server.port} is free again`);
-      });
-    }
-
-    test("a request still running when the grace period ends is cut off, and lsky exits 0", async () => {
-      const server = await start(target, ["--grace-period", "200ms", "--drain-delay", "0"]);
-      const held = await holdRequest(server, `grace-${target.name}`);
-      server.signal("SIGTERM");
-      const unanswered = await held.closed; // never finished: the grace period ends it
-      assert.doesNotMatch(unanswered.toString("latin1"), /held \d+ bytes/);
-      assert.deepEqual(await server.exited, { code: 0, signal: null });
-      assert.ok(await portIsFree(server.port));
-    });
-
-    test("a second signal forces the exit while a request is still held", async () => {
+describeTargets("graceful stop", (target) => {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    test(`${signal} lets the in-flight request finish, then exits 0`, async () => {
       const server = await start(target);
-      const workerPid = Number(await (await fetch(`${server.url}/pid`)).text());
-      const held = await holdRequest(server, `force-${target.name}`);
-      server.signal("SIGTERM");
+      const held = await holdRequest(server, `${signal}-${target.name}`);
+      server.signal(signal);
       await server.waitForOutput(/stopping: draining workers/);
-      server.signal("SIGTERM");
-      const exit = await server.exited;
-      assert.equal(exit.code, 1, `forced exit code; output:\n${server.output()}`);
-      assert.match(server.stderr(), /second signal: forcing exit/);
-      await held.closed; // the worker is gone, so is its connection
-      await waitFor(`worker ${workerPid} to be gone`, () => processGone(workerPid));
+      await waitFor("the worker to drain", () => isDraining(server));
+      held.finish();
+      const response = parseRawResponse(await held.closed);
+      assert.equal(response.status, 200);
+      assert.match(response.rest.toString("latin1"), /held 9 bytes/);
+      assert.deepEqual(await server.exited, { code: 0, signal: null });
+      assert.ok(await portIsFree(server.port), `port ${server.port} is free again`);
     });
+  }
+
+  test("a request still running when the grace period ends is cut off, and lsky exits 0", async () => {
+    const server = await start(target, ["--grace-period", "200ms", "--drain-delay", "0"]);
+    const held = await holdRequest(server, `grace-${target.name}`);
+    server.signal("SIGTERM");
+    const unanswered = await held.closed; // never finished: the grace period ends it
+    assert.doesNotMatch(unanswered.toString("latin1"), /held \d+ bytes/);
+    assert.deepEqual(await server.exited, { code: 0, signal: null });
+    assert.ok(await portIsFree(server.port));
   });
-}
+
+  test("a second signal forces the exit while a request is still held", async () => {
+    const server = await start(target);
+    const workerPid = Number(await (await fetch(`${server.url}/pid`)).text());
+    const held = await holdRequest(server, `force-${target.name}`);
+    server.signal("SIGTERM");
+    await server.waitForOutput(/stopping: draining workers/);
+    server.signal("SIGTERM");
+    const exit = await server.exited;
+    assert.equal(exit.code, 1, `forced exit code; output:\n${server.output()}`);
+    assert.match(server.stderr(), /second signal: forcing exit/);
+    await held.closed; // the worker is gone, so is its connection
+    await waitFor(`worker ${workerPid} to be gone`, () => processGone(workerPid));
+  });
+});

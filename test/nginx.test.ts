@@ -14,6 +14,7 @@ import { startRequestLoop } from "./harness/request-loop.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { httpsRequest, makeTestCertificate, type TestCertificate } from "./harness/tls.ts";
 import { waitFor } from "./harness/wait.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 let cert: TestCertificate;
 let publicDir: string;
@@ -48,66 +49,64 @@ function get(url: string, agent: Agent | false = false, headers: Record<string, 
   });
 }
 
-for (const target of selectedTargets()) {
-  describe(`nginx in front of lsky on ${target.name}`, () => {
-    let lsky: LskyProcess;
-    let nginx: Nginx;
-    let front: string;
-    let frontTls: string;
+describeTargets("nginx in front of lsky", (target) => {
+  let lsky: LskyProcess;
+  let nginx: Nginx;
+  let front: string;
+  let frontTls: string;
 
-    before(async () => {
-      lsky = await startLsky(target, [fixture("whoami.ts"), "--workers", "2", "--host", "127.0.0.1", "--trust-proxy", "127.0.0.1"]);
-      const [port, tlsPort] = [await freePort(), await freePort()];
-      nginx = await startNginx(siteConfig({
-        upstream: `127.0.0.1:${lsky.port}`, port, root: publicDir,
-        tls: { port: tlsPort, cert: cert.certPath, key: cert.keyPath },
-      }));
-      front = `http://127.0.0.1:${port}`;
-      frontTls = `https://127.0.0.1:${tlsPort}`;
-    });
-    after(async () => {
-      await nginx?.stop();
-      if (lsky) await lsky.stop();
-    });
-
-    test("static files come from nginx, everything else from the app", async () => {
-      const file = await get(`${front}/robots.txt`);
-      assert.deepEqual(file, { status: 200, body: "User-agent: *\n" });
-      const app = await get(`${front}/hello?x=1`);
-      assert.equal(app.status, 200);
-      assert.equal(JSON.parse(app.body).url, `http://127.0.0.1/hello?x=1`);
-    });
-
-    test("the app sees the client's address and scheme through X-Forwarded-*", async () => {
-      const plain = JSON.parse((await get(`${front}/who`)).body);
-      assert.equal(plain.client, "127.0.0.1");
-      const secure = await httpsRequest(`${frontTls}/who?s=1`, cert.ca);
-      assert.equal(secure.status, 200);
-      assert.equal(JSON.parse(secure.body).url, "https://127.0.0.1/who?s=1");
-      // nginx appends its peer to what the client sent; lsky trusts 127.0.0.1 and walks past it.
-      const chained = JSON.parse((await get(`${front}/who`, false, { "x-forwarded-for": "198.51.100.23" })).body);
-      assert.equal(chained.client, "198.51.100.23");
-    });
-
-    test("lsky reload under keep-alive load through nginx fails no request", async () => {
-      const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-      const load = startRequestLoop(async () => (await get(`${front}/load`, agent)).status === 200, 4);
-      try {
-        await waitFor("requests flowing before the reload", () => load.ok >= 50);
-        const reload = await runLsky(target, ["reload", "--port", String(lsky.port)]);
-        assert.equal(reload.code, 0, reload.stderr);
-        const atReload = load.ok;
-        await waitFor("requests flowing after the reload", () => load.ok >= atReload + 50);
-      } finally {
-        await load.stop();
-        agent.destroy();
-      }
-      const bound = toleratedResets({ engine: target.engine, migrate: hostMigrates(), newConnections: 0, proxyRetries: true });
-      assert.ok(load.failed <= bound, `failed (at most ${bound} tolerated): ${load.failures.join("; ")}\nlsky:\n${lsky.output()}\nnginx:\n${nginx.output()}`);
-      assert.match(lsky.stdout(), /reload finished/);
-    });
+  before(async () => {
+    lsky = await startLsky(target, [fixture("whoami.ts"), "--workers", "2", "--host", "127.0.0.1", "--trust-proxy", "127.0.0.1"]);
+    const [port, tlsPort] = [await freePort(), await freePort()];
+    nginx = await startNginx(siteConfig({
+      upstream: `127.0.0.1:${lsky.port}`, port, root: publicDir,
+      tls: { port: tlsPort, cert: cert.certPath, key: cert.keyPath },
+    }));
+    front = `http://127.0.0.1:${port}`;
+    frontTls = `https://127.0.0.1:${tlsPort}`;
   });
-}
+  after(async () => {
+    await nginx?.stop();
+    if (lsky) await lsky.stop();
+  });
+
+  test("static files come from nginx, everything else from the app", async () => {
+    const file = await get(`${front}/robots.txt`);
+    assert.deepEqual(file, { status: 200, body: "User-agent: *\n" });
+    const app = await get(`${front}/hello?x=1`);
+    assert.equal(app.status, 200);
+    assert.equal(JSON.parse(app.body).url, `http://127.0.0.1/hello?x=1`);
+  });
+
+  test("the app sees the client's address and scheme through X-Forwarded-*", async () => {
+    const plain = JSON.parse((await get(`${front}/who`)).body);
+    assert.equal(plain.client, "127.0.0.1");
+    const secure = await httpsRequest(`${frontTls}/who?s=1`, cert.ca);
+    assert.equal(secure.status, 200);
+    assert.equal(JSON.parse(secure.body).url, "https://127.0.0.1/who?s=1");
+    // nginx appends its peer to what the client sent; lsky trusts 127.0.0.1 and walks past it.
+    const chained = JSON.parse((await get(`${front}/who`, false, { "x-forwarded-for": "198.51.100.23" })).body);
+    assert.equal(chained.client, "198.51.100.23");
+  });
+
+  test("lsky reload under keep-alive load through nginx fails no request", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    const load = startRequestLoop(async () => (await get(`${front}/load`, agent)).status === 200, 4);
+    try {
+      await waitFor("requests flowing before the reload", () => load.ok >= 50);
+      const reload = await runLsky(target, ["reload", "--port", String(lsky.port)]);
+      assert.equal(reload.code, 0, reload.stderr);
+      const atReload = load.ok;
+      await waitFor("requests flowing after the reload", () => load.ok >= atReload + 50);
+    } finally {
+      await load.stop();
+      agent.destroy();
+    }
+    const bound = toleratedResets({ engine: target.engine, migrate: hostMigrates(), newConnections: 0, proxyRetries: true });
+    assert.ok(load.failed <= bound, `failed (at most ${bound} tolerated): ${load.failures.join("; ")}\nlsky:\n${lsky.output()}\nnginx:\n${nginx.output()}`);
+    assert.match(lsky.stdout(), /reload finished/);
+  });
+});
 
 // On a host with the kernel's default tcp_migrate_req=0, a stopping Bun or
 // Deno worker's listener resets the connections queued on it; the documented

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
-import { fixture, selectedTargets } from "./harness/targets.ts";
+import { fixture } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -18,59 +19,57 @@ async function whoami(server: LskyProcess, path: string, headers: Record<string,
   return response.json() as Promise<{ url: string; client: string; body: string }>;
 }
 
-for (const target of selectedTargets()) {
-  describe(`proxy headers, --https and the access log on ${target.name}`, () => {
-    test("a trusted peer's X-Forwarded-* set client, scheme and host; the body still arrives", async () => {
-      const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "loopback,10.0.0.0/8"]);
-      const seen = await whoami(server, "/a?b=1", FORWARDED);
-      assert.deepEqual(seen, { ...seen, url: "https://shop.example/a?b=1", client: "198.51.100.7", body: "payload" });
-      const forwarded = await whoami(server, "/f", { forwarded: 'for="[2001:db8::5]:1234";proto=https;host=fwd.example' });
-      assert.equal(forwarded.url, "https://fwd.example/f");
-      assert.equal(forwarded.client, "2001:db8::5");
-      assert.match(server.stdout(), /trusting proxies loopback,10\.0\.0\.0\/8/);
-      assert.deepEqual(await server.stop(), { code: 0, signal: null });
-    });
-
-    test("an untrusted peer's headers are ignored", async () => {
-      const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "10.0.0.1"]);
-      const seen = await whoami(server, "/a", FORWARDED);
-      assert.equal(seen.url, `http://127.0.0.1:${server.port}/a`);
-      assert.equal(seen.client, "127.0.0.1");
-      assert.deepEqual(await server.stop(), { code: 0, signal: null });
-    });
-
-    test("without --trust-proxy nothing is believed; LSKY_HTTPS makes URLs https", async () => {
-      const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1"], { env: { LSKY_HTTPS: "true" } });
-      const seen = await whoami(server, "/x?y", FORWARDED);
-      assert.equal(seen.url, `https://127.0.0.1:${server.port}/x?y`);
-      assert.equal(seen.client, "127.0.0.1");
-      assert.deepEqual(await server.stop(), { code: 0, signal: null });
-    });
-
-    test("--access-log prints one line per request with client, method, path, status, bytes, duration", async () => {
-      const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--access-log", "--trust-proxy", "127.0.0.1"]);
-      const seen = await fetch(`${server.url}/logged?q=1`, { headers: { "x-forwarded-for": "203.0.113.9" } });
-      const body = await seen.text();
-      const streamed = await fetch(`${server.url}/stream`);
-      assert.equal(await streamed.text(), "one,two,three");
-      const sized = new RegExp(`^\\[w1\\] \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z 203\\.0\\.113\\.9 "GET /logged\\?q=1" 200 ${Buffer.byteLength(body)} \\d+\\.\\d\\dms$`, "m");
-      await waitFor("the access line of /logged", () => sized.test(server.stdout()));
-      await waitFor("the access line of /stream", () => /^\[w1\] \S+ 127\.0\.0\.1 "GET \/stream" 200 13 \d+\.\d\dms$/m.test(server.stdout()));
-      assert.deepEqual(await server.stop(), { code: 0, signal: null });
-      assert.equal(server.stdout().match(/"GET /g)?.length, 2);
-    });
-
-    test("a bad --trust-proxy entry is a usage error naming it (exit 2)", async () => {
-      const result = await runLsky(target, ["serve", fixture("whoami.ts"), "--port", "0", "--trust-proxy", "127.0.0.1,localhost"]);
-      assert.equal(result.code, 2);
-      assert.match(result.stderr, /Invalid value "127\.0\.0\.1,localhost" for --trust-proxy: "localhost" is not an IP address or CIDR/);
-    });
-
-    test("the access log is off by default", async () => {
-      const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1"]);
-      assert.equal((await fetch(`${server.url}/quiet`)).status, 200);
-      assert.deepEqual(await server.stop(), { code: 0, signal: null });
-      assert.doesNotMatch(server.stdout(), /GET \/quiet/);
-    });
+describeTargets("proxy headers, --https and the access log", (target) => {
+  test("a trusted peer's X-Forwarded-* set client, scheme and host; the body still arrives", async () => {
+    const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "loopback,10.0.0.0/8"]);
+    const seen = await whoami(server, "/a?b=1", FORWARDED);
+    assert.deepEqual(seen, { ...seen, url: "https://shop.example/a?b=1", client: "198.51.100.7", body: "payload" });
+    const forwarded = await whoami(server, "/f", { forwarded: 'for="[2001:db8::5]:1234";proto=https;host=fwd.example' });
+    assert.equal(forwarded.url, "https://fwd.example/f");
+    assert.equal(forwarded.client, "2001:db8::5");
+    assert.match(server.stdout(), /trusting proxies loopback,10\.0\.0\.0\/8/);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
   });
-}
+
+  test("an untrusted peer's headers are ignored", async () => {
+    const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "10.0.0.1"]);
+    const seen = await whoami(server, "/a", FORWARDED);
+    assert.equal(seen.url, `http://127.0.0.1:${server.port}/a`);
+    assert.equal(seen.client, "127.0.0.1");
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+  });
+
+  test("without --trust-proxy nothing is believed; LSKY_HTTPS makes URLs https", async () => {
+    const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1"], { env: { LSKY_HTTPS: "true" } });
+    const seen = await whoami(server, "/x?y", FORWARDED);
+    assert.equal(seen.url, `https://127.0.0.1:${server.port}/x?y`);
+    assert.equal(seen.client, "127.0.0.1");
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+  });
+
+  test("--access-log prints one line per request with client, method, path, status, bytes, duration", async () => {
+    const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--access-log", "--trust-proxy", "127.0.0.1"]);
+    const seen = await fetch(`${server.url}/logged?q=1`, { headers: { "x-forwarded-for": "203.0.113.9" } });
+    const body = await seen.text();
+    const streamed = await fetch(`${server.url}/stream`);
+    assert.equal(await streamed.text(), "one,two,three");
+    const sized = new RegExp(`^\\[w1\\] \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z 203\\.0\\.113\\.9 "GET /logged\\?q=1" 200 ${Buffer.byteLength(body)} \\d+\\.\\d\\dms$`, "m");
+    await waitFor("the access line of /logged", () => sized.test(server.stdout()));
+    await waitFor("the access line of /stream", () => /^\[w1\] \S+ 127\.0\.0\.1 "GET \/stream" 200 13 \d+\.\d\dms$/m.test(server.stdout()));
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    assert.equal(server.stdout().match(/"GET /g)?.length, 2);
+  });
+
+  test("a bad --trust-proxy entry is a usage error naming it (exit 2)", async () => {
+    const result = await runLsky(target, ["serve", fixture("whoami.ts"), "--port", "0", "--trust-proxy", "127.0.0.1,localhost"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /Invalid value "127\.0\.0\.1,localhost" for --trust-proxy: "localhost" is not an IP address or CIDR/);
+  });
+
+  test("the access log is off by default", async () => {
+    const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1"]);
+    assert.equal((await fetch(`${server.url}/quiet`)).status, 200);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    assert.doesNotMatch(server.stdout(), /GET \/quiet/);
+  });
+});

@@ -3,9 +3,10 @@
 // resident memory grew meanwhile.
 import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
-import { after, before, describe, test } from "node:test";
+import { after, before, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
-import { fixture, selectedTargets } from "./harness/targets.ts";
+import { fixture } from "./harness/targets.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -49,26 +50,24 @@ function streamUpload(port: number, total: number): Promise<{ status: number; re
   });
 }
 
-for (const target of selectedTargets()) {
-  describe(`request bodies on ${target.name}`, () => {
-    let server: LskyProcess;
-    before(async () => {
-      server = await startLsky(target, [fixture("streaming.ts"), "--workers", "1", "--host", "127.0.0.1", "--max-body-size", "1gb"]);
-    });
-    after(async () => assert.equal((await server.stop()).code, 0));
-
-    test("streams a 200 MB upload to the app without holding it in memory", async (t) => {
-      const { status, report } = await streamUpload(server.port, UPLOAD_BYTES);
-      t.diagnostic(`200 MB upload in ${report.chunks} chunks, largest ${report.maxChunk} B, worker RSS grew ${(report.rssGrowth / MB).toFixed(1)} MB`);
-      assert.equal(status, 200);
-      assert.equal(report.bytes, UPLOAD_BYTES);
-      assert.ok(report.chunks > 1, "the body arrived in more than one piece");
-      assert.ok(report.maxChunk < 16 * MB, `largest chunk ${report.maxChunk} bytes`);
-      // Holding the body would cost at least 200 MB. Streaming costs what the
-      // engine's garbage collector lets pile up before it runs: measured here
-      // 15-20 MB on Bun, ~40 MB on Node, 40-75 MB on Deno (and on Deno 20 MB
-      // for an 800 MB upload, so it does not grow with the body).
-      assert.ok(report.rssGrowth < 128 * MB, `worker RSS grew by ${(report.rssGrowth / MB).toFixed(1)} MB`);
-    });
+describeTargets("request bodies", (target) => {
+  let server: LskyProcess;
+  before(async () => {
+    server = await startLsky(target, [fixture("streaming.ts"), "--workers", "1", "--host", "127.0.0.1", "--max-body-size", "1gb"]);
   });
-}
+  after(async () => assert.equal((await server.stop()).code, 0));
+
+  test("streams a 200 MB upload to the app without holding it in memory", async (t) => {
+    const { status, report } = await streamUpload(server.port, UPLOAD_BYTES);
+    t.diagnostic(`200 MB upload in ${report.chunks} chunks, largest ${report.maxChunk} B, worker RSS grew ${(report.rssGrowth / MB).toFixed(1)} MB`);
+    assert.equal(status, 200);
+    assert.equal(report.bytes, UPLOAD_BYTES);
+    assert.ok(report.chunks > 1, "the body arrived in more than one piece");
+    assert.ok(report.maxChunk < 16 * MB, `largest chunk ${report.maxChunk} bytes`);
+    // Holding the body would cost at least 200 MB. Streaming costs what the
+    // engine's garbage collector lets pile up before it runs: measured here
+    // 15-20 MB on Bun, ~40 MB on Node, 40-75 MB on Deno (and on Deno 20 MB
+    // for an 800 MB upload, so it does not grow with the body).
+    assert.ok(report.rssGrowth < 128 * MB, `worker RSS grew by ${(report.rssGrowth / MB).toFixed(1)} MB`);
+  });
+});

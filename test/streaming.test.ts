@@ -3,9 +3,10 @@
 // second request. An engine that buffered the response would deadlock here
 // (and fail on the waitFor deadline), whatever the machine's speed.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { after, before, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
-import { fixture, selectedTargets } from "./harness/targets.ts";
+import { fixture } from "./harness/targets.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -32,34 +33,32 @@ async function readToEnd(reader: ReadableStreamDefaultReader<Uint8Array>, soFar:
   throw new Error(`stream did not end; read ${JSON.stringify(text)}`);
 }
 
-for (const target of selectedTargets()) {
-  describe(`streamed responses on ${target.name}`, () => {
-    let server: LskyProcess;
-    before(async () => {
-      server = await startLsky(target, [fixture("streaming.ts"), "--workers", "1", "--host", "127.0.0.1"]);
-    });
-    after(async () => assert.equal((await server.stop()).code, 0));
-
-    test("a ReadableStream body arrives chunk by chunk", async () => {
-      const response = await fetch(`${server.url}/stream?id=rs-${target.name}`);
-      assert.equal(response.status, 200);
-      const reader = response.body!.getReader();
-      const first = await readUntil(reader, "chunk 1;");
-      assert.equal(first, "chunk 1;", "only the first chunk exists before the gate opens");
-      const release = await fetch(`${server.url}/release?id=rs-${target.name}`);
-      assert.equal(await release.text(), "released");
-      assert.equal(await readToEnd(reader, first), "chunk 1;chunk 2;end");
-    });
-
-    test("server-sent events arrive event by event", async () => {
-      const response = await fetch(`${server.url}/sse?id=sse-${target.name}`, { headers: { accept: "text/event-stream" } });
-      assert.equal(response.status, 200);
-      assert.match(response.headers.get("content-type") ?? "", /^text\/event-stream/);
-      const reader = response.body!.getReader();
-      const first = await readUntil(reader, "\n\n");
-      assert.equal(first, "data: one\n\n");
-      await (await fetch(`${server.url}/release?id=sse-${target.name}`)).text();
-      assert.equal(await readToEnd(reader, first), "data: one\n\nevent: tick\ndata: two\n\ndata: bye\n\n");
-    });
+describeTargets("streamed responses", (target) => {
+  let server: LskyProcess;
+  before(async () => {
+    server = await startLsky(target, [fixture("streaming.ts"), "--workers", "1", "--host", "127.0.0.1"]);
   });
-}
+  after(async () => assert.equal((await server.stop()).code, 0));
+
+  test("a ReadableStream body arrives chunk by chunk", async () => {
+    const response = await fetch(`${server.url}/stream?id=rs-${target.name}`);
+    assert.equal(response.status, 200);
+    const reader = response.body!.getReader();
+    const first = await readUntil(reader, "chunk 1;");
+    assert.equal(first, "chunk 1;", "only the first chunk exists before the gate opens");
+    const release = await fetch(`${server.url}/release?id=rs-${target.name}`);
+    assert.equal(await release.text(), "released");
+    assert.equal(await readToEnd(reader, first), "chunk 1;chunk 2;end");
+  });
+
+  test("server-sent events arrive event by event", async () => {
+    const response = await fetch(`${server.url}/sse?id=sse-${target.name}`, { headers: { accept: "text/event-stream" } });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /^text\/event-stream/);
+    const reader = response.body!.getReader();
+    const first = await readUntil(reader, "\n\n");
+    assert.equal(first, "data: one\n\n");
+    await (await fetch(`${server.url}/release?id=sse-${target.name}`)).text();
+    assert.equal(await readToEnd(reader, first), "data: one\n\nevent: tick\ndata: two\n\ndata: bye\n\n");
+  });
+});

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
 import { allReady, statusJson, waitForStatus } from "./harness/supervision.ts";
-import { fixture, selectedTargets } from "./harness/targets.ts";
+import { fixture } from "./harness/targets.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -24,31 +25,29 @@ function denseDescriptors(pid: number): number {
   return n;
 }
 
-for (const target of selectedTargets()) {
-  describe(`the supervisor out of descriptors on ${target.name}`, { skip: hasPrlimit ? false : "prlimit (util-linux) is not installed" }, () => {
-    test("a restart the host refuses is retried, said once, and the worker comes back when the limit is raised", async () => {
-      const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2"]);
-      const before = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
-      const victim = before.workers[0]!;
-      // Only the victim's descriptors come free (3, or 4 with Node's IPC channel): enough to accept
-      // `lsky status`, too few to start a worker (two pipes, plus the IPC pair on Node). Two below the
-      // count, so that a descriptor open just now (the last status connection closing) frees no room.
-      setSoftNofile(server.pid, denseDescriptors(server.pid) - 2);
-      process.kill(victim.pid, "SIGKILL");
-      await server.waitForOutput(/cannot start worker \d: too many open files.*limit of \d+ open descriptors/);
-      const during = await statusJson(target, server.port);
-      assert.equal(during.workers.length, 1, "the other worker still serves; the victim's slot waits");
-      assert.equal((await fetch(`${server.url}/pid`)).status, 200);
-      // Retries (100 ms, 200 ms, ...) are refused meanwhile: the reason is said once only.
-      setSoftNofile(server.pid, 4096);
-      const recovered = await waitForStatus(target, server.port, "the worker back", (s) => allReady(s, 2), 40_000);
-      assert.ok(recovered.workers.every((w) => w.pid !== victim.pid));
-      assert.equal(server.output().match(/too many open files/g)?.length, 1, server.output());
-      const refused = Number(server.output().match(/worker \d started after (\d+) refused attempts?/)?.[1]);
-      assert.ok(refused >= 2, `several refused attempts, one line about them: ${server.output()}`);
-      assert.doesNotMatch(server.output(), /giving up/);
-      assert.equal((await fetch(`${server.url}/pid`)).status, 200);
-      assert.deepEqual(await server.stop(), { code: 0, signal: null });
-    });
+describeTargets("the supervisor out of descriptors", { skip: hasPrlimit ? false : "prlimit (util-linux) is not installed" }, (target) => {
+  test("a restart the host refuses is retried, said once, and the worker comes back when the limit is raised", async () => {
+    const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2"]);
+    const before = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
+    const victim = before.workers[0]!;
+    // Only the victim's descriptors come free (3, or 4 with Node's IPC channel): enough to accept
+    // `lsky status`, too few to start a worker (two pipes, plus the IPC pair on Node). Two below the
+    // count, so that a descriptor open just now (the last status connection closing) frees no room.
+    setSoftNofile(server.pid, denseDescriptors(server.pid) - 2);
+    process.kill(victim.pid, "SIGKILL");
+    await server.waitForOutput(/cannot start worker \d: too many open files.*limit of \d+ open descriptors/);
+    const during = await statusJson(target, server.port);
+    assert.equal(during.workers.length, 1, "the other worker still serves; the victim's slot waits");
+    assert.equal((await fetch(`${server.url}/pid`)).status, 200);
+    // Retries (100 ms, 200 ms, ...) are refused meanwhile: the reason is said once only.
+    setSoftNofile(server.pid, 4096);
+    const recovered = await waitForStatus(target, server.port, "the worker back", (s) => allReady(s, 2), 40_000);
+    assert.ok(recovered.workers.every((w) => w.pid !== victim.pid));
+    assert.equal(server.output().match(/too many open files/g)?.length, 1, server.output());
+    const refused = Number(server.output().match(/worker \d started after (\d+) refused attempts?/)?.[1]);
+    assert.ok(refused >= 2, `several refused attempts, one line about them: ${server.output()}`);
+    assert.doesNotMatch(server.output(), /giving up/);
+    assert.equal((await fetch(`${server.url}/pid`)).status, 200);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
   });
-}
+});

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
 import { allReady, waitForStatus } from "./harness/supervision.ts";
-import { fixture, selectedTargets } from "./harness/targets.ts";
+import { fixture } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 // Workers that outlived the test (the failure this file tests for) would spin
 // forever in their busy loop, adopted by init: kill them by pid.
@@ -47,32 +48,30 @@ function dead(pid: number): boolean {
   }
 }
 
-for (const target of selectedTargets()) {
-  describe(`orphans on ${target.name}`, () => {
-    test("kill -9 of the supervisor while every worker's event loop is blocked: every worker goes away", async () => {
-      // No heartbeat watchdog: the blocked workers must outlive their supervisor by nothing else.
-      const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2", "--heartbeat-timeout", "0"]);
-      const status = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
-      const pids = status.workers.map((w) => w.pid);
-      for (const pid of pids) workerPids.add(pid);
-      const start = new Map(pids.map((pid) => [pid, cpuTicks(pid)!]));
-      const blocked = (pid: number) => cpuTicks(pid)! - start.get(pid)! >= SPINNING_TICKS;
-      const requests: Promise<unknown>[] = [];
-      const abort = new AbortController();
-      // Each request lands on either worker; send more until both spin.
-      await waitFor("both workers to be stuck in the busy loop", () => {
-        if (requests.length < 40) {
-          requests.push(fetch(`${server.url}/block`, { signal: abort.signal, headers: { connection: "close" } }).catch(() => {}));
-        }
-        return pids.every(blocked);
-      }, 60_000, 250);
-      const killedAt = Date.now();
-      process.kill(server.pid, "SIGKILL");
-      await waitFor("every worker to be gone", () => pids.every(dead), ORPHAN_BOUND_MS, 10);
-      process.stdout.write(`# figure ${target.name} blocked workers gone after supervisor kill -9 (ms): ${Date.now() - killedAt}\n`);
-      abort.abort();
-      await Promise.all(requests);
-      assert.ok(pids.every(dead));
-    });
+describeTargets("orphans", (target) => {
+  test("kill -9 of the supervisor while every worker's event loop is blocked: every worker goes away", async () => {
+    // No heartbeat watchdog: the blocked workers must outlive their supervisor by nothing else.
+    const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2", "--heartbeat-timeout", "0"]);
+    const status = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
+    const pids = status.workers.map((w) => w.pid);
+    for (const pid of pids) workerPids.add(pid);
+    const start = new Map(pids.map((pid) => [pid, cpuTicks(pid)!]));
+    const blocked = (pid: number) => cpuTicks(pid)! - start.get(pid)! >= SPINNING_TICKS;
+    const requests: Promise<unknown>[] = [];
+    const abort = new AbortController();
+    // Each request lands on either worker; send more until both spin.
+    await waitFor("both workers to be stuck in the busy loop", () => {
+      if (requests.length < 40) {
+        requests.push(fetch(`${server.url}/block`, { signal: abort.signal, headers: { connection: "close" } }).catch(() => {}));
+      }
+      return pids.every(blocked);
+    }, 60_000, 250);
+    const killedAt = Date.now();
+    process.kill(server.pid, "SIGKILL");
+    await waitFor("every worker to be gone", () => pids.every(dead), ORPHAN_BOUND_MS, 10);
+    process.stdout.write(`# figure ${target.name} blocked workers gone after supervisor kill -9 (ms): ${Date.now() - killedAt}\n`);
+    abort.abort();
+    await Promise.all(requests);
+    assert.ok(pids.every(dead));
   });
-}
+});

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
 import { allReady, childrenOf, waitForStatus } from "./harness/supervision.ts";
-import { fixture, selectedTargets, type Target } from "./harness/targets.ts";
+import { fixture, type Target } from "./harness/targets.ts";
 import { processGone, waitFor } from "./harness/wait.ts";
 import { skipUnless } from "./harness/system-tools.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -17,35 +18,33 @@ function asPid1(target: Target): Target {
   return { ...target, command: "unshare", args: ["--pid", "--fork", "--mount-proc", target.command, ...target.args] };
 }
 
-for (const target of selectedTargets()) {
-  describe(`as PID 1 on ${target.name}`, { skip: skipUnless(canUnshare, "unshare --pid (util-linux, root or user namespaces)") }, () => {
-    test("reaps orphaned grandchildren, forwards SIGTERM to the workers, exits 0", async () => {
-      const server = await startLsky(asPid1(target), [fixture("supervised.ts"), "--workers", "2", "--host", "127.0.0.1"]);
-      const status = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
-      assert.equal(status.pid, 1, "the supervisor is PID 1 in its namespace");
-      const [supervisor] = childrenOf(server.pid).map((c) => c.pid);
-      assert.ok(supervisor, "found the supervisor's pid outside the namespace");
+describeTargets("as PID 1", { skip: skipUnless(canUnshare, "unshare --pid (util-linux, root or user namespaces)") }, (target) => {
+  test("reaps orphaned grandchildren, forwards SIGTERM to the workers, exits 0", async () => {
+    const server = await startLsky(asPid1(target), [fixture("supervised.ts"), "--workers", "2", "--host", "127.0.0.1"]);
+    const status = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
+    assert.equal(status.pid, 1, "the supervisor is PID 1 in its namespace");
+    const [supervisor] = childrenOf(server.pid).map((c) => c.pid);
+    assert.ok(supervisor, "found the supervisor's pid outside the namespace");
 
-      // Each request leaves a `sleep 1` whose parent exited: it is re-parented to PID 1.
-      for (let i = 0; i < 3; i++) assert.equal((await fetch(`${server.url}/orphan?n=1`)).status, 200);
-      const sleepers = () => childrenOf(supervisor).filter((c) => c.name === "sleep");
-      await waitFor("three orphans adopted by PID 1", () => sleepers().length === 3);
+    // Each request leaves a `sleep 1` whose parent exited: it is re-parented to PID 1.
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(`${server.url}/orphan?n=1`)).status, 200);
+    const sleepers = () => childrenOf(supervisor).filter((c) => c.name === "sleep");
+    await waitFor("three orphans adopted by PID 1", () => sleepers().length === 3);
 
-      if (target.engine === "node") {
-        // Node has no FFI for waitpid: lsky says so at start (documented in OPERATIONS.md).
-        assert.match(server.output(), /running as PID 1 on node: orphaned processes cannot be reaped/);
-      } else {
-        assert.doesNotMatch(server.output(), /cannot be reaped/);
-        await waitFor("the orphans to exit and be reaped (no zombies)", () => sleepers().length === 0, 15_000);
-      }
+    if (target.engine === "node") {
+      // Node has no FFI for waitpid: lsky says so at start (documented in OPERATIONS.md).
+      assert.match(server.output(), /running as PID 1 on node: orphaned processes cannot be reaped/);
+    } else {
+      assert.doesNotMatch(server.output(), /cannot be reaped/);
+      await waitFor("the orphans to exit and be reaped (no zombies)", () => sleepers().length === 0, 15_000);
+    }
 
-      // The workers' pids as seen from outside the namespace.
-      const workers = childrenOf(supervisor).filter((c) => c.name !== "sleep").map((c) => c.pid);
-      assert.equal(workers.length, 2, JSON.stringify(childrenOf(supervisor)));
-      process.kill(supervisor, "SIGTERM");
-      assert.deepEqual(await server.exited, { code: 0, signal: null });
-      for (const pid of [supervisor, ...workers]) await waitFor(`pid ${pid} gone`, () => processGone(pid), 10_000);
-      assert.match(server.output(), /stopping: draining workers/);
-    });
+    // The workers' pids as seen from outside the namespace.
+    const workers = childrenOf(supervisor).filter((c) => c.name !== "sleep").map((c) => c.pid);
+    assert.equal(workers.length, 2, JSON.stringify(childrenOf(supervisor)));
+    process.kill(supervisor, "SIGTERM");
+    assert.deepEqual(await server.exited, { code: 0, signal: null });
+    for (const pid of [supervisor, ...workers]) await waitFor(`pid ${pid} gone`, () => processGone(pid), 10_000);
+    assert.match(server.output(), /stopping: draining workers/);
   });
-}
+});

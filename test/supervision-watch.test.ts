@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
-import { selectedTargets } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -22,70 +22,68 @@ function countMatches(text: string, pattern: RegExp): number {
   return (text.match(pattern) ?? []).length;
 }
 
-for (const target of selectedTargets()) {
-  describe(`--watch on ${target.name}`, () => {
-    test("reloads on a source change, debounced, ignoring node_modules, .git, dist, .gitignore'd and --watch-ignore'd folders", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "lsky-watch-"));
-      try {
-        for (const ignored of ["node_modules", ".git", "dist", "generated", "scratch"]) mkdirSync(join(dir, ignored));
-        mkdirSync(join(dir, "lib"));
-        writeFileSync(join(dir, ".gitignore"), "generated/\n");
-        writeFileSync(join(dir, "app.ts"), appSource("one"));
-        const server = await startLsky(target, [join(dir, "app.ts"), "--watch", "--watch-ignore", "scratch/", "--workers", "2", "--host", "127.0.0.1"]);
-        await server.waitForOutput(/watching .* for changes \((events|polling), \d+ director/);
-        assert.equal(await body(server.url), "one");
+describeTargets("--watch", (target) => {
+  test("reloads on a source change, debounced, ignoring node_modules, .git, dist, .gitignore'd and --watch-ignore'd folders", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lsky-watch-"));
+    try {
+      for (const ignored of ["node_modules", ".git", "dist", "generated", "scratch"]) mkdirSync(join(dir, ignored));
+      mkdirSync(join(dir, "lib"));
+      writeFileSync(join(dir, ".gitignore"), "generated/\n");
+      writeFileSync(join(dir, "app.ts"), appSource("one"));
+      const server = await startLsky(target, [join(dir, "app.ts"), "--watch", "--watch-ignore", "scratch/", "--workers", "2", "--host", "127.0.0.1"]);
+      await server.waitForOutput(/watching .* for changes \((events|polling), \d+ director/);
+      assert.equal(await body(server.url), "one");
 
-        // Changes in ignored folders first, then a burst of real changes: one reload.
-        for (const ignored of ["node_modules", ".git", "dist", "generated", "scratch"]) writeFileSync(join(dir, ignored, "x.ts"), "export {};\n");
-        writeFileSync(join(dir, "lib", "helper.ts"), "export const x = 1;\n");
-        writeFileSync(join(dir, "app.ts"), appSource("two"));
-        await server.waitForOutput(/reload finished in \d+ ms/);
-        // The reload resolves once the old workers exited: from now on only new code answers.
-        for (let i = 0; i < 10; i++) assert.equal(await body(server.url), "two");
-        const changes = server.output().match(/\S+ changed: reloading/g) ?? [];
-        assert.equal(changes.length, 1, server.output());
-        assert.doesNotMatch(changes[0]!, /node_modules|\.git|dist|generated|scratch/);
-        assert.deepEqual(await server.stop(), { code: 0, signal: null });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-
-    test("its own output redirected into the app's folder, a database file and uploads never reload", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "lsky-watch-own-"));
-      const log = join(dir, "out.log");
-      const readLog = () => readFileSync(log, "utf8");
-      try {
-        mkdirSync(join(dir, "uploads"));
-        writeFileSync(join(dir, "app.ts"), appSource("one"));
-        // `lsky serve app.ts --watch > out.log`: every reload writes log lines
-        // into the watched folder, which must not count as a change.
-        const server = await startLsky(target, [join(dir, "app.ts"), "--watch", "--workers", "1", "--host", "127.0.0.1"], {
-          prefix: ["sh", "-c", 'exec "$0" "$@" > "$LSKY_TEST_LOG" 2>&1'],
-          env: { LSKY_TEST_LOG: log },
-          waitReady: false,
-        });
-        await waitFor("the watcher to start", () => /watching .* for changes/.test(readLog()) || undefined, 30_000);
-        await waitFor("the app to answer", async () => (await body(server.url).catch(() => "")) === "one" || undefined);
-        for (let i = 0; i < 5; i++) {
-          writeFileSync(join(dir, "app.sqlite"), `row ${i}\n`);
-          writeFileSync(join(dir, "uploads", `photo-${i}.png`), "png");
-        }
-        // Two deliberate changes, each awaited through its log line: a reload
-        // caused by anything else (the log written by the first reload, the
-        // data files) would show as a third.
-        for (const [n, text] of [[1, "two"], [2, "three"]] as const) {
-          writeFileSync(join(dir, "app.ts"), appSource(text));
-          await waitFor(`reload ${n} to finish`, () => countMatches(readLog(), /reload finished in \d+ ms/g) >= n || undefined);
-          assert.equal(await body(server.url), text);
-        }
-        assert.equal(countMatches(readLog(), /changed: reloading/g), 2, readLog());
-        assert.match(readLog(), /app\.ts changed: reloading/);
-        assert.doesNotMatch(readLog(), /(out\.log|app\.sqlite|photo-\d\.png) changed/);
-        assert.deepEqual(await server.stop(), { code: 0, signal: null });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+      // Changes in ignored folders first, then a burst of real changes: one reload.
+      for (const ignored of ["node_modules", ".git", "dist", "generated", "scratch"]) writeFileSync(join(dir, ignored, "x.ts"), "export {};\n");
+      writeFileSync(join(dir, "lib", "helper.ts"), "export const x = 1;\n");
+      writeFileSync(join(dir, "app.ts"), appSource("two"));
+      await server.waitForOutput(/reload finished in \d+ ms/);
+      // The reload resolves once the old workers exited: from now on only new code answers.
+      for (let i = 0; i < 10; i++) assert.equal(await body(server.url), "two");
+      const changes = server.output().match(/\S+ changed: reloading/g) ?? [];
+      assert.equal(changes.length, 1, server.output());
+      assert.doesNotMatch(changes[0]!, /node_modules|\.git|dist|generated|scratch/);
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-}
+
+  test("its own output redirected into the app's folder, a database file and uploads never reload", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lsky-watch-own-"));
+    const log = join(dir, "out.log");
+    const readLog = () => readFileSync(log, "utf8");
+    try {
+      mkdirSync(join(dir, "uploads"));
+      writeFileSync(join(dir, "app.ts"), appSource("one"));
+      // `lsky serve app.ts --watch > out.log`: every reload writes log lines
+      // into the watched folder, which must not count as a change.
+      const server = await startLsky(target, [join(dir, "app.ts"), "--watch", "--workers", "1", "--host", "127.0.0.1"], {
+        prefix: ["sh", "-c", 'exec "$0" "$@" > "$LSKY_TEST_LOG" 2>&1'],
+        env: { LSKY_TEST_LOG: log },
+        waitReady: false,
+      });
+      await waitFor("the watcher to start", () => /watching .* for changes/.test(readLog()) || undefined, 30_000);
+      await waitFor("the app to answer", async () => (await body(server.url).catch(() => "")) === "one" || undefined);
+      for (let i = 0; i < 5; i++) {
+        writeFileSync(join(dir, "app.sqlite"), `row ${i}\n`);
+        writeFileSync(join(dir, "uploads", `photo-${i}.png`), "png");
+      }
+      // Two deliberate changes, each awaited through its log line: a reload
+      // caused by anything else (the log written by the first reload, the
+      // data files) would show as a third.
+      for (const [n, text] of [[1, "two"], [2, "three"]] as const) {
+        writeFileSync(join(dir, "app.ts"), appSource(text));
+        await waitFor(`reload ${n} to finish`, () => countMatches(readLog(), /reload finished in \d+ ms/g) >= n || undefined);
+        assert.equal(await body(server.url), text);
+      }
+      assert.equal(countMatches(readLog(), /changed: reloading/g), 2, readLog());
+      assert.match(readLog(), /app\.ts changed: reloading/);
+      assert.doesNotMatch(readLog(), /(out\.log|app\.sqlite|photo-\d\.png) changed/);
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

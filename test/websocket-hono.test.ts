@@ -3,11 +3,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSyn
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
-import { fixture, ROOT, selectedTargets } from "./harness/targets.ts";
+import { fixture, ROOT } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { openWebSocket, type RawWebSocket } from "./harness/ws-client.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -44,67 +45,63 @@ function post(port: number, path: string, body: string): Promise<string> {
   });
 }
 
-for (const target of selectedTargets()) {
-  describe(`Hono upgradeWebSocket and sockets from "lsky" on ${target.name}`, () => {
+describeTargets('Hono upgradeWebSocket and sockets from "lsky"', (target) => {
+  const dir = appFolder();
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("the app's middleware runs first; chat reaches both workers; sockets.publish from a route", async () => {
+    const server = await startLsky(target, ["app.ts", "--workers", "2", "--host", "127.0.0.1"], { cwd: dir });
+    const refused = await openWebSocket(server.port, "/chat?name=x");
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body, "no token\n");
+    const byWorker = new Map<number, RawWebSocket>();
+    await waitFor("chat clients on workers 1 and 2", async () => {
+      const client = await join2(server, `u${byWorker.size}`);
+      if (byWorker.has(client.worker)) client.ws.close();
+      else byWorker.set(client.worker, client.ws);
+      return byWorker.size === 2;
+    }, 30_000);
+    const [one, two] = [byWorker.get(1)!, byWorker.get(2)!];
+    one.sendText("hello");
+    assert.match(await two.nextText(), /^u\d: hello$/);
+    assert.equal(JSON.parse(await post(server.port, "/announce", "news")).subscribers, 2);
+    assert.equal(await one.nextText(), "server: news");
+    assert.equal(await two.nextText(), "server: news");
+    assert.equal((await server.stop()).code, 0);
+  });
+});
+
+describeTargets("examples/chat", (target) => {
+  test("a message from one member reaches the others across workers, and count sees them all", async () => {
     const dir = appFolder();
-    after(() => rmSync(dir, { recursive: true, force: true }));
-
-    test("the app's middleware runs first; chat reaches both workers; sockets.publish from a route", async () => {
+    copyFileSync(join(ROOT, "examples", "chat", "app.ts"), join(dir, "app.ts"));
+    try {
       const server = await startLsky(target, ["app.ts", "--workers", "2", "--host", "127.0.0.1"], { cwd: dir });
-      const refused = await openWebSocket(server.port, "/chat?name=x");
-      assert.equal(refused.status, 401);
-      assert.equal(refused.body, "no token\n");
-      const byWorker = new Map<number, RawWebSocket>();
-      await waitFor("chat clients on workers 1 and 2", async () => {
-        const client = await join2(server, `u${byWorker.size}`);
-        if (byWorker.has(client.worker)) client.ws.close();
-        else byWorker.set(client.worker, client.ws);
-        return byWorker.size === 2;
-      }, 30_000);
-      const [one, two] = [byWorker.get(1)!, byWorker.get(2)!];
-      one.sendText("hello");
-      assert.match(await two.nextText(), /^u\d: hello$/);
-      assert.equal(JSON.parse(await post(server.port, "/announce", "news")).subscribers, 2);
-      assert.equal(await one.nextText(), "server: news");
-      assert.equal(await two.nextText(), "server: news");
-      assert.equal((await server.stop()).code, 0);
-    });
-  });
-}
-
-for (const target of selectedTargets()) {
-  describe(`examples/chat on ${target.name}`, () => {
-    test("a message from one member reaches the others across workers, and count sees them all", async () => {
-      const dir = appFolder();
-      copyFileSync(join(ROOT, "examples", "chat", "app.ts"), join(dir, "app.ts"));
-      try {
-        const server = await startLsky(target, ["app.ts", "--workers", "2", "--host", "127.0.0.1"], { cwd: dir });
-        const online = (count: number) => waitFor(`${count} members counted`, async () => {
-          const answer = await new Promise<string>((resolve, reject) => {
-            request({ port: server.port, host: "127.0.0.1", path: "/online", agent: false }, (res) => {
-              let text = "";
-              res.setEncoding("utf8").on("data", (s: string) => (text += s)).on("end", () => resolve(text));
-            }).on("error", reject).end();
-          });
-          return JSON.parse(answer).online === count && answer;
+      const online = (count: number) => waitFor(`${count} members counted`, async () => {
+        const answer = await new Promise<string>((resolve, reject) => {
+          request({ port: server.port, host: "127.0.0.1", path: "/online", agent: false }, (res) => {
+            let text = "";
+            res.setEncoding("utf8").on("data", (s: string) => (text += s)).on("end", () => resolve(text));
+          }).on("error", reject).end();
         });
-        const alice = await openWebSocket(server.port, "/ws?name=alice");
-        // Counted in the room: her onOpen ran (she is subscribed) before bob joins.
-        // (Not by a message of hers: its publish crosses the bus and could
-        // reach bob's worker after he subscribed there.)
-        await online(1);
-        const bob = await openWebSocket(server.port, "/ws?name=bob");
-        assert.equal(await alice.nextText(), "bob joined");
-        bob.sendText("hi all");
-        assert.equal(await bob.nextText(), "you: hi all");
-        assert.equal(await alice.nextText(), "bob: hi all");
-        assert.equal(JSON.parse(await online(2)).online, 2);
-        bob.close();
-        assert.equal(await alice.nextText(), "bob left");
-        assert.equal((await server.stop()).code, 0);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+        return JSON.parse(answer).online === count && answer;
+      });
+      const alice = await openWebSocket(server.port, "/ws?name=alice");
+      // Counted in the room: her onOpen ran (she is subscribed) before bob joins.
+      // (Not by a message of hers: its publish crosses the bus and could
+      // reach bob's worker after he subscribed there.)
+      await online(1);
+      const bob = await openWebSocket(server.port, "/ws?name=bob");
+      assert.equal(await alice.nextText(), "bob joined");
+      bob.sendText("hi all");
+      assert.equal(await bob.nextText(), "you: hi all");
+      assert.equal(await alice.nextText(), "bob: hi all");
+      assert.equal(JSON.parse(await online(2)).online, 2);
+      bob.close();
+      assert.equal(await alice.nextText(), "bob left");
+      assert.equal((await server.stop()).code, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-}
+});

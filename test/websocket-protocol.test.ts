@@ -3,6 +3,7 @@ import { after, describe, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { openWebSocket, type RawWebSocket } from "./harness/ws-client.ts";
+import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
 
@@ -31,19 +32,17 @@ const CASES: [string, (ws: RawWebSocket) => void, string][] = [
   ["a message above the limit closes with 1009", (ws) => ws.sendText(`echo:${"x".repeat(5000)}`), "close 1009"],
 ];
 
-for (const target of selectedTargets()) {
-  describe(`RFC 6455 close codes on ${target.name}`, () => {
-    let server: LskyProcess;
-    after(() => server?.stop());
+describeTargets("RFC 6455 close codes", (target) => {
+  let server: LskyProcess;
+  after(() => server?.stop());
 
-    for (const [name, act, expected] of CASES) {
-      test(name, async () => {
-        server ??= await startLsky(target, [fixture("ws-app.ts"), "--workers", "1", "--host", "127.0.0.1", "--ws-max-message", "4kb"]);
-        assert.equal(await outcome(server, act), expected);
-      });
-    }
-  });
-}
+  for (const [name, act, expected] of CASES) {
+    test(name, async () => {
+      server ??= await startLsky(target, [fixture("ws-app.ts"), "--workers", "1", "--host", "127.0.0.1", "--ws-max-message", "4kb"]);
+      assert.equal(await outcome(server, act), expected);
+    });
+  }
+});
 
 // Deno.serve (--deno-server native) keeps fewer of these: measured, it
 // accepts an unmasked frame and drops the connection without a close frame

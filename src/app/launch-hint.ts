@@ -1,5 +1,5 @@
 import { basename, delimiter, dirname, relative, sep } from "node:path";
-import type { Engine } from "../runtime/types.ts";
+import type { Engine } from "../runtime/detect.ts";
 
 export interface LaunchFacts {
   engine: Engine;

@@ -7,7 +7,7 @@ import { currentEngine } from "../runtime/detect.ts";
 import { type FetchApp, isFetchApp } from "./contract.ts";
 import { embeddedApp } from "./embedded.ts";
 import { explainLoadError } from "./load-error.ts";
-import { needsTranspile, transpileForNode } from "./transpile-for-node.ts";
+import { needsTranspile, transpileForNode } from "../transpile/transpile-for-node.ts";
 
 export interface LoadedApp {
   app: FetchApp;

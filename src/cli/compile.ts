@@ -7,7 +7,7 @@ import { LskyError } from "../errors.ts";
 import { currentEngine, isCompiledBinary } from "../runtime/detect.ts";
 import { findEngineBinary } from "../runtime/launch.ts";
 import { parseCommandArgs } from "./args.ts";
-import { embeddedLibrary } from "./compile-assets.ts";
+import { embeddedLibrary } from "../runtime/embedded-assets.ts";
 
 const HELP = `Usage: lsky compile app.ts [-o FILE]
 

@@ -1,6 +1,6 @@
 import { LskyError } from "../errors.ts";
 import { askControlSocket, type ControlCommand } from "../supervisor/control-protocol.ts";
-import { controlPathForDir, controlPathForPort } from "../supervisor/paths.ts";
+import { controlPathForDir, controlPathForPort } from "../paths.ts";
 
 /** Sends one command to a running server and returns its reply's data. */
 export async function sendControl(command: ControlCommand, port: number | undefined): Promise<unknown> {

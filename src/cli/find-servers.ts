@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { LskyError } from "../errors.ts";
 import { askControlSocket, type ControlCommand } from "../supervisor/control-protocol.ts";
-import { runtimeDir } from "../supervisor/paths.ts";
+import { runtimeDir } from "../paths.ts";
 import type { StatusReport } from "../supervisor/status.ts";
 
 /** A running server found through its control socket. */

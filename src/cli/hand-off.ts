@@ -22,7 +22,7 @@ export function handOff(engine: Engine, argv: string[]): Promise<number> {
     // stops by itself if this launcher dies (src/supervisor/launcher-watch.ts).
     detached: true,
     // From the binary, Node has no esbuild to load a TypeScript app with; the
-    // Bun inside the binary transpiles it instead (src/app/transpile-for-node.ts).
+    // Bun inside the binary transpiles it instead (src/transpile/transpile-for-node.ts).
     env: {
       ...process.env,
       LSKY_RUNTIME: engine,

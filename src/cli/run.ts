@@ -1,7 +1,7 @@
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
 import { WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
-import { exitStatusOf, printFatal } from "../supervisor/supervisor.ts";
+import { exitStatusOf, printFatal } from "../fatal.ts";
 import { VERSION } from "../version.ts";
 import { compileCommand } from "./compile.ts";
 import { reloadCommand, statusCommand, stopCommand } from "./control.ts";

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { transpileForNode } from "../app/transpile-for-node.ts";
+import { transpileForNode } from "../transpile/transpile-for-node.ts";
 import { LskyError } from "../errors.ts";
 import { writeCachedFile } from "../private-dir.ts";
 import { currentEngine } from "../runtime/detect.ts";
-import { runtimeDir } from "../supervisor/paths.ts";
+import { runtimeDir } from "../paths.ts";
 import { DEFINE_CONFIG_MODULE } from "./define-config.ts";
 import { type FileValues, validateFileValues } from "./file-values.ts";
 

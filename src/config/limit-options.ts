@@ -1,5 +1,5 @@
-import type { SettingSpec } from "./options.ts";
-import { parseChoice, parseDuration, parseInteger, parseSize } from "./parse-value.ts";
+import { parseChoice, parseInteger, parseSize, parseTimeout } from "./parse-value.ts";
+import type { SettingOf } from "./setting-spec.ts";
 
 /**
  * The limits every request meets, the same on every engine. They are
@@ -30,18 +30,7 @@ export interface LimitSettings {
 
 type LimitKey = keyof LimitSettings;
 
-const MAX_TIMEOUT_MS = 24 * 3_600_000;
-
-function timeout(allowZero: boolean) {
-  return (text: string): number => {
-    const ms = parseDuration(text);
-    if (ms > MAX_TIMEOUT_MS) throw new RangeError("expected a duration of at most 24h");
-    if (!allowZero && ms === 0) throw new RangeError("expected a duration above 0");
-    return ms;
-  };
-}
-
-function limit<K extends LimitKey>(s: SettingSpec<K>): SettingSpec<K> {
+function limit<K extends LimitKey>(s: SettingOf<LimitSettings, K>): SettingOf<LimitSettings, K> {
   return s;
 }
 
@@ -78,13 +67,13 @@ export const LIMIT_SETTINGS = [
   limit({
     key: "headerTimeout", group: "limits", flag: "header-timeout", env: ["LSKY_HEADER_TIMEOUT"], valueName: "DURATION",
     description: "Time a client has to send its whole header section (408 after it)",
-    parse: timeout(false),
+    parse: (t) => parseTimeout(t, { allowZero: false }),
     defaultValue: () => 10_000,
   }),
   limit({
     key: "bodyTimeout", group: "limits", flag: "body-timeout", env: ["LSKY_BODY_TIMEOUT"], valueName: "DURATION",
     description: "Longest pause between two parts of a request body (408 after it; 0: none)",
-    parse: timeout(true),
+    parse: parseTimeout,
     defaultValue: () => 30_000,
   }),
   limit({
@@ -98,19 +87,19 @@ export const LIMIT_SETTINGS = [
   limit({
     key: "bodyRateGrace", group: "limits", flag: "body-rate-grace", env: ["LSKY_BODY_RATE_GRACE"], valueName: "DURATION",
     description: "Time a request body may take before --min-body-rate applies",
-    parse: timeout(true),
+    parse: parseTimeout,
     defaultValue: () => 20_000,
   }),
   limit({
     key: "keepAliveTimeout", group: "limits", flag: "keep-alive-timeout", env: ["LSKY_KEEP_ALIVE_TIMEOUT"], valueName: "DURATION",
     description: "How long an idle keep-alive connection stays open",
-    parse: timeout(false),
+    parse: (t) => parseTimeout(t, { allowZero: false }),
     defaultValue: () => 5_000,
   }),
   limit({
     key: "requestTimeout", group: "limits", flag: "request-timeout", env: ["LSKY_REQUEST_TIMEOUT"], valueName: "DURATION",
     description: "Longest time the app may take to answer (504 after it, request.signal aborts; 0: none)",
-    parse: timeout(true),
+    parse: parseTimeout,
     defaultValue: () => 0,
   }),
   limit({

@@ -1,10 +1,12 @@
-import { type CacheRules, cacheRulesFromObject, parseCacheRules } from "../http/static/cache-rules.ts";
-import type { Engine } from "../runtime/types.ts";
+import { type CacheRules, cacheRulesFromObject, parseCacheRules } from "./cache-rules.ts";
+import { LOG_FORMATS, type LogFormat } from "../log.ts";
+import type { Engine } from "../runtime/detect.ts";
 import { parseAdminAddress } from "./admin-address.ts";
 import { availableCpus } from "./cpus.ts";
 import { LIMIT_SETTINGS, type LimitSettings } from "./limit-options.ts";
 import { WEBSOCKET_SETTINGS, type WebSocketSettings } from "./websocket-options.ts";
-import { parseBoolean, parseChoice, parseDuration, parseInteger, parseSize } from "./parse-value.ts";
+import { parseBoolean, parseChoice, parseDuration, parseInteger, parseSize, parseTimeout } from "./parse-value.ts";
+import type { Setting } from "./setting-spec.ts";
 import { parseListen, parseTrustList } from "./parse-edges.ts";
 import { defaultStaticDir, parseStaticDir } from "./static-dir.ts";
 
@@ -54,61 +56,12 @@ export interface ServeSettings extends LimitSettings, WebSocketSettings {
   accessLog: boolean;
 }
 
-export const LOG_FORMATS = ["text", "json"] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export type SettingKey = keyof ServeSettings;
 
-/** The sections of `lsky serve --help`, in the order shown. */
-export const SETTING_GROUPS = {
-  listening: "Listening",
-  workers: "Workers and engine",
-  limits: "Request limits",
-  tls: "TLS and proxies",
-  static: "Static files and compression",
-  websocket: "WebSocket",
-  observability: "Observability",
-  development: "Development",
-} as const;
-export type SettingGroup = keyof typeof SETTING_GROUPS;
-
-export interface SettingSpec<K extends SettingKey = SettingKey> {
-  key: K;
-  /** Where `--help` lists it. */
-  group: SettingGroup;
-  /** The long flag, without dashes. */
-  flag: string;
-  /** A one-letter alias (`-p`), for the settings typed most often. */
-  short?: string;
-  /** The default as `--help` states it, when it depends on the machine. */
-  defaultText?: string;
-  /** Environment variables, first found wins. */
-  env: readonly string[];
-  /** A boolean flag takes no value on the command line. */
-  boolean?: boolean;
-  /** Shown in `--help`. */
-  valueName?: string;
-  /** Never printed (`lsky config`, the dashboard): only whether it is set. */
-  secret?: boolean;
-  description: string;
-  parse(text: string): ServeSettings[K];
-  /** Reads a structured value from a config file (objects, arrays); undefined: not this shape. */
-  fromFile?(value: object): ServeSettings[K] | undefined;
-  defaultValue(context: DefaultContext): ServeSettings[K];
-}
-
-export interface DefaultContext {
-  /** The engine lsky itself is running on. */
-  currentEngine: Engine;
-}
-
-const MAX_TIMEOUT_MS = 24 * 3_600_000;
-
-function duration(text: string): number {
-  const ms = parseDuration(text);
-  if (ms > MAX_TIMEOUT_MS) throw new RangeError("expected a duration of at most 24h");
-  return ms;
-}
+/** One row of the settings table (the shape lives in setting-spec.ts, a leaf). */
+export type SettingSpec<K extends SettingKey = SettingKey> = Setting<K, ServeSettings[K]>;
+export { type DefaultContext, SETTING_GROUPS, type SettingGroup } from "./setting-spec.ts";
 
 function parsePatternList(text: string): string[] {
   return text.split(",").map((p) => p.trim()).filter(Boolean);
@@ -151,19 +104,19 @@ export const SETTINGS = [
   spec({
     key: "gracePeriod", group: "workers", flag: "grace-period", env: ["LSKY_GRACE_PERIOD"], valueName: "DURATION",
     description: "How long in-flight requests may run after stop or reload before the worker is killed",
-    parse: duration,
+    parse: parseTimeout,
     defaultValue: () => 30_000,
   }),
   spec({
     key: "drainDelay", group: "workers", flag: "drain-delay", env: ["LSKY_DRAIN_DELAY"], valueName: "DURATION",
     description: "How long a draining worker answers with Connection: close before it closes its listener",
-    parse: duration,
+    parse: parseTimeout,
     defaultValue: () => 300,
   }),
   spec({
     key: "bootTimeout", group: "workers", flag: "boot-timeout", env: ["LSKY_BOOT_TIMEOUT"], valueName: "DURATION",
     description: "How long a worker may take to load the app and listen",
-    parse: duration,
+    parse: parseTimeout,
     defaultValue: () => 30_000,
   }),
   spec({
@@ -181,13 +134,13 @@ export const SETTINGS = [
   spec({
     key: "ttl", group: "workers", flag: "ttl", env: ["LSKY_TTL"], valueName: "DURATION",
     description: "Recycle a worker after it has lived this long (0: off)",
-    parse: duration,
+    parse: parseTimeout,
     defaultValue: () => 0,
   }),
   spec({
     key: "heartbeatTimeout", group: "workers", flag: "heartbeat-timeout", env: ["LSKY_HEARTBEAT_TIMEOUT"], valueName: "DURATION",
     description: "Kill and replace a worker whose event loop is stuck this long (a slow or still-busy worker gets longer; 0: never)",
-    parse: duration,
+    parse: parseTimeout,
     // Measured: on a 2-core host flooded with 8,000 connections, a Bun worker
     // reported a 12 s turn of its loop and a Node worker went 5 s without a
     // heartbeat, both healthy. A slow worker gets its recent lag on top, and
@@ -328,7 +281,3 @@ export const SETTINGS = [
   ...LIMIT_SETTINGS,
   ...WEBSOCKET_SETTINGS,
 ] as const;
-
-export function findSettingByFlag(flag: string): SettingSpec | undefined {
-  return (SETTINGS as readonly SettingSpec[]).find((s) => s.flag === flag);
-}

@@ -1,4 +1,4 @@
-import { parseTrustEntries } from "../http/proxy/trust.ts";
+import { parseTrustEntries } from "../net/trust.ts";
 
 /** Parses `--trust-proxy`: a comma-separated list of addresses, CIDRs and keywords. */
 export function parseTrustList(text: string): string[] {

@@ -25,6 +25,16 @@ export function parseDuration(text: string): number {
   return Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? "s"]!);
 }
 
+const MAX_TIMEOUT_MS = 24 * 3_600_000;
+
+/** A duration for a timeout: at most a day; 0 ("none") only where `allowZero`. */
+export function parseTimeout(text: string, { allowZero = true }: { allowZero?: boolean } = {}): number {
+  const ms = parseDuration(text);
+  if (ms > MAX_TIMEOUT_MS) throw new RangeError("expected a duration of at most 24h");
+  if (!allowZero && ms === 0) throw new RangeError("expected a duration above 0");
+  return ms;
+}
+
 /** Parses a boolean flag value as given in an environment variable. */
 export function parseBoolean(text: string): boolean {
   const value = text.trim().toLowerCase();

@@ -1,4 +1,4 @@
-import type { Engine } from "../runtime/types.ts";
+import type { Engine } from "../runtime/detect.ts";
 import type { ServeSettings } from "./options.ts";
 import { unixPathOf } from "./parse-edges.ts";
 

@@ -1,5 +1,5 @@
-import type { SettingSpec } from "./options.ts";
 import { parseDuration, parseInteger, parseSize } from "./parse-value.ts";
+import type { SettingOf } from "./setting-spec.ts";
 
 /**
  * The WebSocket policy, one on every engine (docs/WEBSOCKET.md). The engines
@@ -21,7 +21,7 @@ export interface WebSocketSettings {
 
 type WebSocketKey = keyof WebSocketSettings;
 
-function setting<K extends WebSocketKey>(s: SettingSpec<K>): SettingSpec<K> {
+function setting<K extends WebSocketKey>(s: SettingOf<WebSocketSettings, K>): SettingOf<WebSocketSettings, K> {
   return s;
 }
 

@@ -1,5 +1,5 @@
 import type { FetchHandler } from "../runtime/types.ts";
-import type { Stage } from "../worker/pipeline.ts";
+import type { Stage } from "./stage.ts";
 import { type Coding, negotiateEncoding } from "./accept-encoding.ts";
 import { isCompressibleType } from "./compressible.ts";
 import { compressStream } from "./compress-stream.ts";

@@ -1,6 +1,6 @@
 import type { LimitSettings } from "../config/limit-options.ts";
 import type { FetchHandler, LskyContext } from "../runtime/types.ts";
-import type { EngineFacts, Stage } from "../worker/pipeline.ts";
+import type { EngineFacts, Stage } from "../http/stage.ts";
 import { type BodyFailure, guardBody } from "./body-guard.ts";
 import { Prechecked, prechecked } from "./prechecked.ts";
 import { checkRequest, HAS_BODY } from "./request-checks.ts";

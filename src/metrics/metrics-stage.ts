@@ -1,4 +1,4 @@
-import type { Stage } from "../worker/pipeline.ts";
+import type { Stage } from "../http/stage.ts";
 import { recordResponse, type RequestMetrics } from "./request-metrics.ts";
 
 /**

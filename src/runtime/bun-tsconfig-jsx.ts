@@ -1,7 +1,7 @@
 /// <reference types="bun-types" />
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { jsxPragma, jsxSettingsFor } from "../app/tsconfig-jsx.ts";
+import { jsxPragma, jsxSettingsFor } from "../config/tsconfig-jsx.ts";
 
 const JSX_FILE = /\.[jt]sx$/;
 

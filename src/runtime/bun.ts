@@ -1,5 +1,5 @@
 /// <reference types="bun-types" />
-import { LskyError } from "../errors.ts";
+import { listenError, UNIX_PEER } from "./listen-error.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
 import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
@@ -8,7 +8,6 @@ import { appSocketHandlers, bunWebSocketHandlers, closeAppSockets, finishBunUpgr
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
-const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
 
 function serve(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose, limits } = options;
@@ -116,15 +115,6 @@ function wrap(server: ReturnType<typeof Bun.serve>, appSockets: Set<import("bun"
     },
     forceClose: () => void server.stop(true),
   };
-}
-
-function listenError(error: unknown, options: ServeOptions): Error {
-  const where = options.unixPath ? `unix:${options.unixPath}` : `port ${options.port}`;
-  const code = (error as { code?: string }).code;
-  if (code === "EADDRINUSE" || /in use/i.test(String(error))) {
-    return new LskyError("PORT_IN_USE", `Cannot listen on ${where}: it is already in use`, { cause: error });
-  }
-  return new LskyError("LISTEN_FAILED", `Cannot listen on ${where}: ${String(error)}`, { cause: error });
 }
 
 // Responses whose body is a Bun.file larger than a socket buffer.

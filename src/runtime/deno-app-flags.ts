@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { findUp } from "../app/app-config-files.ts";
-import { jsxSettingsFor } from "../app/tsconfig-jsx.ts";
-import { runtimeDir } from "../supervisor/paths.ts";
+import { findUp } from "../config/app-config-files.ts";
+import { jsxSettingsFor } from "../config/tsconfig-jsx.ts";
+import { runtimeDir } from "../paths.ts";
 
 const DENO_CONFIG_NAMES = ["deno.json", "deno.jsonc"];
 

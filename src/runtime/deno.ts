@@ -1,4 +1,4 @@
-import { LskyError } from "../errors.ts";
+import { listenError, UNIX_PEER } from "./listen-error.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
@@ -6,8 +6,6 @@ import { finishDenoUpgrade } from "./deno-websocket.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
-
-const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
 
 async function serve(options: ServeOptions): Promise<HttpServer> {
   if (usesNativeServer(options)) return serveNative(options);
@@ -79,12 +77,6 @@ function listenOptions(options: ServeOptions): Record<string, unknown> {
 }
 
 /**
- * Deno names requests on a Unix socket `http+unix://host/path`; apps (and
- * routers matching on the URL) expect http. The body stream is passed on unread.
- * The signal is not carried over: reading it makes Deno print a warning about
- * its legacy abort behaviour in every worker.
- */
-/**
  * HTTP/2 requests carry the host in `:authority`, which Deno puts in the URL
  * but not in a Host header; the app (and lsky's Host check) see it as Host, as
  * an HTTP/1.1 client would send it. The body stream is passed on unread.
@@ -99,6 +91,12 @@ function withHostHeader(handler: FetchHandler): FetchHandler {
   };
 }
 
+/**
+ * Deno names requests on a Unix socket `http+unix://host/path`; apps (and
+ * routers matching on the URL) expect http. The body stream is passed on unread.
+ * The signal is not carried over: reading it makes Deno print a warning about
+ * its legacy abort behaviour in every worker.
+ */
 function withHttpScheme(handler: FetchHandler): FetchHandler {
   return (request, context) => {
     if (!request.url.startsWith("http+unix:")) return handler(request, context);
@@ -116,14 +114,6 @@ function wrap(server: any, port: number, abort: AbortController): HttpServer {
     close: () => server.shutdown(),
     forceClose: () => abort.abort(),
   };
-}
-
-function listenError(error: unknown, options: ServeOptions): Error {
-  const where = options.unixPath ? `unix:${options.unixPath}` : `port ${options.port}`;
-  if ((error as { name?: string }).name === "AddrInUse") {
-    return new LskyError("PORT_IN_USE", `Cannot listen on ${where}: it is already in use`, { cause: error });
-  }
-  return new LskyError("LISTEN_FAILED", `Cannot listen on ${where}: ${String(error)}`, { cause: error });
 }
 
 // Small files are cheaper read at once (see the portable responder); larger

@@ -1,4 +1,5 @@
-import type { Engine } from "./types.ts";
+/** The engines lsky runs on. */
+export type Engine = "bun" | "deno" | "node";
 
 /** The one place that decides which engine lsky is running on. */
 export function currentEngine(): Engine {

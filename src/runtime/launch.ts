@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { embeddedBundle } from "../cli/compile-assets.ts";
+import { embeddedBundle } from "./embedded-assets.ts";
 import { LskyError } from "../errors.ts";
 import { contentHash, writeCachedFile } from "../private-dir.ts";
-import { runtimeDir } from "../supervisor/paths.ts";
+import { runtimeDir } from "../paths.ts";
 import { denoAppFlags } from "./deno-app-flags.ts";
 import { currentEngine, isCompiledBinary } from "./detect.ts";
 import type { Engine } from "./types.ts";

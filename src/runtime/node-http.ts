@@ -3,11 +3,12 @@ import cluster from "node:cluster";
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from "node:http";
 import { Server as NetServer } from "node:net";
 import type { Duplex } from "node:stream";
-import { LskyError } from "../errors.ts";
 import { formatLogLine } from "../log.ts";
 import { checkRawHead, markPrechecked, prechecked } from "../limits/prechecked.ts";
 import { isRefusal } from "../limits/responses.ts";
+import { listenError, UNIX_PEER } from "./listen-error.ts";
 import { keepDenoHeaderDefaults } from "./deno-node-headers.ts";
+import type { DrainableServer } from "./drainable-server.ts";
 import { ConnectionActivity } from "./connection-activity.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
 import { acceptUpgrades } from "./node-websocket.ts";
@@ -22,16 +23,6 @@ const IDLE_SWEEP_MS = 50;
 // worker that exits first leaves that connection hanging in the primary
 // forever. Staying a moment longer lets those messages be answered.
 const CLUSTER_LINGER_MS = 200;
-
-/** What this file needs of a node:http or node:http2 server to drain it. */
-export interface DrainableServer {
-  listen(...args: unknown[]): unknown;
-  address(): ReturnType<import("node:net").Server["address"]>;
-  once(event: "error", listener: (error: Error) => void): unknown;
-  close(callback: () => void): unknown;
-  closeIdleConnections(): void;
-  closeAllConnections(): void;
-}
 
 export interface NodeHttpListen {
   /**
@@ -249,8 +240,6 @@ function refuse(outgoing: ServerResponse, status: number): void {
   outgoing.end(body);
 }
 
-const UNIX_PEER: RemoteAddr = { transport: "unix", hostname: "", port: 0 };
-
 function tcpAddressOf(incoming: IncomingMessage): RemoteAddr {
   const socket = incoming.socket;
   return { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 };
@@ -310,10 +299,3 @@ function closeAfterIdleMargin(server: DrainableServer & NetServer, activity: Con
   });
 }
 
-function listenError(error: unknown, options: ServeOptions): Error {
-  const where = options.unixPath ? `unix:${options.unixPath}` : `port ${options.port}`;
-  if ((error as { code?: string }).code === "EADDRINUSE") {
-    return new LskyError("PORT_IN_USE", `Cannot listen on ${where}: it is already in use`, { cause: error });
-  }
-  return new LskyError("LISTEN_FAILED", `Cannot listen on ${where}: ${String(error)}`, { cause: error });
-}

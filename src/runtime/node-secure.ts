@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createSecureServer, type Http2Session } from "node:http2";
 import type { Socket } from "node:net";
-import type { DrainableServer } from "./node-http.ts";
+import type { DrainableServer } from "./drainable-server.ts";
 import type { TlsFiles } from "./types.ts";
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;

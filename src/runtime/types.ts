@@ -7,8 +7,9 @@ import type { LskyBus } from "../bus/app-api.ts";
 import type { LimitSettings } from "../config/limit-options.ts";
 import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
 import type { SocketHost, UpgradeSlot } from "../websocket/engine.ts";
+import type { Engine } from "./detect.ts";
 
-export type Engine = "bun" | "deno" | "node";
+export type { Engine } from "./detect.ts";
 
 /**
  * The client's address, shaped like `Deno.ServeHandlerInfo["remoteAddr"]`.

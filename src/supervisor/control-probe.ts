@@ -2,7 +2,7 @@ import { lstatSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { openChannel } from "../bus/ndjson.ts";
 import { LskyError } from "../errors.ts";
-import { describeControlPath } from "./paths.ts";
+import { describeControlPath } from "../paths.ts";
 import type { ControlReply, ControlRequest } from "./control-protocol.ts";
 
 /** What a live server said about itself, as far as it answered. */

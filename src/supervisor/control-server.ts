@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { logger } from "../log.ts";
 import { claimControlSocket, claimControlSocketOrFail, describeLiveServer } from "./control-probe.ts";
-import { describeControlPath } from "./paths.ts";
+import { describeControlPath } from "../paths.ts";
 import { listenPrivate } from "./private-socket.ts";
 import { openChannel } from "../bus/ndjson.ts";
 

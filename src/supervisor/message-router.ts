@@ -99,13 +99,6 @@ export class MessageRouter {
     this.broadcast({ type: "deliver", topic, data, from: "supervisor" });
   }
 
-  /** Sends to one worker; false when no worker with that id is ready (the message is dropped). */
-  send(workerId: number, topic: string, data?: unknown): boolean {
-    const target = this.peerFor(workerId);
-    target?.send({ type: "deliver", topic, data, from: "supervisor" });
-    return target !== undefined;
-  }
-
   /** Asks a worker from the supervisor (task dispatch will use this); rejects with an LskyError. */
   request(workerId: number, topic: string, data?: unknown, timeout = BUS_DEFAULT_TIMEOUT_MS): Promise<unknown> {
     return new Promise((resolve, reject) => {
@@ -116,7 +109,7 @@ export class MessageRouter {
   }
 
   /** The ids of the workers that are ready, ascending. */
-  readyIds(): number[] {
+  private readyIds(): number[] {
     const ids = new Set<number>();
     for (const peer of this.peers) if (peer.state === "ready") ids.add(peer.slot);
     return [...ids].sort((a, b) => a - b);

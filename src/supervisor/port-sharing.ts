@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { logger } from "../log.ts";
 import type { Engine } from "../runtime/types.ts";
 
 export interface PortSharingFacts {
@@ -43,10 +42,6 @@ export function portSharingNotes(workers: number, engine: Engine, facts: PortSha
     text: `net.ipv4.tcp_migrate_req is ${value ?? "unavailable"}: during reloads and recycling, new connections queued on ` +
       "a stopping worker can be reset. Fix: sysctl -w net.ipv4.tcp_migrate_req=1",
   }];
-}
-
-export function warnAboutPortSharing(workers: number, engine: Engine): void {
-  for (const note of portSharingNotes(workers, engine)) logger[note.level](note.text);
 }
 
 export function readMigrateSetting(): string | undefined {

@@ -3,7 +3,7 @@ import { staticFirstNote } from "../app/start-notes.ts";
 import type { Server } from "node:net";
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
-import { LskyError } from "../errors.ts";
+import { exitStatusOf, printFatal } from "../fatal.ts";
 import { watchLauncher } from "./launcher-watch.ts";
 import { droppedLogLines, flushOutput, logger, useBoundedOutput, workerLineFormatter } from "../log.ts";
 import type { OutputQueue } from "../output-queue.ts";
@@ -19,7 +19,7 @@ import { closeControlServers, type ControlCommand, startControlServer } from "./
 import { claimControlSocketOrFail } from "./control-probe.ts";
 import { pipeLines } from "./log-lines.ts";
 import { MessageRouter } from "./message-router.ts";
-import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
+import { busPath, controlPathForDir, controlPathForPort } from "../paths.ts";
 import { WorkerPool } from "./pool.ts";
 import { BootSignals, installSignals } from "./signals.ts";
 import { monotonicNow } from "./clock.ts";
@@ -271,16 +271,3 @@ function launchWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
   return new WorkerHandle(spec.slot, child);
 }
 
-export function exitStatusOf(error: unknown): number {
-  const status = (error as { exitStatus?: number }).exitStatus;
-  if (typeof status === "number") return status;
-  return error instanceof LskyError ? error.exitCode : 1;
-}
-
-export function printFatal(error: unknown): void {
-  if (error instanceof LskyError) {
-    logger.error(error.message, error.hint ? { hint: error.hint } : undefined);
-  } else {
-    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  }
-}

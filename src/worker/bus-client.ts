@@ -6,37 +6,60 @@ export type SupervisorHandlers = {
   [K in SupervisorMessage["type"]]?: (message: Extract<SupervisorMessage, { type: K }>) => void;
 };
 
-/**
- * Connects a worker to its supervisor's bus socket and says hello. The
- * connection doubles as a lifeline: when it closes, the supervisor is gone.
- */
-export function connectToSupervisor(
-  path: string,
-  slot: number,
-  handlers: SupervisorHandlers,
-  onLost: () => void,
-): Promise<MessageChannel<WorkerMessage>> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(path);
-    socket.once("error", reject);
-    socket.once("connect", () => {
-      socket.off("error", reject);
-      const channel = openChannel<SupervisorMessage, WorkerMessage>(
-        socket,
-        (message) => (handlers[message.type] as ((m: SupervisorMessage) => void) | undefined)?.(message),
-        onLost,
-      );
-      channel.send({ type: "hello", slot, pid: process.pid });
-      resolve(channel);
-    });
-  });
-}
+// A last message that the kernel does not take within this long (a supervisor
+// that stopped reading) must not keep a finished worker alive.
+const FINAL_SEND_LIMIT_MS = 1000;
 
-/** Sends a last message and resolves once it has been handed to the kernel. */
-export function sendFinal(channel: MessageChannel<WorkerMessage>, message: WorkerMessage): Promise<void> {
-  return new Promise((resolve) => {
-    if (channel.socket.destroyed) return resolve();
-    channel.socket.end(`${JSON.stringify(message)}\n`, () => resolve());
-    setTimeout(resolve, 1000).unref?.();
-  });
+/**
+ * The worker's half of the message bus; `MessageRouter` is the supervisor's.
+ * Both read alike: `onMessage` takes every message from the other end and
+ * dispatches on its type, `send` writes one. The connection doubles as a
+ * lifeline: when it closes, the supervisor is gone and `onLost` runs.
+ */
+export class BusClient {
+  private constructor(
+    private readonly channel: MessageChannel<WorkerMessage>,
+    private readonly handlers: SupervisorHandlers,
+  ) {}
+
+  /** Connects to the supervisor's bus socket at `path` and says hello as worker `slot`. */
+  static connect(path: string, slot: number, handlers: SupervisorHandlers, onLost: () => void): Promise<BusClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(path);
+      socket.once("error", reject);
+      socket.once("connect", () => {
+        socket.off("error", reject);
+        let client: BusClient | undefined;
+        const channel = openChannel<SupervisorMessage, WorkerMessage>(socket, (message) => client?.onMessage(message), onLost);
+        client = new BusClient(channel, handlers);
+        client.send({ type: "hello", slot, pid: process.pid });
+        resolve(client);
+      });
+    });
+  }
+
+  /** Takes every message the supervisor sends; one without a handler is ignored. */
+  onMessage(message: SupervisorMessage): void {
+    (this.handlers[message.type] as ((m: SupervisorMessage) => void) | undefined)?.(message);
+  }
+
+  /** False when the message was not written (the connection is gone). */
+  send(message: WorkerMessage): boolean {
+    return this.channel.send(message);
+  }
+
+  /** Writes a message already encoded as one line of JSON (the app's bus calls, encoded once). */
+  sendLine(line: string): boolean {
+    return this.channel.sendLine(line);
+  }
+
+  /** Sends a last message and resolves once it has been handed to the kernel, or after a second at most. */
+  sendFinal(message: WorkerMessage): Promise<void> {
+    const socket = this.channel.socket;
+    return new Promise((resolve) => {
+      if (socket.destroyed) return resolve();
+      socket.end(`${JSON.stringify(message)}\n`, () => resolve());
+      setTimeout(resolve, FINAL_SEND_LIMIT_MS).unref?.();
+    });
+  }
 }

@@ -1,6 +1,5 @@
 import { loadApp } from "../app/load-app.ts";
 import { HEARTBEAT_MS, type RecycleReason, type WorkerMessage, type WorkerSpec } from "../bus/protocol.ts";
-import type { MessageChannel } from "../bus/ndjson.ts";
 import { isLskyError } from "../errors.ts";
 import { formatLogLine, logger, setLogFormat } from "../log.ts";
 import { appPortNote } from "../app/start-notes.ts";
@@ -9,7 +8,7 @@ import { currentEngine } from "../runtime/detect.ts";
 import { dieWithParent } from "../runtime/parent-death.ts";
 import { ignoreOutputErrors } from "../runtime/std-output.ts";
 import type { HttpServer } from "../runtime/types.ts";
-import { connectToSupervisor, sendFinal } from "./bus-client.ts";
+import { BusClient } from "./bus-client.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { drainServer } from "./drain.ts";
 import { watchRequestActivity } from "./request-activity.ts";
@@ -77,7 +76,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     });
     await socketsClosed;
     // The last figures, so the supervisor keeps this worker's counts once it is gone.
-    if (bus) await sendFinal(bus, await statsWithAppMetrics());
+    if (bus) await bus.sendFinal(await statsWithAppMetrics());
     process.exit(0);
   };
   const askRecycle = (reason: RecycleReason) => {
@@ -90,7 +89,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   process.on("SIGINT", () => {});
   process.on("SIGTERM", () => void drain(false));
 
-  let bus: MessageChannel<WorkerMessage> | undefined;
+  let bus: BusClient | undefined;
   const appBus = createWorkerBus({
     workerId: spec.slot,
     sendLine: (line) => bus?.sendLine(line) ?? false,
@@ -99,7 +98,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   installBusGlobal(appBus.bus);
   const pool = startSockets(spec, appBus.bus);
   websockets = pool;
-  bus = await connectToSupervisor(spec.busPath, spec.slot, {
+  bus = await BusClient.connect(spec.busPath, spec.slot, {
     drain: (message) =>
       void drain(message.handover === true, spec.settings.gracePeriod, message.quick ? 0 : spec.settings.drainDelay, message.handover === true || message.quick === true),
     "stats-request": (message) => {
@@ -171,11 +170,11 @@ function countTowardsRecycle(
   };
 }
 
-async function reportBootFailure(bus: MessageChannel<WorkerMessage>, error: unknown): Promise<void> {
+async function reportBootFailure(bus: BusClient, error: unknown): Promise<void> {
   const exitCode = isLskyError(error) ? error.exitCode : 1;
   const message = error instanceof Error ? error.message : String(error);
   const detail = describeCause(error);
-  await sendFinal(bus, { type: "boot-failed", exitCode, message, detail });
+  await bus.sendFinal({ type: "boot-failed", exitCode, message, detail });
   process.exit(exitCode);
 }
 

@@ -12,13 +12,9 @@ import { formatAccessJson, formatAccessText } from "../http/access-log/format.ts
 import { createBatchedLineWriter } from "../http/access-log/line-writer.ts";
 import { createProxyStage } from "../http/proxy/proxy-stage.ts";
 import { currentEngine } from "../runtime/detect.ts";
+import type { EngineFacts, Stage } from "../http/stage.ts";
 
-/**
- * A stage wraps the handler after it: it may answer a request itself (a static
- * file, a limit) or change what goes in and comes out (compression, proxy
- * headers). The app's own handler, already made error-proof, is innermost.
- */
-export type Stage = (next: FetchHandler) => FetchHandler;
+export type { EngineFacts, Stage };
 
 /** What a worker shares with its stages. */
 export interface WorkerServices {
@@ -28,18 +24,8 @@ export interface WorkerServices {
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
   adapter?: Pick<EngineAdapter, "fileResponse">;
-  /** Where the access log goes (stdout, relayed by the supervisor with the worker's prefix). */
-  writeAccessLine?: (line: string) => void;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
-}
-
-/** What the engine serving the worker already guarantees. */
-export interface EngineFacts {
-  /** See EngineAdapter.headCeiling. */
-  headCeiling: number;
-  /** See EngineAdapter.prechecks. */
-  prechecks: boolean;
 }
 
 /** Builds the stages a worker runs, outermost first, from the settings. */
@@ -56,7 +42,7 @@ export function createStages(settings: ServeSettings, services: WorkerServices =
     stages.push(createAccessLogStage({
       worker: services.worker ?? 0,
       format: settings.logFormat === "json" ? formatAccessJson : formatAccessText,
-      write: services.writeAccessLine ?? createBatchedLineWriter((text) => void process.stdout.write(text)),
+      write: createBatchedLineWriter((text) => void process.stdout.write(text)),
     }));
   }
   // Metrics count static files, refusals and compressed responses too.

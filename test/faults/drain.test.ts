@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, startLsky } from "../harness/lsky.ts";
-import { fixture, selectedTargets } from "../harness/targets.ts";
+import { fixture } from "../harness/targets.ts";
 import { waitFor } from "../harness/wait.ts";
 import { open, parseResponses } from "./_raw-client.ts";
 import { report } from "./_report.ts";
+import { describeTargets } from "../harness/describe-targets.ts";
 
 after(killAll);
 
@@ -27,32 +28,30 @@ async function keptConnection(port: number) {
   return { socket, ask, isClosed: () => closed };
 }
 
-for (const target of selectedTargets()) {
-  describe(`drain on ${target.name}`, () => {
-    test("during a reload, responses carry Connection: close and idle keep-alive connections are closed", async () => {
-      // A long keep-alive timeout and drain delay: only the drain can close these connections.
-      // It closes an idle one once idle for half the grace period (5 s here), not at once.
-      const server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1",
-        "--keep-alive-timeout", "60s", "--drain-delay", "2s", "--grace-period", "10s"]);
-      const busy = await keptConnection(server.port);
-      const idle = await keptConnection(server.port);
-      assert.match(await busy.ask(), /^HTTP\/1\.1 200/);
-      assert.match(await idle.ask(), /^HTTP\/1\.1 200/);
-      server.signal("SIGHUP");
-      // The busy connection keeps asking until the old worker, now draining, answers with close.
-      let last = "";
-      await waitFor("a response with Connection: close", async () => {
-        if (busy.isClosed()) throw new Error("closed before any response said Connection: close");
-        last = await busy.ask();
-        return /\r\nconnection: close\r\n/i.test(last) || undefined;
-      }, 20_000);
-      assert.match(last, /^HTTP\/1\.1 200/);
-      await waitFor("the busy connection to close after its last response", () => busy.isClosed() || undefined, 10_000);
-      await waitFor("the idle keep-alive connection to be closed by the drain", () => idle.isClosed() || undefined, 20_000);
-      const response = await fetch(`${server.url}/after-reload`);
-      assert.equal(await response.text(), "hit /after-reload 0");
-      await server.stop();
-      report({ suite: "drain", target: target.name, name: "reload with kept-alive connections", expected: "Connection: close, idle closed", got: "Connection: close, idle closed", verdict: "ok" });
-    });
+describeTargets("drain", (target) => {
+  test("during a reload, responses carry Connection: close and idle keep-alive connections are closed", async () => {
+    // A long keep-alive timeout and drain delay: only the drain can close these connections.
+    // It closes an idle one once idle for half the grace period (5 s here), not at once.
+    const server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1",
+      "--keep-alive-timeout", "60s", "--drain-delay", "2s", "--grace-period", "10s"]);
+    const busy = await keptConnection(server.port);
+    const idle = await keptConnection(server.port);
+    assert.match(await busy.ask(), /^HTTP\/1\.1 200/);
+    assert.match(await idle.ask(), /^HTTP\/1\.1 200/);
+    server.signal("SIGHUP");
+    // The busy connection keeps asking until the old worker, now draining, answers with close.
+    let last = "";
+    await waitFor("a response with Connection: close", async () => {
+      if (busy.isClosed()) throw new Error("closed before any response said Connection: close");
+      last = await busy.ask();
+      return /\r\nconnection: close\r\n/i.test(last) || undefined;
+    }, 20_000);
+    assert.match(last, /^HTTP\/1\.1 200/);
+    await waitFor("the busy connection to close after its last response", () => busy.isClosed() || undefined, 10_000);
+    await waitFor("the idle keep-alive connection to be closed by the drain", () => idle.isClosed() || undefined, 20_000);
+    const response = await fetch(`${server.url}/after-reload`);
+    assert.equal(await response.text(), "hit /after-reload 0");
+    await server.stop();
+    report({ suite: "drain", target: target.name, name: "reload with kept-alive connections", expected: "Connection: close, idle closed", got: "Connection: close, idle closed", verdict: "ok" });
   });
-}
+});

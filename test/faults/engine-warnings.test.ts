@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, startLsky } from "../harness/lsky.ts";
-import { fixture, selectedTargets } from "../harness/targets.ts";
+import { fixture } from "../harness/targets.ts";
+import { describeTargets } from "../harness/describe-targets.ts";
 
 after(killAll);
 
@@ -17,19 +18,17 @@ const WARNINGS: Record<string, { args: string[]; warning: RegExp | undefined }[]
   ],
 };
 
-for (const target of selectedTargets()) {
-  describe(`engine warnings on ${target.name}`, () => {
-    for (const { args, warning } of WARNINGS[target.engine]!) {
-      test(`${args.join(" ") || "defaults"}: ${warning ? "warns about the engine's gaps" : "no engine warning"}`, async () => {
-        const server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1", ...args]);
-        const response = await fetch(`${server.url}/hello`);
-        assert.equal(await response.text(), "hit /hello 0");
-        const exit = await server.stop();
-        assert.equal(exit.code, 0);
-        if (warning) assert.match(server.output(), warning);
-        else assert.doesNotMatch(server.output(), /cannot keep every limit/);
-        assert.ok(server.output().split("\n").filter((line) => line.includes("warning:")).length <= 1, "one warning line at most");
-      });
-    }
-  });
-}
+describeTargets("engine warnings", (target) => {
+  for (const { args, warning } of WARNINGS[target.engine]!) {
+    test(`${args.join(" ") || "defaults"}: ${warning ? "warns about the engine's gaps" : "no engine warning"}`, async () => {
+      const server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1", ...args]);
+      const response = await fetch(`${server.url}/hello`);
+      assert.equal(await response.text(), "hit /hello 0");
+      const exit = await server.stop();
+      assert.equal(exit.code, 0);
+      if (warning) assert.match(server.output(), warning);
+      else assert.doesNotMatch(server.output(), /cannot keep every limit/);
+      assert.ok(server.output().split("\n").filter((line) => line.includes("warning:")).length <= 1, "one warning line at most");
+    });
+  }
+});

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
-import { after, before, describe, test } from "node:test";
+import { after, before, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "../harness/lsky.ts";
-import { fixture, selectedTargets } from "../harness/targets.ts";
+import { fixture } from "../harness/targets.ts";
 import { report } from "./_report.ts";
+import { describeTargets } from "../harness/describe-targets.ts";
 
 after(killAll);
 
@@ -107,47 +108,45 @@ function trickleBody(port: number, everyMs: number, boundMs: number): Promise<{ 
   });
 }
 
-for (const target of selectedTargets()) {
-  describe(`slow readers on ${target.name}`, () => {
-    let server: LskyProcess;
-    before(async () => {
-      server = await startLsky(target, [fixture("large-body.ts"), "--workers", "1", "--host", "127.0.0.1", "--keep-alive-timeout", "1s"]);
-    });
-    after(() => server?.stop());
+describeTargets("slow readers", (target) => {
+  let server: LskyProcess;
+  before(async () => {
+    server = await startLsky(target, [fixture("large-body.ts"), "--workers", "1", "--host", "127.0.0.1", "--keep-alive-timeout", "1s"]);
+  });
+  after(() => server?.stop());
 
-    test("a large response read slowly for longer than the keep-alive timeout arrives whole", async () => {
-      // Both shapes at once: a buffer with its length, and a chunked stream.
-      const [fixed, streamed] = await Promise.all([readSlowly(server.port, "/bytes"), readSlowly(server.port, "/stream")]);
-      for (const [name, got] of [["buffer", fixed], ["stream", streamed]] as const) {
-        const verdict = got.complete ? "ok" : "gap";
-        report({ suite: "slow-peers", target: target.name, name: `8 MiB ${name} read at 640 KB/s (1 s keep-alive timeout)`, expected: "whole body", got: got.complete ? "whole body" : `cut after ${got.bodyBytes} bytes`, verdict });
-        assert.deepEqual({ status: got.status, complete: got.complete, closedEarly: got.closedEarly, bodyBytes: got.bodyBytes },
-          { status: 200, complete: true, closedEarly: false, bodyBytes: BODY_BYTES }, name);
-      }
-    });
+  test("a large response read slowly for longer than the keep-alive timeout arrives whole", async () => {
+    // Both shapes at once: a buffer with its length, and a chunked stream.
+    const [fixed, streamed] = await Promise.all([readSlowly(server.port, "/bytes"), readSlowly(server.port, "/stream")]);
+    for (const [name, got] of [["buffer", fixed], ["stream", streamed]] as const) {
+      const verdict = got.complete ? "ok" : "gap";
+      report({ suite: "slow-peers", target: target.name, name: `8 MiB ${name} read at 640 KB/s (1 s keep-alive timeout)`, expected: "whole body", got: got.complete ? "whole body" : `cut after ${got.bodyBytes} bytes`, verdict });
+      assert.deepEqual({ status: got.status, complete: got.complete, closedEarly: got.closedEarly, bodyBytes: got.bodyBytes },
+        { status: 200, complete: true, closedEarly: false, bodyBytes: BODY_BYTES }, name);
+    }
+  });
+});
+
+describeTargets("slow bodies", (target) => {
+  let server: LskyProcess;
+  before(async () => {
+    // The body timeout stays long: only the minimum rate can end this upload.
+    server = await startLsky(target, [fixture("echo.ts"), "--workers", "1", "--host", "127.0.0.1",
+      "--body-timeout", "30s", "--min-body-rate", "100", "--body-rate-grace", "1s"]);
+  });
+  after(() => server?.stop());
+
+  test("a body trickling below the minimum rate gets 408 and the connection closes", async () => {
+    // One byte every 200 ms: 5 bytes a second, each pause far inside the body timeout.
+    const got = await trickleBody(server.port, 200, 15_000);
+    report({ suite: "slow-peers", target: target.name, name: "body at 5 B/s (min rate 100 B/s after 1 s)", expected: "408 closed", got: `${got.status || "no response"} ${got.closed ? `closed after ${got.ms} ms` : "left open"}`, verdict: got.status === 408 && got.closed ? "ok" : "gap" });
+    assert.deepEqual({ status: got.status, closed: got.closed }, { status: 408, closed: true }, `sent ${got.sentBytes} bytes`);
   });
 
-  describe(`slow bodies on ${target.name}`, () => {
-    let server: LskyProcess;
-    before(async () => {
-      // The body timeout stays long: only the minimum rate can end this upload.
-      server = await startLsky(target, [fixture("echo.ts"), "--workers", "1", "--host", "127.0.0.1",
-        "--body-timeout", "30s", "--min-body-rate", "100", "--body-rate-grace", "1s"]);
-    });
-    after(() => server?.stop());
-
-    test("a body trickling below the minimum rate gets 408 and the connection closes", async () => {
-      // One byte every 200 ms: 5 bytes a second, each pause far inside the body timeout.
-      const got = await trickleBody(server.port, 200, 15_000);
-      report({ suite: "slow-peers", target: target.name, name: "body at 5 B/s (min rate 100 B/s after 1 s)", expected: "408 closed", got: `${got.status || "no response"} ${got.closed ? `closed after ${got.ms} ms` : "left open"}`, verdict: got.status === 408 && got.closed ? "ok" : "gap" });
-      assert.deepEqual({ status: got.status, closed: got.closed }, { status: 408, closed: true }, `sent ${got.sentBytes} bytes`);
-    });
-
-    test("a body above the minimum rate is read whole", async () => {
-      const body = "b".repeat(4000);
-      const response = await fetch(`${server.url}/upload`, { method: "POST", body });
-      assert.equal(response.status, 200);
-      assert.equal((await response.json() as { body: string }).body, body);
-    });
+  test("a body above the minimum rate is read whole", async () => {
+    const body = "b".repeat(4000);
+    const response = await fetch(`${server.url}/upload`, { method: "POST", body });
+    assert.equal(response.status, 200);
+    assert.equal((await response.json() as { body: string }).body, body);
   });
-}
+});

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import type { Socket } from "node:net";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, startLsky } from "../harness/lsky.ts";
-import { fixture, selectedTargets } from "../harness/targets.ts";
+import { fixture } from "../harness/targets.ts";
 import { open } from "./_raw-client.ts";
 import { report } from "./_report.ts";
 import { SKIP_SLOW } from "../harness/slow.ts";
+import { describeTargets } from "../harness/describe-targets.ts";
 
 after(killAll);
 
@@ -42,41 +43,39 @@ function trickle(socket: Socket, boundMs: number): Promise<SlowResult> {
   });
 }
 
-for (const target of selectedTargets()) {
-  describe(`slowloris on ${target.name}`, { skip: SKIP_SLOW }, () => {
-    test(`${CONNECTIONS} trickling connections are closed by the header deadline while others are served`, async () => {
-      const server = await startLsky(target, [fixture("faults.ts"), "--workers", "2", "--host", "127.0.0.1", "--header-timeout", `${HEADER_TIMEOUT_MS}ms`]);
-      const isBun = target.engine === "bun";
-      const bound = isBun ? BUN_BOUND_MS : HEADER_TIMEOUT_MS + 5000;
-      const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(server.port)));
-      const slow = Promise.all(sockets.map((s) => trickle(s, bound)));
-      let served = 0;
-      let failed = 0;
-      let finished = false;
-      void slow.then(() => (finished = true));
-      // Normal requests go on the whole time (bounded by the slow clients' bound).
-      for (let i = 0; i < 500 && !finished; i++) {
-        const response = await fetch(`${server.url}/normal-${i}`).catch(() => undefined);
-        if (response && (await response.text()) === `hit /normal-${i} 0`) served++;
-        else failed++;
-      }
-      const results = await slow;
-      await server.stop();
-      const closed = results.filter((r) => r.closedAfterMs !== undefined);
-      const slowest = Math.max(...closed.map((r) => r.closedAfterMs!));
-      const answers = [...new Set(results.map((r) => r.answer))].join("/");
-      const got = `${closed.length}/${CONNECTIONS} closed, slowest after ${slowest} ms, answer ${answers}; ${served} normal requests served, ${failed} failed`;
-      const promise = closed.length === CONNECTIONS && slowest <= HEADER_TIMEOUT_MS + 1000 && answers === "408";
-      report({ suite: "slowloris", target: target.name, name: `${CONNECTIONS} slow clients, ${HEADER_TIMEOUT_MS} ms header timeout`, expected: `all closed with 408 within ${HEADER_TIMEOUT_MS + 1000} ms, normal requests served`, got, verdict: promise ? "ok" : "gap" });
-      assert.equal(failed, 0, got);
-      assert.ok(served > 0, got);
-      assert.equal(closed.length, CONNECTIONS, got);
-      if (isBun) {
-        assert.equal(answers, "none", got);
-      } else {
-        assert.equal(answers, "408", got);
-        assert.ok(slowest <= HEADER_TIMEOUT_MS + 1000, got);
-      }
-    });
+describeTargets("slowloris", { skip: SKIP_SLOW }, (target) => {
+  test(`${CONNECTIONS} trickling connections are closed by the header deadline while others are served`, async () => {
+    const server = await startLsky(target, [fixture("faults.ts"), "--workers", "2", "--host", "127.0.0.1", "--header-timeout", `${HEADER_TIMEOUT_MS}ms`]);
+    const isBun = target.engine === "bun";
+    const bound = isBun ? BUN_BOUND_MS : HEADER_TIMEOUT_MS + 5000;
+    const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(server.port)));
+    const slow = Promise.all(sockets.map((s) => trickle(s, bound)));
+    let served = 0;
+    let failed = 0;
+    let finished = false;
+    void slow.then(() => (finished = true));
+    // Normal requests go on the whole time (bounded by the slow clients' bound).
+    for (let i = 0; i < 500 && !finished; i++) {
+      const response = await fetch(`${server.url}/normal-${i}`).catch(() => undefined);
+      if (response && (await response.text()) === `hit /normal-${i} 0`) served++;
+      else failed++;
+    }
+    const results = await slow;
+    await server.stop();
+    const closed = results.filter((r) => r.closedAfterMs !== undefined);
+    const slowest = Math.max(...closed.map((r) => r.closedAfterMs!));
+    const answers = [...new Set(results.map((r) => r.answer))].join("/");
+    const got = `${closed.length}/${CONNECTIONS} closed, slowest after ${slowest} ms, answer ${answers}; ${served} normal requests served, ${failed} failed`;
+    const promise = closed.length === CONNECTIONS && slowest <= HEADER_TIMEOUT_MS + 1000 && answers === "408";
+    report({ suite: "slowloris", target: target.name, name: `${CONNECTIONS} slow clients, ${HEADER_TIMEOUT_MS} ms header timeout`, expected: `all closed with 408 within ${HEADER_TIMEOUT_MS + 1000} ms, normal requests served`, got, verdict: promise ? "ok" : "gap" });
+    assert.equal(failed, 0, got);
+    assert.ok(served > 0, got);
+    assert.equal(closed.length, CONNECTIONS, got);
+    if (isBun) {
+      assert.equal(answers, "none", got);
+    } else {
+      assert.equal(answers, "408", got);
+      assert.ok(slowest <= HEADER_TIMEOUT_MS + 1000, got);
+    }
   });
-}
+});

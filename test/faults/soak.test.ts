@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
-import { after, describe, test } from "node:test";
+import { after, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "../harness/lsky.ts";
 import { openFds, residentBytes } from "../harness/proc.ts";
 import { readStatus, readyPids, type Status } from "../harness/status.ts";
 import { allReady, waitForStatus } from "../harness/supervision.ts";
-import { fixture, selectedTargets, type Target } from "../harness/targets.ts";
+import { fixture, type Target } from "../harness/targets.ts";
 import { waitFor } from "../harness/wait.ts";
 import { canMakeNamespaces, makeNamespace } from "../harness/netns.ts";
 import { freePort } from "../harness/ports.ts";
 import { SKIP_SLOW } from "../harness/slow.ts";
 import { runWrk, type WrkResult } from "../harness/wrk.ts";
+import { describeTargets } from "../harness/describe-targets.ts";
 
 after(killAll);
 
@@ -50,61 +51,59 @@ const REPORTS_PER_SAMPLE = 5;
 // case measures those), and this case is about the supervisor, not them.
 const GC_ENV = { LSKY_STATUS_GC: "1", NODE_OPTIONS: "--expose-gc", DENO_V8_FLAGS: "--expose-gc" };
 
-for (const target of selectedTargets()) {
-  describe(`soak with recycling on ${target.name}`, { skip: SKIP_SLOW }, () => {
-    test(`${SECONDS} s under load: supervisor memory and descriptors stay flat`, { timeout: (SECONDS + 120) * 1000 }, async (t) => {
-      const namespace = canMakeNamespaces() ? makeNamespace({ "net.ipv4.tcp_migrate_req": "1" }) : undefined;
-      // If the test fails with the server still running inside, deleting the
-      // namespace only removes its name; killAll stops the server at the end.
-      t.after(() => namespace?.remove());
-      const server = await startLsky(target, [
-        fixture("blocking.ts"), "--workers", "2", "--max-requests", "50000", "--ttl", "2s",
-      ], { env: GC_ENV, prefix: namespace?.exec, port: namespace ? await freePort() : undefined });
-      // Also when the test fails: a server left running in this directory
-      // would make the next target's start be refused as a second server.
-      t.after(() => server.stop());
-      const load = (seconds: number) =>
-        runWrk({ url: `${server.url}/`, connections: 8, durationSeconds: seconds, prefix: namespace?.exec });
-      await load(WARMUP_SECONDS);
-      const startFds = await quietFds(target, server);
-      const startRss = residentBytes(server.pid);
-      const warm = await load(Math.round(SECONDS / 3));
-      await settled(target, server.port);
-      const first = await sample(target, server);
-      const rest = await load(SECONDS - Math.round(SECONDS / 3));
-      const status = await settled(target, server.port);
-      const last = await sample(target, server);
-      const endFds = await waitFor("descriptors to return to their starting count", () => {
-        const fds = openFds(server.pid);
-        return fds <= startFds ? fds : undefined;
-      }, 15_000).catch(() => openFds(server.pid));
+describeTargets("soak with recycling", { skip: SKIP_SLOW }, (target) => {
+  test(`${SECONDS} s under load: supervisor memory and descriptors stay flat`, { timeout: (SECONDS + 120) * 1000 }, async (t) => {
+    const namespace = canMakeNamespaces() ? makeNamespace({ "net.ipv4.tcp_migrate_req": "1" }) : undefined;
+    // If the test fails with the server still running inside, deleting the
+    // namespace only removes its name; killAll stops the server at the end.
+    t.after(() => namespace?.remove());
+    const server = await startLsky(target, [
+      fixture("blocking.ts"), "--workers", "2", "--max-requests", "50000", "--ttl", "2s",
+    ], { env: GC_ENV, prefix: namespace?.exec, port: namespace ? await freePort() : undefined });
+    // Also when the test fails: a server left running in this directory
+    // would make the next target's start be refused as a second server.
+    t.after(() => server.stop());
+    const load = (seconds: number) =>
+      runWrk({ url: `${server.url}/`, connections: 8, durationSeconds: seconds, prefix: namespace?.exec });
+    await load(WARMUP_SECONDS);
+    const startFds = await quietFds(target, server);
+    const startRss = residentBytes(server.pid);
+    const warm = await load(Math.round(SECONDS / 3));
+    await settled(target, server.port);
+    const first = await sample(target, server);
+    const rest = await load(SECONDS - Math.round(SECONDS / 3));
+    const status = await settled(target, server.port);
+    const last = await sample(target, server);
+    const endFds = await waitFor("descriptors to return to their starting count", () => {
+      const fds = openFds(server.pid);
+      return fds <= startFds ? fds : undefined;
+    }, 15_000).catch(() => openFds(server.pid));
 
-      const recycles = last.recycles - first.recycles;
-      const heapGrowth = last.heapUsed - first.heapUsed;
-      const heapBound = HEAP_PER_RECYCLE_BYTES * recycles;
-      const rssGrowth = last.rss - first.rss;
-      const failures = warm.failures + rest.failures;
-      const exits = status.workers.map((w) => w.lastExit?.reason).filter(Boolean);
-      process.stdout.write(
-        `# figure ${target.name} soak ${SECONDS}s: ${warm.requests + rest.requests} requests, ${failures} failed, ` +
-          `${last.recycles} recycles; supervisor RSS ${mb(residentBytes(server.pid) - startRss)} MB growth since warm-up, ` +
-          `over the last two thirds (${recycles} recycles): heap after GC ${kb(heapGrowth)} KB ` +
-          `(${kb(heapGrowth / Math.max(recycles, 1))} KB per recycle; bound ${kb(heapBound)} KB), ` +
-          `RSS after GC ${mb(rssGrowth)} MB; fds ${startFds} -> ${endFds}, last exits ${exits.join(",")}\n`,
-      );
-      assert.ok(first.collected && last.collected, "the supervisor collected its garbage before measuring");
-      assert.ok(recycles >= MIN_RECYCLES, `only ${recycles} recycles in the measured window`);
-      assert.ok(heapGrowth < heapBound, `supervisor heap grew ${heapGrowth} bytes over ${recycles} recycles`);
-      assert.ok(rssGrowth < MAX_RSS_GROWTH_BYTES, `supervisor RSS grew ${rssGrowth} bytes`);
-      // Not above the start: a leak adds descriptors. The start can be one
-      // higher than the quiet count (a status connection the supervisor has
-      // not closed yet when counted, seen in CI as 20 -> 19), never lower.
-      assert.ok(endFds <= startFds, `supervisor descriptors ${startFds} -> ${endFds}`);
-      assert.equal(failures, 0, `${warm.output}\n${rest.output}`);
-      assert.deepEqual(await server.stop(), { code: 0, signal: null });
-    });
+    const recycles = last.recycles - first.recycles;
+    const heapGrowth = last.heapUsed - first.heapUsed;
+    const heapBound = HEAP_PER_RECYCLE_BYTES * recycles;
+    const rssGrowth = last.rss - first.rss;
+    const failures = warm.failures + rest.failures;
+    const exits = status.workers.map((w) => w.lastExit?.reason).filter(Boolean);
+    process.stdout.write(
+      `# figure ${target.name} soak ${SECONDS}s: ${warm.requests + rest.requests} requests, ${failures} failed, ` +
+        `${last.recycles} recycles; supervisor RSS ${mb(residentBytes(server.pid) - startRss)} MB growth since warm-up, ` +
+        `over the last two thirds (${recycles} recycles): heap after GC ${kb(heapGrowth)} KB ` +
+        `(${kb(heapGrowth / Math.max(recycles, 1))} KB per recycle; bound ${kb(heapBound)} KB), ` +
+        `RSS after GC ${mb(rssGrowth)} MB; fds ${startFds} -> ${endFds}, last exits ${exits.join(",")}\n`,
+    );
+    assert.ok(first.collected && last.collected, "the supervisor collected its garbage before measuring");
+    assert.ok(recycles >= MIN_RECYCLES, `only ${recycles} recycles in the measured window`);
+    assert.ok(heapGrowth < heapBound, `supervisor heap grew ${heapGrowth} bytes over ${recycles} recycles`);
+    assert.ok(rssGrowth < MAX_RSS_GROWTH_BYTES, `supervisor RSS grew ${rssGrowth} bytes`);
+    // Not above the start: a leak adds descriptors. The start can be one
+    // higher than the quiet count (a status connection the supervisor has
+    // not closed yet when counted, seen in CI as 20 -> 19), never lower.
+    assert.ok(endFds <= startFds, `supervisor descriptors ${startFds} -> ${endFds}`);
+    assert.equal(failures, 0, `${warm.output}\n${rest.output}`);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
   });
-}
+});
 
 interface MemorySample {
   heapUsed: number;

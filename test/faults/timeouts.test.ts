@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { after, before, test } from "node:test";
 import { SKIP_SLOW } from "../harness/slow.ts";
 import { killAll, type LskyProcess, startLsky } from "../harness/lsky.ts";
-import { fixture, selectedTargets } from "../harness/targets.ts";
+import { fixture } from "../harness/targets.ts";
 import { waitFor } from "../harness/wait.ts";
 import { exchange, type RawResult } from "./_raw-client.ts";
 import { report } from "./_report.ts";
+import { describeTargets } from "../harness/describe-targets.ts";
 
 after(killAll);
 
@@ -31,61 +32,59 @@ const TOLERANCE_MS = 1000;
 // is coarse (1 s measured as 1.5 to 4 s).
 const KEEP_ALIVE_MARGIN_MS: Record<string, number> = { node: 1000, deno: 1000, bun: 3000 };
 
-for (const target of selectedTargets()) {
-  describe(`timeouts on ${target.name}`, () => {
-    let server: LskyProcess;
-    before(async () => {
-      server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1", ...TIMEOUTS]);
-    });
-    after(() => server?.stop());
-
-    // `engineMarginMs`: what the engine is documented to add to this deadline.
-    const check = (name: string, expected: string, result: RawResult, deadlineMs: number, gap?: string, engineMarginMs = 0) => {
-      const got = outcome(result);
-      const took = result.closedAfterMs === undefined ? "" : ` after ${result.closedAfterMs} ms`;
-      report({ suite: "timeouts", target: target.name, name, expected, got: `${got}${took}`, verdict: got === expected ? "ok" : "gap" });
-      assert.equal(got, gap ?? expected, JSON.stringify(result.raw.slice(0, 200)));
-      // A documented engine gap has its own timer; the bound is lsky's promise.
-      if (gap !== undefined || !expected.endsWith("closed")) return;
-      const closedAfter = result.closedAfterMs!;
-      assert.ok(closedAfter >= deadlineMs, `closed after ${closedAfter} ms, before the ${deadlineMs} ms deadline`);
-      const latest = deadlineMs + engineMarginMs + TOLERANCE_MS;
-      assert.ok(closedAfter <= latest, `closed after ${closedAfter} ms, later than the ${deadlineMs} ms deadline (+ ${engineMarginMs} ms engine margin) plus ${TOLERANCE_MS} ms`);
-    };
-
-    // On Bun the case waits out Bun's own ~12 s.
-    const slowGap = HEADER_GAP[target.engine] !== undefined && SKIP_SLOW;
-    test("a header section that stops arriving gets 408 and is closed", { skip: slowGap }, async () => {
-      const result = await exchange(server.port, `GET / HTTP/1.1\r\n${H}`, { boundMs: 15_000 });
-      check("header section not finished (1 s header timeout)", "408 closed", result, 1000, HEADER_GAP[target.engine]);
-    });
-
-    test("a body that stalls gets 408 and is closed", async () => {
-      const result = await exchange(server.port, `POST /upload HTTP/1.1\r\n${H}Content-Length: 10\r\n\r\nabc`, { boundMs: 8000 });
-      check("body stalls after 3 of 10 bytes (1 s body timeout)", "408 closed", result, 1000);
-    });
-
-    test("a handler over the request timeout gets 504 and its signal aborts", async () => {
-      const result = await exchange(server.port, `GET /slow?ms=8000 HTTP/1.1\r\n${H}\r\n`, { boundMs: 8000 });
-      check("handler takes 8 s (3 s request timeout)", "504 closed", result, 3000);
-      const aborted = await waitFor("the app's request.signal to abort", async () => {
-        const seen = await (await fetch(`${server.url}/__seen`)).json() as { aborted: string[] };
-        return seen.aborted.includes("/slow") || undefined;
-      }, 5000);
-      assert.equal(aborted, true);
-    });
-
-    test("an event stream quiet for longer than the keep-alive timeout is not cut", async () => {
-      const response = await fetch(`${server.url}/events?quiet=2500`);
-      const text = await response.text();
-      const got = text.includes("data: second") ? "both events" : "cut";
-      report({ suite: "timeouts", target: target.name, name: "event stream quiet 2.5 s (1 s keep-alive timeout)", expected: "both events", got, verdict: got === "both events" ? "ok" : "gap" });
-      assert.equal(text, "data: first\n\ndata: second\n\n");
-    });
-
-    test("an idle keep-alive connection is closed", async () => {
-      const result = await exchange(server.port, `GET / HTTP/1.1\r\n${H}\r\n`, { boundMs: 8000 });
-      check("idle after one response (1 s keep-alive timeout)", "200 closed", result, 1000, undefined, KEEP_ALIVE_MARGIN_MS[target.engine]);
-    });
+describeTargets("timeouts", (target) => {
+  let server: LskyProcess;
+  before(async () => {
+    server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1", ...TIMEOUTS]);
   });
-}
+  after(() => server?.stop());
+
+  // `engineMarginMs`: what the engine is documented to add to this deadline.
+  const check = (name: string, expected: string, result: RawResult, deadlineMs: number, gap?: string, engineMarginMs = 0) => {
+    const got = outcome(result);
+    const took = result.closedAfterMs === undefined ? "" : ` after ${result.closedAfterMs} ms`;
+    report({ suite: "timeouts", target: target.name, name, expected, got: `${got}${took}`, verdict: got === expected ? "ok" : "gap" });
+    assert.equal(got, gap ?? expected, JSON.stringify(result.raw.slice(0, 200)));
+    // A documented engine gap has its own timer; the bound is lsky's promise.
+    if (gap !== undefined || !expected.endsWith("closed")) return;
+    const closedAfter = result.closedAfterMs!;
+    assert.ok(closedAfter >= deadlineMs, `closed after ${closedAfter} ms, before the ${deadlineMs} ms deadline`);
+    const latest = deadlineMs + engineMarginMs + TOLERANCE_MS;
+    assert.ok(closedAfter <= latest, `closed after ${closedAfter} ms, later than the ${deadlineMs} ms deadline (+ ${engineMarginMs} ms engine margin) plus ${TOLERANCE_MS} ms`);
+  };
+
+  // On Bun the case waits out Bun's own ~12 s.
+  const slowGap = HEADER_GAP[target.engine] !== undefined && SKIP_SLOW;
+  test("a header section that stops arriving gets 408 and is closed", { skip: slowGap }, async () => {
+    const result = await exchange(server.port, `GET / HTTP/1.1\r\n${H}`, { boundMs: 15_000 });
+    check("header section not finished (1 s header timeout)", "408 closed", result, 1000, HEADER_GAP[target.engine]);
+  });
+
+  test("a body that stalls gets 408 and is closed", async () => {
+    const result = await exchange(server.port, `POST /upload HTTP/1.1\r\n${H}Content-Length: 10\r\n\r\nabc`, { boundMs: 8000 });
+    check("body stalls after 3 of 10 bytes (1 s body timeout)", "408 closed", result, 1000);
+  });
+
+  test("a handler over the request timeout gets 504 and its signal aborts", async () => {
+    const result = await exchange(server.port, `GET /slow?ms=8000 HTTP/1.1\r\n${H}\r\n`, { boundMs: 8000 });
+    check("handler takes 8 s (3 s request timeout)", "504 closed", result, 3000);
+    const aborted = await waitFor("the app's request.signal to abort", async () => {
+      const seen = await (await fetch(`${server.url}/__seen`)).json() as { aborted: string[] };
+      return seen.aborted.includes("/slow") || undefined;
+    }, 5000);
+    assert.equal(aborted, true);
+  });
+
+  test("an event stream quiet for longer than the keep-alive timeout is not cut", async () => {
+    const response = await fetch(`${server.url}/events?quiet=2500`);
+    const text = await response.text();
+    const got = text.includes("data: second") ? "both events" : "cut";
+    report({ suite: "timeouts", target: target.name, name: "event stream quiet 2.5 s (1 s keep-alive timeout)", expected: "both events", got, verdict: got === "both events" ? "ok" : "gap" });
+    assert.equal(text, "data: first\n\ndata: second\n\n");
+  });
+
+  test("an idle keep-alive connection is closed", async () => {
+    const result = await exchange(server.port, `GET / HTTP/1.1\r\n${H}\r\n`, { boundMs: 8000 });
+    check("idle after one response (1 s keep-alive timeout)", "200 closed", result, 1000, undefined, KEEP_ALIVE_MARGIN_MS[target.engine]);
+  });
+});

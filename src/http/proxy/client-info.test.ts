@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { resolveClientInfo } from "./client-info.ts";
-import { compileTrust, parseTrustEntries } from "./trust.ts";
+import { compileTrust, parseTrustEntries } from "../../net/trust.ts";
 
 const policy = (list: string) => compileTrust(parseTrustEntries(list));
 const headers = (init: Record<string, string>) => new Headers(init);

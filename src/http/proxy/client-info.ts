@@ -1,5 +1,5 @@
 import { nodeAddress, parseForwarded } from "./forwarded.ts";
-import type { TrustPolicy } from "./trust.ts";
+import type { TrustPolicy } from "../../net/trust.ts";
 
 /** What the proxies in front say about the original request. */
 export interface ClientInfo {

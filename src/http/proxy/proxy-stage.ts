@@ -1,6 +1,6 @@
 import type { FetchHandler, LskyContext } from "../../runtime/types.ts";
 import { type ClientInfo, resolveClientInfo } from "./client-info.ts";
-import { compileTrust } from "./trust.ts";
+import { compileTrust } from "../../net/trust.ts";
 
 export interface ProxyStageOptions {
   /** `--trust-proxy` entries, already checked. */

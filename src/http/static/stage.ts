@@ -1,9 +1,9 @@
 import { realpathSync } from "node:fs";
 import type { FetchHandler, FileResponseInit } from "../../runtime/types.ts";
-import type { Stage } from "../../worker/pipeline.ts";
+import type { Stage } from "../stage.ts";
 import { negotiateEncoding, type Coding } from "../accept-encoding.ts";
 import { isCompressibleType } from "../compressible.ts";
-import { type CacheRules, cacheControlFor, compileCacheRules, type CompiledCacheRule } from "./cache-rules.ts";
+import { type CacheRules, cacheControlFor, compileCacheRules, type CompiledCacheRule } from "../../config/cache-rules.ts";
 import { ifRangeAllows, isNotModified, validatorsFor } from "./conditional.ts";
 import { findFile, findSiblings, type FoundFile } from "./find-file.ts";
 import { contentTypeFor } from "./mime.ts";

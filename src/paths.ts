@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { ensurePrivateDir } from "../private-dir.ts";
+import { ensurePrivateDir } from "./private-dir.ts";
 
 /**
  * Where a running server's sockets live: `lsky-<uid>` under $LSKY_RUNTIME_DIR,

@@ -5,7 +5,7 @@ import { dirname, extname, join } from "node:path";
 import { LskyError } from "../errors.ts";
 import { BUN_BUILD_SCRIPT } from "./bun-build-script.ts";
 import { contentHash, ensurePrivateDir, writeCachedFile } from "../private-dir.ts";
-import { runtimeDir } from "../supervisor/paths.ts";
+import { runtimeDir } from "../paths.ts";
 import { importMetaPlugin } from "./import-meta-plugin.ts";
 
 const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx", ".jsx"]);
