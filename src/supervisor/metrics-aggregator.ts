@@ -65,6 +65,7 @@ export class MetricsAggregator {
         inflight: worker.stats.inflight,
         eventLoopLag: worker.reportedLag,
         websockets: worker.stats.websockets,
+        heapSlope: worker.stats.heapSlope,
       };
     });
     return {
