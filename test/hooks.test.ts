@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -8,11 +8,16 @@ import { freePort } from "./harness/ports.ts";
 import { fixture, ROOT, selectedTargets } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 
-after(killAll);
+const folders: string[] = [];
+after(() => {
+  killAll();
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
 
 /** An app folder as a user has it: lsky in node_modules (a copy that is not the server's own code). */
 function appFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), "lsky-hooks-"));
+  folders.push(dir);
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(ROOT, join(dir, "node_modules", "lsky"));
   copyFileSync(fixture("hooks.ts"), join(dir, "app.ts"));
@@ -42,6 +47,8 @@ for (const target of selectedTargets()) {
       const dir = appFolder();
       const server = await startLsky(target, ["app.ts", "--workers", "2", "--host", "127.0.0.1", "--request-context"], { cwd: dir });
       try {
+        // Worker output is relayed through pipes, the ready message through the bus: wait for both lines.
+        await waitFor("both start hooks' lines", () => hookEvents(server.output()).length >= 2);
         const first = hookEvents(server.output());
         assert.deepEqual(first.map((e) => e.hook), ["start", "start"], server.output());
         assert.deepEqual(first.map((e) => e.worker).sort(), [1, 2]);
