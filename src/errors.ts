@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   APP_NO_FETCH: 2,
   APP_NOT_FOUND: 2,
   APP_LOAD_FAILED: 1,
+  // onWorkerStart threw, or a hook is not a function (docs/HOOKS.md).
+  APP_HOOK_FAILED: 1,
+  // requestContext() called in a server started without --request-context.
+  REQUEST_CONTEXT_OFF: 1,
   CONFIG_LOAD_FAILED: 1,
   PORT_IN_USE: 1,
   LISTEN_FAILED: 1,

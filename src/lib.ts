@@ -6,6 +6,7 @@ export { main } from "./cli/run.ts";
 export { setEmbeddedApp } from "./app/embedded.ts";
 export { defineConfig, type LskyConfig } from "./config/define-config.ts";
 export { upgradeWebSocket, sockets } from "./websocket/facade.ts";
+export { requestContext } from "./app/request-context-facade.ts";
 export type {
   LskyWebSocket, SocketCloseEvent, SocketData, SocketEvent, SocketMessageEvent, Sockets, WebSocketEvents,
 } from "./websocket/app-api.ts";

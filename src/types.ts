@@ -22,6 +22,9 @@ export type { FetchApp } from "./app/contract.ts";
 export type { AppMetricsRegistry } from "./metrics/app-metrics.ts";
 export { defineConfig, type LskyConfig } from "./config/define-config.ts";
 export { sockets, upgradeWebSocket } from "./websocket/facade.ts";
+export { requestContext } from "./app/request-context-facade.ts";
+export type { CurrentRequest } from "./app/current-request.ts";
+export type { WorkerContext, WorkerHooks, WorkerKind } from "./worker/hooks.ts";
 export type {
   LskyWebSocket, SocketCloseEvent, SocketData, SocketEvent, SocketMessageEvent, Sockets, WebSocketEvents,
 } from "./websocket/app-api.ts";

@@ -1,6 +1,8 @@
 // Every example in examples/ serves what its README promises, on each engine
 // and the binary.
 import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
@@ -49,5 +51,21 @@ describeTargets("examples", (target) => {
     } finally {
       assert.equal((await server.stop()).code, 0);
     }
+  });
+
+  test("hooks: state from onWorkerStart, requestContext() in a helper, onWorkerStop on stop", async () => {
+    // As its README says: run from a folder where lsky is installed.
+    const cwd = mkdtempSync(join(tmpdir(), "lsky-example-hooks-"));
+    mkdirSync(join(cwd, "node_modules"));
+    symlinkSync(ROOT, join(cwd, "node_modules", "lsky"));
+    copyFileSync(join(EXAMPLES, "hooks", "app.ts"), join(cwd, "app.ts"));
+    const server = await startLsky(target, ["app.ts", "--workers", "1", "--host", "127.0.0.1", "--request-context"], { cwd });
+    try {
+      assert.equal(await (await fetch(`${server.url}/`)).text(), "hello from worker 1 (http)");
+      assert.match(await (await fetch(`${server.url}/audit`)).text(), /^[0-9a-f-]{36} 127\.0\.0\.1 read \/audit$/);
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+    assert.match(server.output(), /worker 1 started[\s\S]*worker 1 stopping/);
   });
 });

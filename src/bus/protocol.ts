@@ -30,6 +30,8 @@ export interface WorkerStats {
   rss: number;
   /** The worker's WebSockets: open now, and counters since it started. */
   websockets?: WorkerSocketStats;
+  /** --leak-check: the heap's growth after GC, in bytes per request (absent before two samples). */
+  heapSlope?: number;
 }
 
 export type WorkerSocketStats = import("../websocket/stats.ts").SocketStats & { open: number };

@@ -5,6 +5,7 @@ import { parseAdminAddress } from "./admin-address.ts";
 import { availableCpus } from "./cpus.ts";
 import { LIMIT_SETTINGS, type LimitSettings } from "./limit-options.ts";
 import { WEBSOCKET_SETTINGS, type WebSocketSettings } from "./websocket-options.ts";
+import { HOOK_SETTINGS, type HookSettings } from "./hook-options.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger, parseSize, parseTimeout } from "./parse-value.ts";
 import type { Setting } from "./setting-spec.ts";
 import { parseListen, parseTrustList } from "./parse-edges.ts";
@@ -17,7 +18,7 @@ export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engin
  * by `LSKY_*` environment variable, or by config file key (the setting's key), with precedence
  * flag > environment > file > default. Nothing else in lsky defines a default.
  */
-export interface ServeSettings extends LimitSettings, WebSocketSettings {
+export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSettings {
   host: string;
   port: number;
   runtime: Engine;
@@ -280,4 +281,5 @@ export const SETTINGS = [
   }),
   ...LIMIT_SETTINGS,
   ...WEBSOCKET_SETTINGS,
+  ...HOOK_SETTINGS,
 ] as const;

@@ -116,3 +116,16 @@ test("renders each worker's WebSocket connections, messages by direction and clo
   // A worker that has not reported yet has no samples rather than zeros.
   assert.doesNotMatch(text, /^lsky_websocket_\w+\{worker="2"/m);
 });
+
+test("--leak-check's slope: one sample per slot, the newest process's; no family when no worker has one", () => {
+  const text = renderPrometheus({
+    ...quiet,
+    workers: [
+      { id: 1, pid: 10, rss: 1, eventLoopLag: 0, inflight: 0, heapSlope: 812.345 },
+      { id: 1, pid: 11, rss: 1, eventLoopLag: 0, inflight: 0, heapSlope: 3.5 },
+      { id: 2, pid: 20, rss: 1, eventLoopLag: 0, inflight: 0 },
+    ],
+  });
+  assert.deepEqual(text.match(/^lsky_worker_heap_growth_bytes_per_request.*$/gm), ['lsky_worker_heap_growth_bytes_per_request{worker="1"} 3.5']);
+  assert.doesNotMatch(renderPrometheus({ ...quiet, workers: [{ id: 1, pid: 10, rss: 1, eventLoopLag: 0, inflight: 0 }] }), /heap_growth/);
+});

@@ -12,6 +12,8 @@ export interface WorkerGauge {
   inflight: number;
   /** The worker's WebSocket counters, from its last heartbeat (absent before the first). */
   websockets?: WorkerSocketStats;
+  /** --leak-check: heap growth after GC, bytes per request (absent when off or before two samples). */
+  heapSlope?: number;
 }
 
 export interface MetricsSnapshot {
@@ -58,6 +60,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   family("lsky_worker_event_loop_lag_seconds", "gauge", "Worst event-loop delay of each worker slot in its last heartbeat period.");
   for (const [id, slot] of slots) lines.push(`lsky_worker_event_loop_lag_seconds{worker="${id}"} ${slot.eventLoopLag / 1000}`);
 
+  renderHeapSlopes(snapshot.workers, family, lines);
   renderWebSockets(snapshot.workers, family, lines);
 
   family("lsky_workers", "gauge", "Workers by state.");
@@ -146,4 +149,13 @@ function renderWebSockets(workers: WorkerGauge[], family: (name: string, type: s
   for (const [id, slot] of slots) {
     for (const [code, count] of Object.entries(slot.closesByCode)) lines.push(`lsky_websocket_closes_total{worker="${id}",code="${code}"} ${count}`);
   }
+}
+
+/** --leak-check's verdict per slot; the newest process of a slot speaks for it during a reload. */
+function renderHeapSlopes(workers: WorkerGauge[], family: (name: string, type: string, help: string) => void, lines: string[]): void {
+  const slopes = new Map<number, number>();
+  for (const w of workers) if (typeof w.heapSlope === "number") slopes.set(w.id, w.heapSlope);
+  if (slopes.size === 0) return;
+  family("lsky_worker_heap_growth_bytes_per_request", "gauge", "Growth of each worker's heap after GC over its last --leak-check samples, in bytes per request.");
+  for (const [id, slope] of [...slopes].sort((a, b) => a[0] - b[0])) lines.push(`lsky_worker_heap_growth_bytes_per_request{worker="${id}"} ${Math.round(slope * 100) / 100}`);
 }

@@ -79,6 +79,7 @@ export class MetricsAggregator {
         inflight: worker.stats.inflight,
         eventLoopLag: worker.reportedLag,
         websockets: worker.stats.websockets,
+        heapSlope: worker.stats.heapSlope,
       };
     });
     return {

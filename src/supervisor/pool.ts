@@ -170,7 +170,7 @@ export class WorkerPool {
         worker.bootFailure = { message: message.message, detail: message.detail, exitCode: message.exitCode };
         return;
       case "stats":
-        worker.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss, websockets: message.websockets };
+        worker.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss, websockets: message.websockets, heapSlope: message.heapSlope };
         if (typeof message.lag === "number") {
           worker.reportedLag = message.lag;
           worker.recentLag.record(message.lag);

@@ -23,6 +23,10 @@ import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
 import { appMetricsReader } from "./app-metrics-report.ts";
 import { residentMemoryReader, watchDescriptorPressure } from "./descriptor-pressure.ts";
 import { createListenerCheck, LISTENER_CHECK_MS } from "./listener-check.ts";
+import { createWorkerLifecycle } from "./hooks.ts";
+import { createRequestStore } from "./request-store.ts";
+import { installRequestContextGlobal } from "../app/request-context-facade.ts";
+import { type LeakWatch, startLeakWatch } from "./leak-watch.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
 // time and exits, so no orphan keeps the port.
@@ -47,6 +51,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   let websockets: ReturnType<typeof startSockets> | undefined;
   let draining = false;
   let recycleAsked = false;
+  let leakWatch: LeakWatch | undefined;
 
   const metrics = spec.settings.admin ? emptyRequestMetrics() : undefined;
   // Always on: the supervisor's watchdog tells a slow worker from a hung one by it.
@@ -56,7 +61,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const loopLag = lag.take();
     if (metrics) metrics.eventLoopLag = loopLag;
     const sockets = websockets && { ...websockets.hub.stats, open: websockets.hub.local.size };
-    return { type: "stats", ...counters, rss: readRss(), metrics, lag: loopLag, websockets: sockets };
+    return { type: "stats", ...counters, rss: readRss(), metrics, lag: loopLag, websockets: sockets, heapSlope: leakWatch?.slope() };
   };
   // Set once the app is loaded, when it exports a metrics registry (prom-client's).
   let readAppMetrics: (() => Promise<unknown[]>) | undefined;
@@ -67,6 +72,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   const drain = async (handover: boolean, gracePeriod = spec.settings.gracePeriod, drainDelay = spec.settings.drainDelay, restart = handover) => {
     if (draining) return;
     draining = true;
+    const deadline = performance.now() + gracePeriod;
     // WebSockets drain beside HTTP: new upgrades are refused at once, open
     // sockets get their own (shorter) period, then 1012 or 1001.
     const socketsClosed = websockets?.hub.drain(restart, Math.min(spec.settings.wsDrainPeriod, gracePeriod));
@@ -75,6 +81,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       lastRequestBound: activity.lastRequestBound(),
     });
     await socketsClosed;
+    await lifecycle.stop(deadline);
     // The last figures, so the supervisor keeps this worker's counts once it is gone.
     if (bus) await bus.sendFinal(await statsWithAppMetrics());
     process.exit(0);
@@ -96,6 +103,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   installBusGlobal(appBus.bus);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const lifecycle = createWorkerLifecycle(spec.slot, appBus.bus, (line) => process.stderr.write(formatLogLine("warn", line)));
+  const requestStore = spec.settings.requestContext ? createRequestStore(spec.slot) : undefined;
+  installRequestContextGlobal(requestStore?.current ?? false);
   const pool = startSockets(spec, appBus.bus);
   websockets = pool;
   bus = await BusClient.connect(spec.busPath, spec.slot, {
@@ -118,18 +129,22 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     const portNote = spec.slot === 1 ? appPortNote(app, spec.port) : undefined;
     if (portNote) logger.warn(portNote);
     const adapter = await loadAdapter();
-    const log = (line: string) => process.stderr.write(`${line}\n`);
-    const appHandler = createHandler(app, { dev: spec.settings.dev, counters, log });
+    const errorProof = createHandler(app, { dev: spec.settings.dev, counters, log });
+    const appHandler = requestStore ? requestStore.wrap(errorProof) : errorProof;
     const handler = composeStages(createStages(spec.settings, { metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
     const counted = spec.settings.maxRequests > 0 ? countTowardsRecycle(handler, counters, spec.settings.maxRequests, askRecycle) : handler;
     const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
       new RequestContext(readRemoteAddr, source, appBus.bus, bindings, pool);
+    // Before the listener opens: with a shared port the kernel would hand
+    // this worker connections while its start hook still ran.
+    await lifecycle.start(app);
     server = await startListeners(spec, adapter, counted, () => draining, context, pool.hub, appWebSocketExport(app));
   } catch (error) {
     await reportBootFailure(bus, error);
     return;
   }
   bus.send({ type: "ready", port: server.port, ...(readAppMetrics && metrics ? { appMetrics: true } : {}) });
+  leakWatch = await startLeakWatch(spec.settings, () => counters.requests, (line) => process.stderr.write(formatLogLine("warn", line)));
   const descriptors = watchDescriptorPressure((line) => process.stderr.write(formatLogLine("warn", line)));
   const heartbeat = setInterval(() => {
     descriptors.check();
