@@ -41,6 +41,7 @@ export type WorkerMessage =
   /** `lag`: the worst event-loop delay (ms) since the last stats, which the watchdog allows for. */
   | ({ type: "stats"; metrics?: RequestMetrics; lag?: number } & WorkerStats)
   | { type: "recycle"; reason: RecycleReason }
+  | ScheduleWorkerMessage
   | BusWorkerMessage;
 
 export type SupervisorMessage =
@@ -52,7 +53,18 @@ export type SupervisorMessage =
    */
   | { type: "drain"; handover?: boolean; quick?: boolean }
   | { type: "stats-request" }
+  /** Run scheduled job `name` once (docs/SCHEDULE.md); answered by "schedule-done" with the same id. */
+  | { type: "schedule-run"; id: number; name: string; scheduledAt: number }
   | BusSupervisorMessage;
+
+/**
+ * The scheduler's messages from a worker: its jobs, sent before "ready" (the
+ * supervisor never loads the app), and the end of each run it was given.
+ */
+export type ScheduleWorkerMessage =
+  | { type: "schedule"; jobs: import("../scheduler/job-spec.ts").JobSpec[] }
+  /** `error`: what the job threw, absent when it succeeded. */
+  | { type: "schedule-done"; id: number; ms: number; error?: string };
 
 /**
  * The message bus (docs/BUS.md). Workers are addressed by their slot id (1..N),

@@ -31,7 +31,11 @@ export class MetricsAggregator {
   private nextSeq = 1;
   private readonly dropped?: () => NonNullable<MetricsSnapshot["dropped"]>;
 
-  constructor(dropped?: () => NonNullable<MetricsSnapshot["dropped"]>) {
+  constructor(
+    dropped?: () => NonNullable<MetricsSnapshot["dropped"]>,
+    /** The scheduled jobs' counters (docs/SCHEDULE.md). */
+    private readonly schedule?: () => NonNullable<MetricsSnapshot["schedule"]>,
+  ) {
     this.dropped = dropped;
   }
 
@@ -76,6 +80,7 @@ export class MetricsAggregator {
       uptimeSeconds: Math.round((monotonicNow() - startedAt) / 1000),
       dropped: this.dropped?.(),
       process: readProcessMetrics(),
+      schedule: this.schedule?.(),
     };
   }
 }

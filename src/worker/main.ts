@@ -23,6 +23,8 @@ import { startSockets } from "./websockets.ts";
 import { emptyRequestMetrics } from "../metrics/request-metrics.ts";
 import { residentMemoryReader, watchDescriptorPressure } from "./descriptor-pressure.ts";
 import { createListenerCheck, LISTENER_CHECK_MS } from "./listener-check.ts";
+import { createScheduleRunner } from "../scheduler/worker-runner.ts";
+import type { JobSpec } from "../scheduler/job-spec.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
 // time and exits, so no orphan keeps the port.
@@ -46,6 +48,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   let server: HttpServer | undefined;
   let websockets: ReturnType<typeof startSockets> | undefined;
   let draining = false;
+  let schedule: ReturnType<typeof createScheduleRunner> | undefined;
   let recycleAsked = false;
 
   const metrics = spec.settings.admin ? emptyRequestMetrics() : undefined;
@@ -69,6 +72,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       lastRequestBound: activity.lastRequestBound(),
     });
     await socketsClosed;
+    await schedule?.idle(gracePeriod);
     if (bus) await sendFinal(bus, stats());
     process.exit(0);
   };
@@ -89,6 +93,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   installBusGlobal(appBus.bus);
+  schedule = createScheduleRunner({
+    workerId: spec.slot, bus: appBus.bus, send: (message) => bus?.send(message) ?? false,
+    logError: (line) => process.stderr.write(formatLogLine("error", line)),
+  });
   const pool = startSockets(spec, appBus.bus);
   websockets = pool;
   bus = await connectToSupervisor(spec.busPath, spec.slot, {
@@ -96,13 +104,16 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       void drain(message.handover === true, spec.settings.gracePeriod, message.quick ? 0 : spec.settings.drainDelay, message.handover === true || message.quick === true),
     "stats-request": () => bus?.send(stats()),
     ...appBus.receive,
+    ...schedule.receive,
   }, () => {
     appBus.disconnected();
     void drain(false, ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
   });
 
+  let scheduledJobs: JobSpec[] = [];
   try {
     const { app } = await loadApp(spec.entry);
+    scheduledJobs = schedule.load(app);
     // Said by one worker only: every worker loads the same app.
     const portNote = spec.slot === 1 ? appPortNote(app, spec.port) : undefined;
     if (portNote) logger.warn(portNote);
@@ -118,6 +129,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     await reportBootFailure(bus, error);
     return;
   }
+  if (scheduledJobs.length > 0) bus.send({ type: "schedule", jobs: scheduledJobs });
   bus.send({ type: "ready", port: server.port });
   const descriptors = watchDescriptorPressure((line) => process.stderr.write(formatLogLine("warn", line)));
   const heartbeat = setInterval(() => {
