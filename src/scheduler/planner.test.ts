@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { dueWall, firstDue, MAX_COUNTED_MISSES, planTick, sleepFor, type Timing, WALL_RECHECK_MS } from "./planner.ts";
+import { dueWall, firstDue, MAX_COUNTED_MISSES, planTick, sleepFor, tickWall, type Timing, WALL_RECHECK_MS } from "./planner.ts";
 import { parseCron } from "./spec.ts";
 
 const at = (mono: number, wall = 1_700_000_000_000 + mono) => ({ mono, wall });
@@ -21,13 +21,15 @@ describe("every", () => {
 
   test("a late timer fires once and keeps the grid", () => {
     const tick = planTick(timing, { clock: "mono", at: 100 }, at(130));
-    assert.deepEqual(tick, { fire: true, missed: 0, next: { clock: "mono", at: 200 } });
+    assert.deepEqual(tick, { fire: true, missed: 0, next: { clock: "mono", at: 200 }, tickAt: 100 });
+    assert.equal(tickWall({ clock: "mono", at: 100 }, 100, { mono: 130, wall: 5130 }), 5100);
   });
 
   test("ticks missed in a pause are counted, not replayed", () => {
     const tick = planTick(timing, { clock: "mono", at: 100 }, at(10_050));
     assert.equal(tick.fire, true);
     assert.equal(tick.missed, 99);
+    assert.equal(tick.tickAt, 10_000);
     assert.deepEqual(tick.next, { clock: "mono", at: 10_100 });
   });
 
@@ -60,7 +62,7 @@ describe("cron", () => {
 
   test("fires at the match and plans the one after it", () => {
     const tick = planTick(everySecondOnEven, { clock: "wall", at: 12_000 }, { mono: 0, wall: 12_003 });
-    assert.deepEqual(tick, { fire: true, missed: 0, next: { clock: "wall", at: 14_000 } });
+    assert.deepEqual(tick, { fire: true, missed: 0, next: { clock: "wall", at: 14_000 }, tickAt: 12_000 });
   });
 
   test("a wall clock stepped back waits for the named time", () => {
@@ -70,7 +72,7 @@ describe("cron", () => {
 
   test("a wall clock stepped forward fires once and counts the rest as missed", () => {
     const tick = planTick(everySecondOnEven, { clock: "wall", at: 12_000 }, { mono: 0, wall: 20_500 });
-    assert.deepEqual(tick, { fire: true, missed: 4, next: { clock: "wall", at: 22_000 } });
+    assert.deepEqual(tick, { fire: true, missed: 4, next: { clock: "wall", at: 22_000 }, tickAt: 20_000 });
   });
 
   test("a jump of years stops counting one by one", () => {

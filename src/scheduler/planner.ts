@@ -31,6 +31,8 @@ export interface Tick {
   /** Ticks that passed without a run, before this one. */
   missed: number;
   next: Due;
+  /** The tick this run stands for (the latest one passed), on the due's clock; absent when not firing. */
+  tickAt?: number;
 }
 
 export const WALL_RECHECK_MS = 1000;
@@ -49,19 +51,22 @@ export function planTick(timing: Timing, due: Due, now: Moment): Tick {
   if (due.clock === "mono") {
     if (now.mono < due.at || !("every" in timing)) return { fire: false, missed: 0, next: due };
     const missed = Math.floor((now.mono - due.at) / timing.every);
-    return { fire: true, missed, next: { clock: "mono", at: due.at + (missed + 1) * timing.every } };
+    const tickAt = due.at + missed * timing.every;
+    return { fire: true, missed, next: { clock: "mono", at: tickAt + timing.every }, tickAt };
   }
   if (now.wall < due.at || !("cron" in timing)) return { fire: false, missed: 0, next: due };
   let missed = 0;
+  let tickAt = due.at;
   let next = timing.cron(due.at);
   while (next !== null && next <= now.wall) {
     if (++missed >= MAX_COUNTED_MISSES) {
       next = timing.cron(now.wall);
       break;
     }
+    tickAt = next;
     next = timing.cron(next);
   }
-  return { fire: true, missed, next: wallDue(next) };
+  return { fire: true, missed, next: wallDue(next), tickAt };
 }
 
 /** How long the timer may sleep before looking at this job again (null: no need to). */
@@ -69,6 +74,11 @@ export function sleepFor(due: Due, now: Moment): number | null {
   if (due.clock === "never") return null;
   if (due.clock === "mono") return Math.max(0, due.at - now.mono);
   return Math.max(0, Math.min(due.at - now.wall, WALL_RECHECK_MS));
+}
+
+/** A tick's time on the wall clock (what a job is told as `scheduledAt`). */
+export function tickWall(due: Due, tickAt: number, now: Moment): number {
+  return due.clock === "mono" ? now.wall - (now.mono - tickAt) : tickAt;
 }
 
 /** The due time as a wall-clock time (status shows it as a date). */

@@ -3,7 +3,7 @@ import type { Logger } from "../log.ts";
 import { monotonicNow } from "../supervisor/clock.ts";
 import type { JobSpec } from "./job-spec.ts";
 import { JobState, type JobStatus, type Run } from "./job-state.ts";
-import { firstDue, type Moment, planTick, sleepFor } from "./planner.ts";
+import { firstDue, type Moment, planTick, sleepFor, tickWall } from "./planner.ts";
 import { sameTiming } from "./spec.ts";
 
 /** A worker as the scheduler sees it; `WorkerHandle` is one. */
@@ -122,14 +122,15 @@ export class PoolScheduler {
     const now = this.now();
     for (const job of this.jobs.values()) {
       const tick = planTick(job.timing, job.due, now);
+      const scheduledAt = tick.fire ? Math.round(tickWall(job.due, tick.tickAt!, now)) : 0;
       job.due = tick.next;
       job.missed += tick.missed;
-      if (tick.fire) this.fire(job, now);
+      if (tick.fire) this.fire(job, now, scheduledAt);
     }
     this.arm();
   }
 
-  private fire(job: JobState, now: Moment): void {
+  private fire(job: JobState, now: Moment, scheduledAt: number): void {
     if (!job.spec.overlap && job.running.size > 0) {
       job.skips++;
       if (job.skipStreak++ === 0) {
@@ -146,7 +147,7 @@ export class PoolScheduler {
     job.runs++;
     job.running.set(run.id, run);
     this.runs.set(run.id, run);
-    if (!worker.send({ type: "schedule-run", id: run.id, name: job.spec.name, scheduledAt: now.wall })) {
+    if (!worker.send({ type: "schedule-run", id: run.id, name: job.spec.name, scheduledAt })) {
       this.fail(run, `cannot reach worker ${worker.slot} (pid ${worker.pid})`);
     }
   }
