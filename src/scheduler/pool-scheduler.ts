@@ -19,7 +19,16 @@ export interface PoolSchedulerOptions {
   log: Logger;
   /** Both clocks, read together (tests pass fake ones). */
   now?: () => Moment;
+  /** Runs `wake` after `ms`; returns a cancel function (tests pass a fake). */
+  setTimer?: (ms: number, wake: () => void) => () => void;
 }
+
+const realTimer = (ms: number, wake: () => void) => {
+  const timer = setTimeout(wake, ms);
+  // The supervisor stays up for its own reasons; a pending tick must not hold it.
+  (timer as { unref?: () => void }).unref?.();
+  return () => clearTimeout(timer);
+};
 
 /** The longest error text kept for status. */
 const MAX_ERROR_CHARS = 500;
@@ -43,13 +52,15 @@ export class PoolScheduler {
   private readonly capable = new Map<ScheduleWorker, Set<string>>();
   private readonly runs = new Map<number, Run & { handle: ScheduleWorker }>();
   private readonly now: () => Moment;
-  private timer?: ReturnType<typeof setTimeout>;
+  private cancelTimer = () => {};
+  private readonly setTimer: NonNullable<PoolSchedulerOptions["setTimer"]>;
   private nextRunId = 1;
   private rotation = 0;
   private stopped = false;
 
   constructor(private readonly options: PoolSchedulerOptions) {
     this.now = options.now ?? (() => ({ mono: monotonicNow(), wall: Date.now() }));
+    this.setTimer = options.setTimer ?? realTimer;
   }
 
   /** Takes every message a worker sends (after the pool saw it, so "ready" finds the worker ready). */
@@ -67,7 +78,7 @@ export class PoolScheduler {
   /** No tick after this; runs in flight end as their workers answer or exit. */
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.cancelTimer();
   }
 
   status(): JobStatus[] {
@@ -105,7 +116,7 @@ export class PoolScheduler {
 
   /** Sleeps until the earliest job is due (or must be looked at again). */
   private arm(): void {
-    clearTimeout(this.timer);
+    this.cancelTimer();
     if (this.stopped) return;
     const now = this.now();
     let sleep: number | null = null;
@@ -114,8 +125,7 @@ export class PoolScheduler {
       if (ms !== null && (sleep === null || ms < sleep)) sleep = ms;
     }
     if (sleep === null) return;
-    this.timer = setTimeout(() => this.wake(), Math.ceil(sleep));
-    (this.timer as { unref?: () => void }).unref?.();
+    this.cancelTimer = this.setTimer(Math.ceil(sleep), () => this.wake());
   }
 
   private wake(): void {
