@@ -24,4 +24,5 @@ export { sockets, upgradeWebSocket } from "./websocket/facade.ts";
 export type {
   LskyWebSocket, SocketCloseEvent, SocketData, SocketEvent, SocketMessageEvent, Sockets, WebSocketEvents,
 } from "./websocket/app-api.ts";
+export type { ScheduleContext, ScheduledJob } from "./scheduler/app-api.ts";
 export { LskyError } from "./errors.ts";

@@ -73,5 +73,14 @@ export class JobState {
 function timingOf(spec: JobSpec): Timing {
   if (spec.every !== undefined) return { every: spec.every };
   const cron = parseCron(spec.cron, spec.timezone);
-  return { cron: (after) => cron.nextRun(new Date(after))?.getTime() ?? null };
+  // The worker checked the pattern and zone; should croner still throw, the job is never due rather than the supervisor failing.
+  return {
+    cron: (after) => {
+      try {
+        return cron.nextRun(new Date(after))?.getTime() ?? null;
+      } catch {
+        return null;
+      }
+    },
+  };
 }

@@ -105,7 +105,14 @@ export class PoolScheduler {
         old.spec = spec;
         continue;
       }
-      const job = new JobState(spec);
+      let job: JobState;
+      try {
+        job = new JobState(spec);
+      } catch (error) {
+        // The worker checked it (spec.ts); a spec that still fails here is left out, not fatal.
+        this.options.log.error(`scheduled job "${spec.name}" left out: ${(error as Error).message}`);
+        continue;
+      }
       if (old) Object.assign(job, { runs: old.runs, failures: old.failures, skips: old.skips, missed: old.missed, last: old.last });
       for (const [id, run] of old?.running ?? []) job.running.set(id, run);
       job.due = firstDue(job.timing, now);

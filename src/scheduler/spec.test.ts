@@ -35,6 +35,7 @@ test("readSchedule names the job that is wrong", () => {
     [[{ name: "a", every: "1s", cron: "* * * * *", run }], /give exactly one/],
     [[{ name: "b", cron: "61 * * * *", run }], /job "b": cannot read cron pattern "61 \* \* \* \*"/],
     [[{ name: "c", every: "1s" }], /job "c": `run` must be a function/],
+    [[{ name: "tz", cron: "* * * * *", timezone: "Mars/Base", run }], /job "tz": cannot read cron pattern .*Invalid timezone 'Mars\/Base'/],
     [[{ every: "1s", run }], /job #1: `name` must be/],
     [[{ name: "d", every: "1s", run }, { name: "d", every: "2s", run }], /two scheduled jobs are named "d"/],
   ];

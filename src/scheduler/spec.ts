@@ -30,7 +30,10 @@ export function parseEvery(value: unknown): number {
 export function parseCron(pattern: unknown, timezone?: string): Cron {
   if (typeof pattern !== "string") throw new RangeError(`expected a cron pattern string, got ${JSON.stringify(pattern)}`);
   try {
-    return new Cron(pattern, { mode: "5-or-6-parts", timezone, paused: true });
+    const cron = new Cron(pattern, { mode: "5-or-6-parts", timezone, paused: true });
+    // A bad time zone only shows when a date is computed.
+    cron.nextRun();
+    return cron;
   } catch (error) {
     throw new RangeError(`cannot read cron pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`);
   }
