@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { killAll, startLsky } from "./harness/lsky.ts";
+import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { ROOT, selectedTargets } from "./harness/targets.ts";
+import { waitFor } from "./harness/wait.ts";
 
 after(killAll);
 
@@ -29,6 +30,27 @@ for (const target of selectedTargets()) {
         assert.equal(await (await fetch(`${server.url}/`)).text(), "Hello from lsky, 127.0.0.1\n");
         assert.deepEqual(await (await fetch(`${server.url}/json`)).json(), { worker: 1, method: "GET" });
         assert.equal((await fetch(`${server.url}/nope`)).status, 404);
+      } finally {
+        assert.equal((await server.stop()).code, 0);
+      }
+    });
+
+    test("schedule: a job every second runs once in the pool, and every worker hears each beat", async () => {
+      const server = await startLsky(target, [join(EXAMPLES, "schedule", "app.ts"), "--workers", "2", "--host", "127.0.0.1"]);
+      try {
+        const answers = new Map<number, { beats: number; last: { worker: number } | null }>();
+        await waitFor("3 beats seen by both workers", async () => {
+          const answer = await (await fetch(server.url, { headers: { connection: "close" } })).json() as { worker: number; beats: number; last: { worker: number } | null };
+          answers.set(answer.worker, answer);
+          return answers.size === 2 && [...answers.values()].every((a) => a.beats >= 3);
+        }, 30_000);
+        for (const answer of answers.values()) assert.ok([1, 2].includes(answer.last!.worker));
+        const status = await runLsky(target, ["status", "--json", "--port", String(server.port)]);
+        const beat = (JSON.parse(status.stdout) as { schedule: { name: string; runs: number; failures: number }[] }).schedule.find((j) => j.name === "beat")!;
+        // Two workers, but one run per tick: the runs match the beats one worker heard, give or take the one going on.
+        const most = Math.max(...[...answers.values()].map((a) => a.beats));
+        assert.ok(beat.runs >= most && beat.runs <= most + 3, `beat ran ${beat.runs} times; a worker heard ${most} beats`);
+        assert.equal(beat.failures, 0);
       } finally {
         assert.equal((await server.stop()).code, 0);
       }
