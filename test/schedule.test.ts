@@ -145,12 +145,13 @@ for (const target of selectedTargets()) {
   });
 
   describe(`scheduler: a run whose worker dies on ${target.name}`, () => {
-    test("is counted failed, its lock released, and the next tick goes to another worker", async () => {
+    test("is counted failed, its lock released, and the next tick goes to another worker; a run past its timeout too", async () => {
       const server = await startLsky(target, [fixture("schedule-app.ts"), "--workers", "2", "--host", "127.0.0.1", "--grace-period", "1"], {
-        env: { SCHEDULE_JOBS: "hang" },
+        env: { SCHEDULE_JOBS: "hang,stuck" },
       });
       try {
         await hangAndKill(target, server);
+        await timedOut(target, server);
       } finally {
         assert.deepEqual(await server.stop(), { code: 0, signal: null });
       }
@@ -172,4 +173,13 @@ async function hangAndKill(target: Target, server: LskyProcess): Promise<void> {
   const hang = jobOf(status, "hang")!;
   assert.match(hang.lastError ?? "", /exited during the run/);
   assert.equal(hang.running, 1, "the new run holds the lock, the dead one does not");
+}
+
+async function timedOut(target: Target, server: LskyProcess): Promise<void> {
+  await server.waitForOutput(/stuck aborted run=\d+: Scheduled job "stuck" timed out after 200 ms on worker \d[\s\S]*stuck aborted run=\d+/, 30_000);
+  assert.match(server.output(), /scheduled job "stuck" failed: timed out after 200 ms on worker \d/);
+  const status = await waitForStatus(target, server.port, "two timed-out runs of stuck", (s) => (jobOf(s, "stuck")?.failures ?? 0) >= 2);
+  const stuck = jobOf(status, "stuck")!;
+  assert.match(stuck.lastError ?? "", /^timed out after 200 ms on worker \d$/);
+  assert.equal(stuck.skips, 0, "the lock is freed at the timeout, before the next tick");
 }

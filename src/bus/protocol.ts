@@ -55,6 +55,8 @@ export type SupervisorMessage =
   | { type: "stats-request" }
   /** Run scheduled job `name` once (docs/SCHEDULE.md); answered by "schedule-done" with the same id. */
   | { type: "schedule-run"; id: number; name: string; scheduledAt: number }
+  /** The run passed its job's timeout: abort its signal (the supervisor already counted it failed). */
+  | { type: "schedule-abort"; id: number; reason: string }
   | BusSupervisorMessage;
 
 /**

@@ -24,6 +24,11 @@ export interface ScheduledJob {
   timezone?: string;
   /** Let a tick start a run while the previous one is still going (default false: that tick is skipped). */
   overlap?: boolean;
+  /**
+   * A run still going after this long (`"30s"`, or ms) counts as failed, frees
+   * the no-overlap lock and has `ctx.signal` aborted. Default: no limit.
+   */
+  timeout?: string | number;
   run(ctx: ScheduleContext): unknown;
 }
 
@@ -39,4 +44,6 @@ export interface ScheduleContext {
   runId: number;
   /** The message bus (docs/BUS.md). */
   bus: LskyBus;
+  /** Aborted when the job's `timeout` passes: a job that honours it stops, one that does not runs on unseen. */
+  signal: AbortSignal;
 }

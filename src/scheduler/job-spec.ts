@@ -6,4 +6,6 @@ export interface JobSpec {
   cron?: string;
   timezone?: string;
   overlap: boolean;
+  /** Ms after which a run counts as failed and its signal aborts; absent: no limit. */
+  timeout?: number;
 }

@@ -5,10 +5,10 @@ import type { Logger } from "../log.ts";
 import type { JobSpec } from "./job-spec.ts";
 import { PoolScheduler, type ScheduleWorker } from "./pool-scheduler.ts";
 
-/** A fake pool: workers that record what they are sent, a clock moved by hand, one pending timer. */
+/** A fake pool: workers that record what they are sent, a clock moved by hand, timers fired by it. */
 function setup() {
   let mono = 0;
-  let timer: { at: number; wake: () => void } | undefined;
+  const timers = new Set<{ at: number; wake: () => void }>();
   const lines: string[] = [];
   const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) } as Logger;
   const scheduler = new PoolScheduler({
@@ -16,8 +16,8 @@ function setup() {
     now: () => ({ mono, wall: 1_000_000 + mono }),
     setTimer: (ms, wake) => {
       const mine = { at: mono + ms, wake };
-      timer = mine;
-      return () => void (timer === mine && (timer = undefined));
+      timers.add(mine);
+      return () => void timers.delete(mine);
     },
   });
   const workers: (ScheduleWorker & { sent: SupervisorMessage[]; die(): Promise<void> })[] = [];
@@ -43,11 +43,12 @@ function setup() {
   };
   /** Moves the clock to `to`, firing the timer each time it is due, as the event loop would. */
   const advance = (to: number) => {
-    while (timer && timer.at <= to) {
-      mono = Math.max(mono, timer.at);
-      const { wake } = timer;
-      timer = undefined;
-      wake();
+    for (;;) {
+      const due = [...timers].filter((t) => t.at <= to).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      timers.delete(due);
+      mono = Math.max(mono, due.at);
+      due.wake();
     }
     mono = to;
   };
@@ -147,5 +148,34 @@ describe("PoolScheduler", () => {
     pool.advance(200);
     // Worker 1 does not know "new": only worker 2 may run it.
     assert.equal(pool.runsOf("tick").length, 1);
+  });
+});
+
+describe("PoolScheduler timeouts", () => {
+  test("a run past its timeout fails, is aborted, frees the lock; its late answer is ignored", () => {
+    const pool = setup();
+    const worker = pool.addWorker(1, [{ ...tick, timeout: 150 }]);
+    pool.advance(100);
+    const first = worker.sent.find((m) => m.type === "schedule-run")!;
+    pool.advance(260);
+    assert.deepEqual(worker.sent.find((m) => m.type === "schedule-abort"), {
+      type: "schedule-abort", id: (first as { id: number }).id, reason: 'Scheduled job "tick" timed out after 150 ms on worker 1',
+    });
+    let status = pool.scheduler.status()[0]!;
+    assert.deepEqual([status.failures, status.running, status.skips, status.lastError], [1, 0, 1, "timed out after 150 ms on worker 1"]);
+    pool.scheduler.onMessage(worker, { type: "schedule-done", id: (first as { id: number }).id, ms: 400 });
+    pool.advance(300);
+    status = pool.scheduler.status()[0]!;
+    assert.deepEqual([status.runs, status.failures, status.running], [2, 1, 1]);
+  });
+
+  test("a run that ends in time cancels its timeout", () => {
+    const pool = setup();
+    const worker = pool.addWorker(1, [{ ...tick, timeout: 150 }]);
+    pool.advance(100);
+    pool.finishAll();
+    pool.advance(260);
+    assert.equal(worker.sent.filter((m) => m.type === "schedule-abort").length, 0);
+    assert.equal(pool.scheduler.status()[0]!.failures, 0);
   });
 });

@@ -23,6 +23,9 @@ export interface PoolSchedulerOptions {
   setTimer?: (ms: number, wake: () => void) => () => void;
 }
 
+/** A run as the supervisor tracks it: the worker process it went to, and its timeout. */
+type InFlight = Run & { handle: ScheduleWorker; cancelTimeout?: () => void };
+
 const realTimer = (ms: number, wake: () => void) => {
   const timer = setTimeout(wake, ms);
   // The supervisor stays up for its own reasons; a pending tick must not hold it.
@@ -50,7 +53,7 @@ export class PoolScheduler {
   private readonly reported = new Map<ScheduleWorker, JobSpec[]>();
   /** The job names each ready worker can run. */
   private readonly capable = new Map<ScheduleWorker, Set<string>>();
-  private readonly runs = new Map<number, Run & { handle: ScheduleWorker }>();
+  private readonly runs = new Map<number, InFlight>();
   private readonly now: () => Moment;
   private cancelTimer = () => {};
   private readonly setTimer: NonNullable<PoolSchedulerOptions["setTimer"]>;
@@ -160,13 +163,15 @@ export class PoolScheduler {
       job.missed++;
       return;
     }
-    const run = { id: this.nextRunId++, job: job.spec.name, worker: { slot: worker.slot, pid: worker.pid }, handle: worker, startedMono: now.mono, startedWall: now.wall };
+    const run: InFlight = { id: this.nextRunId++, job: job.spec.name, worker: { slot: worker.slot, pid: worker.pid }, handle: worker, startedMono: now.mono, startedWall: now.wall };
     job.runs++;
     job.running.set(run.id, run);
     this.runs.set(run.id, run);
     if (!worker.send({ type: "schedule-run", id: run.id, name: job.spec.name, scheduledAt })) {
-      this.fail(run, `cannot reach worker ${worker.slot} (pid ${worker.pid})`);
+      return this.fail(run, `cannot reach worker ${worker.slot} (pid ${worker.pid})`);
     }
+    const limit = job.spec.timeout;
+    if (limit !== undefined) run.cancelTimeout = this.setTimer(limit, () => this.timeOut(run, limit));
   }
 
   /** A ready worker that has the job: the least busy with runs, in turn among equals. */
@@ -195,12 +200,21 @@ export class PoolScheduler {
     }
   }
 
-  private fail(run: Run, reason: string): void {
+  /** Past its timeout a run is failed and unlocked now; the worker is asked to abort it. */
+  private timeOut(run: InFlight, limit: number): void {
+    if (!this.runs.has(run.id)) return;
+    const reason = `timed out after ${limit} ms on worker ${run.worker.slot}`;
+    run.handle.send({ type: "schedule-abort", id: run.id, reason: `Scheduled job "${run.job}" ${reason}` });
+    this.fail(run, reason);
+  }
+
+  private fail(run: InFlight, reason: string): void {
     this.options.log.error(`scheduled job "${run.job}" failed: ${reason}`);
     this.end(run, this.now().mono - run.startedMono, reason);
   }
 
-  private end(run: Run, ms: number, error?: string): void {
+  private end(run: InFlight, ms: number, error?: string): void {
+    run.cancelTimeout?.();
     this.runs.delete(run.id);
     const job = this.jobs.get(run.job);
     if (!job?.running.delete(run.id)) return; // the job left the schedule meanwhile

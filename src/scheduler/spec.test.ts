@@ -16,11 +16,11 @@ test("readSchedule turns jobs into specs and keeps their run functions", () => {
   const run = () => {};
   const { specs, runners } = readSchedule([
     { name: "sweep", every: "100ms", run },
-    { name: "report", cron: "*/2 * * * * *", overlap: true, run },
+    { name: "report", cron: "*/2 * * * * *", overlap: true, timeout: "1.5s", run },
   ]);
   assert.deepEqual(specs, [
     { name: "sweep", every: 100, overlap: false },
-    { name: "report", cron: "*/2 * * * * *", overlap: true },
+    { name: "report", cron: "*/2 * * * * *", overlap: true, timeout: 1500 },
   ]);
   assert.deepEqual([...runners.keys()], ["sweep", "report"]);
   assert.equal(describeTiming(specs[0]!), "every 100ms");

@@ -11,7 +11,7 @@ export const MAX_EVERY_MS = 24 * 3_600_000;
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `"250ms"`, `"1.5s"`, `"5m"`, `"1h"`, or a number of ms, into ms within the allowed range. */
+/** `"250ms"`, `"1.5s"`, `"5m"`, `"1h"`, or a number of ms, into ms from 10 ms to 24 h. */
 export function parseEvery(value: unknown): number {
   let ms: number;
   if (typeof value === "number") ms = value;
@@ -64,7 +64,7 @@ export function readSchedule(schedule: unknown): { specs: JobSpec[]; runners: Ma
 
 function readJob(job: Record<string, unknown> | null): JobSpec {
   if (typeof job !== "object" || job === null) throw new TypeError("expected an object { name, every | cron, run }");
-  const { name, every, cron, timezone, overlap, run } = job;
+  const { name, every, cron, timezone, overlap, timeout, run } = job;
   if (typeof name !== "string" || !/^[\w.:-]{1,64}$/.test(name)) {
     throw new TypeError("`name` must be 1 to 64 letters, digits, or . _ : -");
   }
@@ -73,6 +73,7 @@ function readJob(job: Record<string, unknown> | null): JobSpec {
   if (timezone !== undefined && typeof timezone !== "string") throw new TypeError("`timezone` must be a string");
   if (overlap !== undefined && typeof overlap !== "boolean") throw new TypeError("`overlap` must be true or false");
   const spec: JobSpec = { name, overlap: overlap === true };
+  if (timeout !== undefined) spec.timeout = parseEvery(timeout);
   if (every !== undefined) spec.every = parseEvery(every);
   else {
     parseCron(cron, timezone);

@@ -14,6 +14,7 @@ export interface ScheduleRunnerOptions {
 }
 
 type RunMessage = Extract<SupervisorMessage, { type: "schedule-run" }>;
+type AbortMessage = Extract<SupervisorMessage, { type: "schedule-abort" }>;
 
 /**
  * A worker's half of the scheduler: it reads the app's `schedule` export,
@@ -23,19 +24,23 @@ type RunMessage = Extract<SupervisorMessage, { type: "schedule-run" }>;
 export function createScheduleRunner(options: ScheduleRunnerOptions) {
   let runners = new Map<string, (ctx: ScheduleContext) => unknown>();
   const inflight = new Set<Promise<void>>();
+  const controllers = new Map<number, AbortController>();
 
   const run = async ({ id, name, scheduledAt }: RunMessage): Promise<void> => {
     const started = performance.now();
     const job = runners.get(name);
+    const controller = new AbortController();
+    controllers.set(id, controller);
     let error: string | undefined;
     try {
       if (!job) throw new Error(`worker ${options.workerId} has no scheduled job "${name}"`);
-      await job({ name, workerId: options.workerId, scheduledAt: new Date(scheduledAt), runId: id, bus: options.bus });
+      await job({ name, workerId: options.workerId, scheduledAt: new Date(scheduledAt), runId: id, bus: options.bus, signal: controller.signal });
     } catch (thrown) {
       error = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
       const detail = thrown instanceof Error ? (thrown.stack ?? error) : error;
       options.logError(`scheduled job "${name}" failed on worker ${options.workerId}: ${detail}`);
     }
+    controllers.delete(id);
     options.send({ type: "schedule-done", id, ms: performance.now() - started, ...(error === undefined ? {} : { error }) });
   };
 
@@ -52,6 +57,9 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
         const running = run(message);
         inflight.add(running);
         void running.finally(() => inflight.delete(running));
+      },
+      "schedule-abort": ({ id, reason }: AbortMessage) => {
+        controllers.get(id)?.abort(new Error(reason));
       },
     },
     /** Resolves when no run is going on, or after `ms` (a draining worker lets its runs end first). */
