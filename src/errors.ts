@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   BUS_QUEUE_FULL: 1,
   // sockets.send/close to a WebSocket that is closed or unknown (docs/WEBSOCKET.md).
   WS_GONE: 1,
+  // The app's `schedule` export is malformed (docs/SCHEDULE.md): a boot failure.
+  INVALID_SCHEDULE: 2,
   WORKER_CRASH_LOOP: 1,
   BUILD_FAILED: 1,
   NO_SERVER: 3,

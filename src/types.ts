@@ -28,4 +28,5 @@ export type { WorkerContext, WorkerHooks, WorkerKind } from "./worker/hooks.ts";
 export type {
   LskyWebSocket, SocketCloseEvent, SocketData, SocketEvent, SocketMessageEvent, Sockets, WebSocketEvents,
 } from "./websocket/app-api.ts";
+export type { ScheduleContext, ScheduledJob } from "./scheduler/app-api.ts";
 export { LskyError } from "./errors.ts";

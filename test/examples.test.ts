@@ -5,9 +5,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { killAll, startLsky } from "./harness/lsky.ts";
+import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { ROOT } from "./harness/targets.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
+import { waitFor } from "./harness/wait.ts";
 
 after(killAll);
 
@@ -67,5 +68,26 @@ describeTargets("examples", (target) => {
       assert.equal((await server.stop()).code, 0);
     }
     assert.match(server.output(), /worker 1 started[\s\S]*worker 1 stopping/);
+  });
+
+  test("schedule: a job every second runs once in the pool, and every worker hears each beat", async () => {
+    const server = await startLsky(target, [join(EXAMPLES, "schedule", "app.ts"), "--workers", "2", "--host", "127.0.0.1"]);
+    try {
+      const answers = new Map<number, { beats: number; last: { worker: number } | null }>();
+      await waitFor("3 beats seen by both workers", async () => {
+        const answer = await (await fetch(server.url, { headers: { connection: "close" } })).json() as { worker: number; beats: number; last: { worker: number } | null };
+        answers.set(answer.worker, answer);
+        return answers.size === 2 && [...answers.values()].every((a) => a.beats >= 3);
+      }, 30_000);
+      for (const answer of answers.values()) assert.ok([1, 2].includes(answer.last!.worker));
+      const status = await runLsky(target, ["status", "--json", "--port", String(server.port)]);
+      const beat = (JSON.parse(status.stdout) as { schedule: { name: string; runs: number; failures: number }[] }).schedule.find((j) => j.name === "beat")!;
+      // Two workers, but one run per tick: the runs match the beats one worker heard, give or take the one going on.
+      const most = Math.max(...[...answers.values()].map((a) => a.beats));
+      assert.ok(beat.runs >= most && beat.runs <= most + 3, `beat ran ${beat.runs} times; a worker heard ${most} beats`);
+      assert.equal(beat.failures, 0);
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
   });
 });

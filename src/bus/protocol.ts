@@ -45,6 +45,7 @@ export type WorkerMessage =
   /** `appMetrics`: the app registry's getMetricsAsJSON(), when the supervisor asked for it (and in the last stats). */
   | ({ type: "stats"; metrics?: RequestMetrics; lag?: number; appMetrics?: unknown[] } & WorkerStats)
   | { type: "recycle"; reason: RecycleReason }
+  | ScheduleWorkerMessage
   | BusWorkerMessage;
 
 export type SupervisorMessage =
@@ -57,7 +58,20 @@ export type SupervisorMessage =
   | { type: "drain"; handover?: boolean; quick?: boolean }
   /** `appMetrics`: include the app's own metrics (a /metrics scrape). */
   | { type: "stats-request"; appMetrics?: boolean }
+  /** Run scheduled job `name` once (docs/SCHEDULE.md); answered by "schedule-done" with the same id. */
+  | { type: "schedule-run"; id: number; name: string; scheduledAt: number }
+  /** The run passed its job's timeout: abort its signal (the supervisor already counted it failed). */
+  | { type: "schedule-abort"; id: number; reason: string }
   | BusSupervisorMessage;
+
+/**
+ * The scheduler's messages from a worker: its jobs, sent before "ready" (the
+ * supervisor never loads the app), and the end of each run it was given.
+ */
+export type ScheduleWorkerMessage =
+  | { type: "schedule"; jobs: import("../scheduler/job-spec.ts").JobSpec[] }
+  /** `error`: what the job threw, absent when it succeeded. */
+  | { type: "schedule-done"; id: number; ms: number; error?: string };
 
 /**
  * The message bus (docs/BUS.md). Workers are addressed by their slot id (1..N),

@@ -99,3 +99,29 @@ describe("formatStatus's WEBSOCKETS column", () => {
     assert.match(lines[5]!, / -$/);
   });
 });
+
+describe("formatStatus with scheduled jobs", () => {
+  const job = {
+    name: "sweep", timing: "every 500ms", overlap: false, nextRun: "2030-01-01T00:00:01.500Z", lastRun: "2030-01-01T00:00:01.000Z",
+    lastDurationMs: 12, lastResult: "failed" as const, lastError: "Error: disk full\n    at sweep (app.ts:3:9)", running: 0,
+    runs: 7, failures: 1, skips: 2, missed: 0,
+  };
+  const report: StatusReport = {
+    pid: 1, version: "0.1.0", engine: "node", engineVersion: "20", app: "app.ts", cwd: "/", host: "0.0.0.0", port: 8000, uptime: 0,
+    supervisor: { rss: 0, heapUsed: 0, collected: false }, workers: [],
+    schedule: [job, { ...job, name: "idle", timing: "cron 0 0 * * *", lastRun: null, lastDurationMs: null, lastResult: null, lastError: null, runs: 0, failures: 0, skips: 0 }],
+  };
+
+  test("adds one row per job after a blank line, the error on one line", () => {
+    const lines = formatStatus(report).trimEnd().split("\n");
+    const head = lines.findIndex((line) => line.startsWith("JOB"));
+    assert.equal(lines[head - 1], "");
+    assert.match(lines[head]!, /^JOB\s+TIMING\s+NEXT RUN\s+LAST RUN\s+LAST TOOK\s+LAST RESULT\s+RUNS\s+FAILURES\s+SKIPS\s+MISSED$/);
+    assert.match(lines[head + 1]!, /^sweep\s+every 500ms\s+\d\d:\d\d:01\.500\s+\d\d:\d\d:01\.000\s+12 ms\s+failed: Error: disk full\s+7\s+1\s+2\s+0$/);
+    assert.match(lines[head + 2]!, /^idle\s+cron 0 0 \* \* \*\s+\d\d:\d\d:01\.500\s+-\s+-\s+-\s+0\s+0\s+0\s+0$/);
+  });
+
+  test("a server without jobs shows no schedule table", () => {
+    assert.doesNotMatch(formatStatus({ ...report, schedule: [] }), /JOB/);
+  });
+});

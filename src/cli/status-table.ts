@@ -13,7 +13,33 @@ export function formatStatus(report: StatusReport): string {
     String(w.id), String(w.pid), w.state, formatDuration(w.uptime), String(w.requests), String(w.inflight),
     formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit), formatSockets(w.websockets),
   ]);
-  return [...head, ...alignColumns([columns, ...rows])].join("\n") + "\n";
+  return [...head, ...alignColumns([columns, ...rows]), ...formatSchedule(report.schedule)].join("\n") + "\n";
+}
+
+/** The scheduled jobs, after a blank line; nothing when the app has none. */
+function formatSchedule(jobs: StatusReport["schedule"]): string[] {
+  if (!jobs?.length) return [];
+  const columns = ["JOB", "TIMING", "NEXT RUN", "LAST RUN", "LAST TOOK", "LAST RESULT", "RUNS", "FAILURES", "SKIPS", "MISSED"];
+  const rows = jobs.map((job) => [
+    job.name, job.timing, formatTime(job.nextRun), formatTime(job.lastRun),
+    job.lastDurationMs === null ? "-" : `${job.lastDurationMs} ms`,
+    job.running > 0 ? "running" : job.lastResult === "failed" ? `failed: ${oneLine(job.lastError ?? "", 60)}` : (job.lastResult ?? "-"),
+    String(job.runs), String(job.failures), String(job.skips), String(job.missed),
+  ]);
+  return ["", ...alignColumns([columns, ...rows])];
+}
+
+/** HH:MM:SS.mmm in local time: a scheduler's times are close to now. */
+function formatTime(iso: string | null): string {
+  if (!iso) return "-";
+  const date = new Date(iso);
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+function oneLine(text: string, max: number): string {
+  const line = text.split("\n")[0]!;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 /** Renders every server this user runs, one row each, as `pm2 ls` does. */

@@ -1,6 +1,6 @@
 import type { ServeSettings } from "../config/options.ts";
 import type { SettingSource } from "../config/resolve.ts";
-import { monotonicNow } from "../supervisor/clock.ts";
+import { monotonicNow } from "../clock.ts";
 import type { MetricsAggregator } from "../supervisor/metrics-aggregator.ts";
 import type { WorkerPool } from "../supervisor/pool.ts";
 import { type SupervisorInfo, supervisorMemory } from "../supervisor/status.ts";

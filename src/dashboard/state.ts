@@ -1,7 +1,7 @@
 import { formatSettingValue } from "../config/format-value.ts";
 import { type ServeSettings, SETTINGS, type SettingSpec } from "../config/options.ts";
 import type { SettingSource } from "../config/resolve.ts";
-import { monotonicNow } from "../supervisor/clock.ts";
+import { monotonicNow } from "../clock.ts";
 import type { WorkerPool } from "../supervisor/pool.ts";
 import type { WorkerRow } from "../supervisor/status.ts";
 import type { WorkerHandle } from "../supervisor/worker-handle.ts";

@@ -2,6 +2,8 @@ import { cumulative, DURATION_BUCKETS } from "./histogram.ts";
 import type { ProcessMetrics } from "./process-metrics.ts";
 import type { RequestMetrics } from "./request-metrics.ts";
 import type { WorkerSocketStats } from "../bus/protocol.ts";
+import type { JobStatus } from "../scheduler/job-state.ts";
+import { scheduleMetricLines } from "../scheduler/metrics.ts";
 
 export interface WorkerGauge {
   /** The worker's slot (1..workers): a restarted or reloaded worker keeps it, unlike its pid. */
@@ -28,6 +30,8 @@ export interface MetricsSnapshot {
   dropped?: { logLines: number; busMessages: number };
   /** The supervisor process's own `process_*` metrics. */
   process?: ProcessMetrics;
+  /** Each scheduled job's counters. */
+  schedule?: JobStatus[];
 }
 
 /** Renders the Prometheus text exposition format (version 0.0.4). */
@@ -87,6 +91,8 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
 
   family("lsky_worker_spawn_failures_total", "counter", "Worker starts the host refused (no descriptors or processes left).");
   lines.push(`lsky_worker_spawn_failures_total ${snapshot.supervisor.spawnFailures}`);
+
+  if (snapshot.schedule?.length) scheduleMetricLines(snapshot.schedule, family, lines);
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);

@@ -4,7 +4,7 @@ import type { Logger } from "../log.ts";
 import { AppMetricsCollector } from "./app-metrics-collector.ts";
 import { readProcessMetrics } from "../metrics/process-metrics.ts";
 import { cloneRequestMetrics, emptyRequestMetrics, mergeRequestMetrics } from "../metrics/request-metrics.ts";
-import { monotonicNow } from "./clock.ts";
+import { monotonicNow } from "../clock.ts";
 import type { WorkerPool } from "./pool.ts";
 import type { ExitRecord, WorkerHandle } from "./worker-handle.ts";
 
@@ -35,7 +35,12 @@ export class MetricsAggregator {
   /** The app's own metrics (prom-client), added up across workers. */
   readonly app: AppMetricsCollector;
 
-  constructor(dropped?: () => NonNullable<MetricsSnapshot["dropped"]>, log?: Pick<Logger, "warn">) {
+  constructor(
+    dropped?: () => NonNullable<MetricsSnapshot["dropped"]>,
+    log?: Pick<Logger, "warn">,
+    /** The scheduled jobs' counters (docs/SCHEDULE.md). */
+    private readonly schedule?: () => NonNullable<MetricsSnapshot["schedule"]>,
+  ) {
     this.dropped = dropped;
     this.app = new AppMetricsCollector(log);
   }
@@ -91,6 +96,7 @@ export class MetricsAggregator {
       uptimeSeconds: Math.round((monotonicNow() - startedAt) / 1000),
       dropped: this.dropped?.(),
       process: readProcessMetrics(),
+      schedule: this.schedule?.(),
     };
   }
 }

@@ -2,7 +2,7 @@ import type { ExitReason, RecycleReason, WorkerMessage } from "../bus/protocol.t
 import { validFamilies } from "../metrics/app-metrics.ts";
 import { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { monotonicNow, RunningClock } from "./clock.ts";
+import { monotonicNow, RunningClock } from "../clock.ts";
 import { nextFailureCount, restartDelay, type RestartPolicy, shouldGiveUp } from "./restart-policy.ts";
 import { describeSpawnFailure } from "./spawn-failure.ts";
 import { startWatchdog } from "./watchdog.ts";

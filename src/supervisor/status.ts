@@ -1,7 +1,8 @@
 import type { ExitReason, WorkerSocketStats } from "../bus/protocol.ts";
 import { collectGarbage } from "../runtime/collect-garbage.ts";
-import { monotonicNow } from "./clock.ts";
+import { monotonicNow } from "../clock.ts";
 import type { WorkerPool } from "./pool.ts";
+import type { JobStatus } from "../scheduler/job-state.ts";
 
 export interface WorkerRow {
   id: number;
@@ -30,6 +31,8 @@ export interface StatusReport {
   uptime: number;
   supervisor: SupervisorMemory;
   workers: WorkerRow[];
+  /** Each scheduled job (docs/SCHEDULE.md); absent from a server without the scheduler. */
+  schedule?: JobStatus[];
 }
 
 /** The supervisor's own memory, in bytes. */

@@ -22,7 +22,7 @@ import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "../paths.ts";
 import { WorkerPool } from "./pool.ts";
 import { BootSignals, installSignals } from "./signals.ts";
-import { monotonicNow } from "./clock.ts";
+import { monotonicNow } from "../clock.ts";
 import { createSystemdNotifier } from "./systemd.ts";
 import { claimListeners, describeListen } from "./edge-settings.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
@@ -34,6 +34,7 @@ import type { Watcher } from "./watch.ts";
 import { startWatching } from "./dev-watch.ts";
 import type { SettingSource } from "../config/resolve.ts";
 import { startDashboard } from "../dashboard/start.ts";
+import { PoolScheduler } from "../scheduler/pool-scheduler.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -80,7 +81,8 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  const metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger);
+  const scheduler = new PoolScheduler({ log: logger });
+  const metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => scheduler.status());
   const pool: WorkerPool = new WorkerPool({
     size: settings.workers,
     bootTimeout: settings.bootTimeout,
@@ -103,6 +105,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
     onMessage: (worker, message) => {
       pool.onMessage(worker, message);
       router.onMessage(worker, message);
+      scheduler.onMessage(worker, message);
     },
     queueLimit: settings.busQueueLimit,
     log: logger,
@@ -166,6 +169,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
       systemd.stopping();
       watcher?.close();
       stopReaping();
+      scheduler.stop();
       closeControlServers(control);
       dashboard?.stop();
       admin?.forceClose();
@@ -185,7 +189,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   const onControl = async (command: ControlCommand): Promise<unknown> => {
     switch (command) {
       case "status":
-        return collectStatus(pool, info);
+        return { ...await collectStatus(pool, info), schedule: scheduler.status() };
       case "reload":
         return reload();
       case "stop":

@@ -1,5 +1,5 @@
 import type { Logger } from "../log.ts";
-import type { RunningClock } from "./clock.ts";
+import type { RunningClock } from "../clock.ts";
 import { judgeSilence, WATCHDOG_INTERVAL_MS } from "./heartbeat-judge.ts";
 import { type KernelProgress, readKernelProgress } from "./process-io.ts";
 import type { WorkerHandle } from "./worker-handle.ts";

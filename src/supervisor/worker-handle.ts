@@ -4,7 +4,7 @@ import { LskyError } from "../errors.ts";
 import type { MetricFamilyJSON } from "../metrics/app-metrics.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import type { WorkerProcess } from "../runtime/spawn-worker.ts";
-import { monotonicNow } from "./clock.ts";
+import { monotonicNow } from "../clock.ts";
 import { RecentLag } from "./heartbeat-judge.ts";
 import type { KernelProgress } from "./process-io.ts";
 

@@ -27,6 +27,8 @@ import { createWorkerLifecycle } from "./hooks.ts";
 import { createRequestStore } from "./request-store.ts";
 import { installRequestContextGlobal } from "../app/request-context-facade.ts";
 import { type LeakWatch, startLeakWatch } from "./leak-watch.ts";
+import { createScheduleRunner } from "../scheduler/worker-runner.ts";
+import type { JobSpec } from "../scheduler/job-spec.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
 // time and exits, so no orphan keeps the port.
@@ -50,6 +52,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   let server: HttpServer | undefined;
   let websockets: ReturnType<typeof startSockets> | undefined;
   let draining = false;
+  let schedule: ReturnType<typeof createScheduleRunner> | undefined;
   let recycleAsked = false;
   let leakWatch: LeakWatch | undefined;
 
@@ -81,6 +84,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       lastRequestBound: activity.lastRequestBound(),
     });
     await socketsClosed;
+    await schedule?.idle(Math.max(0, deadline - performance.now()));
     await lifecycle.stop(deadline);
     // The last figures, so the supervisor keeps this worker's counts once it is gone.
     if (bus) await bus.sendFinal(await statsWithAppMetrics());
@@ -107,6 +111,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   const lifecycle = createWorkerLifecycle(spec.slot, appBus.bus, (line) => process.stderr.write(formatLogLine("warn", line)));
   const requestStore = spec.settings.requestContext ? createRequestStore(spec.slot) : undefined;
   installRequestContextGlobal(requestStore?.current ?? false);
+  schedule = createScheduleRunner({
+    workerId: spec.slot, bus: appBus.bus, send: (message) => bus?.send(message) ?? false,
+    logError: (line) => process.stderr.write(formatLogLine("error", line)),
+  });
   const pool = startSockets(spec, appBus.bus);
   websockets = pool;
   bus = await BusClient.connect(spec.busPath, spec.slot, {
@@ -117,14 +125,17 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       else bus?.send(stats());
     },
     ...appBus.receive,
+    ...schedule.receive,
   }, () => {
     appBus.disconnected();
     void drain(false, ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
   });
 
+  let scheduledJobs: JobSpec[] = [];
   try {
     const { app } = await loadApp(spec.entry);
     readAppMetrics = appMetricsReader(app, (line) => process.stderr.write(formatLogLine("warn", line)));
+    scheduledJobs = schedule.load(app);
     // Said by one worker only: every worker loads the same app.
     const portNote = spec.slot === 1 ? appPortNote(app, spec.port) : undefined;
     if (portNote) logger.warn(portNote);
@@ -143,6 +154,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     await reportBootFailure(bus, error);
     return;
   }
+  if (scheduledJobs.length > 0) bus.send({ type: "schedule", jobs: scheduledJobs });
   bus.send({ type: "ready", port: server.port, ...(readAppMetrics && metrics ? { appMetrics: true } : {}) });
   leakWatch = await startLeakWatch(spec.settings, () => counters.requests, (line) => process.stderr.write(formatLogLine("warn", line)));
   const descriptors = watchDescriptorPressure((line) => process.stderr.write(formatLogLine("warn", line)));
