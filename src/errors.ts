@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   // sockets.send/close to a WebSocket that is closed or unknown (docs/WEBSOCKET.md).
   WS_GONE: 1,
   WORKER_CRASH_LOOP: 1,
+  // The pool tried a lifecycle transition its table forbids: a bug (src/supervisor/lifecycle.ts).
+  LIFECYCLE_TRANSITION: 1,
   BUILD_FAILED: 1,
   NO_SERVER: 3,
   CONTROL_FAILED: 1,

@@ -1,14 +1,12 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { staticFirstNote } from "../app/start-notes.ts";
 import type { Server } from "node:net";
-import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
+import type { WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { LskyError } from "../errors.ts";
 import { watchLauncher } from "./launcher-watch.ts";
-import { droppedLogLines, flushOutput, logger, useBoundedOutput, workerLineFormatter } from "../log.ts";
-import type { OutputQueue } from "../output-queue.ts";
+import { droppedLogLines, flushOutput, logger, useBoundedOutput } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
-import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
 import { VERSION } from "../version.ts";
 import { embeddedApp } from "../app/embedded.ts";
 import { parseAdminAddress } from "../config/admin-address.ts";
@@ -17,7 +15,6 @@ import { startBusServer } from "./bus-server.ts";
 import { MetricsAggregator } from "./metrics-aggregator.ts";
 import { closeControlServers, type ControlCommand, startControlServer } from "./control-server.ts";
 import { claimControlSocketOrFail } from "./control-probe.ts";
-import { pipeLines } from "./log-lines.ts";
 import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "./paths.ts";
 import { WorkerPool } from "./pool.ts";
@@ -25,9 +22,8 @@ import { BootSignals, installSignals } from "./signals.ts";
 import { monotonicNow } from "./clock.ts";
 import { createSystemdNotifier } from "./systemd.ts";
 import { claimListeners, describeListen } from "./edge-settings.ts";
-import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
+import { httpWorkerKind, type Relay } from "./http-kind.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
-import { WorkerHandle } from "./worker-handle.ts";
 import { startPid1Duties } from "./pid1.ts";
 import { hostNotes, hostNotesLine } from "./host-notes.ts";
 import type { Watcher } from "./watch.ts";
@@ -43,18 +39,9 @@ export interface SupervisorOptions {
   configFile?: string;
 }
 
-// Beyond the grace period, how long a draining worker has to exit before SIGKILL.
-const KILL_MARGIN_MS = 2000;
 // At exit, how long to wait for the workers' output pipes to close (a
 // grandchild may hold one open) and then for lsky's own output to be written.
 const OUTPUT_CLOSE_MS = 2000;
-
-/** The supervisor's outputs and the workers' output pipes still open. */
-interface Relay {
-  stdout: OutputQueue;
-  stderr: OutputQueue;
-  open: Set<Promise<void>>;
-}
 
 /**
  * Runs the supervisor: claims the port, starts the pool, answers the control
@@ -83,13 +70,8 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   const metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }));
   const pool: WorkerPool = new WorkerPool({
     size: settings.workers,
-    bootTimeout: settings.bootTimeout,
-    drainDeadline: settings.drainDelay + settings.gracePeriod + KILL_MARGIN_MS,
-    ttl: settings.ttl,
-    heartbeatTimeout: settings.heartbeatTimeout,
-    policy: DEFAULT_RESTART_POLICY,
+    kind: httpWorkerKind(settings, spec, relay),
     log: logger,
-    launch: (slot) => launchWorker({ ...spec, slot }, relay),
     onWorkerExit: (worker, record) => metrics.onWorkerExit(worker, record),
     onFatal: (error) => {
       printFatal(error);
@@ -256,19 +238,6 @@ function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
     const timer = setTimeout(resolve, ms);
     void promise.finally(() => (clearTimeout(timer), resolve()));
   });
-}
-
-function launchWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
-  // Worker output goes through a pipe; engines that colour their errors
-  // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
-  const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
-  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour }, spec.entry);
-  for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
-    const closed = pipeLines(source, target, workerLineFormatter(spec.slot, name));
-    relay.open.add(closed);
-    void closed.then(() => relay.open.delete(closed));
-  }
-  return new WorkerHandle(spec.slot, child);
 }
 
 export function exitStatusOf(error: unknown): number {
