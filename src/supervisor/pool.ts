@@ -1,7 +1,7 @@
 import type { RecycleReason, WorkerMessage } from "../bus/protocol.ts";
 import type { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { monotonicNow, RunningClock } from "./clock.ts";
+import { afterRunning, monotonicNow, RunningClock } from "./clock.ts";
 import { isPlanned, type PlannedCause } from "./lifecycle.ts";
 import { createSlots, type Slot, SlotRestarts } from "./slot-restarts.ts";
 import { startWatchdog } from "./watchdog.ts";
@@ -165,13 +165,7 @@ export class WorkerPool {
         worker.bootFailure = { message: message.message, detail: message.detail, exitCode: message.exitCode };
         return;
       case "stats":
-        worker.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss, websockets: message.websockets };
-        if (typeof message.lag === "number") {
-          worker.reportedLag = message.lag;
-          worker.recentLag.record(message.lag);
-        }
-        if (message.metrics) worker.metrics = message.metrics;
-        return;
+        return worker.recordStats(message);
       case "recycle":
         return this.recycle(worker, message.reason);
     }
@@ -182,7 +176,7 @@ export class WorkerPool {
     const worker = this.kind.launch(slot.id);
     worker.lastSeen = this.clock.now();
     this.byPid.set(worker.pid, worker);
-    this.afterRunning(worker, this.kind.bootTimeout, () => this.onBootTimeout(slot, worker));
+    afterRunning(this.clock, worker, this.kind.bootTimeout, () => this.onBootTimeout(slot, worker));
     worker.process.onExit((code, signal) => {
       void worker.messagesRead().then(() => this.onExit(slot, worker, code, signal));
     });
@@ -277,23 +271,8 @@ export class WorkerPool {
     worker.lifecycle.transition("draining", cause);
     if (!this.slots.some((s) => s.worker === worker)) this.draining.add(worker);
     this.kind.drain(worker, { cause, quick, from });
-    this.afterRunning(worker, this.kind.drainDeadline, () => worker.kill("SIGKILL"));
+    afterRunning(this.clock, worker, this.kind.drainDeadline, () => worker.kill("SIGKILL"));
     return worker.exited;
-  }
-
-  /**
-   * Runs `action` once the supervisor has been running for `ms` (clock.ts):
-   * a deadline that passed while the supervisor itself was stopped is
-   * extended by that time, since the worker could not be heard meanwhile.
-   */
-  private afterRunning(worker: WorkerHandle, ms: number, action: () => void): void {
-    const due = this.clock.now() + ms;
-    const check = () => {
-      const left = due - this.clock.now();
-      if (left > 0) worker.after(left, check);
-      else action();
-    };
-    worker.after(ms, check);
   }
 
   private startWatchdog(): void {

@@ -1,4 +1,4 @@
-import type { ExitReason, SupervisorMessage, WorkerStats } from "../bus/protocol.ts";
+import type { ExitReason, SupervisorMessage, WorkerMessage, WorkerStats } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import { LskyError } from "../errors.ts";
 import { Lifecycle, type LifecycleState } from "./lifecycle.ts";
@@ -75,6 +75,16 @@ export class WorkerHandle {
     this.lastSeen = now;
     this.silentProgress = undefined;
     this.sparedSince = undefined;
+  }
+
+  /** A heartbeat: its counters, event-loop lag and request metrics. */
+  recordStats(message: Extract<WorkerMessage, { type: "stats" }>): void {
+    this.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss, websockets: message.websockets };
+    if (typeof message.lag === "number") {
+      this.reportedLag = message.lag;
+      this.recentLag.record(message.lag);
+    }
+    if (message.metrics) this.metrics = message.metrics;
   }
 
   markChannelClosed(): void {
