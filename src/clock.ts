@@ -63,3 +63,19 @@ export class RunningClock {
     this.timer = undefined;
   }
 }
+
+/**
+ * Runs `action` once the supervisor has been running for `ms` on `clock`: a
+ * deadline that passed while the supervisor itself was stopped is extended
+ * by that time, since the worker could not be heard meanwhile. `after`
+ * schedules on the worker's timers, cleared when it exits.
+ */
+export function afterRunning(clock: RunningClock, worker: { after(ms: number, action: () => void): void }, ms: number, action: () => void): void {
+  const due = clock.now() + ms;
+  const check = () => {
+    const left = due - clock.now();
+    if (left > 0) worker.after(left, check);
+    else action();
+  };
+  worker.after(ms, check);
+}

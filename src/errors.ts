@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   // The app's `schedule` export is malformed (docs/SCHEDULE.md): a boot failure.
   INVALID_SCHEDULE: 2,
   WORKER_CRASH_LOOP: 1,
+  // The pool tried a lifecycle transition its table forbids: a bug (src/supervisor/lifecycle.ts).
+  LIFECYCLE_TRANSITION: 1,
   BUILD_FAILED: 1,
   NO_SERVER: 3,
   CONTROL_FAILED: 1,

@@ -7,7 +7,8 @@ export type ControlCommand = "status" | "reload" | "stop";
 export interface ControlRequest {
   command: ControlCommand;
 }
-export type ControlReply = { ok: true; data?: unknown } | { ok: false; error: string };
+/** A refusal carries the error's hint too: a failed reload's says what the new worker's app threw. */
+export type ControlReply = { ok: true; data?: unknown } | { ok: false; error: string; hint?: string };
 
 /**
  * Sends one command to the control socket at `path` and resolves with the
@@ -32,7 +33,7 @@ export function askControlSocket(path: string, command: ControlCommand, timeoutM
       let answered = false;
       const channel = openChannel<ControlReply, ControlRequest>(socket, (reply) => {
         answered = true;
-        settle(() => reply.ok ? resolve(reply.data) : reject(new LskyError("CONTROL_FAILED", `The server could not ${command}: ${reply.error}`)));
+        settle(() => reply.ok ? resolve(reply.data) : reject(new LskyError("CONTROL_FAILED", `The server could not ${command}: ${reply.error}`, { hint: reply.hint })));
         socket.end();
       }, () => {
         if (!answered) settle(() => reject(new LskyError("CONTROL_FAILED", `The server closed the connection before answering "${command}"`)));

@@ -44,7 +44,7 @@ function listenOn(path: string, handle: ControlHandler): Promise<Server> {
       }
       handle(request.command).then(
         (data) => channel.send({ ok: true, data }),
-        (error: Error) => channel.send({ ok: false, error: error.message }),
+        (error: Error) => channel.send({ ok: false, error: error.message, hint: (error as { hint?: string }).hint }),
       ).finally(() => channel.close());
     });
   });

@@ -8,6 +8,7 @@ import type {
 } from "../bus/protocol.ts";
 import { BUS_DEFAULT_TIMEOUT_MS } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
+import type { LifecycleState } from "./lifecycle.ts";
 
 /**
  * A worker as the router sees it; `WorkerHandle` is one. `slot` is the
@@ -15,7 +16,8 @@ import { LskyError } from "../errors.ts";
  */
 export interface BusPeer {
   readonly slot: number;
-  readonly state: "starting" | "ready" | "draining" | "exited";
+  /** One being killed (lifecycle.ts) gets nothing new, like one starting. */
+  readonly state: LifecycleState;
   readonly exited: Promise<unknown>;
   /** False when the message was not queued: the worker's bus queue is full (it is not reading). */
   send(message: BusSupervisorMessage): boolean;

@@ -1,25 +1,20 @@
-import type { ExitReason, RecycleReason, WorkerMessage } from "../bus/protocol.ts";
-import { validFamilies } from "../metrics/app-metrics.ts";
-import { LskyError } from "../errors.ts";
+import type { RecycleReason, WorkerMessage } from "../bus/protocol.ts";
+import type { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { monotonicNow, RunningClock } from "../clock.ts";
-import { nextFailureCount, restartDelay, type RestartPolicy, shouldGiveUp } from "./restart-policy.ts";
-import { describeSpawnFailure } from "./spawn-failure.ts";
+import { afterRunning, monotonicNow, RunningClock } from "../clock.ts";
+import { isPlanned, type PlannedCause } from "./lifecycle.ts";
+import { createSlots, type Slot, SlotRestarts } from "./slot-restarts.ts";
 import { startWatchdog } from "./watchdog.ts";
 import type { ExitRecord, WorkerHandle } from "./worker-handle.ts";
+import type { WorkerKind } from "./worker-kind.ts";
+
+export type { Slot } from "./slot-restarts.ts";
 
 export interface PoolOptions {
   size: number;
-  bootTimeout: number;
-  /** Time a draining worker gets (drain delay + grace period) before SIGKILL. */
-  drainDeadline: number;
-  ttl: number;
-  /** A ready worker silent for this long is killed as unresponsive (0: never). */
-  heartbeatTimeout: number;
-  policy: RestartPolicy;
+  /** What the pool's processes are and how they start, get ready and drain. */
+  kind: WorkerKind;
   log: Logger;
-  /** Starts a worker process for a slot. */
-  launch(slot: number): WorkerHandle;
   /** Told of every worker exit, with its reason (metrics count them). */
   onWorkerExit?(worker: WorkerHandle, record: ExitRecord): void;
   /** The pool cannot go on (workers keep failing to boot). */
@@ -28,27 +23,17 @@ export interface PoolOptions {
   clock?: RunningClock;
 }
 
-export interface Slot {
-  id: number;
-  worker?: WorkerHandle;
-  restarts: number;
-  failures: number;
-  lastExit?: ExitRecord;
-  replacing: boolean;
-  restartTimer?: ReturnType<typeof setTimeout>;
-  /** Consecutive attempts to start a process that the host refused (not the app's fault). */
-  spawnFailures: number;
-}
-
 type PoolState = "starting" | "running" | "stopping" | "stopped";
 
 // A supervisor gap this long is logged (shorter ones are only counted in /metrics).
 const STALL_LOG_MS = 1000;
 
 /**
- * The worker pool: starts N workers, replaces crashed ones with backoff,
- * recycles and reloads them one at a time (the replacement is ready before
- * the old worker drains), and stops them all.
+ * The worker pool: starts N workers of one kind, replaces failed ones with
+ * backoff, recycles and reloads them one at a time (for a kind sharing its
+ * port, the replacement is ready before the old worker drains), and stops
+ * them all. Every change of a worker's state goes through its lifecycle
+ * (lifecycle.ts).
  */
 export class WorkerPool {
   readonly slots: Slot[];
@@ -59,18 +44,25 @@ export class WorkerPool {
   private reloading: Promise<void> = Promise.resolve();
   private stopping?: Promise<void>;
   private stopWatchdog = () => {};
+  private readonly kind: WorkerKind;
+  private readonly restarts: SlotRestarts;
   /** Stands still while the supervisor is paused or starved: heartbeats and deadlines are judged by it. */
   readonly clock: RunningClock;
   /** Workers killed for silence, and starts the host refused (for /metrics). */
   readonly counters = { unresponsiveKills: 0, busySpared: 0, spawnFailures: 0 };
-  /** Set while starts keep failing for a host reason, so it is said once. */
-  private spawnTrouble = false;
 
   constructor(private readonly options: PoolOptions) {
-    this.slots = Array.from({ length: options.size }, (_, i) => ({
-      id: i + 1, restarts: 0, failures: 0, replacing: false, spawnFailures: 0,
-    }));
+    this.kind = options.kind;
+    this.slots = createSlots(options.size);
     this.clock = options.clock ?? new RunningClock(monotonicNow, undefined, (gap) => this.onStall(gap)).start();
+    this.restarts = new SlotRestarts(this.slots, {
+      policy: this.kind.policy,
+      log: options.log,
+      counters: this.counters,
+      running: () => this.state === "running",
+      start: (slot) => this.startWorker(slot),
+      onFatal: (error) => options.onFatal(error),
+    });
   }
 
   /**
@@ -90,13 +82,14 @@ export class WorkerPool {
     }
     if (this.state !== "starting") return; // stopped as the last worker became ready
     this.state = "running";
-    if (this.options.heartbeatTimeout > 0) this.startWatchdog();
+    if (this.kind.heartbeatTimeout > 0) this.startWatchdog();
   }
 
   /**
    * Replaces every worker, one at a time; a new worker that fails to boot
-   * aborts the reload. Resolves once the old workers have exited, so that
-   * afterwards only new code answers.
+   * aborts the reload (the old workers keep serving) and rejects with its
+   * reason. Resolves once the old workers have exited, so that afterwards
+   * only new code answers.
    *
    * `quick` (--watch, development): every slot is replaced at once and an old
    * worker closes its listener as soon as its replacement is ready, skipping
@@ -137,17 +130,20 @@ export class WorkerPool {
     return this.stopping;
   }
 
+  /**
+   * Every live worker is drained: those in slots, those already draining, and
+   * a replacement still booting for a reload or recycle (in no slot yet).
+   */
   private async stopAll(): Promise<void> {
     this.state = "stopping";
     this.stopWatchdog();
     this.clock.stop();
-    for (const slot of this.slots) clearTimeout(slot.restartTimer);
-    const all = [...this.slots.map((s) => s.worker), ...this.draining].filter((w): w is WorkerHandle => !!w);
-    await Promise.all(all.map((w) => this.drain(w, "stop")));
+    this.restarts.cancelAll();
+    await Promise.all(this.workers().map((w) => this.drain(w, "stop")));
     this.state = "stopped";
   }
 
-  /** Every live worker: starting, ready and draining. */
+  /** Every live worker: starting, ready, draining and being killed. */
   workers(): WorkerHandle[] {
     return [...this.byPid.values()];
   }
@@ -170,14 +166,7 @@ export class WorkerPool {
         worker.bootFailure = { message: message.message, detail: message.detail, exitCode: message.exitCode };
         return;
       case "stats":
-        worker.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss, websockets: message.websockets, heapSlope: message.heapSlope };
-        if (typeof message.lag === "number") {
-          worker.reportedLag = message.lag;
-          worker.recentLag.record(message.lag);
-        }
-        if (message.metrics) worker.metrics = message.metrics;
-        if (message.appMetrics) worker.receivedAppMetrics(validFamilies(message.appMetrics));
-        return;
+        return worker.recordStats(message);
       case "recycle":
         return this.recycle(worker, message.reason);
     }
@@ -185,25 +174,28 @@ export class WorkerPool {
 
   /** Launches a worker for a slot with its boot deadline, exit handling and TTL. */
   private launchInto(slot: Slot): WorkerHandle {
-    const worker = this.options.launch(slot.id);
+    const worker = this.kind.launch(slot.id);
     worker.lastSeen = this.clock.now();
     this.byPid.set(worker.pid, worker);
-    this.afterRunning(worker, this.options.bootTimeout, () => {
-      if (worker.state !== "starting") return;
-      worker.bootFailure = {
-        message: `Cannot start worker ${slot.id}: it was not ready within ${this.options.bootTimeout} ms`,
-        detail: "Raise --boot-timeout if the app needs longer to load",
-        exitCode: 1,
-      };
-      worker.kill("SIGKILL");
-    });
+    afterRunning(this.clock, worker, this.kind.bootTimeout, () => this.onBootTimeout(slot, worker));
     worker.process.onExit((code, signal) => {
       void worker.messagesRead().then(() => this.onExit(slot, worker, code, signal));
     });
     worker.ready.then(() => {
-      if (this.options.ttl > 0) worker.after(this.options.ttl, () => this.recycle(worker, "ttl"));
+      if (this.kind.ttl > 0) worker.after(this.kind.ttl, () => this.recycle(worker, "ttl"));
     }, () => {});
+    if (this.kind.readiness === "started") worker.markReady();
     return worker;
+  }
+
+  private onBootTimeout(slot: Slot, worker: WorkerHandle): void {
+    if (worker.state !== "starting") return;
+    worker.bootFailure = {
+      message: `Cannot start worker ${slot.id}: it was not ready within ${this.kind.bootTimeout} ms`,
+      detail: "Raise --boot-timeout if the app needs longer to load",
+      exitCode: 1,
+    };
+    worker.killFor("boot-failed");
   }
 
   private startWorker(slot: Slot): WorkerHandle {
@@ -212,96 +204,43 @@ export class WorkerPool {
     return worker;
   }
 
+  /** A planned exit was asked for and is handled where it was asked; a failure of a slot's worker is restarted. */
   private onExit(slot: Slot, worker: WorkerHandle, code: number | null, signal: string | null): void {
-    const wasReady = worker.readyAt > 0;
-    const reason: ExitReason = worker.requestedExit ?? (wasReady ? "crashed" : "boot-failed");
-    const record = worker.markExited(code, signal, reason);
+    const record = worker.markExited(code, signal);
     this.options.onWorkerExit?.(worker, record);
     this.draining.delete(worker);
     this.byPid.delete(worker.pid);
     slot.lastExit = record;
-    const unexpected = !worker.requestedExit || worker.requestedExit === "unresponsive";
-    if (slot.worker !== worker || !unexpected || this.state !== "running") return;
+    if (slot.worker !== worker || isPlanned(record.reason) || this.state !== "running") return;
     slot.worker = undefined;
     // A replacement already on its way takes the slot; otherwise start one.
-    if (!slot.replacing) this.scheduleRestart(slot, worker, record);
-  }
-
-  private scheduleRestart(slot: Slot, worker: WorkerHandle, record: ExitRecord): void {
-    const { policy, log } = this.options;
-    slot.restarts++;
-    slot.failures = nextFailureCount(policy, slot.failures, worker.readyAt ? monotonicNow() - worker.readyAt : 0);
-    if (shouldGiveUp(policy, slot.failures)) return this.options.onFatal(this.giveUpError(slot, worker, record));
-    const delay = restartDelay(policy, slot.failures);
-    log.warn(`worker ${slot.id} (pid ${worker.pid}) ${record.reason} with ${describeExit(record)}; restarting in ${delay} ms`);
-    this.restartAfter(slot, delay);
+    if (!slot.replacing) this.restarts.afterFailure(slot, worker, record);
   }
 
   /**
-   * Starts a worker for an empty slot after `delay`. A start the host refuses
-   * (no descriptors or processes left) throws here, inside a timer: it is
-   * retried with backoff, said once, and never counts towards giving up on
-   * the app, whose code never ran.
+   * Replaces a slot's worker. A kind sharing its port starts the replacement
+   * and drains the old worker once the new one is ready; any other kind
+   * drains the old one first. A replacement that fails to boot rejects; the
+   * old worker, if it still runs, keeps serving.
    */
-  private restartAfter(slot: Slot, delay: number): void {
-    slot.restartTimer = setTimeout(() => {
-      if (this.state !== "running" || slot.worker) return;
-      try {
-        this.startWorker(slot);
-      } catch (error) {
-        return void this.onSpawnFailure(slot, error);
-      }
-      if (slot.spawnFailures > 0) {
-        this.options.log.info(`worker ${slot.id} started after ${slot.spawnFailures} refused attempt${slot.spawnFailures === 1 ? "" : "s"}`);
-      }
-      slot.spawnFailures = 0;
-      this.spawnTrouble = this.slots.some((s) => s.spawnFailures > 0);
-    }, delay);
-  }
-
-  private async onSpawnFailure(slot: Slot, error: unknown): Promise<void> {
-    slot.spawnFailures++;
-    this.counters.spawnFailures++;
-    const delay = restartDelay(this.options.policy, slot.spawnFailures);
-    this.restartAfter(slot, delay);
-    if (this.spawnTrouble) return;
-    this.spawnTrouble = true;
-    const reason = await describeSpawnFailure(error);
-    this.options.log.error(`cannot start worker ${slot.id}: ${reason}; retrying with backoff (up to ${this.options.policy.maxDelay} ms apart) until it works`);
-  }
-
-  /** The one error printed when a slot keeps failing: the app's own boot error when there is one. */
-  private giveUpError(slot: Slot, worker: WorkerHandle, record: ExitRecord): LskyError {
-    const times = `${slot.failures} times in a row`;
-    if (record.reason === "boot-failed") {
-      const error = worker.bootError(record.code, record.signal);
-      error.message = `${error.message} (worker ${slot.id} failed to start ${times}; giving up)`;
-      return error;
-    }
-    const stable = Math.round(this.options.policy.stablePeriod / 1000);
-    return new LskyError(
-      "WORKER_CRASH_LOOP",
-      `Worker ${slot.id} ${record.reason} with ${describeExit(record)} ${times}, each within ${stable} s of starting; giving up`,
-      { hint: "The worker's own output above shows why it exited" },
-    );
-  }
-
-  /** Starts the replacement, waits until it is ready, then drains the old worker. */
-  private async replace(slot: Slot, reason: ExitReason, quick = false): Promise<void> {
+  private async replace(slot: Slot, cause: PlannedCause, quick = false): Promise<void> {
     if (slot.replacing) return;
     slot.replacing = true;
     const old = slot.worker;
     try {
+      if (old && !this.kind.sharesPort) await this.drain(old, cause, quick);
       const next = this.launchInto(slot);
       await next.ready;
       if (this.state !== "running") return void this.drain(next, "stop");
       slot.worker = next;
-      if (old && old.state !== "exited") void this.drain(old, reason, quick);
+      if (old) void this.drain(old, cause, quick);
     } catch (error) {
+      // A replacement stopped with the pool never booted: the stop explains it.
+      if (this.state !== "running") return;
       // The old worker keeps serving; if it died meanwhile, start a fresh one.
-      if (this.state === "running" && (!slot.worker || slot.worker.state === "exited")) {
+      if (!slot.worker || slot.worker.state === "exited") {
         slot.worker = undefined;
-        this.restartAfter(slot, 0);
+        this.restarts.startAfter(slot, 0);
       }
       throw error;
     } finally {
@@ -322,36 +261,24 @@ export class WorkerPool {
     });
   }
 
-  /** Asks a worker to drain and resolves when it has exited (killed at the deadline). */
-  private drain(worker: WorkerHandle, reason: ExitReason, quick = false): Promise<ExitRecord> {
-    if (worker.state === "exited") return worker.exited;
-    if (!worker.requestedExit) worker.requestedExit = reason;
-    if (!this.slots.some((s) => s.worker === worker)) this.draining.add(worker);
-    if (worker.state === "starting") worker.kill("SIGTERM");
-    worker.state = "draining";
-    worker.send(quick ? { type: "drain", handover: false, quick: true } : { type: "drain", handover: reason !== "stop" });
-    this.afterRunning(worker, this.options.drainDeadline, () => worker.kill("SIGKILL"));
-    return worker.exited;
-  }
-
   /**
-   * Runs `action` once the supervisor has been running for `ms` (clock.ts):
-   * a deadline that passed while the supervisor itself was stopped is
-   * extended by that time, since the worker could not be heard meanwhile.
+   * Asks a worker to drain and resolves when it has exited (killed at the
+   * deadline). A worker already draining, being killed or gone keeps its
+   * first cause: it is only waited for.
    */
-  private afterRunning(worker: WorkerHandle, ms: number, action: () => void): void {
-    const due = this.clock.now() + ms;
-    const check = () => {
-      const left = due - this.clock.now();
-      if (left > 0) worker.after(left, check);
-      else action();
-    };
-    worker.after(ms, check);
+  private drain(worker: WorkerHandle, cause: PlannedCause, quick = false): Promise<ExitRecord> {
+    if (!worker.lifecycle.can("draining", cause)) return worker.exited;
+    const from = worker.state;
+    worker.lifecycle.transition("draining", cause);
+    if (!this.slots.some((s) => s.worker === worker)) this.draining.add(worker);
+    this.kind.drain(worker, { cause, quick, from });
+    afterRunning(this.clock, worker, this.kind.drainDeadline, () => worker.kill("SIGKILL"));
+    return worker.exited;
   }
 
   private startWatchdog(): void {
     this.stopWatchdog = startWatchdog({
-      timeout: this.options.heartbeatTimeout,
+      timeout: this.kind.heartbeatTimeout,
       clock: this.clock,
       log: this.options.log,
       workers: () => this.slots.flatMap((s) => (s.worker?.state === "ready" ? [s.worker] : [])),
@@ -364,8 +291,4 @@ export class WorkerPool {
     if (this.state !== "running" || gapMs < STALL_LOG_MS) return;
     this.options.log.warn(`the supervisor did not run for ${Math.round(gapMs)} ms (stopped or starved of CPU); that time is not counted against the workers' heartbeats`);
   }
-}
-
-function describeExit(record: ExitRecord): string {
-  return record.signal ? `signal ${record.signal}` : `code ${record.code}`;
 }

@@ -1,14 +1,12 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { staticFirstNote } from "../app/start-notes.ts";
 import type { Server } from "node:net";
-import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
+import type { WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { exitStatusOf, printFatal } from "../fatal.ts";
 import { watchLauncher } from "./launcher-watch.ts";
-import { droppedLogLines, flushOutput, logger, useBoundedOutput, workerLineFormatter } from "../log.ts";
-import type { OutputQueue } from "../output-queue.ts";
+import { droppedLogLines, flushOutput, logger, useBoundedOutput } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
-import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
 import { VERSION } from "../version.ts";
 import { embeddedApp } from "../app/embedded.ts";
 import { parseAdminAddress } from "../config/admin-address.ts";
@@ -17,20 +15,18 @@ import { startBusServer } from "./bus-server.ts";
 import { MetricsAggregator } from "./metrics-aggregator.ts";
 import { closeControlServers, type ControlCommand, startControlServer } from "./control-server.ts";
 import { claimControlSocketOrFail } from "./control-probe.ts";
-import { pipeLines } from "./log-lines.ts";
 import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "../paths.ts";
 import { WorkerPool } from "./pool.ts";
-import { BootSignals, installSignals } from "./signals.ts";
+import { BootSignals, installSignals as installSignalHandlers, type SignalRouter } from "./signals.ts";
 import { monotonicNow } from "../clock.ts";
-import { createSystemdNotifier } from "./systemd.ts";
-import { claimListeners, describeListen } from "./edge-settings.ts";
-import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
+import { createSystemdNotifier, type SystemdNotifier } from "./systemd.ts";
+import { claimListeners, describeListen, type ListenPlan } from "./edge-settings.ts";
+import { httpWorkerKind, type Relay } from "./http-kind.ts";
+import { Teardown } from "./teardown.ts";
 import { collectStatus, type SupervisorInfo } from "./status.ts";
-import { WorkerHandle } from "./worker-handle.ts";
 import { startPid1Duties } from "./pid1.ts";
 import { hostNotes, hostNotesLine } from "./host-notes.ts";
-import type { Watcher } from "./watch.ts";
 import { startWatching } from "./dev-watch.ts";
 import type { SettingSource } from "../config/resolve.ts";
 import { startDashboard } from "../dashboard/start.ts";
@@ -44,79 +40,120 @@ export interface SupervisorOptions {
   configFile?: string;
 }
 
-// Beyond the grace period, how long a draining worker has to exit before SIGKILL.
-const KILL_MARGIN_MS = 2000;
 // At exit, how long to wait for the workers' output pipes to close (a
 // grandchild may hold one open) and then for lsky's own output to be written.
 const OUTPUT_CLOSE_MS = 2000;
 
-/** The supervisor's outputs and the workers' output pipes still open. */
-interface Relay {
-  stdout: OutputQueue;
-  stderr: OutputQueue;
-  open: Set<Promise<void>>;
+/** What one supervisor run holds: set up in order, undone by its teardown. */
+interface Run {
+  settings: ServeSettings;
+  entry?: string;
+  relay: Relay;
+  boot: BootSignals;
+  signals: SignalRouter;
+  plan: ListenPlan;
+  pool: WorkerPool;
+  metrics: MetricsAggregator;
+  /** Runs each scheduled job once per tick in the pool (docs/SCHEDULE.md). */
+  scheduler: PoolScheduler;
+  systemd: SystemdNotifier;
+  teardown: Teardown;
+  exitCode: number;
+  finished: Promise<void>;
+  finish(): void;
+  stopping?: Promise<void>;
 }
 
 /**
  * Runs the supervisor: claims the port, starts the pool, answers the control
  * socket and signals, and resolves with the exit code once everything stopped.
+ * Each facility is an installer that adds its cleanup to the run's teardown,
+ * so a stop, a forced stop and a failed start-up undo by one list.
  */
 export async function runSupervisor({ settings, entry, sources = {}, configFile }: SupervisorOptions): Promise<number> {
+  const run = await prepareRun(settings, entry);
+  const bus = busPath(process.pid);
+  // Workers run the app's code: they have no use for the admin token.
+  const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: { ...settings, adminToken: "" } };
+  const busServer = await installPool(run, spec, bus);
+  run.metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => run.scheduler.status());
+  if (!(await startPool(run))) return run.boot.forced ? 1 : 0;
+
+  const info = supervisorInfo(run);
+  const control = createControl(run, info);
+  await installControlSocket(run, control.onControl);
+  installPidFile(run);
+  const adminLines = await installAdmin(run, info, { sources, configFile }, control.reload);
+  installSignals(run, control.reload);
+  logStartNotes(run, adminLines);
+  await installPid1(run);
+  installWatch(run, control.reload);
+  logServing(run, info);
+  run.systemd.ready(control.readyStatus);
+  if (run.boot.reloadWhenReady) void control.reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`));
+
+  await run.finished;
+  return run.exitCode;
+}
+
+async function prepareRun(settings: ServeSettings, entry: string | undefined): Promise<Run> {
   const outputs = useBoundedOutput(settings.logBuffer);
-  const relay: Relay = { ...outputs, open: new Set() };
   const boot = new BootSignals(logger);
-  const signals = installSignals(boot);
+  const signals = installSignalHandlers(boot);
   const plan = await claimListeners(settings, currentEngine());
   // Before any worker starts: another live server in this directory is an error, not replaced.
   await claimControlSocketOrFail(controlPathForDir(process.cwd()));
-  const port = plan.port;
-  const bus = busPath(process.pid);
-  // Workers run the app's code: they have no use for the admin token.
-  const spec: Omit<WorkerSpec, "slot"> = { entry, port, busPath: bus, settings: { ...settings, adminToken: "" } };
-  let exitCode = 0;
-  const systemd = createSystemdNotifier(process.env, logger);
-  let stopping: Promise<void> | undefined;
-  let watcher: Watcher | undefined;
-  let stopReaping = () => {};
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
+  return {
+    settings, entry, relay: { ...outputs, open: new Set() }, boot, signals, plan,
+    pool: undefined as unknown as WorkerPool, metrics: undefined as unknown as MetricsAggregator, scheduler: new PoolScheduler({ log: logger }),
+    systemd: createSystemdNotifier(process.env, logger), teardown: new Teardown(), exitCode: 0, finished, finish,
+  };
+}
 
-  const scheduler = new PoolScheduler({ log: logger });
-  const metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => scheduler.status());
-  const pool: WorkerPool = new WorkerPool({
+/** The pool of HTTP workers and the bus they report on; the bus socket and listener paths are removed last. */
+async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string) {
+  const { settings, plan } = run;
+  run.pool = new WorkerPool({
     size: settings.workers,
-    bootTimeout: settings.bootTimeout,
-    drainDeadline: settings.drainDelay + settings.gracePeriod + KILL_MARGIN_MS,
-    ttl: settings.ttl,
-    heartbeatTimeout: settings.heartbeatTimeout,
-    policy: DEFAULT_RESTART_POLICY,
+    kind: httpWorkerKind(settings, spec, run.relay),
     log: logger,
-    launch: (slot) => launchWorker({ ...spec, slot }, relay),
-    onWorkerExit: (worker, record) => metrics.onWorkerExit(worker, record),
+    onWorkerExit: (worker, record) => run.metrics.onWorkerExit(worker, record),
     onFatal: (error) => {
       printFatal(error);
-      exitCode = exitStatusOf(error);
-      void stop();
+      run.exitCode = exitStatusOf(error);
+      void stopRun(run);
     },
   });
   const router = new MessageRouter();
   const busServer = await startBusServer(bus, {
-    findWorker: (pid) => pool.findByPid(pid),
+    findWorker: (pid) => run.pool.findByPid(pid),
     onMessage: (worker, message) => {
-      pool.onMessage(worker, message);
+      run.pool.onMessage(worker, message);
       router.onMessage(worker, message);
-      scheduler.onMessage(worker, message);
+      run.scheduler.onMessage(worker, message);
     },
     queueLimit: settings.busQueueLimit,
     log: logger,
   });
-  boot.pool = pool;
-  const cleanupBus = () => {
+  run.teardown.add("bus", () => {
     busServer.server.close();
     rmSync(bus, { force: true });
     for (const path of plan.socketPaths) rmSync(path, { force: true });
-  };
+  });
+  run.teardown.add("pool", (forced: boolean) => {
+    if (!forced) return run.pool.stop();
+    for (const worker of run.pool.workers()) worker.kill("SIGKILL");
+  });
+  run.teardown.add("scheduler", () => run.scheduler.stop());
+  run.boot.pool = run.pool;
+  return busServer;
+}
 
+/** Starts the workers; false when a stop signal came meanwhile (the run is then over). */
+async function startPool(run: Run): Promise<boolean> {
+  const { pool, signals } = run;
   // A stop signal before this point (claiming the port) stops the pool before it starts.
   if (signals.stopped) void pool.stop();
   try {
@@ -124,80 +161,29 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   } catch (error) {
     // A worker stopped by the signal "fails" its boot; any other failure is the app's.
     if (!signals.stopped) {
-      cleanupBus();
+      await run.teardown.run();
       throw error;
     }
   }
-  if (signals.stopped) {
-    cleanupBus();
-    logger.info("stopped");
-    return boot.forced ? 1 : 0;
-  }
+  if (!signals.stopped) return true;
+  await run.teardown.run();
+  logger.info("stopped");
+  return false;
+}
 
-  const info: SupervisorInfo = {
+function supervisorInfo({ settings, entry, plan }: Run): SupervisorInfo {
+  return {
     version: VERSION, engine: currentEngine(), engineVersion: currentEngineVersion(),
-    app: entry ?? embeddedApp()?.label ?? "(built-in app)", startedAt: monotonicNow(), port,
+    app: entry ?? embeddedApp()?.label ?? "(built-in app)", startedAt: monotonicNow(), port: plan.port,
     // On a Unix socket, status shows the socket path(s) where host:port would be.
     host: plan.socketPaths.length ? `unix:${plan.socketPaths.join(",")}` : settings.host,
   };
+}
+
+/** What the control socket, signals, the dashboard and --watch ask of the run. */
+function createControl(run: Run, info: SupervisorInfo) {
+  const { settings, plan, pool, metrics, systemd } = run;
   const readyStatus = `Serving ${info.app} at ${describeListen(settings, plan)} with ${settings.workers} worker${settings.workers === 1 ? "" : "s"}`;
-  const controlPaths = { dir: controlPathForDir(process.cwd()), port: port ? controlPathForPort(port) : undefined };
-  let control: Server[];
-  try {
-    control = await startControlServer(controlPaths, (command) => onControl(command));
-  } catch (error) {
-    // Another server took the directory while the workers booted.
-    await pool.stop();
-    cleanupBus();
-    throw error;
-  }
-  if (settings.pidFile) writeFileSync(settings.pidFile, `${process.pid}\n`);
-  const dashboard = settings.admin
-    ? startDashboard(
-      { pool, metrics, info, listen: describeListen(settings, plan), settings, sources, configFile },
-      { reload: () => reload(), replaceWorker: (slot) => pool.replaceWorker(slot) },
-      (message) => logger.info(message),
-    )
-    : undefined;
-  const admin = settings.admin
-    ? await startAdminServer(parseAdminAddress(settings.admin), pool, metrics, info.startedAt, dashboard?.routes)
-    : undefined;
-
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      logger.info("stopping: draining workers");
-      systemd.stopping();
-      watcher?.close();
-      stopReaping();
-      scheduler.stop();
-      closeControlServers(control);
-      dashboard?.stop();
-      admin?.forceClose();
-      await pool.stop();
-      cleanupBus();
-      if (settings.pidFile) rmSync(settings.pidFile, { force: true });
-      await systemd.flush();
-      // The last lines a worker wrote (its goodbye, an error) are read before lsky exits.
-      await settleWithin(Promise.all(relay.open), OUTPUT_CLOSE_MS);
-      logger.info("stopped");
-      await flushOutput(OUTPUT_CLOSE_MS);
-      finish();
-    })();
-    return stopping;
-  };
-
-  const onControl = async (command: ControlCommand): Promise<unknown> => {
-    switch (command) {
-      case "status":
-        return { ...await collectStatus(pool, info), schedule: scheduler.status() };
-      case "reload":
-        return reload();
-      case "stop":
-        setImmediate(() => void stop());
-        return { stopping: true };
-    }
-  };
-
   // quick: a --watch reload swaps each worker as soon as its replacement is
   // ready, with no drain period meant for production traffic.
   const reload = async (quick = false) => {
@@ -214,45 +200,120 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
     logger.info(`reload finished in ${ms} ms`);
     return { reloaded: settings.workers, ms };
   };
+  const onControl = async (command: ControlCommand): Promise<unknown> => {
+    switch (command) {
+      case "status":
+        return { ...await collectStatus(pool, info), schedule: run.scheduler.status() };
+      case "reload":
+        return reload();
+      case "stop":
+        setImmediate(() => void stopRun(run));
+        return { stopping: true };
+    }
+  };
+  return { reload, onControl, readyStatus };
+}
 
+async function installControlSocket(run: Run, onControl: (command: ControlCommand) => Promise<unknown>): Promise<void> {
+  const port = run.plan.port;
+  const paths = { dir: controlPathForDir(process.cwd()), port: port ? controlPathForPort(port) : undefined };
+  let control: Server[];
+  try {
+    control = await startControlServer(paths, onControl);
+  } catch (error) {
+    // Another server took the directory while the workers booted.
+    await run.teardown.run();
+    throw error;
+  }
+  run.teardown.add("control socket", () => closeControlServers(control));
+}
+
+function installPidFile({ settings, teardown }: Run): void {
+  if (!settings.pidFile) return;
+  const path = settings.pidFile;
+  writeFileSync(path, `${process.pid}\n`);
+  teardown.add("pid file", () => rmSync(path, { force: true }));
+}
+
+/** The admin listener (dashboard, metrics, health) when --admin is set. */
+async function installAdmin(
+  run: Run, info: SupervisorInfo, config: { sources: SupervisorOptions["sources"]; configFile?: string }, reload: () => Promise<unknown>,
+): Promise<string[]> {
+  const { settings, pool, metrics, plan } = run;
+  if (!settings.admin) return [];
+  const dashboard = startDashboard(
+    { pool, metrics, info, listen: describeListen(settings, plan), settings, sources: config.sources ?? {}, configFile: config.configFile },
+    { reload: () => reload(), replaceWorker: (slot) => pool.replaceWorker(slot) },
+    (message) => logger.info(message),
+  );
+  const admin = await startAdminServer(parseAdminAddress(settings.admin), pool, metrics, info.startedAt, dashboard.routes);
+  run.teardown.add("admin listener", () => {
+    dashboard.stop();
+    admin.forceClose();
+  });
+  return [`admin listener (dashboard, metrics, healthz, readyz) at http://${settings.admin}`, dashboard.banner];
+}
+
+/** Stop, forced stop and reload by signal; and a stop when the launcher that started lsky is gone. */
+function installSignals(run: Run, reload: () => Promise<unknown>): void {
   // A stop signal during the set-up above already stopped the pool: finish the stop.
-  if (signals.stopped) void stop();
-  signals.use({
-    stop: () => void stop(),
+  if (run.signals.stopped) void stopRun(run);
+  run.signals.use({
+    stop: () => void stopRun(run),
     force: () => {
       logger.warn("second signal: forcing exit");
-      for (const worker of pool.workers()) worker.kill("SIGKILL");
-      // The first signal already closed the control sockets; leave nothing else behind.
-      cleanupBus();
-      if (settings.pidFile) rmSync(settings.pidFile, { force: true });
-      exitCode = 1;
-      finish();
+      run.teardown.force();
+      run.exitCode = 1;
+      run.finish();
     },
     reload: () => void reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`)),
   });
   watchLauncher(process.env, () => {
     logger.warn("the launcher that started this supervisor is gone: stopping");
-    void stop();
+    void stopRun(run);
   });
+}
 
+async function installPid1(run: Run): Promise<void> {
+  const stopReaping = await startPid1Duties((pid) => run.pool.findByPid(pid) !== undefined, logger);
+  run.teardown.add("pid 1 duties", () => stopReaping());
+}
+
+function installWatch(run: Run, reload: (quick?: boolean) => Promise<unknown>): void {
+  if (!run.settings.watch) return;
+  const watcher = startWatching(run.entry, run.settings, logger, () => reload(true));
+  run.teardown.add("watch", () => watcher?.close());
+}
+
+function logStartNotes({ settings, entry, plan }: Run, adminLines: string[]): void {
   const notes = hostNotesLine(hostNotes({ settings, engine: currentEngine(), socketsOnly: plan.socketPaths.length > 0 }));
   if (notes) logger.warn(notes);
   const staticNote = staticFirstNote(settings.static, entry);
   if (staticNote) logger.info(staticNote);
-  if (admin) logger.info(`admin listener (dashboard, metrics, healthz, readyz) at http://${settings.admin}`);
-  if (dashboard) logger.info(dashboard.banner);
-  stopReaping = await startPid1Duties((pid) => pool.findByPid(pid) !== undefined, logger);
-  watcher = settings.watch ? startWatching(entry, settings, logger, () => reload(true)) : undefined;
+  for (const line of adminLines) logger.info(line);
+}
+
+function logServing({ settings, plan }: Run, info: SupervisorInfo): void {
   logger.info(
     `lsky ${VERSION} serving ${info.app} at ${describeListen(settings, plan)} on ${info.engine} ${info.engineVersion} ` +
       `with ${settings.workers} worker${settings.workers === 1 ? "" : "s"} (supervisor pid ${process.pid})`,
   );
+}
 
-  systemd.ready(readyStatus);
-  if (boot.reloadWhenReady) void reload().catch((error: Error) => logger.error(`reload failed: ${error.message}`));
-
-  await finished;
-  return exitCode;
+/** Undoes the run (newest first), then waits for the last output; once. */
+function stopRun(run: Run): Promise<void> {
+  run.stopping ??= (async () => {
+    logger.info("stopping: draining workers");
+    run.systemd.stopping();
+    await run.teardown.run();
+    await run.systemd.flush();
+    // The last lines a worker wrote (its goodbye, an error) are read before lsky exits.
+    await settleWithin(Promise.all(run.relay.open), OUTPUT_CLOSE_MS);
+    logger.info("stopped");
+    await flushOutput(OUTPUT_CLOSE_MS);
+    run.finish();
+  })();
+  return run.stopping;
 }
 
 function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -261,17 +322,3 @@ function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
     void promise.finally(() => (clearTimeout(timer), resolve()));
   });
 }
-
-function launchWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
-  // Worker output goes through a pipe; engines that colour their errors
-  // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
-  const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
-  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour }, spec.entry);
-  for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
-    const closed = pipeLines(source, target, workerLineFormatter(spec.slot, name));
-    relay.open.add(closed);
-    void closed.then(() => relay.open.delete(closed));
-  }
-  return new WorkerHandle(spec.slot, child);
-}
-

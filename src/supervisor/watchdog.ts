@@ -9,7 +9,7 @@ export interface WatchdogOptions {
   timeout: number;
   clock: RunningClock;
   log: Logger;
-  /** The workers to watch (the ready ones serving a slot). */
+  /** The workers to watch: the ready ones serving a slot (one being killed is no longer ready). */
   workers(): WorkerHandle[];
   /** Counted for /metrics. */
   counters: { unresponsiveKills: number; busySpared: number };
@@ -29,7 +29,6 @@ export function startWatchdog(options: WatchdogOptions): () => void {
   const timer = setInterval(() => {
     const now = options.clock.now();
     for (const worker of options.workers()) {
-      if (worker.requestedExit) continue;
       const progressNow = readProgress(worker.pid);
       const verdict = judgeSilence({
         silence: now - worker.lastSeen,
@@ -64,7 +63,6 @@ function kill(worker: WorkerHandle, now: number, options: WatchdogOptions): void
       `running time (worst recent event-loop lag ${Math.round(worker.recentLag.worst())} ms, ` +
       `${worker.sparedSince === undefined ? "no I/O meanwhile" : "still doing I/O"}); killing it as unresponsive`,
   );
-  worker.requestedExit = "unresponsive";
   options.counters.unresponsiveKills++;
-  worker.kill("SIGKILL");
+  worker.killFor("unresponsive");
 }

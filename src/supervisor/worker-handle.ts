@@ -1,15 +1,16 @@
-import type { ExitReason, SupervisorMessage, WorkerStats } from "../bus/protocol.ts";
+import type { ExitReason, SupervisorMessage, WorkerMessage, WorkerStats } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import { LskyError } from "../errors.ts";
-import type { MetricFamilyJSON } from "../metrics/app-metrics.ts";
+import { type MetricFamilyJSON, validFamilies } from "../metrics/app-metrics.ts";
+import { Lifecycle, type LifecycleState } from "./lifecycle.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import type { WorkerProcess } from "../runtime/spawn-worker.ts";
 import { monotonicNow } from "../clock.ts";
 import { RecentLag } from "./heartbeat-judge.ts";
 import type { KernelProgress } from "./process-io.ts";
 
-/** Named after their cause, as in RoadRunner's pool. */
-export type WorkerState = "starting" | "ready" | "draining" | "exited";
+/** Where a worker is in its lifecycle (lifecycle.ts). */
+export type WorkerState = LifecycleState;
 
 export interface ExitRecord {
   reason: ExitReason;
@@ -24,7 +25,8 @@ export class WorkerHandle {
   readonly process: WorkerProcess;
   /** Monotonic ms (clock.ts), like every time the supervisor keeps. */
   readonly startedAt = monotonicNow();
-  state: WorkerState = "starting";
+  /** Its state and the cause of each change; only `lifecycle.transition` moves it. */
+  readonly lifecycle: Lifecycle;
   readyAt = 0;
   /** Running-clock time (clock.ts) of its last message; the pool sets it. */
   lastSeen = 0;
@@ -45,8 +47,6 @@ export class WorkerHandle {
   appMetrics?: MetricFamilyJSON[];
   private appMetricsWaiters: Array<() => void> = [];
   channel?: MessageChannel<SupervisorMessage>;
-  /** Set when the supervisor asked the worker to go; unset means it crashed. */
-  requestedExit?: ExitReason;
   bootFailure?: { message: string; detail: string; exitCode: number };
   exit?: ExitRecord;
   private channelClosed = false;
@@ -60,6 +60,7 @@ export class WorkerHandle {
   constructor(slot: number, process: WorkerProcess) {
     this.slot = slot;
     this.process = process;
+    this.lifecycle = new Lifecycle(`worker ${slot} (pid ${process.pid})`);
     this.ready = new Promise<void>((resolve, reject) => {
       this.settleReady = (error) => (error ? reject(error) : resolve());
     });
@@ -82,11 +83,26 @@ export class WorkerHandle {
     return this.process.pid;
   }
 
+  get state(): WorkerState {
+    return this.lifecycle.state;
+  }
+
   /** A message arrived (running-clock time): whatever silence it was in is over. */
   heard(now: number): void {
     this.lastSeen = now;
     this.silentProgress = undefined;
     this.sparedSince = undefined;
+  }
+
+  /** A heartbeat: its counters, event-loop lag and request metrics. */
+  recordStats(message: Extract<WorkerMessage, { type: "stats" }>): void {
+    this.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss, websockets: message.websockets, heapSlope: message.heapSlope };
+    if (typeof message.lag === "number") {
+      this.reportedLag = message.lag;
+      this.recentLag.record(message.lag);
+    }
+    if (message.metrics) this.metrics = message.metrics;
+    if (message.appMetrics) this.receivedAppMetrics(validFamilies(message.appMetrics));
   }
 
   markChannelClosed(): void {
@@ -110,20 +126,38 @@ export class WorkerHandle {
     });
   }
 
+  /**
+   * The worker is ready. Only a starting worker becomes ready: one told to
+   * stop (or killed) while it booted may still say so on its way out.
+   */
   markReady(): void {
-    this.state = "ready";
+    if (!this.lifecycle.can("ready", "booted")) return;
+    this.lifecycle.transition("ready", "booted");
     this.readyAt = monotonicNow();
     this.settleReady();
   }
 
-  /** Records the exit and fails a pending `ready` with the reason the worker gave. */
-  markExited(code: number | null, signal: string | null, reason: ExitReason): ExitRecord {
+  /**
+   * Kills the worker for a failure (it did not boot in time, or hung); its
+   * exit, when it comes, carries that cause.
+   */
+  killFor(cause: "boot-failed" | "unresponsive"): void {
+    this.lifecycle.transition("killing", cause);
+    this.kill("SIGKILL");
+  }
+
+  /**
+   * Records the exit, with the reason its lifecycle gives (lifecycle.ts), and
+   * fails a pending `ready` with the reason the worker gave.
+   */
+  markExited(code: number | null, signal: string | null): ExitRecord {
     this.clearTimers();
+    const reason: ExitReason = this.lifecycle.exitCause();
+    this.lifecycle.transition("exited", reason);
     const record: ExitRecord = { reason, code, signal, at: monotonicNow() };
     this.exit = record;
     // Not only "starting": a worker told to stop while it booted is "draining" and never became ready.
     if (this.readyAt === 0) this.settleReady(this.bootError(code, signal));
-    this.state = "exited";
     this.settleExit(record);
     return record;
   }

@@ -1,0 +1,62 @@
+import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
+import type { ServeSettings } from "../config/options.ts";
+import { workerLineFormatter } from "../log.ts";
+import type { OutputQueue } from "../output-queue.ts";
+import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
+import { pipeLines } from "./log-lines.ts";
+import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
+import { WorkerHandle } from "./worker-handle.ts";
+import type { DrainRequest, WorkerKind } from "./worker-kind.ts";
+
+// Beyond the grace period, how long a draining worker has to exit before SIGKILL.
+const KILL_MARGIN_MS = 2000;
+
+/** The supervisor's outputs and the workers' output pipes still open. */
+export interface Relay {
+  stdout: OutputQueue;
+  stderr: OutputQueue;
+  open: Set<Promise<void>>;
+}
+
+/**
+ * The HTTP worker: lsky started again in the worker role, serving the app on
+ * the shared port, ready once it listens, recycled by TTL (and by its own
+ * request count, memory and listener checks), drained by a bus message.
+ */
+export function httpWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "slot">, relay: Relay): WorkerKind {
+  return {
+    name: "http",
+    launch: (slot) => launchHttpWorker({ ...spec, slot }, relay),
+    readiness: "announced",
+    bootTimeout: settings.bootTimeout,
+    sharesPort: true,
+    policy: DEFAULT_RESTART_POLICY,
+    ttl: settings.ttl,
+    heartbeatTimeout: settings.heartbeatTimeout,
+    drainDeadline: settings.drainDelay + settings.gracePeriod + KILL_MARGIN_MS,
+    drain: drainHttpWorker,
+  };
+}
+
+/**
+ * `handover`: a replacement already serves, so the worker keeps its listener
+ * open a while; on stop nobody takes over. A worker still booting has no
+ * listener yet and may not have reached the bus: SIGTERM stops it.
+ */
+function drainHttpWorker(worker: WorkerHandle, { cause, quick, from }: DrainRequest): void {
+  if (from === "starting") worker.kill("SIGTERM");
+  worker.send(quick ? { type: "drain", handover: false, quick: true } : { type: "drain", handover: cause !== "stop" });
+}
+
+function launchHttpWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
+  // Worker output goes through a pipe; engines that colour their errors
+  // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
+  const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
+  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour }, spec.entry);
+  for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
+    const closed = pipeLines(source, target, workerLineFormatter(spec.slot, name));
+    relay.open.add(closed);
+    void closed.then(() => relay.open.delete(closed));
+  }
+  return new WorkerHandle(spec.slot, child);
+}
