@@ -98,6 +98,24 @@ for (const target of selectedTargets()) {
       assert.equal(await a.ws.nextText(/^count:/), "count:2");
     });
 
+    test("ws.publish reaches another subscriber on the publisher's worker (Bun's own fan-out there) but not the publisher", async () => {
+      // A second client on worker 1, beside a (the kernel spreads connections).
+      const twin = await waitFor("a second WebSocket on worker 1", async () => {
+        const client = await connect(server, "?room=r");
+        if (client.hello.worker === 1) return client;
+        client.ws.close();
+        return undefined;
+      }, 30_000);
+      a.ws.sendText("pub:r:local-and-remote");
+      assert.equal(await twin.ws.nextText(), "local-and-remote");
+      assert.equal(await b.ws.nextText(), "local-and-remote");
+      assert.equal(await nothingBefore(a.ws, "marker-a2"), "marker-a2");
+      twin.ws.sendText("spub:r:server-wide");
+      for (const client of [a, twin, b]) assert.equal(await client.ws.nextText(), "server-wide");
+      twin.ws.close();
+      await twin.ws.closed;
+    });
+
     test("lsky status shows each worker's open sockets and message counters", async () => {
       // Workers report every heartbeat; wait for the report that has both sockets.
       const report = await waitFor("status with a socket open on each worker", async () => {
