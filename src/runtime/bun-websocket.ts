@@ -35,7 +35,7 @@ export function bunWebSocketHandlers(host: SocketHost, app?: AppSocketHandlers, 
     closeOnBackpressureLimit: true,
     // ws.publish leaves the sender out, as lsky's ws.publish does.
     publishToSelf: false,
-    perMessageDeflate: false,
+    perMessageDeflate: host.policy.wsDeflate,
     open(ws: BunSocket) {
       ws.binaryType = "arraybuffer";
       ws.data.sink = host.open(ws.data.slot, engineSocket(ws));

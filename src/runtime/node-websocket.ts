@@ -18,7 +18,7 @@ const decoder = new TextDecoder();
 export function acceptUpgrades(server: Server, options: ServeOptions, readAddress: (incoming: IncomingMessage) => RemoteAddr): void {
   const host = options.websockets;
   if (!host) return;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: host.policy.wsMaxMessage, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: host.policy.wsMaxMessage, perMessageDeflate: host.policy.wsDeflate, clientTracking: false });
   server.on("upgrade", (incoming: IncomingMessage, socket: Duplex, head: Uint8Array) => {
     socket.on("error", () => socket.destroy());
     const request = upgradeRequest(incoming);

@@ -7,7 +7,7 @@ import { SocketHub } from "./host.ts";
 import type { Frame } from "./payload.ts";
 import { ownerOf } from "./pool.ts";
 
-const POLICY: WebSocketSettings = { wsMaxMessage: 16, wsIdleTimeout: 60_000, wsSendBuffer: 100, wsMaxConnections: 2, wsDrainPeriod: 0 };
+const POLICY: WebSocketSettings = { wsMaxMessage: 16, wsIdleTimeout: 60_000, wsSendBuffer: 100, wsMaxConnections: 2, wsDrainPeriod: 0, wsDeflate: false };
 
 class FakeEngine implements EngineSocket {
   sent: Frame[] = [];
