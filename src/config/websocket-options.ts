@@ -1,4 +1,4 @@
-import { parseDuration, parseInteger, parseSize } from "./parse-value.ts";
+import { parseBoolean, parseDuration, parseInteger, parseSize } from "./parse-value.ts";
 import type { SettingOf } from "./setting-spec.ts";
 
 /**
@@ -17,6 +17,8 @@ export interface WebSocketSettings {
   wsMaxConnections: number;
   /** How long a draining worker keeps its WebSockets open before closing them. */
   wsDrainPeriod: number;
+  /** Offer permessage-deflate (RFC 7692) to clients that ask for it. */
+  wsDeflate: boolean;
 }
 
 type WebSocketKey = keyof WebSocketSettings;
@@ -66,5 +68,12 @@ export const WEBSOCKET_SETTINGS = [
     description: "How long a draining worker keeps WebSockets open before closing them (1012 on reload, 1001 on stop)",
     parse: duration(0),
     defaultValue: () => 2_000,
+  }),
+  setting({
+    key: "wsDeflate", group: "websocket", flag: "ws-deflate", env: ["LSKY_WS_DEFLATE"], boolean: true,
+    description: "Compress WebSocket messages (permessage-deflate) for clients that ask for it; not with --deno-server native",
+    parse: parseBoolean,
+    // Off: it costs CPU and memory per connection (a zlib context each way).
+    defaultValue: () => false,
   }),
 ] as const;

@@ -30,7 +30,7 @@ export function engineGapWarning(
 
 // Measured by test/websocket-protocol.test.ts (docs/WEBSOCKET.md).
 const DENO_NATIVE_WEBSOCKET = "WebSockets accept unmasked client frames and end the connection without " +
-  "a close frame (no 1002/1007) on reserved bits or invalid UTF-8";
+  "a close frame (no 1002/1007) on reserved bits, invalid UTF-8 or any other protocol error";
 
 /**
  * Seen in the storm test (test/faults/reload-storm.test.ts) with

@@ -19,8 +19,11 @@ type BunServer = ReturnType<typeof Bun.serve>;
 
 /**
  * Bun.serve's `websocket` option, from lsky's policy: Bun enforces the size
- * (1009) and keeps idle time with its own pings; lsky checks the send buffer
- * itself, so Bun is told never to close or drop on backpressure.
+ * (1009) and keeps idle time with its own pings. lsky checks the send buffer
+ * before its own sends (1013); a publish is fanned out by Bun, which checks
+ * nothing per subscriber in JavaScript, so Bun drops a subscriber whose
+ * buffer passes the cap plus one largest message (measured: 1006, no close
+ * frame) rather than buffer without bound.
  */
 export function bunWebSocketHandlers(host: SocketHost, app?: AppSocketHandlers, appSockets?: Set<AnySocket>): Record<string, unknown> {
   return routeToApp({
@@ -28,9 +31,11 @@ export function bunWebSocketHandlers(host: SocketHost, app?: AppSocketHandlers, 
     idleTimeout: Math.min(960, Math.max(1, Math.round(host.policy.wsIdleTimeout / 1000))),
     sendPings: true,
     // Bun takes a 32-bit integer here.
-    backpressureLimit: 2 ** 31 - 1,
-    closeOnBackpressureLimit: false,
-    perMessageDeflate: false,
+    backpressureLimit: Math.min(2 ** 31 - 1, host.policy.wsSendBuffer + host.policy.wsMaxMessage),
+    closeOnBackpressureLimit: true,
+    // ws.publish leaves the sender out, as lsky's ws.publish does.
+    publishToSelf: false,
+    perMessageDeflate: host.policy.wsDeflate,
     open(ws: BunSocket) {
       ws.binaryType = "arraybuffer";
       ws.data.sink = host.open(ws.data.slot, engineSocket(ws));
@@ -78,13 +83,25 @@ function routeToApp(own: Record<string, unknown>, app: AppSocketHandlers | undef
   return routed;
 }
 
+// lsky's topics live apart from those of sockets the app upgraded itself
+// (hono/bun), which share the server's topic space.
+const ownTopic = (topic: string) => `lsky\u0000${topic}`;
+
 function engineSocket(ws: BunSocket): EngineSocket {
   return {
     send: (frame) => void ws.send(frame),
     close: (code, reason) => ws.close(code, reason),
     bufferedAmount: () => ws.getBufferedAmount(),
     terminate: () => ws.terminate(),
+    subscribe: (topic) => ws.subscribe(ownTopic(topic)),
+    unsubscribe: (topic) => ws.unsubscribe(ownTopic(topic)),
+    publish: (topic, frame) => void ws.publish(ownTopic(topic), frame),
   };
+}
+
+/** The worker's local fan-out becomes Bun's own: one call, C++ loops over the subscribers. */
+export function fanOutThroughBun(server: BunServer, host: SocketHost): void {
+  host.fanOutWith?.((topic, frame) => void server.publish(ownTopic(topic), frame));
 }
 
 /**

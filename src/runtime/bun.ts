@@ -4,7 +4,7 @@ import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
 import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
-import { appSocketHandlers, bunWebSocketHandlers, closeAppSockets, finishBunUpgrade } from "./bun-websocket.ts";
+import { appSocketHandlers, bunWebSocketHandlers, closeAppSockets, fanOutThroughBun, finishBunUpgrade } from "./bun-websocket.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
@@ -69,6 +69,7 @@ function serve(options: ServeOptions): Promise<HttpServer> {
       },
     } as Parameters<typeof Bun.serve>[0]);
     bindings.server = server;
+    if (sockets) fanOutThroughBun(server, sockets);
   } catch (error) {
     return Promise.reject(listenError(error, options));
   }

@@ -18,7 +18,7 @@ const decoder = new TextDecoder();
 export function acceptUpgrades(server: Server, options: ServeOptions, readAddress: (incoming: IncomingMessage) => RemoteAddr): void {
   const host = options.websockets;
   if (!host) return;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: host.policy.wsMaxMessage, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: host.policy.wsMaxMessage, perMessageDeflate: host.policy.wsDeflate, clientTracking: false });
   server.on("upgrade", (incoming: IncomingMessage, socket: Duplex, head: Uint8Array) => {
     socket.on("error", () => socket.destroy());
     const request = upgradeRequest(incoming);
@@ -34,15 +34,22 @@ export function acceptUpgrades(server: Server, options: ServeOptions, readAddres
 }
 
 function attach(ws: WebSocket, slot: UpgradeSlot, host: SocketHost): void {
-  ws.binaryType = "arraybuffer";
+  // Buffers, not ArrayBuffers: `ws` would copy every message into an
+  // ArrayBuffer of its own; a text message is decoded from the Buffer as is
+  // and only a binary one is copied out.
+  ws.binaryType = "nodebuffer";
   const sink = host.open(slot, engineSocket(ws));
-  ws.on("message", (data, isBinary) => sink.message(isBinary ? data : decoder.decode(data)));
+  ws.on("message", (data: Buffer, isBinary) => sink.message(isBinary ? toArrayBuffer(data) : data.toString("utf8")));
   ws.on("pong", () => sink.alive());
   ws.on("ping", () => sink.alive());
   // `ws` closes the connection itself on a protocol error (and reports the
   // code in "close"); the error event only needs a listener.
   ws.on("error", (error) => sink.error(error));
   ws.on("close", (code, reason) => sink.closed(code, decoder.decode(reason)));
+}
+
+function toArrayBuffer(data: Buffer): ArrayBuffer {
+  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
 }
 
 function engineSocket(ws: WebSocket): EngineSocket {

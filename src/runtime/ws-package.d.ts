@@ -10,7 +10,8 @@ declare module "ws" {
     close(code?: number, reason?: string): void;
     ping(): void;
     terminate(): void;
-    on(event: "message", listener: (data: ArrayBuffer, isBinary: boolean) => void): this;
+    /** `data` is a Buffer with binaryType "nodebuffer" (what lsky sets), an ArrayBuffer with "arraybuffer". */
+    on(event: "message", listener: (data: Buffer, isBinary: boolean) => void): this;
     on(event: "close", listener: (code: number, reason: Uint8Array) => void): this;
     on(event: "pong" | "ping", listener: () => void): this;
     on(event: "error", listener: (error: Error) => void): this;

@@ -10,7 +10,7 @@ import { sameTiming } from "./spec.ts";
 export interface ScheduleWorker {
   readonly slot: number;
   readonly pid: number;
-  readonly state: "starting" | "ready" | "draining" | "exited";
+  readonly state: "starting" | "ready" | "draining" | "killing" | "exited";
   readonly exited: Promise<unknown>;
   send(message: SupervisorMessage): boolean;
 }

@@ -3,7 +3,7 @@ import type { SupervisorMessage } from "../bus/protocol.ts";
 import type { MessageChannel } from "../bus/ndjson.ts";
 import type { Logger } from "../log.ts";
 import type { WorkerProcess } from "../runtime/spawn-worker.ts";
-import { RunningClock } from "./clock.ts";
+import { RunningClock } from "../clock.ts";
 import { WorkerPool, type PoolOptions } from "./pool.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import type { DrainRequest, WorkerKind } from "./worker-kind.ts";

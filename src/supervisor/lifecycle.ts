@@ -1,6 +1,6 @@
 import type { ExitReason } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
-import { monotonicNow } from "./clock.ts";
+import { monotonicNow } from "../clock.ts";
 
 /**
  * The lifecycle every supervised process goes through, whatever its kind

@@ -1,6 +1,6 @@
 import { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { monotonicNow } from "./clock.ts";
+import { monotonicNow } from "../clock.ts";
 import { nextFailureCount, restartDelay, type RestartPolicy, shouldGiveUp } from "./restart-policy.ts";
 import { describeSpawnFailure } from "./spawn-failure.ts";
 import type { ExitRecord, WorkerHandle } from "./worker-handle.ts";

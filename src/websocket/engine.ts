@@ -20,7 +20,19 @@ export interface EngineSocket {
   ping?(): void;
   /** Drops the connection without a close handshake (a dead peer). */
   terminate(): void;
+  /**
+   * Present when the engine fans a topic out itself (Bun's pub/sub): the
+   * host mirrors the connection's topics into the engine and publishes
+   * through it, instead of a loop over the subscribers.
+   */
+  subscribe?(topic: string): void;
+  unsubscribe?(topic: string): void;
+  /** To every engine subscriber of `topic` but this connection. */
+  publish?(topic: string, frame: Frame): void;
 }
+
+/** The engine's own fan-out to every subscriber of a topic in this worker (Bun's `server.publish`). */
+export type EnginePublish = (topic: string, frame: Frame) => void;
 
 /** What the adapter reports about one connection. */
 export interface SocketSink {
@@ -50,6 +62,8 @@ export interface SocketHost {
   open(slot: UpgradeSlot, socket: EngineSocket): SocketSink;
   /** The engine could not complete the handshake for an accepted slot. */
   abandon(slot: UpgradeSlot): void;
+  /** The adapter offers its engine's fan-out; sockets then come with subscribe/publish. */
+  fanOutWith?(publish: EnginePublish): void;
 }
 
 /** True when a request asks to become a WebSocket (any case, a list allowed). */

@@ -7,7 +7,7 @@ import { SocketHub } from "./host.ts";
 import type { Frame } from "./payload.ts";
 import { ownerOf } from "./pool.ts";
 
-const POLICY: WebSocketSettings = { wsMaxMessage: 16, wsIdleTimeout: 60_000, wsSendBuffer: 100, wsMaxConnections: 2, wsDrainPeriod: 0 };
+const POLICY: WebSocketSettings = { wsMaxMessage: 16, wsIdleTimeout: 60_000, wsSendBuffer: 100, wsMaxConnections: 2, wsDrainPeriod: 0, wsDeflate: false };
 
 class FakeEngine implements EngineSocket {
   sent: Frame[] = [];
@@ -123,4 +123,58 @@ test("a throwing handler is reported and goes to onError", () => {
   h.accept(slot, { onMessage: () => { throw new Error("boom"); }, onError: (event: { error?: unknown }) => void errors.push(event.error) });
   h.open(slot, new FakeEngine()).message("x");
   assert.equal((errors[0] as Error).message, "boom");
+});
+
+/** An engine with its own pub/sub (Bun's): the host must go through it, never loop. */
+type Opened = { engine: FanOutEngine; socket: ReturnType<SocketHub["local"]["get"]> & object };
+
+class FanOutEngine extends FakeEngine {
+  topics = new Set<string>();
+  published: [string, Frame][] = [];
+  subscribe(topic: string) {
+    this.topics.add(topic);
+  }
+  unsubscribe(topic: string) {
+    this.topics.delete(topic);
+  }
+  publish(topic: string, frame: Frame) {
+    this.published.push([topic, frame]);
+  }
+}
+
+test("with an engine fan-out, a publish is one engine call: the sender's own (it leaves the sender out) or the server's", () => {
+  const h = hub({ wsMaxConnections: 10 });
+  const serverPublishes: [string, Frame][] = [];
+  h.fanOutWith((topic, frame) => serverPublishes.push([topic, frame]));
+  const forwarded: unknown[] = [];
+  h.forward = (topic, _frame, exceptId) => forwarded.push([topic, exceptId]);
+  const [first, second, third] = [0, 1, 2].map(() => {
+    const slot = h.slot("http://x/ws");
+    h.accept(slot, {});
+    const engine = new FanOutEngine();
+    h.open(slot, engine);
+    return { engine, socket: [...h.local.values()].at(-1)! };
+  }) as [Opened, Opened, Opened];
+  for (const { socket } of [first, second, third]) socket.subscribe("room");
+  assert.deepEqual([...first.engine.topics], ["room"]);
+
+  first.socket.publish("room", "hi");
+  assert.deepEqual(first.engine.published, [["room", "hi"]]);
+  assert.deepEqual(serverPublishes, []);
+  assert.equal(second.engine.sent.length, 0, "no per-subscriber send from JavaScript");
+  assert.equal(h.stats.messagesOut, 2);
+  assert.deepEqual(forwarded, [["room", first.socket.id]]);
+
+  // From the bus or sockets.publish: the server's fan-out, to all three.
+  h.publishLocal("room", "all", "9-other-1");
+  assert.deepEqual(serverPublishes, [["room", "all"]]);
+  assert.equal(h.stats.messagesOut, 5);
+
+  // Nobody subscribed here: no engine call at all.
+  h.publishLocal("empty", "x", undefined);
+  assert.equal(serverPublishes.length, 1);
+
+  third.socket.unsubscribe("room");
+  assert.deepEqual([...third.engine.topics], []);
+  assert.equal(h.count("room"), 2);
 });

@@ -1,6 +1,6 @@
 import type { WebSocketSettings } from "../config/websocket-options.ts";
 import type { LskyWebSocket, SocketCloseEvent, WebSocketEvents } from "./app-api.ts";
-import type { EngineSocket, SocketHost, SocketSink, UpgradeSlot } from "./engine.ts";
+import type { EnginePublish, EngineSocket, SocketHost, SocketSink, UpgradeSlot } from "./engine.ts";
 import { LocalSocket, type SocketOwner } from "./local-socket.ts";
 import { byteLength, type Frame } from "./payload.ts";
 import { refuseUpgrade } from "./refusals.ts";
@@ -37,6 +37,7 @@ export class SocketHub implements SocketHost, SocketOwner {
   #nextId = 1;
   #draining = false;
   #sweep: ReturnType<typeof setInterval> | undefined;
+  #enginePublish: EnginePublish | undefined;
   /** Set by the pool layer: carries a publish to the other workers. */
   forward: (topic: string, frame: Frame, exceptId: string | undefined) => void = () => {};
 
@@ -71,6 +72,10 @@ export class SocketHub implements SocketHost, SocketOwner {
     // Never sent: the adapter upgrades instead. A 200 so that stages that
     // look at the answer (access log, metrics) see a success.
     return new Response(null, { status: 200 });
+  }
+
+  fanOutWith(publish: EnginePublish): void {
+    this.#enginePublish = publish;
   }
 
   abandon(slot: UpgradeSlot): void {
@@ -108,7 +113,8 @@ export class SocketHub implements SocketHost, SocketOwner {
     if (socket.readyState === 3) return;
     socket.readyState = 3;
     this.local.delete(socket.id);
-    for (const topic of socket.topics) this.unsubscribe(socket, topic);
+    // The engine forgot the closed socket's topics itself.
+    for (const topic of socket.topics) this.#forget(socket, topic);
     this.stats.closesByCode[code] = (this.stats.closesByCode[code] ?? 0) + 1;
     const event: SocketCloseEvent = { type: "close", code, reason, wasClean: code !== 1006 };
     this.#run(events.onClose, event, socket, events);
@@ -134,9 +140,15 @@ export class SocketHub implements SocketHost, SocketOwner {
     const set = this.#topics.get(topic) ?? new Set<LocalSocket>();
     this.#topics.set(topic, set);
     set.add(socket);
+    socket.engine.subscribe?.(topic);
   }
 
   unsubscribe(socket: LocalSocket, topic: string): void {
+    if (socket.readyState !== 3) socket.engine.unsubscribe?.(topic);
+    this.#forget(socket, topic);
+  }
+
+  #forget(socket: LocalSocket, topic: string): void {
     socket.topics.delete(topic);
     const set = this.#topics.get(topic);
     if (!set) return;
@@ -151,9 +163,26 @@ export class SocketHub implements SocketHost, SocketOwner {
   }
 
   publishLocal(topic: string, frame: Frame, exceptId: string | undefined): void {
-    for (const socket of this.#topics.get(topic) ?? []) {
+    const subscribers = this.#topics.get(topic);
+    if (!subscribers) return;
+    if (this.#enginePublish) return this.#publishThroughEngine(topic, frame, subscribers, exceptId);
+    for (const socket of subscribers) {
       if (socket.id !== exceptId) socket.deliver(frame);
     }
+  }
+
+  /**
+   * One call into the engine (Bun: C++ fans out, no JavaScript per
+   * subscriber). A sender's own publish goes through its socket, which the
+   * engine leaves out; the engine enforces the send buffer cap itself here
+   * (bun-websocket.ts).
+   */
+  #publishThroughEngine(topic: string, frame: Frame, subscribers: Set<LocalSocket>, exceptId: string | undefined): void {
+    const sender = exceptId === undefined ? undefined : this.local.get(exceptId);
+    const excluded = sender !== undefined && subscribers.has(sender) && sender.engine.publish !== undefined;
+    if (excluded) sender.engine.publish!(topic, frame);
+    else this.#enginePublish!(topic, frame);
+    this.stats.messagesOut += subscribers.size - (excluded ? 1 : 0);
   }
 
   count(topic?: string): number {

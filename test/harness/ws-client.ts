@@ -31,6 +31,8 @@ export interface RawWebSocket {
   next(): Promise<WsMessage>;
   /** Waits for the next text message that matches. */
   nextText(match?: RegExp): Promise<string>;
+  /** The payload of the next pong the server sends (the client answers pings itself). */
+  nextPong(): Promise<Buffer>;
   /** Resolves with the server's close frame (code 1006 when the TCP connection ended without one). */
   readonly closed: Promise<WsClose>;
   destroy(): void;
@@ -82,6 +84,8 @@ function readHandshake(socket: Socket): Promise<{ status: number; headers: Recor
 
 function makeClient(socket: Socket, status: number, headers: Record<string, string>, rest: Buffer, body: string): RawWebSocket {
   const queue: WsMessage[] = [];
+  const pongs: Buffer[] = [];
+  const pongWaiters: ((payload: Buffer) => void)[] = [];
   const waiters: { resolve(m: WsMessage): void; reject(e: Error): void }[] = [];
   let buffer = rest;
   let fragments: Buffer[] = [];
@@ -119,7 +123,10 @@ function makeClient(socket: Socket, status: number, headers: Record<string, stri
       return;
     }
     if (opcode === 0x9) return sendFrame(0xa, payload);
-    if (opcode === 0xa) return;
+    if (opcode === 0xa) {
+      const waiter = pongWaiters.shift();
+      return waiter ? waiter(Buffer.from(payload)) : void pongs.push(Buffer.from(payload));
+    }
     if (opcode !== 0) fragmentOpcode = opcode;
     fragments.push(payload);
     if (!fin) return;
@@ -177,6 +184,10 @@ function makeClient(socket: Socket, status: number, headers: Record<string, stri
       payload.writeUInt16BE(code, 0);
       payload.write(reason, 2);
       sendFrame(0x8, payload);
+    },
+    nextPong: () => {
+      const queued = pongs.shift();
+      return queued ? Promise.resolve(queued) : new Promise((resolve) => pongWaiters.push(resolve));
     },
     async nextText(match) {
       for (;;) {
