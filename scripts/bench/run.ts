@@ -13,10 +13,11 @@ import { type BenchOptions, parseBenchOptions, type SuiteName, USAGE } from "./o
 import { type Pair, type PairSettings, runPairs } from "./pairs.ts";
 import { DOCS, ROOT } from "./paths.ts";
 import { pm2 } from "./pm2.ts";
-import { costsSection, type RunContext, suiteSection, writeDocSection } from "./report.ts";
+import { contextBlock, costsSection, type RunContext, suiteSection, writeDocSection } from "./report.ts";
 import { log } from "./rounds.ts";
 import { runStaticSuite, staticSection } from "./static-suite.ts";
 import { runSuite, type SuiteSettings } from "./suite.ts";
+import { runWebSocketSuite } from "./ws/suite.ts";
 
 function hasCommand(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: "ignore" }).error === undefined;
@@ -77,6 +78,7 @@ const PAGES: Record<SuiteName, string> = {
   costs: DOCS,
   static: join(ROOT, "docs", "BENCHMARKS-STATIC.md"),
   bus: join(ROOT, "docs", "BENCHMARKS-BUS.md"),
+  ws: DOCS,
 };
 
 type SuiteRun = (options: BenchOptions, context: RunContext, pinSingle: boolean) => Promise<string | undefined>;
@@ -111,6 +113,11 @@ const RUNS: Record<SuiteName, SuiteRun> = {
   bus: async (options, context) => {
     const result = await runBusSuite({ rounds: options.rounds, engines: options.engines, scaleDown: options.quick ? 10 : 1 });
     return busSection(context, result);
+  },
+  ws: async (options, context) => {
+    const seconds = options.quick ? 1 : options.duration;
+    const tables = await runWebSocketSuite({ rounds: options.rounds, seconds, engines: options.engines, subscribers: options.quick ? 100 : 1000 });
+    return ["### WebSocket beside the raw engines", "", contextBlock(context), "", tables].join("\n");
   },
 };
 
