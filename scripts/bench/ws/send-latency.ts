@@ -1,6 +1,8 @@
 // sockets.send(id) to a connection on the other worker: from the client's
-// command to the other client's receipt, one at a time (the same method as
-// scripts/bench/ws-send-latency.ts, returning the figures).
+// command to the other client's receipt, one at a time.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { killAll, startLsky } from "../../../test/harness/lsky.ts";
 import { fixture, targetsNamed } from "../../../test/harness/targets.ts";
 import { openWebSocket, type RawWebSocket } from "../../../test/harness/ws-client.ts";
@@ -8,7 +10,9 @@ import { median } from "../stats.ts";
 
 export async function sendLatency(engine: string, count: number): Promise<{ median: number; p99: number }> {
   const target = targetsNamed(engine)[0]!;
-  const server = await startLsky(target, [fixture("ws-app.ts"), "--workers", "2", "--host", "127.0.0.1"]);
+  // A directory of its own: lsky refuses a second server in one directory.
+  const cwd = mkdtempSync(join(tmpdir(), "lsky-bench-ws-"));
+  const server = await startLsky(target, [fixture("ws-app.ts"), "--workers", "2", "--host", "127.0.0.1"], { cwd });
   try {
     const byWorker = new Map<number, { ws: RawWebSocket; id: string }>();
     for (let tries = 0; byWorker.size < 2 && tries < 200; tries++) {
@@ -32,5 +36,6 @@ export async function sendLatency(engine: string, count: number): Promise<{ medi
   } finally {
     await server.stop();
     killAll();
+    rmSync(cwd, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,8 @@
 // Starting the candidates of the WebSocket benchmark: lsky (dist/lsky.mjs
 // serving test/fixtures/ws-app.ts) on an engine, or a raw engine server.
 import { setTimeout as sleep } from "node:timers/promises";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENGINE_RUN, type Engine, LSKY_BUNDLE, ROOT } from "../paths.ts";
 import { freePort, startProcess, type Started, stopProcess } from "../processes.ts";
@@ -26,7 +28,7 @@ export function lsky(engine: Engine, workers: number, extra: string[] = []): Can
     processes: workers,
     // One worker shares the server's CPU with its supervisor; two workers get both CPUs (with the client).
     start: (port) => startProcess(run.command, [...run.args, LSKY_BUNDLE, "serve", FIXTURE, "--workers", String(workers),
-      "--host", "127.0.0.1", "--port", String(port), "--ws-max-connections", "5000", ...extra], { cpus: workers === 1 ? SERVER_CPUS : undefined }),
+      "--host", "127.0.0.1", "--port", String(port), "--ws-max-connections", "5000", ...extra], { cpus: workers === 1 ? SERVER_CPUS : undefined, cwd: benchDirectory() }),
   };
 }
 
@@ -38,6 +40,16 @@ export function raw(engine: Engine): Candidate {
     processes: 1,
     start: (port) => startProcess(run.command, [...run.args, join(HERE, script), String(port)], { cpus: SERVER_CPUS }),
   };
+}
+
+const directories: string[] = [];
+process.on("exit", () => directories.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A directory of its own for each lsky: lsky refuses a second server in one directory (a test run, say). */
+function benchDirectory(): string {
+  const dir = mkdtempSync(join(tmpdir(), "lsky-bench-ws-"));
+  directories.push(dir);
+  return dir;
 }
 
 /** Starts a candidate and waits until a WebSocket upgrade succeeds. */
