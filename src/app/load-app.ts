@@ -1,9 +1,10 @@
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LskyError } from "../errors.ts";
 import { applyAppTsconfigOnBun } from "../runtime/bun-tsconfig-jsx.ts";
 import { currentEngine } from "../runtime/detect.ts";
+import { serveLskyImport } from "../runtime/lsky-import.ts";
 import { type FetchApp, isFetchApp } from "./contract.ts";
 import { embeddedApp } from "./embedded.ts";
 import { explainLoadError } from "./load-error.ts";
@@ -51,6 +52,8 @@ export function assertAppFile(entry: string): string {
 async function importModule(entry: string, path: string): Promise<unknown> {
   try {
     if (currentEngine() === "bun") applyAppTsconfigOnBun();
+    // `import ... from "lsky"` with no lsky in the app's node_modules (or none).
+    await serveLskyImport(dirname(path));
     // Node 20 cannot import TypeScript; Bun and Deno can, directly.
     const target = currentEngine() === "node" && needsTranspile(path) ? await transpileForNode(path) : path;
     return await import(pathToFileURL(target).href);

@@ -29,7 +29,7 @@ const pin = {
 };
 const result = await Bun.build({
   entrypoints: [entry], root: dirname(entry), target: "node", format: "esm", sourcemap: "inline",
-  packages: external ? "external" : undefined, plugins: [pin],
+  packages: external ? "external" : undefined, external: ["lsky"], plugins: [pin],
 });
 if (!result.success) {
   console.error(result.logs.map(String).join("\\n"));

@@ -77,6 +77,9 @@ async function bundle(path: string, outDir: string, externalPackages: boolean): 
     platform: "node",
     target: "node20",
     packages: externalPackages ? "external" : undefined,
+    // Left to Node even when packages are bundled: the installed lsky, or the
+    // facade lsky serves where none is (src/runtime/lsky-import.ts).
+    external: ["lsky"],
     sourcemap: "inline",
     plugins: [importMetaPlugin()],
     logLevel: "silent",
