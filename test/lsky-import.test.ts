@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { describeTargets } from "./harness/describe-targets.ts";
 import { freePort } from "./harness/ports.ts";
-import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
-import { fixture, ROOT } from "./harness/targets.ts";
+import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
+import { fixture, ROOT, type Target } from "./harness/targets.ts";
 import { openWebSocket } from "./harness/ws-client.ts";
 
 after(killAll);
@@ -86,5 +86,18 @@ describeTargets('"lsky" imported by an app that has none installed', (target) =>
     const server = await startLsky(target, [], { cwd: dir, port: false });
     await checkPlainApp(port);
     await stopped(server);
+  });
+
+  test("lsky compile: the executable holds the app, and \"lsky\" is the server's own library", async () => {
+    const dir = folder({ "app.ts": fixture("lsky-import.ts") });
+    dirs.push(dir);
+    const built = await runLsky(target, ["compile", "app.ts", "-o", "myapp"], { cwd: dir }, 180_000);
+    assert.equal(built.code, 0, built.stderr);
+    rmSync(join(dir, "app.ts"));
+    const executable: Target = { name: "binary", engine: "bun", command: join(dir, "myapp"), args: [] };
+    const server = await startLsky(executable, ["-w", "1", "--host", "127.0.0.1", "--request-context"], { cwd: dir, command: [] });
+    await checkPlainApp(server.port);
+    await stopped(server);
+    rmSync(join(dir, "myapp"));
   });
 });
