@@ -66,7 +66,8 @@ export async function serveLskyImport(appDir: string): Promise<void> {
   if (engine === "bun") {
     const exports = await import(url) as Record<string, unknown>;
     Bun.plugin({ name: "lsky-import", setup: (build) => void build.module("lsky", () => ({ exports, loader: "object" })) });
-  } else {
+  } else if (typeof nodeModule.register === "function") {
+    // Node before 20.6 has no module.register: the import then fails as Node's own would.
     nodeModule.register(`data:text/javascript,${encodeURIComponent(NODE_RESOLVE_HOOK)}`, { data: { url } });
   }
 }
@@ -74,7 +75,7 @@ export async function serveLskyImport(appDir: string): Promise<void> {
 // Runs on Node's loader thread. Only a failed resolution of exactly "lsky" is
 // answered, so node_modules/lsky, an import map or a "lsky/..." subpath keep
 // Node's own meaning.
-const NODE_RESOLVE_HOOK = `
+export const NODE_RESOLVE_HOOK = `
 let facade;
 export function initialize(data) { facade = data.url; }
 export async function resolve(specifier, context, next) {
