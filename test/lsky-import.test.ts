@@ -58,6 +58,24 @@ describeTargets('"lsky" imported by an app that has none installed', (target) =>
     await stopped(server);
   });
 
+  test("no node_modules, a JavaScript app (.mjs): \"lsky\" resolves as for TypeScript", async () => {
+    const dir = folder({ "app.mjs": fixture("lsky-import.mjs") });
+    dirs.push(dir);
+    const server = await startLsky(target, ["app.mjs", "-w", "1", "--host", "127.0.0.1"], { cwd: dir });
+    const response = await fetch(`http://127.0.0.1:${server.port}/`);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), "0 function");
+    await stopped(server);
+  });
+
+  test("dist/lsky --runtime node: the Bun inside the binary bundles the facade in", { skip: target.name !== "binary" }, async () => {
+    const dir = folder({ "app.ts": fixture("lsky-import.ts") });
+    dirs.push(dir);
+    const server = await startLsky(target, ["app.ts", "--runtime", "node", "-w", "1", "--host", "127.0.0.1", "--request-context"], { cwd: dir });
+    await checkPlainApp(server.port);
+    await stopped(server);
+  });
+
   test("node_modules with hono only: a Hono app's upgradeWebSocket and sockets share the pool", async () => {
     const dir = folder({ "app.ts": fixture("ws-hono.ts") }, true);
     dirs.push(dir);

@@ -54,7 +54,10 @@ let served = false;
  * installed (an installed copy, itself a facade, is left to win). Called
  * before the app is imported. Bun: a virtual module (a runtime plugin's
  * onResolve is not consulted for bare package names, measured on Bun 1.4).
- * Node: a resolve hook that answers only when Node's own resolution failed.
+ * Node, for a JavaScript app: a resolve hook that answers only when Node's
+ * own resolution failed (a TypeScript app's bundle takes the facade in
+ * instead, see load-app.ts: the hook's loader thread costs a Node worker
+ * about 200 ms of start, measured with scripts/import-start.mjs).
  * Deno has no such hook: the config lsky gives `deno run` maps "lsky"
  * (deno-app-flags.ts).
  */
