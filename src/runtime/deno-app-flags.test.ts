@@ -35,7 +35,10 @@ test("denoAppConfig: \"lsky\" maps to the facade unless lsky is installed or the
   try {
     const bare = join(root, "bare");
     mkdirSync(bare);
-    assert.deepEqual(denoAppConfig(join(bare, "app.ts"), facade).generated, { imports: { lsky: "file:///run/lsky-app.mjs" } });
+    assert.deepEqual(denoAppConfig(join(bare, "app.ts"), facade).generated, {
+      imports: { lsky: "file:///run/lsky-app.mjs" },
+      nodeModulesDir: "manual",
+    });
 
     const honoOnly = join(root, "hono-only");
     mkdirSync(join(honoOnly, "node_modules", "hono"), { recursive: true });

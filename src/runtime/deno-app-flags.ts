@@ -38,7 +38,12 @@ export function denoAppConfig(entry: string, lskyFacade?: () => string): DenoApp
   if (nodeModules) generated.nodeModulesDir = "manual";
   const jsx = jsxSettingsFor(resolve(entry));
   if (Object.keys(jsx).length > 0) generated.compilerOptions = jsx;
-  if (lskyFacade && !lskyInstalledFrom(appDir)) generated.imports = { lsky: lskyFacade() };
+  if (lskyFacade && !lskyInstalledFrom(appDir)) {
+    generated.imports = { lsky: lskyFacade() };
+    // lsky's own deno.json no longer applies once a config is given: run from
+    // its sources, lsky resolves its packages (dotenv, ...) from node_modules.
+    generated.nodeModulesDir = "manual";
+  }
   return Object.keys(generated).length > 0 ? { nodeModules, generated } : { nodeModules };
 }
 
