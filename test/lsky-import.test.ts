@@ -76,6 +76,19 @@ describeTargets('"lsky" imported by an app that has none installed', (target) =>
     await stopped(server);
   });
 
+  test("Deno, the app's own deno.json: its imports still apply, and \"lsky\" is added", { skip: target.name !== "deno" }, async () => {
+    const dir = folder({});
+    dirs.push(dir);
+    mkdirSync(join(dir, "lib"));
+    writeFileSync(join(dir, "lib", "greeting.ts"), 'export const greeting = "hello";\n');
+    writeFileSync(join(dir, "deno.json"), '{ "imports": { "#lib/": "./lib/" } }\n');
+    writeFileSync(join(dir, "app.ts"), 'import { greeting } from "#lib/greeting.ts";\nimport { sockets } from "lsky";\n' +
+      "export default { fetch: async () => new Response(`${greeting} ${await sockets.count()}`) };\n");
+    const server = await startLsky(target, ["app.ts", "-w", "1", "--host", "127.0.0.1"], { cwd: dir });
+    assert.equal(await (await fetch(`http://127.0.0.1:${server.port}/`)).text(), "hello 0");
+    await stopped(server);
+  });
+
   test("node_modules with hono only: a Hono app's upgradeWebSocket and sockets share the pool", async () => {
     const dir = folder({ "app.ts": fixture("ws-hono.ts") }, true);
     dirs.push(dir);

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { findUp } from "../config/app-config-files.ts";
 import { jsxSettingsFor } from "../config/tsconfig-jsx.ts";
 import { runtimeDir } from "../paths.ts";
+import { importMapWithLsky } from "./deno-import-map.ts";
 import { facadeModuleFile, lskyInstalledFrom } from "./lsky-import.ts";
 
 const DENO_CONFIG_NAMES = ["deno.json", "deno.jsonc"];
@@ -51,17 +52,24 @@ export function denoAppConfig(entry: string, lskyFacade?: () => string): DenoApp
 export function denoAppFlags(entry: string | undefined): string[] {
   if (!entry) return [];
   const found = denoAppConfig(entry, () => pathToFileURL(facadeModuleFile()).href);
-  // The app's own config is taken as it is, as `deno run` in its folder would.
-  if (found.config) return ["--config", found.config];
+  // The app's own config is taken as it is, as `deno run` in its folder would;
+  // where it leaves "lsky" unresolved, an import map adds it.
+  if (found.config) return ["--config", found.config, ...lskyImportMapFlags(entry, found.config)];
   return found.generated ? ["--config", writeGeneratedConfig(found.generated)] : [];
+}
+
+function lskyImportMapFlags(entry: string, config: string): string[] {
+  if (lskyInstalledFrom(dirname(resolve(entry)))) return [];
+  const map = importMapWithLsky(config, pathToFileURL(facadeModuleFile()).href);
+  return map ? ["--import-map", writeGeneratedConfig(map, "deno-map")] : [];
 }
 
 // In the private runtime directory (0700): a config names the modules Deno
 // loads, so nobody else may be able to write one lsky uses.
-function writeGeneratedConfig(config: Record<string, unknown>): string {
+function writeGeneratedConfig(config: Record<string, unknown>, prefix = "deno"): string {
   const text = `${JSON.stringify(config, null, 2)}\n`;
   const hash = createHash("sha256").update(text).digest("hex").slice(0, 12);
-  const file = join(runtimeDir(), `deno-${hash}.json`);
+  const file = join(runtimeDir(), `${prefix}-${hash}.json`);
   if (!existsSync(file)) {
     writeFileSync(`${file}.${process.pid}`, text, { mode: 0o600 });
     renameSync(`${file}.${process.pid}`, file);
