@@ -1,9 +1,11 @@
 // Builds dist/: lsky.mjs (Node and Deno), lsky-lib.mjs (linked into `lsky
-// compile` output), types/ (the declarations the package exports to apps) and
+// compile` output), lsky-app.mjs (the app-facing facade lsky serves as
+// "lsky" where the app has none installed; its text is built into the other
+// bundles and the binary), types/ (the declarations the package exports to apps) and
 // lsky (one self-contained executable, bun --compile).
 // Usage: node build/build.mjs [--no-binary]
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -16,7 +18,7 @@ const skipBinary = process.argv.includes("--no-binary");
 // Bundled CommonJS dependencies call require(); ESM output needs one.
 const requireShim = 'import { createRequire as __lskyCreateRequire } from "node:module"; const require = __lskyCreateRequire(import.meta.url);';
 
-async function bundle(entry, outfile, shebang) {
+async function bundle(entry, outfile, shebang, define = {}) {
   const started = Date.now();
   await esbuild.build({
     entryPoints: [join(root, entry)],
@@ -26,10 +28,25 @@ async function bundle(entry, outfile, shebang) {
     platform: "node",
     target: "node20",
     external: ["esbuild"],
+    define,
     banner: { js: `${shebang ? "#!/usr/bin/env node\n" : ""}${requireShim}` },
     logLevel: "warning",
   });
   report(outfile, started);
+}
+
+async function bundleFacade() {
+  const started = Date.now();
+  await esbuild.build({
+    entryPoints: [join(root, "src", "app-facade.ts")],
+    outfile: join(dist, "lsky-app.mjs"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    logLevel: "warning",
+  });
+  report("lsky-app.mjs", started);
 }
 
 function compileBinary() {
@@ -68,8 +85,11 @@ function report(file, started) {
 
 mkdirSync(dist, { recursive: true });
 writeAssetModule();
-await bundle("src/cli/main.ts", "lsky.mjs", true);
+// The facade needs no require(): plain esbuild output, no banner.
+await bundleFacade();
+const withFacade = { LSKY_APP_FACADE: JSON.stringify(readFileSync(join(dist, "lsky-app.mjs"), "utf8")) };
+await bundle("src/cli/main.ts", "lsky.mjs", true, withFacade);
 chmodSync(join(dist, "lsky.mjs"), 0o755);
-await bundle("src/lib.ts", "lsky-lib.mjs", false);
+await bundle("src/lib.ts", "lsky-lib.mjs", false, withFacade);
 emitTypes();
 if (!skipBinary) compileBinary();

@@ -36,9 +36,9 @@ export const FILE_UNITS = {
   "runtime/types.ts": "runtime-contract",
 };
 
-// Files the layering does not judge: lib.ts and types.ts are the package's
-// public entry points, which re-export from every layer on purpose.
-const ENTRY_POINTS = new Set(["lib.ts", "types.ts"]);
+// Files the layering does not judge: lib.ts, types.ts and app-facade.ts are
+// the package's public entry points, which re-export from every layer on purpose.
+const ENTRY_POINTS = new Set(["lib.ts", "types.ts", "app-facade.ts"]);
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

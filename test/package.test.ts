@@ -72,11 +72,18 @@ describe("the npm package", { timeout: 300_000 }, () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   test("holds the built CLI, the library, the types, README and LICENSE; not the 100 MB binary", () => {
-    for (const path of ["dist/lsky.mjs", "dist/lsky-lib.mjs", "dist/types/types.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
+    for (const path of ["dist/lsky.mjs", "dist/lsky-lib.mjs", "dist/lsky-app.mjs", "dist/types/types.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
       assert.ok(files.includes(path), `${path} is in the package: ${files.join(", ")}`);
     }
     assert.ok(!files.includes("dist/lsky"), "the compiled executable stays out");
     assert.ok(!files.some((f) => f.startsWith("src/") || f.startsWith("test/")), "no sources or tests");
+  });
+
+  test('"lsky" imported from the installed package is the app-facing facade alone, not the CLI', () => {
+    const names = run("node", ["--input-type=module", "-e", 'console.log(Object.keys(await import("lsky")).sort().join(" "))'], project);
+    const exported = names.trim().split(" ");
+    for (const name of ["LskyError", "defineConfig", "requestContext", "sockets", "upgradeWebSocket"]) assert.ok(exported.includes(name), names);
+    assert.ok(!exported.includes("main") && !exported.includes("setEmbeddedApp"), names);
   });
 
   test("what Node needs at run time to load a TypeScript app (esbuild) is a dependency", () => {

@@ -1,9 +1,10 @@
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LskyError } from "../errors.ts";
 import { applyAppTsconfigOnBun } from "../runtime/bun-tsconfig-jsx.ts";
 import { currentEngine } from "../runtime/detect.ts";
+import { facadeModuleFile, lskyInstalledFrom, serveLskyImport } from "../runtime/lsky-import.ts";
 import { type FetchApp, isFetchApp } from "./contract.ts";
 import { embeddedApp } from "./embedded.ts";
 import { explainLoadError } from "./load-error.ts";
@@ -51,9 +52,15 @@ export function assertAppFile(entry: string): string {
 async function importModule(entry: string, path: string): Promise<unknown> {
   try {
     if (currentEngine() === "bun") applyAppTsconfigOnBun();
-    // Node 20 cannot import TypeScript; Bun and Deno can, directly.
-    const target = currentEngine() === "node" && needsTranspile(path) ? await transpileForNode(path) : path;
-    return await import(pathToFileURL(target).href);
+    // Node 20 cannot import TypeScript; Bun and Deno can, directly. The
+    // bundle made for Node takes lsky's facade in as "lsky" where the app has
+    // none installed; any other app gets it through serveLskyImport.
+    if (currentEngine() === "node" && needsTranspile(path)) {
+      const facade = lskyInstalledFrom(dirname(path)) ? undefined : facadeModuleFile();
+      return await import(pathToFileURL(await transpileForNode(path, facade)).href);
+    }
+    await serveLskyImport(dirname(path));
+    return await import(pathToFileURL(path).href);
   } catch (error) {
     if (error instanceof LskyError) throw error;
     throw new LskyError("APP_LOAD_FAILED", `Cannot serve "${entry}": the module threw while loading`, {

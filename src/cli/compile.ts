@@ -8,6 +8,7 @@ import { currentEngine, isCompiledBinary } from "../runtime/detect.ts";
 import { findEngineBinary } from "../runtime/launch.ts";
 import { parseCommandArgs } from "./args.ts";
 import { embeddedLibrary } from "../runtime/embedded-assets.ts";
+import { COMPILE_SCRIPT } from "./compile-script.ts";
 
 const HELP = `Usage: lsky compile app.ts [-o FILE]
 
@@ -33,10 +34,11 @@ export async function compileCommand(args: string[]): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), "lsky-compile-"));
   try {
     step(1, `Preparing the entry for ${entry}`);
-    const entryFile = writeEntry(work, appPath, basename(entry));
+    const library = libraryPath(work);
+    const entryFile = writeEntry(work, library, appPath, basename(entry));
     const bun = bunCommand();
     step(2, `Compiling with ${bun.label}`);
-    runBunBuild(bun, entryFile, outfile);
+    runBunBuild(bun, entryFile, outfile, library);
     step(3, `Wrote ${outfile} (${(statSync(outfile).size / 1_048_576).toFixed(1)} MB)`);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -48,8 +50,7 @@ function step(n: number, text: string): void {
   process.stdout.write(`[${n}/3] ${text}\n`);
 }
 
-function writeEntry(work: string, appPath: string, label: string): string {
-  const library = libraryPath(work);
+function writeEntry(work: string, library: string, appPath: string, label: string): string {
   const entryFile = join(work, "entry.ts");
   writeFileSync(entryFile, [
     `import { main, setEmbeddedApp } from ${JSON.stringify(library)};`,
@@ -89,15 +90,12 @@ function bunCommand(): BunCommand {
   return { command, env: process.env, label: command };
 }
 
-function runBunBuild(bun: BunCommand, entryFile: string, outfile: string): void {
-  const result = spawnSync(bun.command, [
-    "build", "--compile", entryFile, "--outfile", outfile, "--external", "esbuild",
-    // lsky loads .env itself, with its own precedence (src/config/dotenv.ts).
-    "--no-compile-autoload-dotenv",
-    // Without it a standalone executable cannot resolve packages (hono, ...)
-    // that an app loaded from disk imports from its own node_modules.
-    "--compile-autoload-package-json",
-  ], { env: bun.env, cwd: dirname(entryFile), encoding: "utf8" });
+function runBunBuild(bun: BunCommand, entryFile: string, outfile: string, library: string): void {
+  const result = spawnSync(bun.command, ["-e", COMPILE_SCRIPT], {
+    env: { ...bun.env, LSKY_COMPILE: JSON.stringify({ entry: entryFile, outfile, library }) },
+    cwd: dirname(entryFile),
+    encoding: "utf8",
+  });
   if (result.status !== 0) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
     throw new LskyError("BUILD_FAILED", `Cannot compile: bun build failed${result.error ? `: ${result.error.message}` : ""}`, {

@@ -6,12 +6,12 @@
  * own file, so an app that reads files beside it (Hono's static root, `new
  * URL("./public/", import.meta.url)`) finds them, not the bundle's folder.
  * Its inline source map names the app's files by absolute URL, so stacks do.
- * Arguments come in LSKY_BUN_BUILD as JSON: { entry, external }.
+ * Arguments come in LSKY_BUN_BUILD as JSON: { entry, external, lskyFacade }.
  */
 export const BUN_BUILD_SCRIPT = `
 import { dirname, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-const { entry, external } = JSON.parse(process.env.LSKY_BUN_BUILD);
+const { entry, external, lskyFacade } = JSON.parse(process.env.LSKY_BUN_BUILD);
 const loaders = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".jsx": "jsx", ".js": "js", ".mjs": "js", ".cjs": "js" };
 const pin = {
   name: "lsky-import-meta",
@@ -27,9 +27,16 @@ const pin = {
     });
   },
 };
+// Where the app has no lsky installed, "lsky" is lsky's facade, bundled in.
+const lsky = {
+  name: "lsky-import",
+  setup(build) {
+    build.onResolve({ filter: /^lsky$/ }, () => (lskyFacade ? { path: lskyFacade } : undefined));
+  },
+};
 const result = await Bun.build({
   entrypoints: [entry], root: dirname(entry), target: "node", format: "esm", sourcemap: "inline",
-  packages: external ? "external" : undefined, plugins: [pin],
+  packages: external ? "external" : undefined, plugins: [pin, lsky],
 });
 if (!result.success) {
   console.error(result.logs.map(String).join("\\n"));

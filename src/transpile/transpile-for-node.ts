@@ -24,44 +24,46 @@ export function needsTranspile(path: string): boolean {
  * checked to be this user's alone before code is written to it or imported
  * from it (src/private-dir.ts). The name carries a hash of the output, so
  * workers that bundle at once write the same file, and a reload picks up new code.
+ * `lskyFacade`, when given, is what the app's `import ... from "lsky"` becomes.
  */
-export async function transpileForNode(path: string): Promise<string> {
+export async function transpileForNode(path: string, lskyFacade?: string): Promise<string> {
   // Stacks of errors thrown by the app then name the user's .ts file and line,
   // not the bundle (the bundle carries an inline source map).
   (process as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);
   const uid = String(process.getuid?.() ?? "user");
   const nodeModules = findNodeModules(dirname(path));
-  const inApp = nodeModules && await tryBundleInto(join(nodeModules, ".cache", "lsky", uid), path, true);
+  const inApp = nodeModules && await tryBundleInto(join(nodeModules, ".cache", "lsky", uid), path, { external: true, lskyFacade });
   if (inApp) return inApp;
-  const userCache = await tryBundleInto(join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "lsky"), path, false);
-  return userCache ?? bundleInto(runtimeDir(), path, false);
+  const all = { external: false, lskyFacade };
+  const userCache = await tryBundleInto(join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "lsky"), path, all);
+  return userCache ?? bundleInto(runtimeDir(), path, all);
 }
 
 /** Like bundleInto, but undefined when the directory cannot be written. */
-async function tryBundleInto(dir: string, path: string, externalPackages: boolean): Promise<string | undefined> {
+async function tryBundleInto(dir: string, path: string, how: BundleHow): Promise<string | undefined> {
   try {
-    return await bundleInto(dir, path, externalPackages);
+    return await bundleInto(dir, path, how);
   } catch (error) {
     if (error instanceof LskyError || !isWriteError(error)) throw error;
     return undefined;
   }
 }
 
-async function bundleInto(dir: string, path: string, externalPackages: boolean): Promise<string> {
+async function bundleInto(dir: string, path: string, how: BundleHow): Promise<string> {
   // Node imports the bundle by its real path; source map paths, relative to
   // the bundle, must be computed from there too (a parent may be a link).
   const outDir = realpathSync(ensurePrivateDir(dir));
-  const code = await bundle(path, outDir, externalPackages);
+  const code = await bundle(path, outDir, how);
   return writeCachedFile(outDir, `app-${contentHash(code)}.mjs`, code);
 }
 
-async function bundle(path: string, outDir: string, externalPackages: boolean): Promise<string> {
+async function bundle(path: string, outDir: string, how: BundleHow): Promise<string> {
   let esbuild: typeof import("esbuild");
   try {
     esbuild = await import("esbuild");
   } catch (cause) {
     const bun = process.env.LSKY_BUN_BIN;
-    if (bun) return bundleWithBun(bun, path, externalPackages);
+    if (bun) return bundleWithBun(bun, path, how);
     throw new LskyError("ENGINE_MISSING", `Cannot load "${path}" on Node: TypeScript needs esbuild, which is not installed`, {
       hint: "Run npm install in lsky's directory, or serve a JavaScript entry, or use --runtime bun",
       cause,
@@ -76,7 +78,8 @@ async function bundle(path: string, outDir: string, externalPackages: boolean): 
     format: "esm",
     platform: "node",
     target: "node20",
-    packages: externalPackages ? "external" : undefined,
+    packages: how.external ? "external" : undefined,
+    alias: how.lskyFacade ? { lsky: how.lskyFacade } : undefined,
     sourcemap: "inline",
     plugins: [importMetaPlugin()],
     logLevel: "silent",
@@ -88,9 +91,9 @@ async function bundle(path: string, outDir: string, externalPackages: boolean): 
  * Bundles with the Bun inside lsky's binary (BUN_BE_BUN makes it act as the
  * bun CLI): the way a Node worker started from dist/lsky loads TypeScript.
  */
-function bundleWithBun(bun: string, path: string, externalPackages: boolean): string {
+function bundleWithBun(bun: string, path: string, how: BundleHow): string {
   const result = spawnSync(bun, ["-e", BUN_BUILD_SCRIPT], {
-    env: { ...process.env, BUN_BE_BUN: "1", LSKY_BUN_BUILD: JSON.stringify({ entry: path, external: externalPackages }) },
+    env: { ...process.env, BUN_BE_BUN: "1", LSKY_BUN_BUILD: JSON.stringify({ entry: path, ...how }) },
     encoding: "utf8",
     maxBuffer: 256 * 1_048_576,
   });
@@ -100,6 +103,16 @@ function bundleWithBun(bun: string, path: string, externalPackages: boolean): st
     });
   }
   return result.stdout;
+}
+
+interface BundleHow {
+  /** Leave packages to the app's node_modules (else bundle them in). */
+  external: boolean;
+  /**
+   * The module "lsky" means where the app has none installed: lsky's facade,
+   * bundled in (it keeps no state of its own, so a copy shares the server's).
+   */
+  lskyFacade?: string;
 }
 
 function isWriteError(error: unknown): boolean {
