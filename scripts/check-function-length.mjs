@@ -168,6 +168,8 @@ function returnTypeStart(code, end) {
     // `(): (A | B) {` is rare; a `)` right before `{` is the parameter list.
     return end;
   }
+  // `): {` opens an object return type, not the body.
+  if (code[end] === ":") return -1;
   // Walk back over a type, keeping bracket depth, to a `:` at depth 0 preceded by `)`.
   let depth = 0;
   for (let j = end; j >= 0; j--) {
