@@ -39,6 +39,28 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   const lines: string[] = [];
   const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
 
+  renderRequests(snapshot, family, lines);
+  renderSlots(snapshot.workers, family, lines);
+  renderHeapSlopes(snapshot.workers, family, lines);
+  renderWebSockets(snapshot.workers, family, lines);
+
+  family("lsky_workers", "gauge", "Workers by state.");
+  for (const [state, count] of Object.entries(snapshot.workersByState)) lines.push(`lsky_workers{state="${state}"} ${count}`);
+
+  family("lsky_worker_exits_total", "counter", "Worker exits, by reason.");
+  for (const [reason, count] of Object.entries(snapshot.restartsByReason)) lines.push(`lsky_worker_exits_total{reason="${reason}"} ${count}`);
+
+  renderSupervisorCounters(snapshot, family, lines);
+
+  if (snapshot.schedule?.length) scheduleMetricLines(snapshot.schedule, family, lines);
+
+  family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
+  lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);
+  if (snapshot.process) renderProcess(snapshot.process, family, lines);
+  return `${lines.join("\n")}\n`;
+}
+
+function renderRequests(snapshot: MetricsSnapshot, family: (name: string, type: string, help: string) => void, lines: string[]): void {
   family("lsky_requests_total", "counter", "Responses sent, by status class, across all workers.");
   snapshot.requests.statusClasses.forEach((count, i) => {
     if (i > 0) lines.push(`lsky_requests_total{class="${i}xx"} ${count}`);
@@ -53,26 +75,22 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
 
   family("lsky_requests_in_flight", "gauge", "Requests being handled now.");
   lines.push(`lsky_requests_in_flight ${snapshot.workers.reduce((sum, w) => sum + w.inflight, 0)}`);
+}
 
+function renderSlots(workers: WorkerGauge[], family: (name: string, type: string, help: string) => void, lines: string[]): void {
   // Labelled by slot only: a pid label would start a new series on every
   // restart. During a reload a slot has two processes, so their memory is
   // added up and the worse lag is kept (one sample per series, as Prometheus requires).
-  const slots = bySlot(snapshot.workers);
+  const slots = bySlot(workers);
   family("lsky_worker_resident_memory_bytes", "gauge", "Resident memory of each worker slot (both processes of a slot during a reload).");
   for (const [id, slot] of slots) lines.push(`lsky_worker_resident_memory_bytes{worker="${id}"} ${slot.rss}`);
 
   family("lsky_worker_event_loop_lag_seconds", "gauge", "Worst event-loop delay of each worker slot in its last heartbeat period.");
   for (const [id, slot] of slots) lines.push(`lsky_worker_event_loop_lag_seconds{worker="${id}"} ${slot.eventLoopLag / 1000}`);
+}
 
-  renderHeapSlopes(snapshot.workers, family, lines);
-  renderWebSockets(snapshot.workers, family, lines);
-
-  family("lsky_workers", "gauge", "Workers by state.");
-  for (const [state, count] of Object.entries(snapshot.workersByState)) lines.push(`lsky_workers{state="${state}"} ${count}`);
-
-  family("lsky_worker_exits_total", "counter", "Worker exits, by reason.");
-  for (const [reason, count] of Object.entries(snapshot.restartsByReason)) lines.push(`lsky_worker_exits_total{reason="${reason}"} ${count}`);
-
+/** The supervisor's own counters: drops, watchdog kills and spares, stalls, spawn failures. */
+function renderSupervisorCounters(snapshot: MetricsSnapshot, family: (name: string, type: string, help: string) => void, lines: string[]): void {
   if (snapshot.dropped) {
     family("lsky_log_lines_dropped_total", "counter", "Log lines the supervisor dropped because its stdout or stderr could not keep up or failed.");
     lines.push(`lsky_log_lines_dropped_total ${snapshot.dropped.logLines}`);
@@ -91,13 +109,6 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
 
   family("lsky_worker_spawn_failures_total", "counter", "Worker starts the host refused (no descriptors or processes left).");
   lines.push(`lsky_worker_spawn_failures_total ${snapshot.supervisor.spawnFailures}`);
-
-  if (snapshot.schedule?.length) scheduleMetricLines(snapshot.schedule, family, lines);
-
-  family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
-  lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);
-  if (snapshot.process) renderProcess(snapshot.process, family, lines);
-  return `${lines.join("\n")}\n`;
 }
 
 function bySlot(workers: WorkerGauge[]): Map<number, { rss: number; eventLoopLag: number }> {

@@ -9,6 +9,7 @@ import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOpti
 
 const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
 
+// long: one Bun.serve call; its fetch, upgrade and finish steps share the server, the bindings and the timers, and apart they would pass all of them around
 function serve(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose, limits } = options;
   trackLargeBodies();

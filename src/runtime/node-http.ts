@@ -41,6 +41,7 @@ export interface NodeHttpListen {
   overrideGlobalObjects: boolean;
 }
 
+// long: the node:http server and its listeners share the server, the drain state and the options; apart they would pass all of them around
 /**
  * Serves with `node:http` and @hono/node-server's request listener, which
  * converts IncomingMessage/ServerResponse to and from Request/Response lazily

@@ -26,23 +26,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
   const inflight = new Set<Promise<void>>();
   const controllers = new Map<number, AbortController>();
 
-  const run = async ({ id, name, scheduledAt }: RunMessage): Promise<void> => {
-    const started = performance.now();
-    const job = runners.get(name);
-    const controller = new AbortController();
-    controllers.set(id, controller);
-    let error: string | undefined;
-    try {
-      if (!job) throw new Error(`worker ${options.workerId} has no scheduled job "${name}"`);
-      await job({ name, workerId: options.workerId, scheduledAt: new Date(scheduledAt), runId: id, bus: options.bus, signal: controller.signal });
-    } catch (thrown) {
-      error = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
-      const detail = thrown instanceof Error ? (thrown.stack ?? error) : error;
-      options.logError(`scheduled job "${name}" failed on worker ${options.workerId}: ${detail}`);
-    }
-    controllers.delete(id);
-    options.send({ type: "schedule-done", id, ms: performance.now() - started, ...(error === undefined ? {} : { error }) });
-  };
+  const run = (message: RunMessage) => runJob(options, runners.get(message.name), message, controllers);
 
   return {
     /** Reads the app's jobs (a malformed schedule throws INVALID_SCHEDULE, a boot failure) and returns what to report. */
@@ -64,11 +48,38 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
     },
     /** Resolves when no run is going on, or after `ms` (a draining worker lets its runs end first). */
     idle(ms: number): Promise<void> {
-      if (inflight.size === 0) return Promise.resolve();
-      return new Promise((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        void Promise.allSettled([...inflight]).then(() => (clearTimeout(timer), resolve()));
-      });
+      return settledWithin(inflight, ms);
     },
   };
+}
+
+/** One run of a job: its context, its abort controller while it runs, and the `schedule-done` answer. */
+async function runJob(
+  options: ScheduleRunnerOptions,
+  job: ((ctx: ScheduleContext) => unknown) | undefined,
+  { id, name, scheduledAt }: RunMessage,
+  controllers: Map<number, AbortController>,
+): Promise<void> {
+  const started = performance.now();
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  let error: string | undefined;
+  try {
+    if (!job) throw new Error(`worker ${options.workerId} has no scheduled job "${name}"`);
+    await job({ name, workerId: options.workerId, scheduledAt: new Date(scheduledAt), runId: id, bus: options.bus, signal: controller.signal });
+  } catch (thrown) {
+    error = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+    const detail = thrown instanceof Error ? (thrown.stack ?? error) : error;
+    options.logError(`scheduled job "${name}" failed on worker ${options.workerId}: ${detail}`);
+  }
+  controllers.delete(id);
+  options.send({ type: "schedule-done", id, ms: performance.now() - started, ...(error === undefined ? {} : { error }) });
+}
+
+function settledWithin(inflight: Set<Promise<void>>, ms: number): Promise<void> {
+  if (inflight.size === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void Promise.allSettled([...inflight]).then(() => (clearTimeout(timer), resolve()));
+  });
 }

@@ -80,6 +80,7 @@ export interface FakePool {
   fake(handle: WorkerHandle | undefined): FakeWorker;
 }
 
+// long: a test double; its launch hook and its controls share one pid counter and one list of launched workers
 export function fakePool(size: number, kind: Partial<WorkerKind> = {}, options: Partial<PoolOptions> = {}): FakePool {
   let nextPid = 1000;
   const launched: FakeWorker[] = [];

@@ -90,6 +90,7 @@ interface Tree {
   close(): void;
 }
 
+// long: add, remove and onEvent call one another over one map of watchers
 /** One fs.watch per directory that the filter does not skip. Throws if the root cannot be watched. */
 function watchTree(root: string, options: WatchOptions, changed: (path: string) => void): Tree {
   const { filter } = options;

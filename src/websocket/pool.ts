@@ -35,36 +35,8 @@ function gone(id: string): LskyError {
  * the owning worker for a send or close, one per worker for a count.
  */
 export function joinPool(hub: SocketHub, bus: LskyBus): Sockets {
-  hub.forward = (topic, frame, exceptId) => {
-    const message: PublishMessage = { t: topic, o: hub.idPrefix, ...toWire(frame) };
-    if (exceptId) message.x = exceptId;
-    bus.publish(PUBLISH, message);
-  };
-  bus.subscribe(PUBLISH, (data) => {
-    const message = data as PublishMessage;
-    // This worker already delivered its own publish, before the bus saw it.
-    if (message.o === hub.idPrefix) return;
-    hub.publishLocal(message.t, fromWire(message), message.x);
-  });
-  bus.handle(SEND, (data) => {
-    const { id, ...wire } = data as WireFrame & { id: string };
-    return hub.local.get(id)?.deliver(fromWire(wire)) ?? false;
-  });
-  bus.handle(CLOSE, (data) => closeLocal(hub, data as CloseMessage));
-  bus.handle(COUNT, (data) => hub.count((data as { topic?: string }).topic));
-
-  const toOwner = async <T>(id: string, topic: string, local: () => T, data: object): Promise<T | undefined> => {
-    const owner = ownerOf(id);
-    if (owner === undefined) return undefined;
-    if (owner === bus.workerId) return local();
-    try {
-      return await bus.request<T>(owner, topic, data);
-    } catch (error) {
-      // The owner is gone or not running: so is the connection.
-      if (isLskyError(error) && (error.code === "BUS_NO_WORKER" || error.code === "BUS_WORKER_GONE")) return undefined;
-      throw error;
-    }
-  };
+  serveHub(hub, bus);
+  const toOwner = <T>(id: string, topic: string, local: () => T, data: object) => askOwner(bus, id, topic, local, data);
 
   return {
     async send(id, data) {
@@ -87,6 +59,41 @@ export function joinPool(hub: SocketHub, bus: LskyBus): Sockets {
       return answers.reduce((sum, answer) => sum + (answer.status === "fulfilled" ? answer.value : 0), hub.count(topic));
     },
   };
+}
+
+/** This worker's side of the pool: its publishes go out, the others' come in, sends and closes are answered. */
+function serveHub(hub: SocketHub, bus: LskyBus): void {
+  hub.forward = (topic, frame, exceptId) => {
+    const message: PublishMessage = { t: topic, o: hub.idPrefix, ...toWire(frame) };
+    if (exceptId) message.x = exceptId;
+    bus.publish(PUBLISH, message);
+  };
+  bus.subscribe(PUBLISH, (data) => {
+    const message = data as PublishMessage;
+    // This worker already delivered its own publish, before the bus saw it.
+    if (message.o === hub.idPrefix) return;
+    hub.publishLocal(message.t, fromWire(message), message.x);
+  });
+  bus.handle(SEND, (data) => {
+    const { id, ...wire } = data as WireFrame & { id: string };
+    return hub.local.get(id)?.deliver(fromWire(wire)) ?? false;
+  });
+  bus.handle(CLOSE, (data) => closeLocal(hub, data as CloseMessage));
+  bus.handle(COUNT, (data) => hub.count((data as { topic?: string }).topic));
+}
+
+/** Runs `local` when this worker owns the connection, else asks the owner; undefined when no one owns it any more. */
+async function askOwner<T>(bus: LskyBus, id: string, topic: string, local: () => T, data: object): Promise<T | undefined> {
+  const owner = ownerOf(id);
+  if (owner === undefined) return undefined;
+  if (owner === bus.workerId) return local();
+  try {
+    return await bus.request<T>(owner, topic, data);
+  } catch (error) {
+    // The owner is gone or not running: so is the connection.
+    if (isLskyError(error) && (error.code === "BUS_NO_WORKER" || error.code === "BUS_WORKER_GONE")) return undefined;
+    throw error;
+  }
 }
 
 interface CloseMessage {

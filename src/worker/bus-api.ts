@@ -37,6 +37,7 @@ interface PendingRequest {
   timer: ReturnType<typeof setTimeout>;
 }
 
+// long: the LskyBus methods and the receivers share the subscription, handler and pending-request tables
 /**
  * The worker's half of the message bus: the `LskyBus` the app uses, and the
  * receivers for what the supervisor delivers. Every message goes through the

@@ -1,0 +1,34 @@
+import type { RecycleReason, WorkerSpec } from "../bus/protocol.ts";
+import type { HttpServer } from "../runtime/types.ts";
+import type { createScheduleRunner } from "../scheduler/worker-runner.ts";
+import type { BusClient } from "./bus-client.ts";
+import type { RequestCounters } from "./handler.ts";
+import type { WorkerLifecycle } from "./hooks.ts";
+import type { LeakWatch } from "./leak-watch.ts";
+import type { startSockets } from "./websockets.ts";
+
+/**
+ * What a worker's boot steps share. Most parts arrive one by one while the
+ * worker boots, so the drain and the stats read them as they are when asked.
+ */
+export interface WorkerState {
+  readonly spec: WorkerSpec;
+  readonly counters: RequestCounters;
+  bus?: BusClient;
+  server?: HttpServer;
+  websockets?: ReturnType<typeof startSockets>;
+  schedule?: ReturnType<typeof createScheduleRunner>;
+  lifecycle?: WorkerLifecycle;
+  leakWatch?: LeakWatch;
+  /** Set once the app is loaded, when it exports a metrics registry (prom-client's). */
+  readAppMetrics?: () => Promise<unknown[]>;
+  draining: boolean;
+  recycleAsked: boolean;
+}
+
+/** Asks the supervisor once for a replacement; not while draining, when one is coming anyway. */
+export function askRecycle(state: WorkerState, reason: RecycleReason): void {
+  if (state.recycleAsked || state.draining) return;
+  state.recycleAsked = true;
+  state.bus?.send({ type: "recycle", reason });
+}
