@@ -7,7 +7,7 @@ import { startLoad, summary, waitForSuccesses } from "./harness/load.ts";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { hostMigrates, toleratedResets } from "./harness/reset-bound.ts";
 import { allReady, waitForStatus } from "./harness/supervision.ts";
-import { fixture } from "./harness/targets.ts";
+import { fixture, type Target } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
 
@@ -28,25 +28,41 @@ function writeRelease(dir: string, text: string): void {
   writeFileSync(join(dir, "app.ts"), `import { message } from "./message.ts";\nexport default { fetch: () => new Response(message) };\n`);
 }
 
+/**
+ * Runs `reloads` reloads while `load` runs (each reload once the load saw 20
+ * more successes), stops the load, and checks it against the reset bound.
+ */
+async function reloadsUnderLoad(
+  target: Target,
+  port: number,
+  load: ReturnType<typeof startLoad>,
+  reloads: number,
+  checkReload: (reload: Awaited<ReturnType<typeof runLsky>>, i: number) => void,
+) {
+  let totals;
+  try {
+    await waitForSuccesses(load, 100);
+    for (let i = 1; i <= reloads; i++) {
+      checkReload(await runLsky(target, ["reload", "--port", String(port)]), i);
+      await waitForSuccesses(load, 20);
+    }
+  } finally {
+    totals = await load.stop();
+  }
+  const bound = toleratedResets({ engine: target.engine, migrate: hostMigrates(), newConnections: totals.connections });
+  assert.ok(totals.errors <= bound, `${totals.errors} failed, at most ${bound} tolerated: ${JSON.stringify(summary(totals))}`);
+  assert.equal(totals.non2xx, 0, JSON.stringify(summary(totals)));
+  return totals;
+}
+
 describeTargets("reload", (target) => {
   test(`${RELOADS} reloads in a row under keep-alive load fail no request`, async () => {
     const server = await startLsky(target, [fixture("supervised.ts"), "--workers", "2", "--host", "127.0.0.1"]);
     const load = startLoad({ url: `${server.url}/`, connections: 8, maxRequests: 1_000_000, maxDuration: 120_000 });
-    let totals;
-    try {
-      await waitForSuccesses(load, 100);
-      for (let i = 1; i <= RELOADS; i++) {
-        const reload = await runLsky(target, ["reload", "--port", String(server.port)]);
-        assert.equal(reload.code, 0, `reload ${i}: ${reload.stdout}${reload.stderr}`);
-        assert.match(reload.stdout, /^Reloaded 2 workers in \d+ ms\n$/);
-        await waitForSuccesses(load, 20);
-      }
-    } finally {
-      totals = await load.stop();
-    }
-    const bound = toleratedResets({ engine: target.engine, migrate: hostMigrates(), newConnections: totals.connections });
-    assert.ok(totals.errors <= bound, `${totals.errors} failed, at most ${bound} tolerated: ${JSON.stringify(summary(totals))}`);
-    assert.equal(totals.non2xx, 0, JSON.stringify(summary(totals)));
+    const totals = await reloadsUnderLoad(target, server.port, load, RELOADS, (reload, i) => {
+      assert.equal(reload.code, 0, `reload ${i}: ${reload.stdout}${reload.stderr}`);
+      assert.match(reload.stdout, /^Reloaded 2 workers in \d+ ms\n$/);
+    });
     // The requests were served by many generations of workers.
     assert.ok(totals.pids.size > 2 * 3, `only ${totals.pids.size} worker pids answered`);
     const status = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
@@ -60,19 +76,7 @@ describeTargets("reload", (target) => {
   test("reloads under new-connection-per-request load fail no request", { skip: target.name !== "node" && "SO_REUSEPORT engines: documented limit" }, async () => {
     const server = await startLsky(target, [fixture("supervised.ts"), "--workers", "2", "--host", "127.0.0.1"]);
     const load = startLoad({ url: `${server.url}/`, connections: 8, maxRequests: 1_000_000, maxDuration: 120_000, keepAlive: false });
-    let totals;
-    try {
-      await waitForSuccesses(load, 100);
-      for (let i = 1; i <= 5; i++) {
-        assert.equal((await runLsky(target, ["reload", "--port", String(server.port)])).code, 0);
-        await waitForSuccesses(load, 20);
-      }
-    } finally {
-      totals = await load.stop();
-    }
-    const bound = toleratedResets({ engine: target.engine, migrate: hostMigrates(), newConnections: totals.connections });
-    assert.ok(totals.errors <= bound, `${totals.errors} failed, at most ${bound} tolerated: ${JSON.stringify(summary(totals))}`);
-    assert.equal(totals.non2xx, 0, JSON.stringify(summary(totals)));
+    await reloadsUnderLoad(target, server.port, load, 5, (reload) => assert.equal(reload.code, 0));
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
   });
 

@@ -4,7 +4,7 @@ import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
 import { freePort } from "./harness/ports.ts";
 import { allReady, waitForStatus } from "./harness/supervision.ts";
-import { fixture } from "./harness/targets.ts";
+import { fixture, type Target } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
 
@@ -24,14 +24,22 @@ async function metric(admin: string, name: string): Promise<number> {
   return Number(line.split(" ")[1]);
 }
 
+/**
+ * Serves blocking.ts with an admin listener and the given heartbeat timeout;
+ * resolves once every worker is ready.
+ */
+async function startWatched(target: Target, workers: number, timeoutMs: number) {
+  const adminPort = await freePort();
+  const server = await startLsky(target, [
+    fixture("blocking.ts"), "--workers", String(workers), "--heartbeat-timeout", `${timeoutMs}ms`, "--admin", `127.0.0.1:${adminPort}`,
+  ]);
+  const ready = await waitForStatus(target, server.port, workers === 1 ? "a ready worker" : "every worker ready", (s) => allReady(s, workers));
+  return { server, admin: `http://127.0.0.1:${adminPort}`, workers: ready.workers };
+}
+
 describeTargets("the heartbeat watchdog", (target) => {
   test("SIGSTOP for three heartbeat timeouts, then SIGCONT: the same workers keep serving", async () => {
-    const adminPort = await freePort();
-    const admin = `http://127.0.0.1:${adminPort}`;
-    const server = await startLsky(target, [
-      fixture("blocking.ts"), "--workers", "2", "--heartbeat-timeout", `${HEARTBEAT_TIMEOUT_MS}ms`, "--admin", `127.0.0.1:${adminPort}`,
-    ]);
-    const before = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
+    const { server, admin, workers: before } = await startWatched(target, 2, HEARTBEAT_TIMEOUT_MS);
     server.signal("SIGSTOP");
     await waitFor("the supervisor to be stopped", () => processState(server.pid) === "T");
     // The scenario itself: a pause longer than the heartbeat timeout, while the workers keep sending.
@@ -39,7 +47,7 @@ describeTargets("the heartbeat watchdog", (target) => {
     server.signal("SIGCONT");
     await server.waitForOutput(/the supervisor did not run for \d+ ms/);
     const afterwards = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
-    assert.deepEqual(afterwards.workers.map((w) => w.pid).sort(), before.workers.map((w) => w.pid).sort(), "no worker was replaced");
+    assert.deepEqual(afterwards.workers.map((w) => w.pid).sort(), before.map((w) => w.pid).sort(), "no worker was replaced");
     assert.ok(afterwards.workers.every((w) => w.restarts === 0 && w.lastExit === null));
     for (let i = 0; i < 4; i++) assert.equal((await fetch(`${server.url}/pid`)).status, 200);
     assert.doesNotMatch(server.output(), /unresponsive/);
@@ -50,12 +58,7 @@ describeTargets("the heartbeat watchdog", (target) => {
 
   test("a worker that reported a slow loop is given that much longer: a slow request is not a hang", async () => {
     const timeout = 3000;
-    const adminPort = await freePort();
-    const admin = `http://127.0.0.1:${adminPort}`;
-    const server = await startLsky(target, [
-      fixture("blocking.ts"), "--workers", "1", "--heartbeat-timeout", `${timeout}ms`, "--admin", `127.0.0.1:${adminPort}`,
-    ]);
-    const [worker] = (await waitForStatus(target, server.port, "a ready worker", (s) => allReady(s, 1))).workers;
+    const { server, admin, workers: [worker] } = await startWatched(target, 1, timeout);
     // Half the timeout: survives under any rule, and the worker reports that lag.
     assert.equal(await (await fetch(`${server.url}/busy?ms=${timeout / 2}`)).text(), String(worker!.pid));
     await waitFor("the worker to report its lag", async () => {
@@ -76,12 +79,7 @@ describeTargets("the heartbeat watchdog", (target) => {
 
   test("a worker silent past the timeout but still doing I/O is overloaded, not hung: it is spared", async () => {
     const timeout = 2000;
-    const adminPort = await freePort();
-    const admin = `http://127.0.0.1:${adminPort}`;
-    const server = await startLsky(target, [
-      fixture("blocking.ts"), "--workers", "1", "--heartbeat-timeout", `${timeout}ms`, "--admin", `127.0.0.1:${adminPort}`,
-    ]);
-    const [worker] = (await waitForStatus(target, server.port, "a ready worker", (s) => allReady(s, 1))).workers;
+    const { server, admin, workers: [worker] } = await startWatched(target, 1, timeout);
     // Past the timeout, short of three timeouts (the ceiling for a busy worker).
     const busy = await fetch(`${server.url}/busy-io?ms=${timeout * 1.75}`);
     assert.equal(await busy.text(), String(worker!.pid));
@@ -94,12 +92,7 @@ describeTargets("the heartbeat watchdog", (target) => {
   });
 
   test("a worker that blocks its own event loop is still killed as unresponsive, and counted", async () => {
-    const adminPort = await freePort();
-    const admin = `http://127.0.0.1:${adminPort}`;
-    const server = await startLsky(target, [
-      fixture("blocking.ts"), "--workers", "2", "--heartbeat-timeout", `${HEARTBEAT_TIMEOUT_MS}ms`, "--admin", `127.0.0.1:${adminPort}`,
-    ]);
-    await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
+    const { server, admin } = await startWatched(target, 2, HEARTBEAT_TIMEOUT_MS);
     const blocked = fetch(`${server.url}/block`).then((r) => r.status, () => "reset");
     const replaced = await waitForStatus(target, server.port, "the blocked worker replaced", (s) =>
       allReady(s, 2) && s.workers.some((w) => w.lastExit?.reason === "unresponsive"));

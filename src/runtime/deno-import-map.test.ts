@@ -14,11 +14,11 @@ test("importMapWithLsky: the app's map made absolute, plus lsky; none when the a
     const url = pathToFileURL(root).href;
     writeFileSync(join(root, "deno.jsonc"), `{
       // comments and trailing commas, as deno.jsonc allows
-      "imports": { "#lib/": "./src/lib/", "hono": "npm:hono@4", "up": "../shared/up.ts", },
+      "imports": { "#lib/": "./src/lib/", "hono": "npm:hono@4", "up": "../common/up.ts", },
       "scopes": { "./vendor/": { "hono": "./vendor/hono.ts" } },
     }`);
     assert.deepEqual(importMapWithLsky(join(root, "deno.jsonc"), FACADE), {
-      imports: { "#lib/": `${url}/src/lib/`, hono: "npm:hono@4", up: `${pathToFileURL(join(root, "..")).href}/shared/up.ts`, lsky: FACADE },
+      imports: { "#lib/": `${url}/src/lib/`, hono: "npm:hono@4", up: `${pathToFileURL(join(root, "..")).href}/common/up.ts`, lsky: FACADE },
       scopes: { [`${url}/vendor/`]: { hono: `${url}/vendor/hono.ts` } },
     });
 
