@@ -1,5 +1,5 @@
 import { parseBoolean, parseInteger } from "./parse-value.ts";
-import type { SettingOf } from "./setting-spec.ts";
+import { settingFor } from "./setting-spec.ts";
 
 /** The app's lifecycle aids (docs/HOOKS.md): the current request anywhere, and the heap watch. */
 export interface HookSettings {
@@ -13,16 +13,12 @@ export interface HookSettings {
   leakCheckWarmup: number;
 }
 
-type HookKey = keyof HookSettings;
-
 // Off by default, by measurement (docs/HOOKS.md): the AsyncLocalStorage run
 // around a request costs ~60 ns on Bun and ~110 ns on Node, but 2.6-4.5 µs
 // on Deno 2.9 (its node:async_hooks), well over 2% of a small request there.
 const REQUEST_CONTEXT_DEFAULT = false;
 
-function setting<K extends HookKey>(s: SettingOf<HookSettings, K>): SettingOf<HookSettings, K> {
-  return s;
-}
+const setting = settingFor<HookSettings>();
 
 export const HOOK_SETTINGS = [
   setting({

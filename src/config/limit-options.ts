@@ -1,5 +1,5 @@
 import { parseChoice, parseInteger, parseSize, parseTimeout } from "./parse-value.ts";
-import type { SettingOf } from "./setting-spec.ts";
+import { settingFor } from "./setting-spec.ts";
 
 /**
  * The limits every request meets, the same on every engine. They are
@@ -28,11 +28,7 @@ export interface LimitSettings {
   denoServer: "node" | "native";
 }
 
-type LimitKey = keyof LimitSettings;
-
-function limit<K extends LimitKey>(s: SettingOf<LimitSettings, K>): SettingOf<LimitSettings, K> {
-  return s;
-}
+const limit = settingFor<LimitSettings>();
 
 export const LIMIT_SETTINGS = [
   limit({

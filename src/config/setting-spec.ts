@@ -52,3 +52,11 @@ export interface Setting<K extends string, V> {
 
 /** The entry for key `K` of the settings object `S`. */
 export type SettingOf<S, K extends keyof S & string> = Setting<K, S[K]>;
+
+/**
+ * The declaration helper for one settings object: checks each entry against
+ * the type of its key's value, and keeps the key's literal type.
+ */
+export function settingFor<S>() {
+  return <K extends keyof S & string>(spec: SettingOf<S, K>): SettingOf<S, K> => spec;
+}

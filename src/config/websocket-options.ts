@@ -1,5 +1,5 @@
 import { parseBoolean, parseDuration, parseInteger, parseSize } from "./parse-value.ts";
-import type { SettingOf } from "./setting-spec.ts";
+import { settingFor } from "./setting-spec.ts";
 
 /**
  * The WebSocket policy, one on every engine (docs/WEBSOCKET.md). The engines
@@ -21,11 +21,7 @@ export interface WebSocketSettings {
   wsDeflate: boolean;
 }
 
-type WebSocketKey = keyof WebSocketSettings;
-
-function setting<K extends WebSocketKey>(s: SettingOf<WebSocketSettings, K>): SettingOf<WebSocketSettings, K> {
-  return s;
-}
+const setting = settingFor<WebSocketSettings>();
 
 function duration(minMs: number) {
   return (text: string): number => {
