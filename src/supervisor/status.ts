@@ -2,6 +2,7 @@ import type { ExitReason, WorkerSocketStats } from "../bus/protocol.ts";
 import { collectGarbage } from "../runtime/collect-garbage.ts";
 import { monotonicNow } from "../clock.ts";
 import type { WorkerPool } from "./pool.ts";
+import type { SidePools } from "./side-pools.ts";
 import type { JobStatus } from "../scheduler/job-state.ts";
 
 export interface WorkerRow {
@@ -31,6 +32,8 @@ export interface StatusReport {
   uptime: number;
   supervisor: SupervisorMemory;
   workers: WorkerRow[];
+  /** The pools beside the HTTP pool (task workers, custom processes), each with its rows. */
+  pools?: { name: string; workers: WorkerRow[] }[];
   /** Each scheduled job (docs/SCHEDULE.md); absent from a server without the scheduler. */
   schedule?: JobStatus[];
 }
@@ -70,8 +73,9 @@ export const STATUS_GC_ENV = "LSKY_STATUS_GC";
  * not answer shows its last heartbeat) and builds the report `lsky status`
  * prints. Only process facts go in: never the environment.
  */
-export async function collectStatus(pool: WorkerPool, info: SupervisorInfo): Promise<StatusReport> {
-  const workers = pool.workers();
+export async function collectStatus(pool: WorkerPool, info: SupervisorInfo, sidePools?: SidePools): Promise<StatusReport> {
+  const side = sidePools?.list() ?? [];
+  const workers = [...pool.workers(), ...side.flatMap((entry) => entry.pool.workers())];
   const before = new Map(workers.map((w) => [w, w.lastSeen]));
   for (const worker of workers) worker.send({ type: "stats-request" });
   const deadline = monotonicNow() + STATS_WAIT_MS;
@@ -79,18 +83,6 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo): Pro
     await new Promise((r) => setTimeout(r, 10));
   }
   const now = monotonicNow();
-  const rows = workers.map((worker): WorkerRow => {
-    const slot = pool.slots.find((s) => s.id === worker.slot)!;
-    return {
-      id: worker.slot,
-      pid: worker.pid,
-      state: worker.state,
-      uptime: Math.round(now - worker.startedAt),
-      ...worker.stats,
-      restarts: slot.restarts,
-      lastExit: slot.lastExit ? { reason: slot.lastExit.reason, code: slot.lastExit.code, signal: slot.lastExit.signal } : null,
-    };
-  }).sort((a, b) => a.id - b.id || a.uptime - b.uptime);
   return {
     pid: process.pid,
     version: info.version,
@@ -102,8 +94,24 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo): Pro
     port: info.port,
     uptime: Math.round(now - info.startedAt),
     supervisor: supervisorMemory(process.env[STATUS_GC_ENV] === "1"),
-    workers: rows,
+    workers: poolRows(pool, now),
+    ...(side.length ? { pools: side.map(({ name, pool }) => ({ name, workers: poolRows(pool, now) })) } : {}),
   };
+}
+
+function poolRows(pool: WorkerPool, now: number): WorkerRow[] {
+  return pool.workers().map((worker): WorkerRow => {
+    const slot = pool.slots.find((s) => s.id === worker.slot)!;
+    return {
+      id: worker.slot,
+      pid: worker.pid,
+      state: worker.state,
+      uptime: Math.round(now - worker.startedAt),
+      ...worker.stats,
+      restarts: slot.restarts,
+      lastExit: slot.lastExit ? { reason: slot.lastExit.reason, code: slot.lastExit.code, signal: slot.lastExit.signal } : null,
+    };
+  }).sort((a, b) => a.id - b.id || a.uptime - b.uptime);
 }
 
 export function supervisorMemory(collect: boolean): SupervisorMemory {

@@ -18,6 +18,7 @@ import { claimControlSocketOrFail } from "./control-probe.ts";
 import { MessageRouter } from "./message-router.ts";
 import { busPath, controlPathForDir, controlPathForPort } from "../paths.ts";
 import { WorkerPool } from "./pool.ts";
+import { SidePools } from "./side-pools.ts";
 import { BootSignals, installSignals as installSignalHandlers, type SignalRouter } from "./signals.ts";
 import { monotonicNow } from "../clock.ts";
 import { createSystemdNotifier, type SystemdNotifier } from "./systemd.ts";
@@ -53,6 +54,8 @@ interface Run {
   signals: SignalRouter;
   plan: ListenPlan;
   pool: WorkerPool;
+  /** Task workers, custom processes: started with the HTTP pool, reloaded and stopped after it. */
+  sidePools: SidePools;
   metrics: MetricsAggregator;
   /** Runs each scheduled job once per tick in the pool (docs/SCHEDULE.md). */
   scheduler: PoolScheduler;
@@ -107,7 +110,7 @@ async function prepareRun(settings: ServeSettings, entry: string | undefined): P
   const finished = new Promise<void>((resolve) => (finish = resolve));
   return {
     settings, entry, relay: { ...outputs, open: new Set() }, boot, signals, plan,
-    pool: undefined as unknown as WorkerPool, metrics: undefined as unknown as MetricsAggregator, scheduler: new PoolScheduler({ log: logger }),
+    pool: undefined as unknown as WorkerPool, sidePools: new SidePools(), metrics: undefined as unknown as MetricsAggregator, scheduler: new PoolScheduler({ log: logger }),
     systemd: createSystemdNotifier(process.env, logger), teardown: new Teardown(), exitCode: 0, finished, finish,
   };
 }
@@ -128,9 +131,9 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
   });
   const router = new MessageRouter();
   const busServer = await startBusServer(bus, {
-    findWorker: (pid) => run.pool.findByPid(pid),
+    findWorker: (pid) => run.pool.findByPid(pid) ?? run.sidePools.findByPid(pid),
     onMessage: (worker, message) => {
-      run.pool.onMessage(worker, message);
+      if (!run.sidePools.onMessage(worker, message)) run.pool.onMessage(worker, message);
       router.onMessage(worker, message);
       run.scheduler.onMessage(worker, message);
     },
@@ -141,6 +144,11 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
     busServer.server.close();
     rmSync(bus, { force: true });
     for (const path of plan.socketPaths) rmSync(path, { force: true });
+  });
+  // Added before the HTTP pool's, so it runs after it (newest first): a draining HTTP worker may still use them.
+  run.teardown.add("side pools", (forced: boolean) => {
+    if (!forced) return run.sidePools.stop();
+    for (const worker of run.sidePools.workers()) worker.kill("SIGKILL");
   });
   run.teardown.add("pool", (forced: boolean) => {
     if (!forced) return run.pool.stop();
@@ -157,7 +165,7 @@ async function startPool(run: Run): Promise<boolean> {
   // A stop signal before this point (claiming the port) stops the pool before it starts.
   if (signals.stopped) void pool.stop();
   try {
-    await pool.start();
+    await Promise.all([pool.start(), run.sidePools.start()]);
   } catch (error) {
     // A worker stopped by the signal "fails" its boot; any other failure is the app's.
     if (!signals.stopped) {
@@ -193,6 +201,7 @@ function createControl(run: Run, info: SupervisorInfo) {
     systemd.reloading();
     try {
       await pool.reload({ quick });
+      await run.sidePools.reload(quick);
     } finally {
       systemd.ready(readyStatus);
     }
@@ -203,7 +212,7 @@ function createControl(run: Run, info: SupervisorInfo) {
   const onControl = async (command: ControlCommand): Promise<unknown> => {
     switch (command) {
       case "status":
-        return { ...await collectStatus(pool, info), schedule: run.scheduler.status() };
+        return { ...await collectStatus(pool, info, run.sidePools), schedule: run.scheduler.status() };
       case "reload":
         return reload();
       case "stop":
@@ -275,7 +284,7 @@ function installSignals(run: Run, reload: () => Promise<unknown>): void {
 }
 
 async function installPid1(run: Run): Promise<void> {
-  const stopReaping = await startPid1Duties((pid) => run.pool.findByPid(pid) !== undefined, logger);
+  const stopReaping = await startPid1Duties((pid) => (run.pool.findByPid(pid) ?? run.sidePools.findByPid(pid)) !== undefined, logger);
   run.teardown.add("pid 1 duties", () => stopReaping());
 }
 
