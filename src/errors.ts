@@ -34,6 +34,15 @@ export const ERROR_CODES = {
   WS_GONE: 1,
   // The app's `schedule` export is malformed (docs/SCHEDULE.md): a boot failure.
   INVALID_SCHEDULE: 2,
+  // tasks.run/dispatch (docs/TASKS.md): no such handler, queue full, past its
+  // timeout, the handler threw (its error is the cause), no task workers, a
+  // payload or result that is not JSON or is too large.
+  TASK_UNKNOWN: 1,
+  TASK_QUEUE_FULL: 1,
+  TASK_TIMEOUT: 1,
+  TASK_FAILED: 1,
+  TASK_NO_WORKERS: 1,
+  TASK_INVALID: 1,
   WORKER_CRASH_LOOP: 1,
   // The pool tried a lifecycle transition its table forbids: a bug (src/supervisor/lifecycle.ts).
   LIFECYCLE_TRANSITION: 1,

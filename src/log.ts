@@ -48,13 +48,13 @@ export function formatLogLine(level: LogLevel, message: string, fields: LogField
  * in text; in json, wrapped in an object naming the worker, or, when the line
  * already is a JSON object (an access log line), given the worker's name.
  */
-export function workerLineFormatter(slot: number, stream: "stdout" | "stderr"): (line: string) => string {
-  const label = `[w${slot}]`;
+export function workerLineFormatter(slot: number, stream: "stdout" | "stderr", prefix = "w"): (line: string) => string {
+  const label = `[${prefix}${slot}]`;
   return (line) => {
     if (format !== "json") return `${label} ${line}`;
     const parsed = parseObject(line);
     if (parsed) return JSON.stringify({ worker: slot, ...parsed });
-    return JSON.stringify({ time: new Date().toISOString(), level: stream === "stderr" ? "warn" : "info", source: `w${slot}`, worker: slot, stream, msg: line });
+    return JSON.stringify({ time: new Date().toISOString(), level: stream === "stderr" ? "warn" : "info", source: `${prefix}${slot}`, worker: slot, stream, msg: line });
   };
 }
 

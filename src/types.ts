@@ -29,4 +29,6 @@ export type {
   LskyWebSocket, SocketCloseEvent, SocketData, SocketEvent, SocketMessageEvent, Sockets, WebSocketEvents,
 } from "./websocket/app-api.ts";
 export type { ScheduleContext, ScheduledJob } from "./scheduler/app-api.ts";
+export { tasks } from "./tasks/facade.ts";
+export type { TaskContext, TaskHandler, TaskOptions, Tasks } from "./tasks/app-api.ts";
 export { LskyError } from "./errors.ts";

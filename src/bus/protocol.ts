@@ -46,6 +46,7 @@ export type WorkerMessage =
   | ({ type: "stats"; metrics?: RequestMetrics; lag?: number; appMetrics?: unknown[] } & WorkerStats)
   | { type: "recycle"; reason: RecycleReason }
   | ScheduleWorkerMessage
+  | import("../tasks/messages.ts").TaskWorkerMessage
   | BusWorkerMessage;
 
 export type SupervisorMessage =
@@ -62,6 +63,7 @@ export type SupervisorMessage =
   | { type: "schedule-run"; id: number; name: string; scheduledAt: number }
   /** The run passed its job's timeout: abort its signal (the supervisor already counted it failed). */
   | { type: "schedule-abort"; id: number; reason: string }
+  | import("../tasks/messages.ts").TaskSupervisorMessage
   | BusSupervisorMessage;
 
 /**
@@ -121,6 +123,8 @@ export const BUS_MAX_MESSAGE_BYTES = 1_048_576;
  */
 export interface WorkerSpec {
   slot: number;
+  /** "task": a task worker (loads the app, runs its tasks, never listens). Absent: an HTTP worker. */
+  role?: "task";
   entry?: string;
   /** The port actually claimed (settings.port may be 0). */
   port: number;

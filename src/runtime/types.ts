@@ -3,6 +3,7 @@
  * `Bun`, `Deno` or `node:http`; everything else talks to an `EngineAdapter`.
  */
 
+import type { Tasks } from "../tasks/app-api.ts";
 import type { LskyBus } from "../bus/app-api.ts";
 import type { LimitSettings } from "../config/limit-options.ts";
 import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
@@ -37,6 +38,8 @@ export interface LskyContext {
   upgrade(request: Request, events: WebSocketEvents): Response;
   /** Every WebSocket in the pool. */
   sockets: Sockets;
+  /** The app's task handlers, run on task workers (docs/TASKS.md). */
+  tasks: Tasks;
 }
 
 /**

@@ -32,6 +32,9 @@ import { startWatching } from "./dev-watch.ts";
 import type { SettingSource } from "../config/resolve.ts";
 import { startDashboard } from "../dashboard/start.ts";
 import { PoolScheduler } from "../scheduler/pool-scheduler.ts";
+import { TaskService } from "./task-service.ts";
+import type { WorkerMessage } from "../bus/protocol.ts";
+import type { WorkerHandle } from "./worker-handle.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -59,6 +62,8 @@ interface Run {
   metrics: MetricsAggregator;
   /** Runs each scheduled job once per tick in the pool (docs/SCHEDULE.md). */
   scheduler: PoolScheduler;
+  /** Task workers and their queue (docs/TASKS.md). */
+  tasks: TaskService;
   systemd: SystemdNotifier;
   teardown: Teardown;
   exitCode: number;
@@ -110,12 +115,13 @@ async function prepareRun(settings: ServeSettings, entry: string | undefined): P
   const finished = new Promise<void>((resolve) => (finish = resolve));
   return {
     settings, entry, relay: { ...outputs, open: new Set() }, boot, signals, plan,
-    pool: undefined as unknown as WorkerPool, sidePools: new SidePools(), metrics: undefined as unknown as MetricsAggregator, scheduler: new PoolScheduler({ log: logger }),
+    pool: undefined as unknown as WorkerPool, sidePools: new SidePools(), metrics: undefined as unknown as MetricsAggregator, scheduler: new PoolScheduler({ log: logger }), tasks: undefined as unknown as TaskService,
     systemd: createSystemdNotifier(process.env, logger), teardown: new Teardown(), exitCode: 0, finished, finish,
   };
 }
 
 /** The pool of HTTP workers and the bus they report on; the bus socket and listener paths are removed last. */
+// long: the HTTP pool, the task service, the bus and their teardown steps, in the order they undo
 async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string) {
   const { settings, plan } = run;
   run.pool = new WorkerPool({
@@ -129,14 +135,19 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
       void stopRun(run);
     },
   });
+  run.tasks = new TaskService({
+    settings, spec, relay: run.relay, sidePools: run.sidePools, log: logger,
+    onWorkerExit: (worker, record) => run.metrics.onWorkerExit(worker, record),
+    onFatal: (error) => {
+      printFatal(error);
+      run.exitCode = exitStatusOf(error);
+      void stopRun(run);
+    },
+  });
   const router = new MessageRouter();
   const busServer = await startBusServer(bus, {
     findWorker: (pid) => run.pool.findByPid(pid) ?? run.sidePools.findByPid(pid),
-    onMessage: (worker, message) => {
-      if (!run.sidePools.onMessage(worker, message)) run.pool.onMessage(worker, message);
-      router.onMessage(worker, message);
-      run.scheduler.onMessage(worker, message);
-    },
+    onMessage: (worker, message) => routeMessage(run, router, worker, message),
     queueLimit: settings.busQueueLimit,
     log: logger,
   });
@@ -150,6 +161,8 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
     if (!forced) return run.sidePools.stop();
     for (const worker of run.sidePools.workers()) worker.kill("SIGKILL");
   });
+  // After the HTTP pool, before the task workers: what is queued runs while they are still there.
+  run.teardown.add("task queue", (forced: boolean) => run.tasks.finish(forced ? 0 : settings.gracePeriod));
   run.teardown.add("pool", (forced: boolean) => {
     if (!forced) return run.pool.stop();
     for (const worker of run.pool.workers()) worker.kill("SIGKILL");
@@ -157,6 +170,24 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
   run.teardown.add("scheduler", () => run.scheduler.stop());
   run.boot.pool = run.pool;
   return busServer;
+}
+
+/**
+ * A task worker's messages go to its pool, the task service and the bus, but
+ * its "ready" makes it no bus peer (its id would clash with the HTTP worker of
+ * the same number) and no scheduler candidate.
+ */
+function routeMessage(run: Run, router: MessageRouter, worker: WorkerHandle, message: WorkerMessage): void {
+  if (run.tasks.owns(worker)) {
+    run.sidePools.onMessage(worker, message);
+    run.tasks.onMessage(worker, message);
+    if (message.type !== "ready") router.onMessage(worker, message);
+    return;
+  }
+  if (!run.sidePools.onMessage(worker, message)) run.pool.onMessage(worker, message);
+  router.onMessage(worker, message);
+  run.scheduler.onMessage(worker, message);
+  run.tasks.onMessage(worker, message);
 }
 
 /** Starts the workers; false when a stop signal came meanwhile (the run is then over). */
@@ -212,7 +243,7 @@ function createControl(run: Run, info: SupervisorInfo) {
   const onControl = async (command: ControlCommand): Promise<unknown> => {
     switch (command) {
       case "status":
-        return { ...await collectStatus(pool, info, run.sidePools), schedule: run.scheduler.status() };
+        return { ...await collectStatus(pool, info, run.sidePools), schedule: run.scheduler.status(), tasks: run.tasks.status() };
       case "reload":
         return reload();
       case "stop":

@@ -1,8 +1,8 @@
 import type { LskyBus } from "../bus/app-api.ts";
 import { LskyError } from "../errors.ts";
 
-/** The kinds of worker a hook may run in; task workers will add theirs. */
-export type WorkerKind = "http";
+/** The kinds of worker a hook may run in: HTTP workers and task workers (docs/TASKS.md). */
+export type WorkerKind = "http" | "task";
 
 /**
  * What `onWorkerStart(ctx)` and `onWorkerStop(ctx)` receive (docs/HOOKS.md).
@@ -102,8 +102,8 @@ export interface WorkerLifecycle {
   stop(deadline: number): Promise<void>;
 }
 
-export function createWorkerLifecycle(workerId: number, bus: LskyBus, log: (line: string) => void): WorkerLifecycle {
-  const base = { workerId, kind: "http" as const, bus };
+export function createWorkerLifecycle(workerId: number, bus: LskyBus, log: (line: string) => void, kind: WorkerKind = "http"): WorkerLifecycle {
+  const base = { workerId, kind, bus };
   let hooks: WorkerHooks = {};
   let started = false;
   return {

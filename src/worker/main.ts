@@ -1,5 +1,4 @@
 import type { WorkerSpec } from "../bus/protocol.ts";
-import { isLskyError } from "../errors.ts";
 import { formatLogLine, setLogFormat } from "../log.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import { dieWithParent } from "../runtime/parent-death.ts";
@@ -7,6 +6,9 @@ import { ignoreOutputErrors } from "../runtime/std-output.ts";
 import { installRequestContextGlobal } from "../app/request-context-facade.ts";
 import { createScheduleRunner } from "../scheduler/worker-runner.ts";
 import { BusClient } from "./bus-client.ts";
+import { reportBootFailure } from "./boot-failure.ts";
+import { createTaskClient } from "../tasks/client.ts";
+import { installTasksGlobal } from "../tasks/facade.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { watchRequestActivity } from "./request-activity.ts";
 import { startSockets } from "./websockets.ts";
@@ -29,7 +31,9 @@ const ORPHAN_DEADLINE_MS = 300;
  * loads the app, serves it on the shared port, reports ready only once it is
  * listening, answers stats, and drains when told to.
  */
+// long: the HTTP worker's boot steps in their order (each a call); the task role branches off first
 export async function runWorker(spec: WorkerSpec): Promise<void> {
+  if (spec.role === "task") return (await import("./task-main.ts")).runTaskWorker(spec);
   setLogFormat(spec.settings.logFormat);
   // The bus disconnect below stops an orphan only while its event loop runs;
   // this also stops one whose loop the app blocked.
@@ -56,6 +60,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     workerId: spec.slot, bus: appBus.bus, send: (message) => state.bus?.send(message) ?? false,
     logError: (line) => process.stderr.write(formatLogLine("error", line)),
   });
+  installTaskClient(state);
   const sockets = startSockets(spec, appBus.bus);
   state.websockets = sockets;
   const bus = await connectBus(state, appBus, reporter, drain);
@@ -70,9 +75,17 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   }
   state.server = served.server;
   if (served.jobs.length > 0) bus.send({ type: "schedule", jobs: served.jobs });
+  state.tasks?.setNames(served.taskNames);
+  bus.send({ type: "tasks", names: served.taskNames });
   bus.send({ type: "ready", port: served.server.port, ...(state.readAppMetrics && reporter.metrics ? { appMetrics: true } : {}) });
   state.leakWatch = await startLeakWatch(spec.settings, () => state.counters.requests, (line) => process.stderr.write(formatLogLine("warn", line)));
   startHeartbeat(state, reporter, served.server.port);
+}
+
+/** `tasks` from "lsky" and ctx.tasks: this worker's client of the supervisor's task queue. */
+function installTaskClient(state: WorkerState): void {
+  state.tasks = createTaskClient({ send: (message) => state.bus?.send(message) ?? false, payloadLimit: state.spec.settings.taskPayloadLimit });
+  installTasksGlobal(state.tasks.tasks);
 }
 
 /** The worker's end of the bus: drain and stats requests, the app's bus, the schedule; an orphan drains fast. */
@@ -88,23 +101,10 @@ function connectBus(state: WorkerState, appBus: ReturnType<typeof createWorkerBu
     },
     ...appBus.receive,
     ...schedule?.receive,
+    ...state.tasks?.receive,
   }, () => {
     appBus.disconnected();
+    state.tasks?.disconnected();
     void drain(false, ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
   });
-}
-
-async function reportBootFailure(bus: BusClient, error: unknown): Promise<void> {
-  const exitCode = isLskyError(error) ? error.exitCode : 1;
-  const message = error instanceof Error ? error.message : String(error);
-  const detail = describeCause(error);
-  await bus.sendFinal({ type: "boot-failed", exitCode, message, detail });
-  process.exit(exitCode);
-}
-
-function describeCause(error: unknown): string {
-  const cause = isLskyError(error) ? error.cause : error;
-  if (isLskyError(error) && error.hint) return `hint: ${error.hint}`;
-  if (cause instanceof Error) return cause.stack ?? cause.message;
-  return cause === undefined ? "" : String(cause);
 }

@@ -1,5 +1,6 @@
 import type { LskyBus } from "../bus/app-api.ts";
 import type { EngineBindings, LskyContext, RemoteAddr } from "../runtime/types.ts";
+import type { Tasks } from "../tasks/app-api.ts";
 import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
 import type { UpgradeSlot } from "../websocket/engine.ts";
 import type { SocketHub } from "../websocket/host.ts";
@@ -26,6 +27,7 @@ export class RequestContext<Source = unknown> implements LskyContext {
   readonly incoming: unknown;
   readonly outgoing: unknown;
   readonly sockets: Sockets;
+  readonly tasks: Tasks;
   #readRemoteAddr: (source: Source) => RemoteAddr;
   #source: Source;
   #remoteAddr: RemoteAddr | undefined;
@@ -49,6 +51,8 @@ export class RequestContext<Source = unknown> implements LskyContext {
     this.#websockets = websockets;
     // A field, not a getter: the proxy stage copies the context with a spread.
     this.sockets = websockets?.sockets as Sockets;
+    // The worker installed its task client before it loaded the app.
+    this.tasks = (globalThis as { lsky?: { tasks?: Tasks } }).lsky?.tasks as Tasks;
   }
 
   /** A method, not a field: a stage that copies the context keeps it bound. */

@@ -5,6 +5,7 @@ import { formatLogLine, logger } from "../log.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { EngineBindings, HttpServer, RemoteAddr } from "../runtime/types.ts";
 import type { JobSpec } from "../scheduler/job-spec.ts";
+import { readTaskHandlers } from "../tasks/runner.ts";
 import { appMetricsReader } from "./app-metrics-report.ts";
 import { createHandler } from "./handler.ts";
 import { startListeners } from "./listeners.ts";
@@ -26,11 +27,12 @@ export interface ServeAppParts {
  * Loads the app, builds its request pipeline, runs its start hook and opens
  * the listener. Throws what the app's loading or start threw (a boot failure).
  */
-export async function loadAndListen(state: WorkerState, parts: ServeAppParts): Promise<{ server: HttpServer; jobs: JobSpec[] }> {
+export async function loadAndListen(state: WorkerState, parts: ServeAppParts): Promise<{ server: HttpServer; jobs: JobSpec[]; taskNames: string[] }> {
   const { spec, counters } = state;
   const { app } = await loadApp(spec.entry);
   state.readAppMetrics = appMetricsReader(app, (line) => process.stderr.write(formatLogLine("warn", line)));
   const jobs = state.schedule?.load(app) ?? [];
+  const taskNames = [...readTaskHandlers(app).keys()];
   // Said by one worker only: every worker loads the same app.
   const portNote = spec.slot === 1 ? appPortNote(app, spec.port) : undefined;
   if (portNote) logger.warn(portNote);
@@ -47,7 +49,7 @@ export async function loadAndListen(state: WorkerState, parts: ServeAppParts): P
   // this worker connections while its start hook still ran.
   await state.lifecycle?.start(app);
   const server = await startListeners(spec, adapter, counted, () => state.draining, context, parts.sockets.hub, appWebSocketExport(app));
-  return { server, jobs };
+  return { server, jobs, taskNames };
 }
 
 function countTowardsRecycle(

@@ -1,6 +1,7 @@
 import type { RecycleReason, WorkerSpec } from "../bus/protocol.ts";
 import type { HttpServer } from "../runtime/types.ts";
 import type { createScheduleRunner } from "../scheduler/worker-runner.ts";
+import type { createTaskClient } from "../tasks/client.ts";
 import type { BusClient } from "./bus-client.ts";
 import type { RequestCounters } from "./handler.ts";
 import type { WorkerLifecycle } from "./hooks.ts";
@@ -18,6 +19,8 @@ export interface WorkerState {
   server?: HttpServer;
   websockets?: ReturnType<typeof startSockets>;
   schedule?: ReturnType<typeof createScheduleRunner>;
+  /** The worker's `tasks` (submits to the supervisor's queue). */
+  tasks?: ReturnType<typeof createTaskClient>;
   lifecycle?: WorkerLifecycle;
   leakWatch?: LeakWatch;
   /** Set once the app is loaded, when it exports a metrics registry (prom-client's). */

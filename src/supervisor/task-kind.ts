@@ -1,0 +1,48 @@
+import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
+import type { ServeSettings } from "../config/options.ts";
+import { workerLineFormatter } from "../log.ts";
+import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
+import type { Relay } from "./http-kind.ts";
+import { pipeLines } from "./log-lines.ts";
+import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
+import { WorkerHandle } from "./worker-handle.ts";
+import type { DrainRequest, WorkerKind } from "./worker-kind.ts";
+
+// Beyond the grace period, how long a draining task worker has to exit before SIGKILL.
+const KILL_MARGIN_MS = 2000;
+
+/**
+ * The task worker (docs/TASKS.md): lsky in the task-worker role. It loads the
+ * app and runs onWorkerStart like an HTTP worker but never listens, so one is
+ * replaced after the old one left (no port to share); its output lines are
+ * labelled [t1], [t2]…
+ */
+export function taskWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "slot">, relay: Relay): WorkerKind {
+  return {
+    name: "task",
+    launch: (slot) => launchTaskWorker({ ...spec, slot, role: "task" }, relay),
+    readiness: "announced",
+    bootTimeout: settings.bootTimeout,
+    sharesPort: false,
+    policy: DEFAULT_RESTART_POLICY,
+    ttl: 0,
+    // A task may keep its worker's event loop busy for long: the queue's timeouts watch tasks instead.
+    heartbeatTimeout: 0,
+    drainDeadline: settings.gracePeriod + KILL_MARGIN_MS,
+    drain: (worker: WorkerHandle, { from }: DrainRequest) => {
+      if (from === "starting") worker.kill("SIGTERM");
+      worker.send({ type: "drain" });
+    },
+  };
+}
+
+function launchTaskWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
+  const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
+  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour }, spec.entry);
+  for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
+    const closed = pipeLines(source, target, workerLineFormatter(spec.slot, name, "t"));
+    relay.open.add(closed);
+    void closed.then(() => relay.open.delete(closed));
+  }
+  return new WorkerHandle(spec.slot, child);
+}

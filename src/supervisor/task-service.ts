@@ -1,0 +1,96 @@
+import type { WorkerMessage, WorkerSpec } from "../bus/protocol.ts";
+import type { ServeSettings } from "../config/options.ts";
+import { TASK_WORKERS_AUTO } from "../config/task-options.ts";
+import type { LskyError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { type TaskCounters, TaskQueue } from "../tasks/queue.ts";
+import type { Relay } from "./http-kind.ts";
+import { WorkerPool } from "./pool.ts";
+import type { SidePools } from "./side-pools.ts";
+import { taskWorkerKind } from "./task-kind.ts";
+import type { ExitRecord, WorkerHandle } from "./worker-handle.ts";
+
+// Past its timeout, how long an attempt's task worker may take to answer before it is killed.
+const ABORT_MARGIN_MS = 1000;
+
+export interface TaskServiceOptions {
+  settings: ServeSettings;
+  spec: Omit<WorkerSpec, "slot">;
+  relay: Relay;
+  sidePools: SidePools;
+  log: Logger;
+  onWorkerExit(worker: WorkerHandle, record: ExitRecord): void;
+  onFatal(error: LskyError): void;
+}
+
+/** What status and /metrics show of the tasks. */
+export interface TaskStatus extends TaskCounters {
+  /** Task workers configured (0 before an "auto" pool is known to be needed). */
+  workers: number;
+}
+
+/**
+ * The supervisor's tasks: the pool of task workers (a side pool named
+ * "task") and the queue in front of it. With --task-workers auto the pool is
+ * made when the first HTTP worker reports that the app has tasks.
+ */
+export class TaskService {
+  readonly queue: TaskQueue;
+  private pool?: WorkerPool;
+
+  constructor(private readonly options: TaskServiceOptions) {
+    const { settings, log } = options;
+    this.queue = new TaskQueue({ limit: settings.taskQueueLimit, log, killMargin: ABORT_MARGIN_MS, enabled: () => this.pool !== undefined });
+    if (settings.taskWorkers > 0) this.createPool(settings.taskWorkers);
+  }
+
+  /** True for a task worker: its messages go here and to the bus, not to the HTTP pool's scheduler. */
+  owns(worker: WorkerHandle): boolean {
+    return this.pool?.findByPid(worker.pid) === worker;
+  }
+
+  /** Any worker's task messages; call after the pools saw the message (so "ready" finds the worker ready). */
+  onMessage(worker: WorkerHandle, message: WorkerMessage): void {
+    switch (message.type) {
+      case "tasks":
+        return this.onReport(message.names);
+      case "task-submit":
+        return this.queue.submit(worker, message);
+      case "task-done":
+        return this.queue.onDone(worker, message);
+      case "ready":
+        if (!this.owns(worker)) return;
+        void worker.exited.then(() => this.queue.onExit(worker));
+        return this.queue.addRunner(worker);
+    }
+  }
+
+  /** At stop, once no HTTP worker is left: waits for what is queued and running, then reports what is left. */
+  async finish(ms: number): Promise<void> {
+    await this.queue.settled(this.pool ? ms : 0);
+    this.queue.loseRemaining();
+  }
+
+  status(): TaskStatus {
+    return { workers: this.pool?.slots.length ?? 0, ...this.queue.stats() };
+  }
+
+  private onReport(names: string[]): void {
+    this.queue.names = new Set(names);
+    if (this.pool || names.length === 0 || this.options.settings.taskWorkers !== TASK_WORKERS_AUTO) return;
+    this.createPool(1);
+    this.pool!.start().catch((error: Error) => this.options.log.error(`task workers failed to start: ${error.message}`));
+  }
+
+  private createPool(size: number): void {
+    const { settings, spec, relay, log } = this.options;
+    this.pool = new WorkerPool({
+      size,
+      kind: taskWorkerKind(settings, spec, relay),
+      log,
+      onWorkerExit: this.options.onWorkerExit,
+      onFatal: this.options.onFatal,
+    });
+    this.options.sidePools.add("task", this.pool);
+  }
+}
