@@ -13,7 +13,25 @@ export function formatStatus(report: StatusReport): string {
     String(w.id), String(w.pid), w.state, formatDuration(w.uptime), String(w.requests), String(w.inflight),
     formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit), formatSockets(w.websockets),
   ]);
-  return [...head, ...alignColumns([columns, ...rows]), ...formatSchedule(report.schedule)].join("\n") + "\n";
+  return [...head, ...alignColumns([columns, ...rows]), ...formatPools(report.pools), ...formatSchedule(report.schedule), ...formatTasks(report.tasks)]
+    .join("\n") + "\n";
+}
+
+/** The pools beside the HTTP pool (task workers…), one row per process, after a blank line. */
+function formatPools(pools: StatusReport["pools"]): string[] {
+  const rows = (pools ?? []).flatMap((pool) => pool.workers.map((w) => [
+    pool.name, String(w.id), String(w.pid), w.state, formatDuration(w.uptime), formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit),
+  ]));
+  if (rows.length === 0) return [];
+  return ["", ...alignColumns([["POOL", "ID", "PID", "STATE", "UPTIME", "MEMORY", "RESTARTS", "LAST EXIT"], ...rows])];
+}
+
+/** The task queue's counters; nothing for a server with no task workers and no tasks seen. */
+function formatTasks(tasks: StatusReport["tasks"]): string[] {
+  if (!tasks || (tasks.workers === 0 && tasks.done + tasks.failed + tasks.lost === 0)) return [];
+  const { workers, queued, delayed, running, done, failed, retried, lost } = tasks;
+  const columns = ["TASKS", "WORKERS", "QUEUED", "DELAYED", "RUNNING", "DONE", "FAILED", "RETRIED", "LOST"];
+  return ["", ...alignColumns([columns, ["", ...[workers, queued, delayed, running, done, failed, retried, lost].map(String)]])];
 }
 
 /** The scheduled jobs, after a blank line; nothing when the app has none. */

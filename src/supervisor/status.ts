@@ -36,6 +36,8 @@ export interface StatusReport {
   pools?: { name: string; workers: WorkerRow[] }[];
   /** Each scheduled job (docs/SCHEDULE.md); absent from a server without the scheduler. */
   schedule?: JobStatus[];
+  /** Task workers and the task queue's counters (docs/TASKS.md). */
+  tasks?: import("./task-service.ts").TaskStatus;
 }
 
 /** The supervisor's own memory, in bytes. */

@@ -84,7 +84,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   // Workers run the app's code: they have no use for the admin token.
   const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: { ...settings, adminToken: "" } };
   const busServer = await installPool(run, spec, bus);
-  run.metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => run.scheduler.status());
+  run.metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => run.scheduler.status(), () => run.tasks.status());
   if (!(await startPool(run))) return run.boot.forced ? 1 : 0;
 
   const info = supervisorInfo(run);
