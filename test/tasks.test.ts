@@ -168,4 +168,22 @@ describeTargets("tasks", (target) => {
     assert.equal(tasksOf(status).workers, 0);
     assert.equal((await none.stop()).code, 0);
   });
+
+  test("by default (auto) an app that exports tasks gets one task worker, an app without none", async () => {
+    const auto = await startLsky(target, [fixture("tasks-app.ts"), "--workers", "1", "--host", "127.0.0.1"]);
+    try {
+      assert.equal((await call(auto, "echo", "auto")).status, 200);
+      assert.equal(tasksOf(await statusJson(target, auto.port)).workers, 1);
+    } finally {
+      assert.equal((await auto.stop()).code, 0);
+    }
+    const plain = await startLsky(target, [fixture("hello.js"), "--workers", "1", "--host", "127.0.0.1"]);
+    try {
+      const status = await statusJson(target, plain.port);
+      assert.equal(tasksOf(status).workers, 0);
+      assert.deepEqual((status as unknown as { pools: unknown[] }).pools ?? [], []);
+    } finally {
+      assert.equal((await plain.stop()).code, 0);
+    }
+  });
 });

@@ -9,6 +9,7 @@ export const TABLE_END = "<!-- settings-table:end -->";
 const DEFAULT_IN_WORDS: Record<string, string> = {
   runtime: "the engine lsky runs on",
   workers: "CPUs available (cgroup quota honoured)",
+  taskWorkers: "auto: 1 when the app exports `tasks`, else 0",
 };
 
 /** The settings table, one row per setting in src/config/options.ts. */

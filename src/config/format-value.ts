@@ -1,4 +1,5 @@
 import type { SettingSpec } from "./options.ts";
+import { TASK_WORKERS_AUTO } from "./task-options.ts";
 
 /** A setting's value as a person writes it: durations as "30s" or "300ms", the empty string as "". */
 export function formatSettingValue(spec: SettingSpec, value: unknown): string {
@@ -8,5 +9,6 @@ export function formatSettingValue(spec: SettingSpec, value: unknown): string {
     return value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`;
   }
   if (value === "") return '""';
+  if (spec.key === "taskWorkers" && value === TASK_WORKERS_AUTO) return "auto";
   return Array.isArray(value) ? value.join(",") : String(value);
 }
