@@ -90,4 +90,19 @@ describeTargets("examples", (target) => {
       assert.equal((await server.stop()).code, 0);
     }
   });
+
+  test("tasks: tasks.run answers with the task's result, tasks.dispatch queues a delayed task", async () => {
+    const server = await startLsky(target, [join(EXAMPLES, "tasks", "app.ts"), "--workers", "1", "--task-workers", "2", "--host", "127.0.0.1"]);
+    try {
+      const fib = await (await fetch(`${server.url}/fib?n=20`)).json() as { n: number; value: number; worker: number };
+      assert.equal(fib.value, 6765);
+      assert.ok([1, 2].includes(fib.worker), `ran on task worker ${fib.worker}`);
+      const welcome = await fetch(`${server.url}/welcome?to=ada@example.com`);
+      assert.equal(welcome.status, 202);
+      const { queued } = await welcome.json() as { queued: string };
+      await server.waitForOutput(new RegExp(`\\[t\\d\\] welcome mail to ada@example\\.com \\(task ${queued}, attempt 1 of 3\\)`), 20_000);
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+  });
 });
