@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import type { Engine } from "./paths.ts";
 
-export type SuiteName = "single" | "parallel" | "costs" | "static" | "bus" | "ws";
-export const SUITES: SuiteName[] = ["single", "parallel", "costs", "static", "bus", "ws"];
+export type SuiteName = "single" | "parallel" | "costs" | "static" | "bus" | "ws" | "tasks";
+export const SUITES: SuiteName[] = ["single", "parallel", "costs", "static", "bus", "ws", "tasks"];
 export const ENGINES: Engine[] = ["bun", "deno", "node"];
 
 export interface BenchOptions {

@@ -18,6 +18,7 @@ import { log } from "./rounds.ts";
 import { runStaticSuite, staticSection } from "./static-suite.ts";
 import { runSuite, type SuiteSettings } from "./suite.ts";
 import { runWebSocketSuite } from "./ws/suite.ts";
+import { runTasksSuite, tasksSection } from "./tasks/suite.ts";
 
 function hasCommand(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: "ignore" }).error === undefined;
@@ -79,6 +80,7 @@ const PAGES: Record<SuiteName, string> = {
   static: join(ROOT, "docs", "BENCHMARKS-STATIC.md"),
   bus: join(ROOT, "docs", "BENCHMARKS-BUS.md"),
   ws: DOCS,
+  tasks: DOCS,
 };
 
 type SuiteRun = (options: BenchOptions, context: RunContext, pinSingle: boolean) => Promise<string | undefined>;
@@ -118,6 +120,10 @@ const RUNS: Record<SuiteName, SuiteRun> = {
     const seconds = options.quick ? 1 : options.duration;
     const tables = await runWebSocketSuite({ rounds: options.rounds, seconds, engines: options.engines, subscribers: options.quick ? 100 : 1000 });
     return ["### WebSocket beside the raw engines", "", contextBlock(context), "", tables].join("\n");
+  },
+  tasks: async (options, context) => {
+    const result = await runTasksSuite({ rounds: options.rounds, engines: options.engines, scaleDown: options.quick ? 10 : 1 });
+    return tasksSection(context, result);
   },
 };
 
