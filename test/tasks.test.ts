@@ -186,4 +186,22 @@ describeTargets("tasks", (target) => {
       assert.equal((await plain.stop()).code, 0);
     }
   });
+
+  test("on reload, the running task finishes on the old task worker and the queued ones run on the new one", async () => {
+    const one = await startLsky(target, [fixture("tasks-app.ts"), "--workers", "1", "--task-workers", "1", "--host", "127.0.0.1"]);
+    try {
+      const oldPid = Number(((await call(one, "echo", 0)).value as { pid: number }).pid);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push(String((await call(one, "nap", { ms: 500 }, {}, "/dispatch")).value));
+      const reload = await runLsky(target, ["reload", "--port", String(one.port)]);
+      assert.equal(reload.code, 0, reload.stdout + reload.stderr);
+      for (const id of ids) await one.waitForOutput(new RegExp(`nap-done id=${id}\\b`), 20_000);
+      const newPid = Number(((await call(one, "echo", 1)).value as { pid: number }).pid);
+      assert.notEqual(newPid, oldPid, "the task worker was replaced");
+      assert.equal(tasksOf(await statusJson(target, one.port)).lost, 0);
+    } finally {
+      assert.equal((await one.stop()).code, 0);
+    }
+    assert.doesNotMatch(one.output(), /lost/);
+  });
 });
