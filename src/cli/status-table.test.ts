@@ -60,6 +60,19 @@ describe("formatStatus", () => {
   test("no row has trailing spaces", () => {
     for (const line of formatStatus(report).split("\n")) assert.equal(line, line.trimEnd());
   });
+
+  test("task workers get a POOL table and the queue a TASKS row; neither shows for a server without them", () => {
+    const withTasks: StatusReport = {
+      ...report,
+      pools: [{ name: "task", workers: [{ id: 1, pid: 301, state: "ready", uptime: 5000, requests: 0, inflight: 0, rss: 0, restarts: 1, lastExit: { reason: "crashed", code: null, signal: "SIGKILL" } }] }],
+      tasks: { workers: 1, queued: 2, delayed: 3, running: 1, done: 40, failed: 5, retried: 6, lost: 0 },
+    };
+    const text = formatStatus(withTasks);
+    assert.match(text, /\nPOOL +ID +PID +STATE +UPTIME +MEMORY +RESTARTS +LAST EXIT\ntask +1 +301 +ready +5s +- +1 +crashed \(SIGKILL\)\n/);
+    assert.match(text, /\nTASKS +WORKERS +QUEUED +DELAYED +RUNNING +DONE +FAILED +RETRIED +LOST\n +1 +2 +3 +1 +40 +5 +6 +0\n/);
+    const none = formatStatus({ ...report, pools: [], tasks: { workers: 0, queued: 0, delayed: 0, running: 0, done: 0, failed: 0, retried: 0, lost: 0 } });
+    assert.doesNotMatch(none, /POOL|TASKS/);
+  });
 });
 
 test("formatServerList: one row per server with pid, port, directory, engine, workers and uptime", () => {
