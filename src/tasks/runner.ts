@@ -36,12 +36,14 @@ export function createTaskRunner(options: TaskRunnerOptions) {
   let handlers = new Map<string, TaskHandler>();
   const controllers = new Map<string, AbortController>();
   const inflight = new Set<Promise<void>>();
+  let finished = 0;
 
   const run = async (message: RunMessage) => {
     const controller = new AbortController();
     controllers.set(message.id, controller);
     const outcome = await attempt(handlers.get(message.name), message, controller.signal, options);
     controllers.delete(message.id);
+    finished++;
     options.send({ type: "task-done", id: message.id, ...outcome });
   };
 
@@ -60,6 +62,8 @@ export function createTaskRunner(options: TaskRunnerOptions) {
         controllers.get(id)?.abort(new LskyError("TASK_TIMEOUT", reason));
       },
     },
+    /** Attempts ended and running, for the worker's stats (status shows them as requests and inflight). */
+    counts: () => ({ finished, running: inflight.size }),
     /** Resolves when no task runs, or after `ms`; then aborts what still runs. */
     async idle(ms: number): Promise<void> {
       if (inflight.size > 0) {

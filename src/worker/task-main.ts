@@ -1,4 +1,4 @@
-import type { WorkerSpec } from "../bus/protocol.ts";
+import { HEARTBEAT_MS, type WorkerSpec } from "../bus/protocol.ts";
 import { loadApp } from "../app/load-app.ts";
 import { formatLogLine, setLogFormat } from "../log.ts";
 import { currentEngine } from "../runtime/detect.ts";
@@ -41,6 +41,7 @@ async function serveTasks(spec: WorkerSpec): Promise<void> {
     logError: (line) => process.stderr.write(formatLogLine("error", line)),
   });
   const lifecycle = createWorkerLifecycle(spec.slot, appBus.bus, warn, "task");
+  const stats = () => ({ type: "stats" as const, requests: runner.counts().finished, inflight: runner.counts().running, rss: process.memoryUsage().rss });
   let stopping: Promise<void> | undefined;
   const stop = (grace: number) => (stopping ??= (async () => {
     const deadline = performance.now() + grace;
@@ -52,7 +53,7 @@ async function serveTasks(spec: WorkerSpec): Promise<void> {
   process.on("SIGTERM", () => void stop(spec.settings.gracePeriod));
   bus = await BusClient.connect(spec.busPath, spec.slot, {
     drain: () => void stop(spec.settings.gracePeriod),
-    "stats-request": () => bus?.send({ type: "stats", requests: 0, inflight: 0, rss: process.memoryUsage().rss }),
+    "stats-request": () => bus?.send(stats()),
     ...appBus.receive,
     ...client.receive,
     ...runner.receive,
@@ -70,4 +71,6 @@ async function serveTasks(spec: WorkerSpec): Promise<void> {
     return;
   }
   bus.send({ type: "ready", port: 0 });
+  // Memory and task counts for status; nobody judges silence (a task may hold the event loop).
+  setInterval(() => bus?.send(stats()), HEARTBEAT_MS).unref?.();
 }
