@@ -77,6 +77,14 @@ describeTargets("tasks", (target) => {
     assert.match(server.output(), /\[t\d\] .*task "flaky" \(t\d+\) failed on task worker \d \(attempt 2 of 2\): Error: flaky attempt 2/);
   });
 
+  test("a task handler can run another task (on the other task worker, through the same queue)", async () => {
+    const answer = await call(server, "relay", { deep: true });
+    assert.equal(answer.status, 200, JSON.stringify(answer));
+    const inner = answer.value as { payload: unknown; kind: string };
+    assert.deepEqual(inner.payload, { deep: true });
+    assert.equal(inner.kind, "task");
+  });
+
   test("an unknown task is refused with TASK_UNKNOWN", async () => {
     const answer = await call(server, "nope");
     assert.equal(answer.error?.code, "TASK_UNKNOWN");
