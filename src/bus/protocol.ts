@@ -46,6 +46,7 @@ export type WorkerMessage =
   | ({ type: "stats"; metrics?: RequestMetrics; lag?: number; appMetrics?: unknown[] } & WorkerStats)
   | { type: "recycle"; reason: RecycleReason }
   | ScheduleWorkerMessage
+  | import("../store/protocol.ts").StoreBatch
   | BusWorkerMessage;
 
 export type SupervisorMessage =
@@ -62,6 +63,7 @@ export type SupervisorMessage =
   | { type: "schedule-run"; id: number; name: string; scheduledAt: number }
   /** The run passed its job's timeout: abort its signal (the supervisor already counted it failed). */
   | { type: "schedule-abort"; id: number; reason: string }
+  | import("../store/protocol.ts").StoreReply
   | BusSupervisorMessage;
 
 /**

@@ -8,5 +8,6 @@ export function formatSettingValue(spec: SettingSpec, value: unknown): string {
     return value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`;
   }
   if (value === "") return '""';
-  return Array.isArray(value) ? value.join(",") : String(value);
+  if (Array.isArray(value)) return value.join(",");
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
 }

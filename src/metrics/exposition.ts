@@ -4,6 +4,8 @@ import type { RequestMetrics } from "./request-metrics.ts";
 import type { WorkerSocketStats } from "../bus/protocol.ts";
 import type { JobStatus } from "../scheduler/job-state.ts";
 import { scheduleMetricLines } from "../scheduler/metrics.ts";
+import type { StoreMetrics } from "../store/shared-store.ts";
+import { storeMetricLines } from "../store/metrics.ts";
 
 export interface WorkerGauge {
   /** The worker's slot (1..workers): a restarted or reloaded worker keeps it, unlike its pid. */
@@ -32,6 +34,8 @@ export interface MetricsSnapshot {
   process?: ProcessMetrics;
   /** Each scheduled job's counters. */
   schedule?: JobStatus[];
+  /** The shared tables and cache. */
+  store?: StoreMetrics;
 }
 
 /** Renders the Prometheus text exposition format (version 0.0.4). */
@@ -53,6 +57,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   renderSupervisorCounters(snapshot, family, lines);
 
   if (snapshot.schedule?.length) scheduleMetricLines(snapshot.schedule, family, lines);
+  if (snapshot.store) storeMetricLines(snapshot.store, family, lines);
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);

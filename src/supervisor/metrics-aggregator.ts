@@ -40,6 +40,8 @@ export class MetricsAggregator {
     log?: Pick<Logger, "warn">,
     /** The scheduled jobs' counters (docs/SCHEDULE.md). */
     private readonly schedule?: () => NonNullable<MetricsSnapshot["schedule"]>,
+    /** The shared tables' rows and the cache's counters (docs/TABLES.md). */
+    private readonly store?: () => NonNullable<MetricsSnapshot["store"]>,
   ) {
     this.dropped = dropped;
     this.app = new AppMetricsCollector(log);
@@ -97,6 +99,7 @@ export class MetricsAggregator {
       dropped: this.dropped?.(),
       process: readProcessMetrics(),
       schedule: this.schedule?.(),
+      store: this.store?.(),
     };
   }
 }

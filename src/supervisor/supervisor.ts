@@ -32,6 +32,7 @@ import { startWatching } from "./dev-watch.ts";
 import type { SettingSource } from "../config/resolve.ts";
 import { startDashboard } from "../dashboard/start.ts";
 import { PoolScheduler } from "../scheduler/pool-scheduler.ts";
+import { CACHE_SWEEP_MS, SharedStore } from "../store/shared-store.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -59,6 +60,8 @@ interface Run {
   metrics: MetricsAggregator;
   /** Runs each scheduled job once per tick in the pool (docs/SCHEDULE.md). */
   scheduler: PoolScheduler;
+  /** The shared tables and cache (docs/TABLES.md): kept across reloads, gone at stop. */
+  store: SharedStore;
   systemd: SystemdNotifier;
   teardown: Teardown;
   exitCode: number;
@@ -79,7 +82,10 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   // Workers run the app's code: they have no use for the admin token.
   const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: { ...settings, adminToken: "" } };
   const busServer = await installPool(run, spec, bus);
-  run.metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => run.scheduler.status());
+  installCacheSweep(run);
+  run.metrics = new MetricsAggregator(
+    () => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => run.scheduler.status(), () => run.store.metrics(),
+  );
   if (!(await startPool(run))) return run.boot.forced ? 1 : 0;
 
   const info = supervisorInfo(run);
@@ -111,6 +117,7 @@ async function prepareRun(settings: ServeSettings, entry: string | undefined): P
   return {
     settings, entry, relay: { ...outputs, open: new Set() }, boot, signals, plan,
     pool: undefined as unknown as WorkerPool, sidePools: new SidePools(), metrics: undefined as unknown as MetricsAggregator, scheduler: new PoolScheduler({ log: logger }),
+    store: new SharedStore(settings, monotonicNow),
     systemd: createSystemdNotifier(process.env, logger), teardown: new Teardown(), exitCode: 0, finished, finish,
   };
 }
@@ -133,6 +140,8 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
   const busServer = await startBusServer(bus, {
     findWorker: (pid) => run.pool.findByPid(pid) ?? run.sidePools.findByPid(pid),
     onMessage: (worker, message) => {
+      // Answered at once, in order: the client matches replies to its calls by order (src/store/protocol.ts).
+      if (message.type === "store") return void worker.channel?.sendLine(run.store.serve(message));
       if (!run.sidePools.onMessage(worker, message)) run.pool.onMessage(worker, message);
       router.onMessage(worker, message);
       run.scheduler.onMessage(worker, message);
@@ -157,6 +166,13 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
   run.teardown.add("scheduler", () => run.scheduler.stop());
   run.boot.pool = run.pool;
   return busServer;
+}
+
+/** Removes expired cache entries nobody asked for, so they stop taking room. */
+function installCacheSweep(run: Run): void {
+  const sweep = setInterval(() => run.store.cache.sweep(), CACHE_SWEEP_MS);
+  sweep.unref?.();
+  run.teardown.add("cache sweep", () => clearInterval(sweep));
 }
 
 /** Starts the workers; false when a stop signal came meanwhile (the run is then over). */

@@ -6,6 +6,7 @@ import { dieWithParent } from "../runtime/parent-death.ts";
 import { ignoreOutputErrors } from "../runtime/std-output.ts";
 import { installRequestContextGlobal } from "../app/request-context-facade.ts";
 import { createScheduleRunner } from "../scheduler/worker-runner.ts";
+import { joinStore, type JoinedStore } from "../store/join-store.ts";
 import { BusClient } from "./bus-client.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { watchRequestActivity } from "./request-activity.ts";
@@ -43,11 +44,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   // Ctrl-C reaches the whole process group; the supervisor decides what workers do.
   process.on("SIGINT", () => {});
   process.on("SIGTERM", () => void drain(false));
-  const appBus = createWorkerBus({
-    workerId: spec.slot,
-    sendLine: (line) => state.bus?.sendLine(line) ?? false,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  const sendLine = (line: string) => state.bus?.sendLine(line) ?? false;
+  const appBus = createWorkerBus({ workerId: spec.slot, sendLine, log: (line) => process.stderr.write(`${line}\n`) });
   installBusGlobal(appBus.bus);
   state.lifecycle = createWorkerLifecycle(spec.slot, appBus.bus, (line) => process.stderr.write(formatLogLine("warn", line)));
   const requestStore = spec.settings.requestContext ? createRequestStore(spec.slot) : undefined;
@@ -56,14 +54,15 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     workerId: spec.slot, bus: appBus.bus, send: (message) => state.bus?.send(message) ?? false,
     logError: (line) => process.stderr.write(formatLogLine("error", line)),
   });
+  const store = joinStore(sendLine);
   const sockets = startSockets(spec, appBus.bus);
   state.websockets = sockets;
-  const bus = await connectBus(state, appBus, reporter, drain);
+  const bus = await connectBus(state, { appBus, store }, reporter, drain);
   state.bus = bus;
 
   let served: Awaited<ReturnType<typeof loadAndListen>>;
   try {
-    served = await loadAndListen(state, { bus: appBus.bus, sockets, requestStore, reporter });
+    served = await loadAndListen(state, { bus: appBus.bus, sockets, requestStore, reporter, store: store.client });
   } catch (error) {
     await reportBootFailure(bus, error);
     return;
@@ -76,7 +75,12 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
 }
 
 /** The worker's end of the bus: drain and stats requests, the app's bus, the schedule; an orphan drains fast. */
-function connectBus(state: WorkerState, appBus: ReturnType<typeof createWorkerBus>, reporter: StatsReporter, drain: Drain): Promise<BusClient> {
+function connectBus(
+  state: WorkerState,
+  { appBus, store }: { appBus: ReturnType<typeof createWorkerBus>; store: JoinedStore },
+  reporter: StatsReporter,
+  drain: Drain,
+): Promise<BusClient> {
   const { spec } = state;
   const schedule = state.schedule;
   return BusClient.connect(spec.busPath, spec.slot, {
@@ -88,8 +92,10 @@ function connectBus(state: WorkerState, appBus: ReturnType<typeof createWorkerBu
     },
     ...appBus.receive,
     ...schedule?.receive,
+    ...store.receive,
   }, () => {
     appBus.disconnected();
+    store.client.disconnected();
     void drain(false, ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
   });
 }

@@ -3,6 +3,7 @@ import type { EngineBindings, LskyContext, RemoteAddr } from "../runtime/types.t
 import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
 import type { UpgradeSlot } from "../websocket/engine.ts";
 import type { SocketHub } from "../websocket/host.ts";
+import type { Cache, StoreGlobal, Table } from "../store/app-api.ts";
 
 /** The worker's WebSockets, as every request's context reaches them. */
 export interface ContextSockets {
@@ -26,6 +27,9 @@ export class RequestContext<Source = unknown> implements LskyContext {
   readonly incoming: unknown;
   readonly outgoing: unknown;
   readonly sockets: Sockets;
+  /** The shared tables and cache (docs/TABLES.md); fields, not getters, as `sockets`. */
+  readonly table: (name: string) => Table;
+  readonly cache: Cache;
   #readRemoteAddr: (source: Source) => RemoteAddr;
   #source: Source;
   #remoteAddr: RemoteAddr | undefined;
@@ -38,6 +42,7 @@ export class RequestContext<Source = unknown> implements LskyContext {
     bus: LskyBus,
     bindings: EngineBindings = NO_BINDINGS,
     websockets?: ContextSockets,
+    store?: StoreGlobal,
   ) {
     this.#readRemoteAddr = readRemoteAddr;
     this.#source = source;
@@ -49,6 +54,9 @@ export class RequestContext<Source = unknown> implements LskyContext {
     this.#websockets = websockets;
     // A field, not a getter: the proxy stage copies the context with a spread.
     this.sockets = websockets?.sockets as Sockets;
+    // The client's own bound function and object: nothing allocated per request.
+    this.table = store?.table as (name: string) => Table;
+    this.cache = store?.cache as Cache;
   }
 
   /** A method, not a field: a stage that copies the context keeps it bound. */
