@@ -18,6 +18,7 @@ import { log } from "./rounds.ts";
 import { runStaticSuite, staticSection } from "./static-suite.ts";
 import { runSuite, type SuiteSettings } from "./suite.ts";
 import { runWebSocketSuite } from "./ws/suite.ts";
+import { runTableSuite, tableSection } from "./table/suite.ts";
 
 function hasCommand(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: "ignore" }).error === undefined;
@@ -79,6 +80,7 @@ const PAGES: Record<SuiteName, string> = {
   static: join(ROOT, "docs", "BENCHMARKS-STATIC.md"),
   bus: join(ROOT, "docs", "BENCHMARKS-BUS.md"),
   ws: DOCS,
+  table: DOCS,
 };
 
 type SuiteRun = (options: BenchOptions, context: RunContext, pinSingle: boolean) => Promise<string | undefined>;
@@ -118,6 +120,11 @@ const RUNS: Record<SuiteName, SuiteRun> = {
     const seconds = options.quick ? 1 : options.duration;
     const tables = await runWebSocketSuite({ rounds: options.rounds, seconds, engines: options.engines, subscribers: options.quick ? 100 : 1000 });
     return ["### WebSocket beside the raw engines", "", contextBlock(context), "", tables].join("\n");
+  },
+  table: async (options, context) => {
+    if (!hasCommand("redis-server", ["--version"])) return void log("table: skipped, redis-server is not installed (Debian package redis-server)");
+    const result = await runTableSuite({ rounds: options.rounds, engines: options.engines, opsPerWorker: options.quick ? 5_000 : 50_000 });
+    return tableSection(context, result);
   },
 };
 
