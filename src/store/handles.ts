@@ -24,18 +24,36 @@ export interface StoreCaller {
 export function createTable(client: StoreCaller, name: string): Table {
   const table = JSON.stringify(name);
   const onKey = (code: number, key: string) => `${code},${table},${keyJson(key)}`;
+  // Each method encodes inside a try rather than through a callback: no closure per call.
   return {
-    get: (key) => call(client, () => onKey(OP.TABLE_GET, key), RESULT) as Promise<TableRow | undefined>,
-    set: (key, row) => call(client, () => `${onKey(OP.TABLE_SET, key)},${rowJson(name, key, row)}`, VOID) as Promise<void>,
-    incr: (key, column, by = 1) =>
-      call(client, () => {
-        if (typeof column !== "string") throw new TypeError(`A column name must be a string, got ${typeof column}`);
-        if (typeof by !== "number" || !Number.isFinite(by)) {
-          throw new LskyError("TABLE_VALUE", `Cannot incr "${column}" of "${key}" in table "${name}": expected a finite number to add, got ${String(by)}`);
-        }
-        return `${onKey(OP.TABLE_INCR, key)},${JSON.stringify(column)},${by}`;
-      }, RESULT) as Promise<number>,
-    del: (key) => call(client, () => onKey(OP.TABLE_DEL, key), RESULT) as Promise<boolean>,
+    get(key) {
+      try {
+        return client.call(onKey(OP.TABLE_GET, key), RESULT) as Promise<TableRow | undefined>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    set(key, row) {
+      try {
+        return client.call(`${onKey(OP.TABLE_SET, key)},${rowJson(name, key, row)}`, VOID) as Promise<void>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    incr(key, column, by = 1) {
+      try {
+        return client.call(`${onKey(OP.TABLE_INCR, key)},${columnJson(column)},${amount(by, "TABLE_VALUE", `"${column}" of "${key}" in table "${name}"`)}`, RESULT) as Promise<number>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    del(key) {
+      try {
+        return client.call(onKey(OP.TABLE_DEL, key), RESULT) as Promise<boolean>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     count: () => client.call(`${OP.TABLE_COUNT},${table}`, RESULT) as Promise<number>,
     keys: () => client.call(`${OP.TABLE_KEYS},${table}`, RESULT) as Promise<string[]>,
   };
@@ -43,31 +61,52 @@ export function createTable(client: StoreCaller, name: string): Table {
 
 export function createCache(client: StoreCaller): Cache {
   return {
-    get: <T>(key: string) => call(client, () => `${OP.CACHE_GET},${keyJson(key)}`, RESULT) as Promise<T | undefined>,
-    set: (key, value, options) =>
-      call(client, () => {
-        const json = JSON.stringify(value);
-        if (json === undefined) throw new TypeError(`Cannot cache "${key}": ${typeof value} is not a JSON value`);
-        return `${OP.CACHE_SET},${keyJson(key)},${JSON.stringify(json)},${ttlMs(options)}`;
-      }, VOID) as Promise<void>,
-    delete: (key) => call(client, () => `${OP.CACHE_DELETE},${keyJson(key)}`, RESULT) as Promise<boolean>,
-    incr: (key, by = 1) =>
-      call(client, () => {
-        if (typeof by !== "number" || !Number.isFinite(by)) throw new LskyError("CACHE_VALUE", `Cannot incr "${key}" in the cache: expected a finite number to add, got ${String(by)}`);
-        return `${OP.CACHE_INCR},${keyJson(key)},${by}`;
-      }, RESULT) as Promise<number>,
+    get<T>(key: string) {
+      try {
+        return client.call(`${OP.CACHE_GET},${keyJson(key)}`, RESULT) as Promise<T | undefined>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    set(key, value, options) {
+      try {
+        return client.call(`${OP.CACHE_SET},${keyJson(key)},${JSON.stringify(valueJson(key, value))},${ttlMs(options)}`, VOID) as Promise<void>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    delete(key) {
+      try {
+        return client.call(`${OP.CACHE_DELETE},${keyJson(key)}`, RESULT) as Promise<boolean>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    incr(key, by = 1) {
+      try {
+        return client.call(`${OP.CACHE_INCR},${keyJson(key)},${amount(by, "CACHE_VALUE", `"${key}" in the cache`)}`, RESULT) as Promise<number>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
   };
 }
 
-/** Encodes and sends; a bad argument rejects the promise rather than throwing (every method is async). */
-function call(client: StoreCaller, encode: () => string, shape: number): Promise<unknown> {
-  let fields: string;
-  try {
-    fields = encode();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return client.call(fields, shape);
+function columnJson(column: string): string {
+  if (typeof column !== "string") throw new TypeError(`A column name must be a string, got ${typeof column}`);
+  return JSON.stringify(column);
+}
+
+/** What incr adds: a finite number, refused with `code` otherwise. */
+function amount(by: unknown, code: "TABLE_VALUE" | "CACHE_VALUE", what: string): number {
+  if (typeof by === "number" && Number.isFinite(by)) return by;
+  throw new LskyError(code, `Cannot incr ${what}: expected a finite number to add, got ${String(by)}`);
+}
+
+function valueJson(key: string, value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`Cannot cache "${key}": ${typeof value} is not a JSON value`);
+  return json;
 }
 
 function keyJson(key: string): string {
