@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { join } from "node:path";
 import { describeTargets } from "./harness/describe-targets.ts";
-import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
+import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
 import { freePort } from "./harness/ports.ts";
 import { FIXTURES } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
@@ -133,6 +133,11 @@ describeTargets("shared tables and cache", (target) => {
     assert.ok(value("lsky_cache_expirations_total") >= 2);
     assert.match(metrics, /^lsky_table_rows\{table="counters"\} 1$/m);
     assert.match(metrics, /^lsky_table_size\{table="stats"\} 4$/m);
+    const status = await runLsky(target, ["status", "--json", "--port", String(server.port)]);
+    const store = (JSON.parse(status.stdout) as { store: { tables: { name: string; rows: number }[]; cache: { entries: number; evictions: number } } }).store;
+    assert.deepEqual(store.tables.find((t) => t.name === "counters"), { name: "counters", rows: 1, size: 16 });
+    assert.equal(store.cache.entries, 3);
+    assert.ok(store.cache.evictions >= 1);
   });
 
   test("stops cleanly", async () => {

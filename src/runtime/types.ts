@@ -6,7 +6,7 @@
 import type { LskyBus } from "../bus/app-api.ts";
 import type { LimitSettings } from "../config/limit-options.ts";
 import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
-import type { Cache, Table } from "../store/app-api.ts";
+import type { Cache, Table, TableRow } from "../store/app-api.ts";
 import type { SocketHost, UpgradeSlot } from "../websocket/engine.ts";
 import type { Engine } from "./detect.ts";
 
@@ -39,7 +39,7 @@ export interface LskyContext {
   /** Every WebSocket in the pool. */
   sockets: Sockets;
   /** A shared table declared in lsky.config.ts (docs/TABLES.md). */
-  table(name: string): Table;
+  table<Row extends TableRow = TableRow>(name: string): Table<Row>;
   /** The cache every process of the server shares (docs/TABLES.md). */
   cache: Cache;
 }

@@ -47,6 +47,6 @@ export interface Cache {
 
 /** What the worker puts on `globalThis.lsky` for the facade. */
 export interface StoreGlobal {
-  table(name: string): Table;
+  table<Row extends TableRow = TableRow>(name: string): Table<Row>;
   cache: Cache;
 }

@@ -1,6 +1,6 @@
 import { BUS_MAX_MESSAGE_BYTES } from "../bus/protocol.ts";
 import { type ErrorCode, LskyError } from "../errors.ts";
-import type { Cache, StoreGlobal, Table } from "./app-api.ts";
+import type { Cache, StoreGlobal, Table, TableRow } from "./app-api.ts";
 import { STORE_BATCH_BYTES, type StoreReply } from "./protocol.ts";
 import { createCache, createTable } from "./handles.ts";
 
@@ -42,11 +42,12 @@ export class StoreClient implements StoreGlobal {
   }
 
   /** The handle of table `name` (one per name); an undeclared name fails on use with TABLE_UNKNOWN. */
-  table = (name: string): Table => {
+  table = <Row extends TableRow = TableRow>(name: string): Table<Row> => {
     if (typeof name !== "string") throw new TypeError(`A table name must be a string, got ${typeof name}`);
     let table = this.tables.get(name);
     if (!table) this.tables.set(name, (table = createTable(this, name)));
-    return table;
+    // The row type is the caller's promise about its declaration; the store checks the values.
+    return table as unknown as Table<Row>;
   };
 
   /** Queues one operation, its fields already JSON (`1,"stats","home"`); resolves with its result. */

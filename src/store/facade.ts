@@ -4,7 +4,7 @@
  * `globalThis.lsky` before it loaded the app, so a copy of lsky in the app's
  * node_modules shares the running server's store (docs/TABLES.md).
  */
-import type { Cache, CacheSetOptions, StoreGlobal, Table } from "./app-api.ts";
+import type { Cache, CacheSetOptions, StoreGlobal, Table, TableRow } from "./app-api.ts";
 
 function current(): StoreGlobal {
   const store = (globalThis as { lsky?: { store?: StoreGlobal } }).lsky?.store;
@@ -18,9 +18,10 @@ function current(): StoreGlobal {
  * @example
  * import { table } from "lsky";
  * const hits = await table("stats").incr("home", "hits");
+ * // Typed rows: table<{ hits: number; name: string }>("stats").get("home")
  */
-export function table(name: string): Table {
-  return current().table(name);
+export function table<Row extends TableRow = TableRow>(name: string): Table<Row> {
+  return current().table<Row>(name);
 }
 
 /** The cache every process of the server shares. */

@@ -4,6 +4,7 @@ import { monotonicNow } from "../clock.ts";
 import type { WorkerPool } from "./pool.ts";
 import type { SidePools } from "./side-pools.ts";
 import type { JobStatus } from "../scheduler/job-state.ts";
+import type { StoreMetrics } from "../store/shared-store.ts";
 
 export interface WorkerRow {
   id: number;
@@ -36,6 +37,8 @@ export interface StatusReport {
   pools?: { name: string; workers: WorkerRow[] }[];
   /** Each scheduled job (docs/SCHEDULE.md); absent from a server without the scheduler. */
   schedule?: JobStatus[];
+  /** The shared tables' rows and the cache's counters (docs/TABLES.md). */
+  store?: StoreMetrics;
 }
 
 /** The supervisor's own memory, in bytes. */

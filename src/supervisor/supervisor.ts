@@ -228,7 +228,7 @@ function createControl(run: Run, info: SupervisorInfo) {
   const onControl = async (command: ControlCommand): Promise<unknown> => {
     switch (command) {
       case "status":
-        return { ...await collectStatus(pool, info, run.sidePools), schedule: run.scheduler.status() };
+        return { ...await collectStatus(pool, info, run.sidePools), schedule: run.scheduler.status(), store: run.store.metrics() };
       case "reload":
         return reload();
       case "stop":

@@ -3,7 +3,7 @@ import type { EngineBindings, LskyContext, RemoteAddr } from "../runtime/types.t
 import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
 import type { UpgradeSlot } from "../websocket/engine.ts";
 import type { SocketHub } from "../websocket/host.ts";
-import type { Cache, StoreGlobal, Table } from "../store/app-api.ts";
+import type { Cache, StoreGlobal } from "../store/app-api.ts";
 
 /** The worker's WebSockets, as every request's context reaches them. */
 export interface ContextSockets {
@@ -28,7 +28,7 @@ export class RequestContext<Source = unknown> implements LskyContext {
   readonly outgoing: unknown;
   readonly sockets: Sockets;
   /** The shared tables and cache (docs/TABLES.md); fields, not getters, as `sockets`. */
-  readonly table: (name: string) => Table;
+  readonly table: StoreGlobal["table"];
   readonly cache: Cache;
   #readRemoteAddr: (source: Source) => RemoteAddr;
   #source: Source;
@@ -55,7 +55,7 @@ export class RequestContext<Source = unknown> implements LskyContext {
     // A field, not a getter: the proxy stage copies the context with a spread.
     this.sockets = websockets?.sockets as Sockets;
     // The client's own bound function and object: nothing allocated per request.
-    this.table = store?.table as (name: string) => Table;
+    this.table = store?.table as StoreGlobal["table"];
     this.cache = store?.cache as Cache;
   }
 
