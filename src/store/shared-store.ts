@@ -37,7 +37,6 @@ export class SharedStore {
     });
   }
 
-  // long: one dispatch loop over the batch, so each result is appended without an intermediate object
   /** Runs a process's batch in order and returns the reply as one line of JSON. */
   serve(batch: StoreBatch): string {
     const ops = Array.isArray(batch.ops) ? batch.ops : [];
@@ -45,6 +44,7 @@ export class SharedStore {
     return this.run(n, ops);
   }
 
+  // One loop over the batch, appending each result as text: no object per result.
   private run(n: number, ops: unknown[]): string {
     let results = "";
     let undefinedAt = "";
