@@ -140,6 +140,13 @@ describeTargets("shared tables and cache", (target) => {
     assert.ok(store.cache.evictions >= 1);
   });
 
+  test("a reload replaces the workers and keeps every row and entry", async () => {
+    const reload = await runLsky(target, ["reload", "--port", String(server.port)]);
+    assert.equal(reload.code, 0, reload.stderr);
+    assert.deepEqual(await result("/get", { table: "counters", key: "total" }), { n: 100_000 });
+    assert.equal(await result("/cache/get", { key: "k1" }), "k1");
+  });
+
   test("stops cleanly", async () => {
     const exit = await server.stop();
     assert.equal(exit.code, 0, server.output());
