@@ -87,8 +87,10 @@ export class CacheStore {
       // In place: the bytes change by a few digits, and its TTL stays.
       const bytes = entry.bytes - entry.json.length + json.length;
       this.bytes += bytes - entry.bytes;
+      entry.json = json;
+      entry.bytes = bytes;
       this.entries.delete(key);
-      this.entries.set(key, { json, bytes, expiresAt: entry.expiresAt });
+      this.entries.set(key, entry);
       this.evictOver();
     } else {
       this.set(key, json, 0);

@@ -75,7 +75,10 @@ export class StoreClient implements StoreGlobal {
     const queue = this.queue;
     let nextUndefined = 0;
     let nextError = 0;
-    for (let i = 0; i < r.length; i++) {
+    // A reply with no call waiting (after the connection was given up) has no one to tell.
+    const waiting = (queue.length - this.head) / 3;
+    const count = r.length < waiting ? r.length : waiting;
+    for (let i = 0; i < count; i++) {
       const at = this.head;
       this.head += 3;
       if (e !== undefined && e[nextError] === i) {
