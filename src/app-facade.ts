@@ -8,6 +8,7 @@
  */
 export { defineConfig } from "./config/define-config.ts";
 export { sockets, upgradeWebSocket } from "./websocket/facade.ts";
+export { cache, table } from "./store/facade.ts";
 export { requestContext } from "./app/request-context-facade.ts";
 export { LskyError } from "./errors.ts";
 export { tasks } from "./tasks/facade.ts";

@@ -32,6 +32,14 @@ export const ERROR_CODES = {
   BUS_QUEUE_FULL: 1,
   // sockets.send/close to a WebSocket that is closed or unknown (docs/WEBSOCKET.md).
   WS_GONE: 1,
+  // The shared tables and cache (docs/TABLES.md): a table not declared in the
+  // config, a full table, a value a column cannot hold; a cache value over the
+  // cache's bound, an incr of a cached value that is not a number.
+  TABLE_UNKNOWN: 1,
+  TABLE_FULL: 1,
+  TABLE_VALUE: 1,
+  CACHE_TOO_LARGE: 1,
+  CACHE_VALUE: 1,
   // The app's `schedule` export is malformed (docs/SCHEDULE.md): a boot failure.
   INVALID_SCHEDULE: 2,
   // tasks.run/dispatch (docs/TASKS.md): no such handler, queue full, past its

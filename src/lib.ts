@@ -11,3 +11,4 @@ export type {
   LskyWebSocket, SocketCloseEvent, SocketData, SocketEvent, SocketMessageEvent, Sockets, WebSocketEvents,
 } from "./websocket/app-api.ts";
 export type { LskyContext } from "./runtime/types.ts";
+export type { Cache, CacheSetOptions, Table, TableRow } from "./store/app-api.ts";

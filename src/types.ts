@@ -23,6 +23,8 @@ export type { AppMetricsRegistry } from "./metrics/app-metrics.ts";
 export { defineConfig, type LskyConfig } from "./config/define-config.ts";
 export { sockets, upgradeWebSocket } from "./websocket/facade.ts";
 export { requestContext } from "./app/request-context-facade.ts";
+export { cache, table } from "./store/facade.ts";
+export type { Cache, CacheSetOptions, Table, TableRow } from "./store/app-api.ts";
 export type { CurrentRequest } from "./app/current-request.ts";
 export type { WorkerContext, WorkerHooks, WorkerKind } from "./worker/hooks.ts";
 export type {

@@ -106,3 +106,25 @@ describeTargets("examples", (target) => {
     }
   });
 });
+
+describeTargets("examples: tables", (target) => {
+  test("tables: hits counted across both workers, a too-long title refused, the report cached", async () => {
+    const server = await startLsky(target, ["--workers", "2", "--host", "127.0.0.1"], { cwd: join(EXAMPLES, "tables") });
+    try {
+      const hit = async () => (await (await fetch(`${server.url}/hits/home`, { method: "POST", headers: { connection: "close" } })).json()) as { hits: number };
+      const counts = await Promise.all(Array.from({ length: 20 }, hit));
+      assert.deepEqual(counts.map((c) => c.hits).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.equal((await fetch(`${server.url}/pages/home`, { method: "PUT", body: "Home page" })).status, 204);
+      const refused = await fetch(`${server.url}/pages/home`, { method: "PUT", body: "x".repeat(65) });
+      assert.equal(refused.status, 400);
+      assert.match((await refused.json() as { error: string }).error, /65 bytes, over the column's 64/);
+      assert.deepEqual(await (await fetch(`${server.url}/pages`)).json(), [{ page: "home", hits: 20, title: "Home page" }]);
+      const first = await (await fetch(`${server.url}/report`)).json() as { madeBy: number; cached: boolean };
+      assert.equal(first.cached, false);
+      const again = await (await fetch(`${server.url}/report`, { headers: { connection: "close" } })).json() as { madeBy: number; cached: boolean };
+      assert.deepEqual(again, { pages: 1, madeBy: first.madeBy, cached: true });
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+  });
+});

@@ -82,7 +82,7 @@ describe("the npm package", { timeout: 300_000 }, () => {
   test('"lsky" imported from the installed package is the app-facing facade alone, not the CLI', () => {
     const names = run("node", ["--input-type=module", "-e", 'console.log(Object.keys(await import("lsky")).sort().join(" "))'], project);
     const exported = names.trim().split(" ");
-    for (const name of ["LskyError", "defineConfig", "requestContext", "sockets", "upgradeWebSocket"]) assert.ok(exported.includes(name), names);
+    for (const name of ["LskyError", "cache", "defineConfig", "requestContext", "sockets", "table", "upgradeWebSocket"]) assert.ok(exported.includes(name), names);
     assert.ok(!exported.includes("main") && !exported.includes("setEmbeddedApp"), names);
   });
 

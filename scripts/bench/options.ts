@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import type { Engine } from "./paths.ts";
 
-export type SuiteName = "single" | "parallel" | "costs" | "static" | "bus" | "ws" | "tasks";
-export const SUITES: SuiteName[] = ["single", "parallel", "costs", "static", "bus", "ws", "tasks"];
+export type SuiteName = "single" | "parallel" | "costs" | "static" | "bus" | "ws" | "tasks" | "table";
+export const SUITES: SuiteName[] = ["single", "parallel", "costs", "static", "bus", "ws", "tasks", "table"];
 export const ENGINES: Engine[] = ["bun", "deno", "node"];
 
 export interface BenchOptions {
@@ -39,7 +39,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 Interleaves lsky and its peers (A B C A B C ...) in one run, measures them
 (wrk for HTTP, the app itself for the bus), prints medians and ratios and
 writes them to docs/BENCHMARKS.md (single, parallel, costs),
-docs/BENCHMARKS-STATIC.md (static) and docs/BENCHMARKS-BUS.md (bus).
+docs/BENCHMARKS-STATIC.md (static) and docs/BENCHMARKS-BUS.md (bus); the
+shared table beside redis-server (table) goes to docs/BENCHMARKS.md.
 
   --quick              ${QUICK.rounds} round of ${QUICK.duration} s per run, a tenth of the bus messages (a smoke test)
   --only LIST          ${SUITES.join(", ")} (comma separated; default all)

@@ -19,6 +19,7 @@ import { runStaticSuite, staticSection } from "./static-suite.ts";
 import { runSuite, type SuiteSettings } from "./suite.ts";
 import { runWebSocketSuite } from "./ws/suite.ts";
 import { runTasksSuite, tasksSection } from "./tasks/suite.ts";
+import { runTableSuite, tableSection } from "./table/suite.ts";
 
 function hasCommand(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: "ignore" }).error === undefined;
@@ -81,6 +82,7 @@ const PAGES: Record<SuiteName, string> = {
   bus: join(ROOT, "docs", "BENCHMARKS-BUS.md"),
   ws: DOCS,
   tasks: DOCS,
+  table: DOCS,
 };
 
 type SuiteRun = (options: BenchOptions, context: RunContext, pinSingle: boolean) => Promise<string | undefined>;
@@ -124,6 +126,11 @@ const RUNS: Record<SuiteName, SuiteRun> = {
   tasks: async (options, context) => {
     const result = await runTasksSuite({ rounds: options.rounds, engines: options.engines, scaleDown: options.quick ? 10 : 1 });
     return tasksSection(context, result);
+  },
+  table: async (options, context) => {
+    if (!hasCommand("redis-server", ["--version"])) return void log("table: skipped, redis-server is not installed (Debian package redis-server)");
+    const result = await runTableSuite({ rounds: options.rounds, engines: options.engines, opsPerWorker: options.quick ? 5_000 : 50_000 });
+    return tableSection(context, result);
   },
 };
 

@@ -47,6 +47,7 @@ export type WorkerMessage =
   | { type: "recycle"; reason: RecycleReason }
   | ScheduleWorkerMessage
   | import("../tasks/messages.ts").TaskWorkerMessage
+  | import("../store/protocol.ts").StoreBatch
   | BusWorkerMessage;
 
 export type SupervisorMessage =
@@ -64,6 +65,7 @@ export type SupervisorMessage =
   /** The run passed its job's timeout: abort its signal (the supervisor already counted it failed). */
   | { type: "schedule-abort"; id: number; reason: string }
   | import("../tasks/messages.ts").TaskSupervisorMessage
+  | import("../store/protocol.ts").StoreReply
   | BusSupervisorMessage;
 
 /**

@@ -1,6 +1,7 @@
 import { LskyError } from "../errors.ts";
 import { closestMatch } from "./closest.ts";
 import { type ServeSettings, SETTINGS, type SettingSpec } from "./options.ts";
+import { CACHE_FILE_KEYS } from "./store-options.ts";
 
 /**
  * What a config file may hold: any setting by its key, plus `entry`. Numbers
@@ -15,6 +16,8 @@ export type LskyConfig = {
 } & {
   /** The app to serve, relative to the config file. */
   entry?: string;
+  /** The shared cache's bounds (docs/TABLES.md): the same as cacheMaxEntries and cacheMaxBytes. */
+  cache?: { maxEntries?: number | string; maxBytes?: number | string };
 };
 
 export interface FileValues {
@@ -23,7 +26,7 @@ export interface FileValues {
 }
 
 const SPECS = SETTINGS as readonly SettingSpec[];
-const KNOWN_KEYS = ["entry", ...SPECS.map((s) => s.key)];
+const KNOWN_KEYS = ["entry", "cache", ...SPECS.map((s) => s.key)];
 
 /**
  * Checks a config file's default export and turns it into typed settings. Any
@@ -43,11 +46,28 @@ export function validateFileValues(raw: unknown, file: string): FileValues {
       entry = value;
       continue;
     }
+    if (key === "cache") {
+      Object.assign(settings, cacheValues(value, file));
+      continue;
+    }
     const spec = SPECS.find((s) => s.key === key);
     if (!spec) throw unknownKey(file, key);
     settings[key] = parseFileValue(spec, value, file);
   }
   return { settings: settings as Partial<ServeSettings>, entry };
+}
+
+/** `cache: { maxEntries, maxBytes }`, read as the two settings it stands for. */
+function cacheValues(value: unknown, file: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalidValue(file, "cache", value, "{ maxEntries, maxBytes }");
+  const settings: Record<string, unknown> = {};
+  for (const [name, inner] of Object.entries(value)) {
+    if (inner === undefined) continue;
+    const key = CACHE_FILE_KEYS[name as keyof typeof CACHE_FILE_KEYS];
+    if (!key) throw unknownKey(file, `cache.${name}`);
+    settings[key] = parseFileValue(SPECS.find((s) => s.key === key)!, inner, file);
+  }
+  return settings;
 }
 
 function parseFileValue(spec: SettingSpec, value: unknown, file: string): unknown {
@@ -56,7 +76,12 @@ function parseFileValue(spec: SettingSpec, value: unknown, file: string): unknow
     return value;
   }
   if (spec.fromFile && typeof value === "object" && value !== null) {
-    const structured = spec.fromFile(value);
+    let structured: unknown;
+    try {
+      structured = spec.fromFile(value);
+    } catch (error) {
+      throw invalidValue(file, spec.key, value, (error as Error).message.replace(/^expected /, ""));
+    }
     if (structured !== undefined) return structured;
     throw invalidValue(file, spec.key, value, 'rules such as { "*.js": "public, max-age=31536000" }');
   }

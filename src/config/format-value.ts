@@ -10,5 +10,6 @@ export function formatSettingValue(spec: SettingSpec, value: unknown): string {
   }
   if (value === "") return '""';
   if (spec.key === "taskWorkers" && value === TASK_WORKERS_AUTO) return "auto";
-  return Array.isArray(value) ? value.join(",") : String(value);
+  if (Array.isArray(value)) return value.join(",");
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
 }

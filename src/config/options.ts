@@ -7,6 +7,7 @@ import { LIMIT_SETTINGS, type LimitSettings } from "./limit-options.ts";
 import { WEBSOCKET_SETTINGS, type WebSocketSettings } from "./websocket-options.ts";
 import { HOOK_SETTINGS, type HookSettings } from "./hook-options.ts";
 import { TASK_SETTINGS, type TaskSettings } from "./task-options.ts";
+import { STORE_SETTINGS, type StoreSettings } from "./store-options.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger, parseSize, parseTimeout } from "./parse-value.ts";
 import type { Setting } from "./setting-spec.ts";
 import { parseListen, parseTrustList } from "./parse-edges.ts";
@@ -19,7 +20,7 @@ export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engin
  * by `LSKY_*` environment variable, or by config file key (the setting's key), with precedence
  * flag > environment > file > default. Nothing else in lsky defines a default.
  */
-export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSettings, TaskSettings {
+export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSettings, TaskSettings, StoreSettings {
   host: string;
   port: number;
   runtime: Engine;
@@ -284,4 +285,5 @@ export const SETTINGS = [
   ...WEBSOCKET_SETTINGS,
   ...HOOK_SETTINGS,
   ...TASK_SETTINGS,
+  ...STORE_SETTINGS,
 ] as const;

@@ -14,6 +14,7 @@ export const SETTING_GROUPS = {
   tls: "TLS and proxies",
   static: "Static files and compression",
   websocket: "WebSocket",
+  store: "Shared tables and cache",
   observability: "Observability",
   development: "Development",
 } as const;

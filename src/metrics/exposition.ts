@@ -5,6 +5,8 @@ import type { WorkerSocketStats } from "../bus/protocol.ts";
 import type { JobStatus } from "../scheduler/job-state.ts";
 import { scheduleMetricLines } from "../scheduler/metrics.ts";
 import { taskMetricLines } from "../tasks/metrics.ts";
+import type { StoreMetrics } from "../store/shared-store.ts";
+import { storeMetricLines } from "../store/metrics.ts";
 
 export interface WorkerGauge {
   /** The worker's slot (1..workers): a restarted or reloaded worker keeps it, unlike its pid. */
@@ -35,6 +37,8 @@ export interface MetricsSnapshot {
   schedule?: JobStatus[];
   /** Task workers and the task queue (docs/TASKS.md). */
   tasks?: import("../tasks/queue.ts").TaskCounters & { workers: number };
+  /** The shared tables and cache. */
+  store?: StoreMetrics;
 }
 
 /** Renders the Prometheus text exposition format (version 0.0.4). */
@@ -57,6 +61,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
 
   if (snapshot.schedule?.length) scheduleMetricLines(snapshot.schedule, family, lines);
   if (snapshot.tasks) taskMetricLines(snapshot.tasks, family, lines);
+  if (snapshot.store) storeMetricLines(snapshot.store, family, lines);
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);

@@ -7,6 +7,7 @@ import type { Tasks } from "../tasks/app-api.ts";
 import type { LskyBus } from "../bus/app-api.ts";
 import type { LimitSettings } from "../config/limit-options.ts";
 import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
+import type { Cache, Table, TableRow } from "../store/app-api.ts";
 import type { SocketHost, UpgradeSlot } from "../websocket/engine.ts";
 import type { Engine } from "./detect.ts";
 
@@ -40,6 +41,10 @@ export interface LskyContext {
   sockets: Sockets;
   /** The app's task handlers, run on task workers (docs/TASKS.md). */
   tasks: Tasks;
+  /** A shared table declared in lsky.config.ts (docs/TABLES.md). */
+  table<Row extends TableRow = TableRow>(name: string): Table<Row>;
+  /** The cache every process of the server shares (docs/TABLES.md). */
+  cache: Cache;
 }
 
 /**

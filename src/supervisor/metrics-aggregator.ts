@@ -42,6 +42,8 @@ export class MetricsAggregator {
     private readonly schedule?: () => NonNullable<MetricsSnapshot["schedule"]>,
     /** Task workers and the task queue (docs/TASKS.md). */
     private readonly tasks?: () => NonNullable<MetricsSnapshot["tasks"]>,
+    /** The shared tables' rows and the cache's counters (docs/TABLES.md). */
+    private readonly store?: () => NonNullable<MetricsSnapshot["store"]>,
   ) {
     this.dropped = dropped;
     this.app = new AppMetricsCollector(log);
@@ -100,6 +102,7 @@ export class MetricsAggregator {
       process: readProcessMetrics(),
       schedule: this.schedule?.(),
       tasks: this.tasks?.(),
+      store: this.store?.(),
     };
   }
 }

@@ -4,6 +4,7 @@ import { monotonicNow } from "../clock.ts";
 import type { WorkerPool } from "./pool.ts";
 import type { SidePools } from "./side-pools.ts";
 import type { JobStatus } from "../scheduler/job-state.ts";
+import type { StoreMetrics } from "../store/shared-store.ts";
 
 export interface WorkerRow {
   id: number;
@@ -38,6 +39,8 @@ export interface StatusReport {
   schedule?: JobStatus[];
   /** Task workers and the task queue's counters (docs/TASKS.md). */
   tasks?: import("./task-service.ts").TaskStatus;
+  /** The shared tables' rows and the cache's counters (docs/TABLES.md). */
+  store?: StoreMetrics;
 }
 
 /** The supervisor's own memory, in bytes. */

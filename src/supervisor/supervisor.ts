@@ -35,6 +35,7 @@ import { PoolScheduler } from "../scheduler/pool-scheduler.ts";
 import { TaskService } from "./task-service.ts";
 import type { WorkerMessage } from "../bus/protocol.ts";
 import type { WorkerHandle } from "./worker-handle.ts";
+import { CACHE_SWEEP_MS, SharedStore } from "../store/shared-store.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -64,6 +65,8 @@ interface Run {
   scheduler: PoolScheduler;
   /** Task workers and their queue (docs/TASKS.md). */
   tasks: TaskService;
+  /** The shared tables and cache (docs/TABLES.md): kept across reloads, gone at stop. */
+  store: SharedStore;
   systemd: SystemdNotifier;
   teardown: Teardown;
   exitCode: number;
@@ -84,7 +87,11 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile 
   // Workers run the app's code: they have no use for the admin token.
   const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: { ...settings, adminToken: "" } };
   const busServer = await installPool(run, spec, bus);
-  run.metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => run.scheduler.status(), () => run.tasks.status());
+  installCacheSweep(run);
+  run.metrics = new MetricsAggregator(
+    () => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger,
+    () => run.scheduler.status(), () => run.tasks.status(), () => run.store.metrics(),
+  );
   if (!(await startPool(run))) return run.boot.forced ? 1 : 0;
 
   const info = supervisorInfo(run);
@@ -116,6 +123,7 @@ async function prepareRun(settings: ServeSettings, entry: string | undefined): P
   return {
     settings, entry, relay: { ...outputs, open: new Set() }, boot, signals, plan,
     pool: undefined as unknown as WorkerPool, sidePools: new SidePools(), metrics: undefined as unknown as MetricsAggregator, scheduler: new PoolScheduler({ log: logger }), tasks: undefined as unknown as TaskService,
+    store: new SharedStore(settings, monotonicNow),
     systemd: createSystemdNotifier(process.env, logger), teardown: new Teardown(), exitCode: 0, finished, finish,
   };
 }
@@ -178,6 +186,8 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
  * the same number) and no scheduler candidate.
  */
 function routeMessage(run: Run, router: MessageRouter, worker: WorkerHandle, message: WorkerMessage): void {
+  // Answered at once, in order: the client matches replies to its calls by order (src/store/protocol.ts).
+  if (message.type === "store") return void worker.channel?.sendLine(run.store.serve(message));
   if (run.tasks.owns(worker)) {
     run.sidePools.onMessage(worker, message);
     run.tasks.onMessage(worker, message);
@@ -188,6 +198,13 @@ function routeMessage(run: Run, router: MessageRouter, worker: WorkerHandle, mes
   router.onMessage(worker, message);
   run.scheduler.onMessage(worker, message);
   run.tasks.onMessage(worker, message);
+}
+
+/** Removes expired cache entries nobody asked for, so they stop taking room. */
+function installCacheSweep(run: Run): void {
+  const sweep = setInterval(() => run.store.cache.sweep(), CACHE_SWEEP_MS);
+  sweep.unref?.();
+  run.teardown.add("cache sweep", () => clearInterval(sweep));
 }
 
 /** Starts the workers; false when a stop signal came meanwhile (the run is then over). */
@@ -243,7 +260,7 @@ function createControl(run: Run, info: SupervisorInfo) {
   const onControl = async (command: ControlCommand): Promise<unknown> => {
     switch (command) {
       case "status":
-        return { ...await collectStatus(pool, info, run.sidePools), schedule: run.scheduler.status(), tasks: run.tasks.status() };
+        return { ...await collectStatus(pool, info, run.sidePools), schedule: run.scheduler.status(), tasks: run.tasks.status(), store: run.store.metrics() };
       case "reload":
         return reload();
       case "stop":

@@ -5,6 +5,7 @@ import { dieWithParent } from "../runtime/parent-death.ts";
 import { ignoreOutputErrors } from "../runtime/std-output.ts";
 import { installRequestContextGlobal } from "../app/request-context-facade.ts";
 import { createScheduleRunner } from "../scheduler/worker-runner.ts";
+import { joinStore, type JoinedStore } from "../store/join-store.ts";
 import { BusClient } from "./bus-client.ts";
 import { reportBootFailure } from "./boot-failure.ts";
 import { createTaskClient } from "../tasks/client.ts";
@@ -47,11 +48,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   // Ctrl-C reaches the whole process group; the supervisor decides what workers do.
   process.on("SIGINT", () => {});
   process.on("SIGTERM", () => void drain(false));
-  const appBus = createWorkerBus({
-    workerId: spec.slot,
-    sendLine: (line) => state.bus?.sendLine(line) ?? false,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  const sendLine = (line: string) => state.bus?.sendLine(line) ?? false;
+  const appBus = createWorkerBus({ workerId: spec.slot, sendLine, log: (line) => process.stderr.write(`${line}\n`) });
   installBusGlobal(appBus.bus);
   state.lifecycle = createWorkerLifecycle(spec.slot, appBus.bus, (line) => process.stderr.write(formatLogLine("warn", line)));
   const requestStore = spec.settings.requestContext ? createRequestStore(spec.slot) : undefined;
@@ -61,14 +59,15 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     logError: (line) => process.stderr.write(formatLogLine("error", line)),
   });
   installTaskClient(state);
+  const store = joinStore(sendLine);
   const sockets = startSockets(spec, appBus.bus);
   state.websockets = sockets;
-  const bus = await connectBus(state, appBus, reporter, drain);
+  const bus = await connectBus(state, { appBus, store }, reporter, drain);
   state.bus = bus;
 
   let served: Awaited<ReturnType<typeof loadAndListen>>;
   try {
-    served = await loadAndListen(state, { bus: appBus.bus, sockets, requestStore, reporter });
+    served = await loadAndListen(state, { bus: appBus.bus, sockets, requestStore, reporter, store: store.client });
   } catch (error) {
     await reportBootFailure(bus, error);
     return;
@@ -89,7 +88,12 @@ function installTaskClient(state: WorkerState): void {
 }
 
 /** The worker's end of the bus: drain and stats requests, the app's bus, the schedule; an orphan drains fast. */
-function connectBus(state: WorkerState, appBus: ReturnType<typeof createWorkerBus>, reporter: StatsReporter, drain: Drain): Promise<BusClient> {
+function connectBus(
+  state: WorkerState,
+  { appBus, store }: { appBus: ReturnType<typeof createWorkerBus>; store: JoinedStore },
+  reporter: StatsReporter,
+  drain: Drain,
+): Promise<BusClient> {
   const { spec } = state;
   const schedule = state.schedule;
   return BusClient.connect(spec.busPath, spec.slot, {
@@ -102,9 +106,11 @@ function connectBus(state: WorkerState, appBus: ReturnType<typeof createWorkerBu
     ...appBus.receive,
     ...schedule?.receive,
     ...state.tasks?.receive,
+    ...store.receive,
   }, () => {
     appBus.disconnected();
     state.tasks?.disconnected();
+    store.client.disconnected();
     void drain(false, ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
   });
 }

@@ -4,6 +4,7 @@ import type { Tasks } from "../tasks/app-api.ts";
 import type { Sockets, WebSocketEvents } from "../websocket/app-api.ts";
 import type { UpgradeSlot } from "../websocket/engine.ts";
 import type { SocketHub } from "../websocket/host.ts";
+import type { Cache, StoreGlobal } from "../store/app-api.ts";
 
 /** The worker's WebSockets, as every request's context reaches them. */
 export interface ContextSockets {
@@ -28,6 +29,9 @@ export class RequestContext<Source = unknown> implements LskyContext {
   readonly outgoing: unknown;
   readonly sockets: Sockets;
   readonly tasks: Tasks;
+  /** The shared tables and cache (docs/TABLES.md); fields, not getters, as `sockets`. */
+  readonly table: StoreGlobal["table"];
+  readonly cache: Cache;
   #readRemoteAddr: (source: Source) => RemoteAddr;
   #source: Source;
   #remoteAddr: RemoteAddr | undefined;
@@ -40,6 +44,7 @@ export class RequestContext<Source = unknown> implements LskyContext {
     bus: LskyBus,
     bindings: EngineBindings = NO_BINDINGS,
     websockets?: ContextSockets,
+    store?: StoreGlobal,
   ) {
     this.#readRemoteAddr = readRemoteAddr;
     this.#source = source;
@@ -53,6 +58,9 @@ export class RequestContext<Source = unknown> implements LskyContext {
     this.sockets = websockets?.sockets as Sockets;
     // The worker installed its task client before it loaded the app.
     this.tasks = (globalThis as { lsky?: { tasks?: Tasks } }).lsky?.tasks as Tasks;
+    // The client's own bound function and object: nothing allocated per request.
+    this.table = store?.table as StoreGlobal["table"];
+    this.cache = store?.cache as Cache;
   }
 
   /** A method, not a field: a stage that copies the context keeps it bound. */

@@ -6,6 +6,7 @@ import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { EngineBindings, HttpServer, RemoteAddr } from "../runtime/types.ts";
 import type { JobSpec } from "../scheduler/job-spec.ts";
 import { readTaskHandlers } from "../tasks/runner.ts";
+import type { StoreGlobal } from "../store/app-api.ts";
 import { appMetricsReader } from "./app-metrics-report.ts";
 import { createHandler } from "./handler.ts";
 import { startListeners } from "./listeners.ts";
@@ -21,6 +22,7 @@ export interface ServeAppParts {
   readonly sockets: ReturnType<typeof startSockets>;
   readonly requestStore: RequestStore | undefined;
   readonly reporter: StatsReporter;
+  readonly store: StoreGlobal;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function loadAndListen(state: WorkerState, parts: ServeAppParts): P
   const maxRequests = spec.settings.maxRequests;
   const counted = maxRequests > 0 ? countTowardsRecycle(handler, state, maxRequests) : handler;
   const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
-    new RequestContext(readRemoteAddr, source, parts.bus, bindings, parts.sockets);
+    new RequestContext(readRemoteAddr, source, parts.bus, bindings, parts.sockets, parts.store);
   // Before the listener opens: with a shared port the kernel would hand
   // this worker connections while its start hook still ran.
   await state.lifecycle?.start(app);

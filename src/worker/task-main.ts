@@ -7,6 +7,7 @@ import { ignoreOutputErrors } from "../runtime/std-output.ts";
 import { createTaskClient } from "../tasks/client.ts";
 import { installTasksGlobal } from "../tasks/facade.ts";
 import { createTaskRunner } from "../tasks/runner.ts";
+import { joinStore } from "../store/join-store.ts";
 import { BusClient } from "./bus-client.ts";
 import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { createWorkerLifecycle } from "./hooks.ts";
@@ -36,6 +37,8 @@ async function serveTasks(spec: WorkerSpec): Promise<void> {
   installBusGlobal(appBus.bus);
   const client = createTaskClient({ send, payloadLimit: spec.settings.taskPayloadLimit });
   installTasksGlobal(client.tasks);
+  // Tables and cache from "lsky" work in a task handler as in a request.
+  const store = joinStore((line) => bus?.sendLine(line) ?? false);
   const runner = createTaskRunner({
     workerId: spec.slot, bus: appBus.bus, payloadLimit: spec.settings.taskPayloadLimit, send,
     logError: (line) => process.stderr.write(formatLogLine("error", line)),
@@ -57,9 +60,11 @@ async function serveTasks(spec: WorkerSpec): Promise<void> {
     ...appBus.receive,
     ...client.receive,
     ...runner.receive,
+    ...store.receive,
   }, () => {
     appBus.disconnected();
     client.disconnected();
+    store.client.disconnected();
     void stop(ORPHAN_DEADLINE_MS).finally(() => process.exit(1));
   });
   try {
