@@ -80,9 +80,9 @@ describeTargets("shared tables and cache", (target) => {
   });
 
   test("incr from 2 HTTP workers and 2 task workers at once: 100,000 increments, exact total", async () => {
-    const ran = await result("/incr-workers-and-tasks", { table: "counters", key: "pool", count: "100000" });
+    const ran = await result("/incr-workers-and-tasks", { table: "pool", key: "total", count: "100000" });
     assert.deepEqual((ran as unknown[]).sort(), [1, 2, "task 1", "task 2"]);
-    assert.deepEqual(await result("/get", { table: "counters", key: "pool" }), { n: 100_000 });
+    assert.deepEqual(await result("/get", { table: "pool", key: "total" }), { n: 100_000 });
   });
 
   test("a worker killed while sending writes leaves only whole rows", async () => {
