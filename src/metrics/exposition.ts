@@ -4,6 +4,7 @@ import type { RequestMetrics } from "./request-metrics.ts";
 import type { WorkerSocketStats } from "../bus/protocol.ts";
 import type { JobStatus } from "../scheduler/job-state.ts";
 import { scheduleMetricLines } from "../scheduler/metrics.ts";
+import { type ProcessGroupStatus, processMetricLines } from "./custom-process-metrics.ts";
 
 export interface WorkerGauge {
   /** The worker's slot (1..workers): a restarted or reloaded worker keeps it, unlike its pid. */
@@ -32,6 +33,8 @@ export interface MetricsSnapshot {
   process?: ProcessMetrics;
   /** Each scheduled job's counters. */
   schedule?: JobStatus[];
+  /** Each custom process's instances and restarts. */
+  processes?: ProcessGroupStatus[];
 }
 
 /** Renders the Prometheus text exposition format (version 0.0.4). */
@@ -53,6 +56,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   renderSupervisorCounters(snapshot, family, lines);
 
   if (snapshot.schedule?.length) scheduleMetricLines(snapshot.schedule, family, lines);
+  if (snapshot.processes?.length) processMetricLines(snapshot.processes, family, lines);
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);

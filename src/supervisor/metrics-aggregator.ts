@@ -40,6 +40,8 @@ export class MetricsAggregator {
     log?: Pick<Logger, "warn">,
     /** The scheduled jobs' counters (docs/SCHEDULE.md). */
     private readonly schedule?: () => NonNullable<MetricsSnapshot["schedule"]>,
+    /** The custom processes' rows (docs/PROCESSES.md). */
+    private readonly processes?: () => NonNullable<MetricsSnapshot["processes"]>,
   ) {
     this.dropped = dropped;
     this.app = new AppMetricsCollector(log);
@@ -97,6 +99,7 @@ export class MetricsAggregator {
       dropped: this.dropped?.(),
       process: readProcessMetrics(),
       schedule: this.schedule?.(),
+      processes: this.processes?.(),
     };
   }
 }

@@ -32,6 +32,8 @@ import { startWatching } from "./dev-watch.ts";
 import type { SettingSource } from "../config/resolve.ts";
 import { startDashboard } from "../dashboard/start.ts";
 import { PoolScheduler } from "../scheduler/pool-scheduler.ts";
+import type { ProcessSpec } from "../config/process-config.ts";
+import { installCustomProcesses } from "./custom-processes.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -39,6 +41,8 @@ export interface SupervisorOptions {
   /** Where each setting came from, for the dashboard (default when absent). */
   sources?: Partial<Record<keyof ServeSettings, SettingSource>>;
   configFile?: string;
+  /** Custom processes from the config file (docs/PROCESSES.md). */
+  processes?: readonly ProcessSpec[];
 }
 
 // At exit, how long to wait for the workers' output pipes to close (a
@@ -73,13 +77,18 @@ interface Run {
  * Each facility is an installer that adds its cleanup to the run's teardown,
  * so a stop, a forced stop and a failed start-up undo by one list.
  */
-export async function runSupervisor({ settings, entry, sources = {}, configFile }: SupervisorOptions): Promise<number> {
+export async function runSupervisor({ settings, entry, sources = {}, configFile, processes = [] }: SupervisorOptions): Promise<number> {
   const run = await prepareRun(settings, entry);
   const bus = busPath(process.pid);
   // Workers run the app's code: they have no use for the admin token.
   const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: { ...settings, adminToken: "" } };
   const busServer = await installPool(run, spec, bus);
-  run.metrics = new MetricsAggregator(() => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => run.scheduler.status());
+  const processRows = installCustomProcesses(processes, run.sidePools, {
+    busPath: bus, bootTimeout: settings.bootTimeout, logFormat: settings.logFormat, relay: run.relay,
+  }, logger);
+  run.metrics = new MetricsAggregator(
+    () => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger, () => run.scheduler.status(), processRows,
+  );
   if (!(await startPool(run))) return run.boot.forced ? 1 : 0;
 
   const info = supervisorInfo(run);
