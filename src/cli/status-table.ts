@@ -13,7 +13,18 @@ export function formatStatus(report: StatusReport): string {
     String(w.id), String(w.pid), w.state, formatDuration(w.uptime), String(w.requests), String(w.inflight),
     formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit), formatSockets(w.websockets),
   ]);
-  return [...head, ...alignColumns([columns, ...rows]), ...formatSchedule(report.schedule)].join("\n") + "\n";
+  return [...head, ...alignColumns([columns, ...rows]), ...formatPools(report.pools), ...formatSchedule(report.schedule)].join("\n") + "\n";
+}
+
+/** The pools beside the HTTP workers (custom processes, task workers), one row per process, after a blank line. */
+function formatPools(pools: StatusReport["pools"]): string[] {
+  if (!pools?.length) return [];
+  const columns = ["POOL", "ID", "PID", "STATE", "UPTIME", "MEMORY", "RESTARTS", "LAST EXIT"];
+  const rows = pools.flatMap((pool) => pool.workers.map((w) => [
+    pool.name, String(w.id), w.pid > 0 ? String(w.pid) : "-", w.state, w.pid > 0 ? formatDuration(w.uptime) : "-",
+    formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit),
+  ]));
+  return ["", ...alignColumns([columns, ...rows])];
 }
 
 /** The scheduled jobs, after a blank line; nothing when the app has none. */
