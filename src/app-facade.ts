@@ -10,4 +10,3 @@ export { defineConfig } from "./config/define-config.ts";
 export { sockets, upgradeWebSocket } from "./websocket/facade.ts";
 export { requestContext } from "./app/request-context-facade.ts";
 export { LskyError } from "./errors.ts";
-export type { CustomProcess, ProcessContext } from "./worker/process-context.ts";

@@ -29,4 +29,6 @@ export type {
   LskyWebSocket, SocketCloseEvent, SocketData, SocketEvent, SocketMessageEvent, Sockets, WebSocketEvents,
 } from "./websocket/app-api.ts";
 export type { ScheduleContext, ScheduledJob } from "./scheduler/app-api.ts";
+export type { CustomProcess, ProcessContext } from "./worker/process-context.ts";
+export type { ProcessConfig } from "./config/process-config.ts";
 export { LskyError } from "./errors.ts";
