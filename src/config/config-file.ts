@@ -18,7 +18,7 @@ const NODE_TRANSPILED = new Set([".ts", ".mts", ".js"]);
 export interface LoadedConfigFile extends Omit<FileValues, "processes"> {
   path: string;
   /** Custom processes, checked, their paths absolute (docs/PROCESSES.md). */
-  processes: ProcessSpec[];
+  processes?: ProcessSpec[];
 }
 
 /** The config file to use: the one named, or the first found in `dir`, or none. */
@@ -45,8 +45,8 @@ export async function loadConfigFile(path: string): Promise<LoadedConfigFile> {
   const values = validateFileValues(raw, label);
   // The entry is relative to the config file, wherever lsky was started from.
   const entry = values.entry === undefined ? undefined : resolve(dirname(path), values.entry);
-  const processes = values.processes === undefined ? [] : validateProcesses(values.processes, label, dirname(path));
-  return { ...values, entry, path, processes };
+  const { processes, ...rest } = values;
+  return { ...rest, entry, path, ...(processes === undefined ? {} : { processes: validateProcesses(processes, label, dirname(path)) }) };
 }
 
 function readJson(path: string, label: string): unknown {

@@ -98,7 +98,10 @@ export class WorkerPool {
       try {
         this.startWorker(slot);
       } catch {
-        this.restarts.startAfter(slot, 0); // the host refused: retried there, and said once
+        // The host refused: counted, and retried with the restart policy's backoff (said there if it fails again).
+        slot.spawnFailures++;
+        this.counters.spawnFailures++;
+        this.restarts.startAfter(slot, this.kind.policy.initialDelay);
       }
     }
     await Promise.allSettled(this.slots.map((slot) => slot.worker?.ready));
@@ -246,6 +249,8 @@ export class WorkerPool {
     if (slot.replacing) return;
     slot.replacing = true;
     const old = slot.worker;
+    // A reload gives a slot the restart policy gave up on a fresh start, with its full count of restarts.
+    if (slot.givenUp) [slot.givenUp, slot.failures] = [false, 0];
     try {
       if (old && !this.kind.sharesPort) await this.drain(old, cause, quick);
       const next = this.launchInto(slot);
