@@ -31,7 +31,8 @@ after(() => {
 type ProcessRow = StatusJson["workers"][number];
 type StatusWithPools = StatusJson & { pools?: { name: string; workers: ProcessRow[] }[] };
 
-const APP = `export default { fetch: () => new Response("app ok") };\n`;
+// A scheduled job too: a custom process that becomes ready must not replace the workers' schedule.
+const APP = `export default { fetch: () => new Response("app ok"), schedule: [{ name: "beat", every: "1s", run() {} }] };\n`;
 
 const TICKER = `
 let timer;
@@ -109,6 +110,8 @@ describeTargets("custom processes", (target) => {
     await killAndWaitForRestart(target, server, "ticker", 2);
     assert.match(server.output(), /process "ticker" \(pid \d+\) crashed with signal SIGKILL; restarting in 100 ms/);
     assert.match(server.output(), /process "ticker" \(pid \d+\) crashed with signal SIGKILL; restarting in 200 ms/);
+    const schedule = (await statusJson(target, server.port) as StatusJson & { schedule: { name: string }[] }).schedule;
+    assert.deepEqual(schedule.map((job) => job.name), ["beat"], "the HTTP workers' schedule outlives a process's restarts");
     await killAndWaitForRestart(target, server, "legacy", 1);
     await server.waitForOutput(/\[legacy\] legacy 1 up[\s\S]*\[legacy\] legacy 1 up/);
     await assertServes(server);

@@ -40,7 +40,11 @@ export function customProcessKind(spec: ProcessSpec, context: ProcessKindContext
   const isModule = spec.module !== undefined;
   return {
     name: `process:${spec.name}`,
-    launch: (slot) => new WorkerHandle(slot, relayOutput(spec.name, slot, launchProcess(spec, slot, context), context.relay)),
+    launch: (slot) => {
+      const handle = new WorkerHandle(slot, relayOutput(spec.name, slot, launchProcess(spec, slot, context), context.relay));
+      handle.addressable = false;
+      return handle;
+    },
     readiness: isModule ? "announced" : "started",
     bootTimeout: context.bootTimeout,
     sharesPort: false,

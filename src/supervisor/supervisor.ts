@@ -142,9 +142,11 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
   const busServer = await startBusServer(bus, {
     findWorker: (pid) => run.pool.findByPid(pid) ?? run.sidePools.findByPid(pid),
     onMessage: (worker, message) => {
-      if (!run.sidePools.onMessage(worker, message)) run.pool.onMessage(worker, message);
+      const side = run.sidePools.onMessage(worker, message);
+      if (!side) run.pool.onMessage(worker, message);
       router.onMessage(worker, message);
-      run.scheduler.onMessage(worker, message);
+      // Scheduled jobs run on HTTP workers: a side pool's "ready" must not replace their schedule.
+      if (!side) run.scheduler.onMessage(worker, message);
     },
     queueLimit: settings.busQueueLimit,
     log: logger,
