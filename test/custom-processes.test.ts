@@ -149,6 +149,7 @@ describeTargets("custom processes", (target) => {
       processes: {
         broken: { command: ["sh", "-c", "echo broken starting; exit 3"], restartDelay: "50ms", maxRestarts: 2, minUptime: "1m" },
         throws: { module: "./throws.mjs", restartDelay: "50ms", maxRestarts: 1 },
+        stubborn: { command: ["sh", "-c", "trap '' TERM; echo stubborn up; while :; do sleep 0.1; done"], stopTimeout: "500ms" },
       },
     }`, { "throws.mjs": `export default { start() { throw new Error("no mail server"); } };\n` });
     const server = await startLsky(target, ["--workers", "2", "--host", "127.0.0.1"], { cwd });
@@ -161,7 +162,13 @@ describeTargets("custom processes", (target) => {
     assert.equal((server.output().match(/\[broken\] broken starting/g) ?? []).length, 3);
     await assertServes(server);
     assert.equal(server.child.exitCode, null);
+    // It ignores its stop signal: SIGKILL at stopTimeout, to its whole group (the shell's sleeps too).
+    await server.waitForOutput(/\[stubborn\] stubborn up/);
+    const stubborn = readyRow(await statusJson(target, server.port), "stubborn")!.pid;
+    const group = [stubborn, ...childrenOf(stubborn).map((child) => child.pid)];
+    group.forEach((pid) => seen.add(pid));
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    for (const pid of group) await waitFor(`process ${pid} gone`, () => processGone(pid), 10_000);
   });
 
   test("a bad processes entry fails with exit code 2 and names what is wrong", async () => {
