@@ -232,6 +232,12 @@ describe("pool with other kinds", () => {
     assert.equal(fake.launched.length, 6, "three boots per slot, then no more");
     assert.deepEqual(fake.pool.slots.map((slot) => [slot.givenUp, slot.worker, slot.restarts]), [[true, undefined, 3], [true, undefined, 3]]);
     assert.match(fake.fatal[0]!.message, /failed to start 3 times in a row; giving up/);
+    // A reload gives each given-up slot a fresh start, with its whole count of restarts.
+    fake.brokenRelease = false;
+    const stopAuto = fake.autoReady();
+    await fake.pool.reload();
+    stopAuto();
+    assert.deepEqual(fake.pool.slots.map((slot) => [slot.givenUp, slot.worker?.state, slot.failures]), [[false, "ready", 0], [false, "ready", 0]]);
     await fake.pool.stop();
   });
 
