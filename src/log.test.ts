@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
-import { formatLogLine, setLogFormat, workerLineFormatter } from "./log.ts";
+import { formatLogLine, processLineFormatter, setLogFormat, workerLineFormatter } from "./log.ts";
 
 afterEach(() => setLogFormat("text"));
 
@@ -26,5 +26,14 @@ describe("log format", () => {
     assert.deepEqual([plain.source, plain.worker, plain.stream, plain.level, plain.msg], ["w3", 3, "stdout", "info", "hello"]);
     assert.deepEqual(JSON.parse(workerLineFormatter(3, "stdout")('{"status":200}')), { worker: 3, status: 200 });
     assert.equal(JSON.parse(workerLineFormatter(1, "stderr")("{not json")).msg, "{not json");
+  });
+
+  test("a custom process's lines carry its name, and its instance past the first", () => {
+    assert.equal(processLineFormatter("mailer", 1, "stdout")("sent 3"), "[mailer] sent 3");
+    assert.equal(processLineFormatter("mailer", 2, "stderr")("  at x.ts:1"), "[mailer#2]   at x.ts:1");
+    setLogFormat("json");
+    const plain = JSON.parse(processLineFormatter("mailer", 2, "stderr")("oops"));
+    assert.deepEqual([plain.source, plain.process, plain.instance, plain.stream, plain.level, plain.msg], ["mailer#2", "mailer", 2, "stderr", "warn", "oops"]);
+    assert.deepEqual(JSON.parse(processLineFormatter("mailer", 1, "stdout")('{"sent":3}')), { process: "mailer", instance: 1, sent: 3 });
   });
 });

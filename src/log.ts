@@ -58,6 +58,21 @@ export function workerLineFormatter(slot: number, stream: "stdout" | "stderr", p
   };
 }
 
+/**
+ * How a line of a custom process's output is relayed: prefixed with its name
+ * ("[mailer]", "[mailer#2]" for a second instance) in text; in json, as a
+ * worker's line but naming the process.
+ */
+export function processLineFormatter(name: string, instance: number, stream: "stdout" | "stderr"): (line: string) => string {
+  const source = instance === 1 ? name : `${name}#${instance}`;
+  return (line) => {
+    if (format !== "json") return `[${source}] ${line}`;
+    const parsed = parseObject(line);
+    if (parsed) return JSON.stringify({ process: name, instance, ...parsed });
+    return JSON.stringify({ time: new Date().toISOString(), level: stream === "stderr" ? "warn" : "info", source, process: name, instance, stream, msg: line });
+  };
+}
+
 function parseObject(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith("{")) return undefined;
   try {

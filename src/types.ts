@@ -33,4 +33,6 @@ export type {
 export type { ScheduleContext, ScheduledJob } from "./scheduler/app-api.ts";
 export { tasks } from "./tasks/facade.ts";
 export type { TaskContext, TaskHandler, TaskOptions, Tasks } from "./tasks/app-api.ts";
+export type { CustomProcess, ProcessContext } from "./worker/process-context.ts";
+export type { ProcessConfig } from "./config/process-config.ts";
 export { LskyError } from "./errors.ts";

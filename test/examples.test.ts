@@ -8,7 +8,7 @@ import { after, test } from "node:test";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { ROOT } from "./harness/targets.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
-import { waitFor } from "./harness/wait.ts";
+import { processGone, waitFor } from "./harness/wait.ts";
 
 after(killAll);
 
@@ -68,6 +68,30 @@ describeTargets("examples", (target) => {
       assert.equal((await server.stop()).code, 0);
     }
     assert.match(server.output(), /worker 1 started[\s\S]*worker 1 stopping/);
+  });
+
+  test("processes: a module process beats on the bus to every worker, a command process logs, both stop with the server", async () => {
+    const cwd = join(EXAMPLES, "processes");
+    const server = await startLsky(target, ["--host", "127.0.0.1"], { cwd });
+    let pids: number[] = [];
+    try {
+      const answers = new Map<number, { beats: number; last: { count: number } | null; counted: number }>();
+      await waitFor("2 beats heard by both workers and counted in the table", async () => {
+        const answer = await (await fetch(server.url, { headers: { connection: "close" } })).json() as { worker: number; beats: number; last: { count: number } | null; counted: number };
+        answers.set(answer.worker, answer);
+        return answers.size === 2 && [...answers.values()].every((a) => a.beats >= 2 && a.last !== null && a.counted >= 2);
+      }, 30_000);
+      await server.waitForOutput(/\[heartbeat\] started \(instance 1\)/);
+      await server.waitForOutput(/\[clock\] \d\d:\d\d:\d\d/);
+      const status = await runLsky(target, ["status", "--json", "--port", String(server.port)]);
+      const pools = (JSON.parse(status.stdout) as { pools: { name: string; workers: { pid: number; state: string }[] }[] }).pools;
+      assert.deepEqual(pools.map((p) => [p.name, p.workers.map((w) => w.state)]), [["process:heartbeat", ["ready"]], ["process:clock", ["ready"]]]);
+      pids = pools.flatMap((p) => p.workers.map((w) => w.pid));
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+    assert.match(server.output(), /\[heartbeat\] stopping after \d+ beats/);
+    for (const pid of pids) await waitFor(`process ${pid} gone`, () => processGone(pid), 10_000);
   });
 
   test("schedule: a job every second runs once in the pool, and every worker hears each beat", async () => {

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
-import { allReady, childrenOf, waitForStatus } from "./harness/supervision.ts";
+import { allReady, childrenOf, type StatusJson, waitForStatus } from "./harness/supervision.ts";
 import { fixture, type Target } from "./harness/targets.ts";
 import { processGone, waitFor } from "./harness/wait.ts";
 import { skipUnless } from "./harness/system-tools.ts";
@@ -47,4 +50,46 @@ describeTargets("as PID 1", { skip: skipUnless(canUnshare, "unshare --pid (util-
     for (const pid of [supervisor, ...workers]) await waitFor(`pid ${pid} gone`, () => processGone(pid), 10_000);
     assert.match(server.output(), /stopping: draining workers/);
   });
+
+  test("custom processes: reaped when they crash, their orphans reaped, gone after SIGTERM", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "lsky-pid1-processes-"));
+    writeFileSync(join(cwd, "app.mjs"), `export default { fetch: () => new Response("ok") };\n`);
+    writeFileSync(join(cwd, "ticker.mjs"), `export default { start() { setInterval(() => {}, 1000); } };\n`);
+    // The command leaves an orphan (a `sleep 1` whose parent shell exited) each time it starts.
+    writeFileSync(join(cwd, "lsky.config.mjs"), `export default {
+      entry: "app.mjs",
+      processes: {
+        ticker: { module: "./ticker.mjs" },
+        legacy: { command: ["sh", "-c", "(sleep 1 &); exec sleep 600"], restartDelay: "50ms" },
+      },
+    };\n`);
+    const server = await startLsky(asPid1(target), ["--workers", "1", "--host", "127.0.0.1"], { cwd });
+    const ready = (s: StatusJson) => ["ticker", "legacy"].every((name) =>
+      (s as StatusJson & { pools?: { name: string; workers: { state: string }[] }[] }).pools?.find((p) => p.name === `process:${name}`)?.workers[0]?.state === "ready");
+    await waitForStatus(target, server.port, "both processes ready", ready);
+    const [supervisor] = childrenOf(server.pid).map((c) => c.pid);
+    const named = (name: string) => childrenOf(supervisor!).filter((c) => c.name === name);
+    const legacy = () => childrenOf(supervisor!).find((c) => c.name === "sleep" && childrenOf(c.pid).length === 0 && c.state !== "Z" && isLongSleep(c.pid));
+    const first = await waitFor("the command process", legacy);
+    process.kill(first.pid, "SIGKILL");
+    await waitFor("the command restarted", () => legacy() && legacy()!.pid !== first.pid);
+    // The killed command is the engine's own child: reaped on every engine, never a zombie.
+    await waitFor(`killed command ${first.pid} reaped`, () => processGone(first.pid), 10_000);
+    if (target.engine !== "node") {
+      await waitFor("the orphaned sleeps reaped", () => named("sleep").every((c) => isLongSleep(c.pid)), 15_000);
+    }
+    const children = childrenOf(supervisor!).map((c) => c.pid);
+    process.kill(supervisor!, "SIGTERM");
+    assert.deepEqual(await server.exited, { code: 0, signal: null });
+    for (const pid of [supervisor!, ...children]) await waitFor(`pid ${pid} gone`, () => processGone(pid), 10_000);
+  });
 });
+
+/** The command's own `sleep 600`, not one of the `sleep 1` orphans. */
+function isLongSleep(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes("600");
+  } catch {
+    return false;
+  }
+}

@@ -49,18 +49,25 @@ export function assertAppFile(entry: string): string {
   return path;
 }
 
+/**
+ * Imports one of the user's modules (the app, a custom process) on any
+ * engine. Node 20 cannot import TypeScript; Bun and Deno can, directly. The
+ * bundle made for Node takes lsky's facade in as "lsky" where the app has
+ * none installed; any other module gets it through serveLskyImport.
+ */
+export async function importUserModule(path: string): Promise<unknown> {
+  if (currentEngine() === "bun") applyAppTsconfigOnBun();
+  if (currentEngine() === "node" && needsTranspile(path)) {
+    const facade = lskyInstalledFrom(dirname(path)) ? undefined : facadeModuleFile();
+    return await import(pathToFileURL(await transpileForNode(path, facade)).href);
+  }
+  await serveLskyImport(dirname(path));
+  return await import(pathToFileURL(path).href);
+}
+
 async function importModule(entry: string, path: string): Promise<unknown> {
   try {
-    if (currentEngine() === "bun") applyAppTsconfigOnBun();
-    // Node 20 cannot import TypeScript; Bun and Deno can, directly. The
-    // bundle made for Node takes lsky's facade in as "lsky" where the app has
-    // none installed; any other app gets it through serveLskyImport.
-    if (currentEngine() === "node" && needsTranspile(path)) {
-      const facade = lskyInstalledFrom(dirname(path)) ? undefined : facadeModuleFile();
-      return await import(pathToFileURL(await transpileForNode(path, facade)).href);
-    }
-    await serveLskyImport(dirname(path));
-    return await import(pathToFileURL(path).href);
+    return await importUserModule(path);
   } catch (error) {
     if (error instanceof LskyError) throw error;
     throw new LskyError("APP_LOAD_FAILED", `Cannot serve "${entry}": the module threw while loading`, {

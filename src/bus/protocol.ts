@@ -135,4 +135,21 @@ export interface WorkerSpec {
 }
 
 export const WORKER_SPEC_ENV = "LSKY_WORKER_SPEC";
+
+/** How a custom module process is told what to run (docs/PROCESSES.md): JSON in its environment. */
+export interface ProcessRoleSpec {
+  /** The process's name in the config ("mailer"). */
+  name: string;
+  slot: number;
+  /** Absolute path of the module whose default export is { start(ctx), stop?(ctx) }. */
+  module: string;
+  busPath: string;
+  /** How long stop(ctx) may take before the process exits anyway. */
+  stopTimeout: number;
+  logFormat: ServeSettings["logFormat"];
+  /** The largest task payload `ctx.tasks` sends (--task-payload-limit). */
+  taskPayloadLimit: number;
+}
+
+export const PROCESS_SPEC_ENV = "LSKY_PROCESS_SPEC";
 export const HEARTBEAT_MS = 1000;

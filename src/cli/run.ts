@@ -1,6 +1,6 @@
-import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
+import { PROCESS_SPEC_ENV, type ProcessRoleSpec, WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
-import { WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
+import { PROCESS_ROLE_ARG, WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
 import { exitStatusOf, printFatal } from "../fatal.ts";
 import { VERSION } from "../version.ts";
 import { compileCommand } from "./compile.ts";
@@ -20,6 +20,7 @@ export interface MainOptions {
 /** lsky's entry: dispatches a command and exits with its status (0 ok, 1 failure, 2 usage, 3 no server). */
 export async function main(argv: string[], options: MainOptions = {}): Promise<void> {
   if (argv[0] === WORKER_ROLE_ARG) return runWorkerRole();
+  if (argv[0] === PROCESS_ROLE_ARG) return runProcessRole();
   presetLogFormat(argv, process.env);
   let code: number;
   try {
@@ -98,4 +99,14 @@ async function runWorkerRole(): Promise<void> {
     process.exit(2);
   }
   await runWorker(JSON.parse(text) as WorkerSpec);
+}
+
+async function runProcessRole(): Promise<void> {
+  const { runCustomProcess } = await import("../worker/custom-process.ts");
+  const text = process.env[PROCESS_SPEC_ENV];
+  if (!text) {
+    process.stderr.write(`lsky: the ${PROCESS_ROLE_ARG} role is started by the supervisor, not by hand\n`);
+    process.exit(2);
+  }
+  await runCustomProcess(JSON.parse(text) as ProcessRoleSpec);
 }

@@ -26,7 +26,7 @@ export async function serveCommand(args: string[], options: { embedded?: boolean
   if (settings.runtime !== currentEngine()) return handOff(settings.runtime, ["serve", ...args]);
   // Before any worker starts: they inherit the limit.
   await raiseDescriptorLimit(currentEngine());
-  return runSupervisor({ settings, entry, sources: config.sources, configFile: config.configFile });
+  return runSupervisor({ settings, entry, sources: config.sources, configFile: config.configFile, processes: config.processes });
 }
 
 /** What `lsky serve` and `lsky config` read from their arguments. */

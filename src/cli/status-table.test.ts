@@ -33,6 +33,24 @@ describe("formatStatus", () => {
     ],
   };
 
+  test("the side pools' rows follow, a process with no pid (given up, in backoff) shown with dashes", () => {
+    const text = formatStatus({
+      ...report,
+      pools: [{ name: "process:mailer", workers: [
+        { id: 1, pid: 301, state: "ready", uptime: 130_000, requests: 0, inflight: 0, rss: 50_537_267, restarts: 2, lastExit: { reason: "crashed", code: null, signal: "SIGKILL" } },
+        { id: 2, pid: 0, state: "given-up", uptime: 0, requests: 0, inflight: 0, rss: 0, restarts: 11, lastExit: { reason: "crashed", code: 3, signal: null } },
+      ] }],
+    });
+    const lines = text.split("\n");
+    const at = lines.findIndex((line) => line.startsWith("POOL"));
+    assert.equal(lines[at - 1], "");
+    assert.deepEqual(lines.slice(at, at + 3), [
+      "POOL            ID  PID  STATE     UPTIME  MEMORY   RESTARTS  LAST EXIT",
+      "process:mailer  1   301  ready     2m10s   48.2 MB  2         crashed (SIGKILL)",
+      "process:mailer  2   -    given-up  -       -        11        crashed (code 3)",
+    ]);
+  });
+
   test("heads with the supervisor's facts", () => {
     const lines = formatStatus(report).split("\n");
     assert.equal(lines[0], "supervisor pid 100  lsky 0.1.0  bun 1.4.5  memory 40.0 MB");

@@ -17,13 +17,15 @@ export function formatStatus(report: StatusReport): string {
     .join("\n") + "\n";
 }
 
-/** The pools beside the HTTP pool (task workers…), one row per process, after a blank line. */
+/** The pools beside the HTTP workers (custom processes, task workers), one row per process, after a blank line. */
 function formatPools(pools: StatusReport["pools"]): string[] {
-  const rows = (pools ?? []).flatMap((pool) => pool.workers.map((w) => [
-    pool.name, String(w.id), String(w.pid), w.state, formatDuration(w.uptime), formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit),
+  if (!pools?.length) return [];
+  const columns = ["POOL", "ID", "PID", "STATE", "UPTIME", "MEMORY", "RESTARTS", "LAST EXIT"];
+  const rows = pools.flatMap((pool) => pool.workers.map((w) => [
+    pool.name, String(w.id), w.pid > 0 ? String(w.pid) : "-", w.state, w.pid > 0 ? formatDuration(w.uptime) : "-",
+    formatBytes(w.rss), String(w.restarts), formatExit(w.lastExit),
   ]));
-  if (rows.length === 0) return [];
-  return ["", ...alignColumns([["POOL", "ID", "PID", "STATE", "UPTIME", "MEMORY", "RESTARTS", "LAST EXIT"], ...rows])];
+  return ["", ...alignColumns([columns, ...rows])];
 }
 
 /** The task queue's counters; nothing for a server with no task workers and no tasks seen. */

@@ -8,14 +8,17 @@ import { currentEngine } from "../runtime/detect.ts";
 import { runtimeDir } from "../paths.ts";
 import { DEFINE_CONFIG_MODULE } from "./define-config.ts";
 import { type FileValues, validateFileValues } from "./file-values.ts";
+import { type ProcessSpec, validateProcesses } from "./process-config.ts";
 
 /** Looked for in the working directory, in this order, when --config is not given. */
 export const CONFIG_FILE_NAMES = ["lsky.config.ts", "lsky.config.mts", "lsky.config.mjs", "lsky.config.js", "lsky.config.json"];
 
 const NODE_TRANSPILED = new Set([".ts", ".mts", ".js"]);
 
-export interface LoadedConfigFile extends FileValues {
+export interface LoadedConfigFile extends Omit<FileValues, "processes"> {
   path: string;
+  /** Custom processes, checked, their paths absolute (docs/PROCESSES.md). */
+  processes?: ProcessSpec[];
 }
 
 /** The config file to use: the one named, or the first found in `dir`, or none. */
@@ -42,7 +45,8 @@ export async function loadConfigFile(path: string): Promise<LoadedConfigFile> {
   const values = validateFileValues(raw, label);
   // The entry is relative to the config file, wherever lsky was started from.
   const entry = values.entry === undefined ? undefined : resolve(dirname(path), values.entry);
-  return { ...values, entry, path };
+  const { processes, ...rest } = values;
+  return { ...rest, entry, path, ...(processes === undefined ? {} : { processes: validateProcesses(processes, label, dirname(path)) }) };
 }
 
 function readJson(path: string, label: string): unknown {

@@ -2,6 +2,7 @@ import { LskyError } from "../errors.ts";
 import { closestMatch } from "./closest.ts";
 import { type ServeSettings, SETTINGS, type SettingSpec } from "./options.ts";
 import { CACHE_FILE_KEYS } from "./store-options.ts";
+import type { ProcessConfig } from "./process-config.ts";
 
 /**
  * What a config file may hold: any setting by its key, plus `entry`. Numbers
@@ -18,15 +19,19 @@ export type LskyConfig = {
   entry?: string;
   /** The shared cache's bounds (docs/TABLES.md): the same as cacheMaxEntries and cacheMaxBytes. */
   cache?: { maxEntries?: number | string; maxBytes?: number | string };
+  /** Custom processes started, restarted and stopped with the server (docs/PROCESSES.md). */
+  processes?: Record<string, ProcessConfig>;
 };
 
 export interface FileValues {
   settings: Partial<ServeSettings>;
   entry?: string;
+  /** The `processes` value as written; config-file.ts checks it against the file's directory. */
+  processes?: unknown;
 }
 
 const SPECS = SETTINGS as readonly SettingSpec[];
-const KNOWN_KEYS = ["entry", "cache", ...SPECS.map((s) => s.key)];
+const KNOWN_KEYS = ["entry", "cache", "processes", ...SPECS.map((s) => s.key)];
 
 /**
  * Checks a config file's default export and turns it into typed settings. Any
@@ -39,6 +44,7 @@ export function validateFileValues(raw: unknown, file: string): FileValues {
   }
   const settings: Record<string, unknown> = {};
   let entry: string | undefined;
+  let processes: unknown;
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     if (key === "entry") {
@@ -50,11 +56,15 @@ export function validateFileValues(raw: unknown, file: string): FileValues {
       Object.assign(settings, cacheValues(value, file));
       continue;
     }
+    if (key === "processes") {
+      processes = value;
+      continue;
+    }
     const spec = SPECS.find((s) => s.key === key);
     if (!spec) throw unknownKey(file, key);
     settings[key] = parseFileValue(spec, value, file);
   }
-  return { settings: settings as Partial<ServeSettings>, entry };
+  return { settings: settings as Partial<ServeSettings>, entry, ...(processes === undefined ? {} : { processes }) };
 }
 
 /** `cache: { maxEntries, maxBytes }`, read as the two settings it stands for. */

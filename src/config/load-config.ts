@@ -4,6 +4,7 @@ import { engineLoadedEnvNames } from "../runtime/initial-env.ts";
 import { findConfigFile, loadConfigFile } from "./config-file.ts";
 import { loadDotenvFiles, type LoadedEnvFile } from "./dotenv.ts";
 import type { ServeSettings } from "./options.ts";
+import type { ProcessSpec } from "./process-config.ts";
 import { type ResolvedSettings, resolveSettings } from "./resolve.ts";
 
 export interface ConfigInput {
@@ -25,6 +26,8 @@ export interface EffectiveConfig extends ResolvedSettings {
   /** The config file used, if any. */
   configFile?: string;
   envFiles: LoadedEnvFile[];
+  /** Custom processes from the config file (docs/PROCESSES.md). */
+  processes?: ProcessSpec[];
 }
 
 /**
@@ -50,7 +53,7 @@ export async function loadEffectiveConfig(input: ConfigInput): Promise<Effective
   });
   const entry = input.entry ?? file?.entry;
   const entrySource = input.entry !== undefined ? "argument" : file?.entry !== undefined ? "file" : "none";
-  return { ...resolved, entry, entrySource, configFile, envFiles };
+  return { ...resolved, entry, entrySource, configFile, envFiles, processes: file?.processes ?? [] };
 }
 
 function nonEmpty(text: string | undefined): string | undefined {

@@ -7,6 +7,7 @@ import { scheduleMetricLines } from "../scheduler/metrics.ts";
 import { taskMetricLines } from "../tasks/metrics.ts";
 import type { StoreMetrics } from "../store/shared-store.ts";
 import { storeMetricLines } from "../store/metrics.ts";
+import { type ProcessGroupStatus, processMetricLines } from "./custom-process-metrics.ts";
 
 export interface WorkerGauge {
   /** The worker's slot (1..workers): a restarted or reloaded worker keeps it, unlike its pid. */
@@ -39,6 +40,8 @@ export interface MetricsSnapshot {
   tasks?: import("../tasks/queue.ts").TaskCounters & { workers: number };
   /** The shared tables and cache. */
   store?: StoreMetrics;
+  /** Each custom process's instances and restarts. */
+  processes?: ProcessGroupStatus[];
 }
 
 /** Renders the Prometheus text exposition format (version 0.0.4). */
@@ -62,6 +65,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   if (snapshot.schedule?.length) scheduleMetricLines(snapshot.schedule, family, lines);
   if (snapshot.tasks) taskMetricLines(snapshot.tasks, family, lines);
   if (snapshot.store) storeMetricLines(snapshot.store, family, lines);
+  if (snapshot.processes?.length) processMetricLines(snapshot.processes, family, lines);
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);

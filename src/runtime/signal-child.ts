@@ -15,3 +15,17 @@ export function signalChild(child: ChildProcess, signal: NodeJS.Signals): void {
     // Already gone; its exit event follows.
   }
 }
+
+/**
+ * Signals a child's whole process group (a child started `detached` leads
+ * its own), so that what a command process started (a shell's children)
+ * stops with it; the child alone when it has no group of its own.
+ */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    signalChild(child, signal);
+  }
+}

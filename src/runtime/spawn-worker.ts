@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import type { EventEmitter } from "node:events";
 import cluster from "node:cluster";
-import type { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { currentEngine } from "./detect.ts";
 import { selfLaunchCommand } from "./launch.ts";
-import { signalChild } from "./signal-child.ts";
+import { signalChild, signalGroup } from "./signal-child.ts";
 
 /** A started worker process, whichever way it was started. */
 export interface WorkerProcess {
@@ -16,6 +16,8 @@ export interface WorkerProcess {
 }
 
 export const WORKER_ROLE_ARG = "__worker";
+/** The role of a custom module process (docs/PROCESSES.md). */
+export const PROCESS_ROLE_ARG = "__process";
 
 /**
  * A start the host refused (no descriptors or processes left). Every engine
@@ -48,12 +50,64 @@ export function spawnWorkerProcess(env: Record<string, string>, appEntry?: strin
   return currentEngine() === "node" ? forkClusterWorker(env) : spawnChild(env, appEntry);
 }
 
-function spawnChild(env: Record<string, string>, appEntry: string | undefined): WorkerProcess {
+/**
+ * Starts lsky again as a custom module process: a plain child on every
+ * engine (it shares no port, so Node's cluster has nothing to give it).
+ */
+export function spawnProcessRole(env: Record<string, string>, module: string): WorkerProcess {
+  return spawnChild(env, module, PROCESS_ROLE_ARG);
+}
+
+// Custom processes get a process group of their own: a signal to lsky's group
+// (Ctrl-C, `timeout`) must not stop them behind the supervisor's back, which
+// would count as a crash and restart them while the server stops. The
+// supervisor stops them itself, after the HTTP workers.
+const OWN_GROUP = { detached: true } as const;
+
+/**
+ * Starts a custom command process (["python3", "legacy.py"]) in `cwd`. A
+ * program that cannot be run (not found, not executable) is the config's
+ * fault, not the host's: it "exits" with 127 as under a shell, so it counts
+ * towards giving up on the process instead of being retried forever.
+ */
+export function spawnCommand(argv: readonly string[], cwd: string, env: Record<string, string>): WorkerProcess {
+  let child: ChildProcess;
+  try {
+    child = spawn(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], ...OWN_GROUP });
+  } catch (error) {
+    return notStarted(argv[0]!, Promise.resolve(error as Error));
+  }
+  if (child.pid !== undefined) return { ...wrapChild(child, argv[0]!), kill: (signal) => signalGroup(child, signal) };
+  return notStarted(argv[0]!, new Promise((resolve) => child.once("error", resolve)));
+}
+
+function notStarted(program: string, reason: Promise<Error>): WorkerProcess {
+  const stderr = new PassThrough();
+  const exits: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
+  void reason.then((error) => {
+    stderr.end(`cannot run "${program}": ${error.message}\n`);
+    setTimeout(() => exits.splice(0).forEach((listener) => listener(127, null)), 0);
+  });
+  return {
+    pid: -Math.floor(Math.random() * 1e9) - 1,
+    stdout: Readable.from([]),
+    stderr,
+    kill: () => {},
+    onExit: (listener) => void exits.push(listener),
+  };
+}
+
+function spawnChild(env: Record<string, string>, appEntry: string | undefined, role = WORKER_ROLE_ARG): WorkerProcess {
   const { command, args } = selfLaunchCommand(appEntry);
-  const child = spawn(command, [...args, WORKER_ROLE_ARG], {
+  const child = spawn(command, [...args, role], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    ...(role === PROCESS_ROLE_ARG ? OWN_GROUP : {}),
   });
+  return wrapChild(child, command);
+}
+
+function wrapChild(child: ChildProcess, command: string): WorkerProcess {
   if (child.pid === undefined) throw refused(child, command);
   return {
     pid: child.pid,

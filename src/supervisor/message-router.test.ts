@@ -100,6 +100,21 @@ describe("MessageRouter publish and send", () => {
     assert.deepEqual(two.inbox.map((m) => (m as { data: number }).data), [0, 1, 2, 3, 4]);
   });
 
+  test("a custom process (not addressable) hears broadcasts, but an id always means the HTTP worker", () => {
+    const { router, one, two } = setup();
+    const process = { ...fakePeer(1), addressable: false };
+    router.onMessage(process, { type: "ready", port: 0 });
+    process.inbox.length = 0;
+    one.inbox.length = 0;
+    two.inbox.length = 0;
+    router.onMessage(two, { type: "publish", topic: "t", data: 1, to: "*" });
+    assert.equal(process.inbox.length, 1);
+    for (let i = 0; i < 3; i++) router.onMessage(two, { type: "publish", topic: "direct", data: i, to: 1 });
+    router.onMessage(two, { type: "request", id: 7, topic: "ask", data: null, to: 1, timeout: 1000 });
+    assert.deepEqual(one.inbox.map((m) => m.type), ["deliver", "deliver", "deliver", "deliver", "request"]);
+    assert.deepEqual(process.inbox.map((m) => m.type), ["deliver"]);
+  });
+
   test("the supervisor's publish reaches every worker", () => {
     const { router, one, two } = setup();
     router.publish("all", 1);

@@ -21,6 +21,12 @@ export interface BusPeer {
   readonly exited: Promise<unknown>;
   /** False when the message was not queued: the worker's bus queue is full (it is not reading). */
   send(message: BusSupervisorMessage): boolean;
+  /**
+   * False for a process that hears broadcasts and sends but is no HTTP
+   * worker (a custom process): its slot is not a worker id, so it is never
+   * in `workers()` nor the target of a message addressed to an id.
+   */
+  readonly addressable?: boolean;
 }
 
 /** Answers a request addressed to the supervisor; may return a promise. */
@@ -113,7 +119,7 @@ export class MessageRouter {
   /** The ids of the workers that are ready, ascending. */
   private readyIds(): number[] {
     const ids = new Set<number>();
-    for (const peer of this.peers) if (peer.state === "ready") ids.add(peer.slot);
+    for (const peer of this.peers) if (peer.state === "ready" && peer.addressable !== false) ids.add(peer.slot);
     return [...ids].sort((a, b) => a - b);
   }
 
@@ -223,7 +229,7 @@ export class MessageRouter {
   /** The process that answers to a worker id: the newest ready one (during a reload two share a slot). */
   private peerFor(workerId: number): BusPeer | undefined {
     let found: BusPeer | undefined;
-    for (const peer of this.peers) if (peer.slot === workerId && peer.state === "ready") found = peer;
+    for (const peer of this.peers) if (peer.slot === workerId && peer.state === "ready" && peer.addressable !== false) found = peer;
     return found;
   }
 

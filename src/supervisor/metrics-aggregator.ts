@@ -44,6 +44,8 @@ export class MetricsAggregator {
     private readonly tasks?: () => NonNullable<MetricsSnapshot["tasks"]>,
     /** The shared tables' rows and the cache's counters (docs/TABLES.md). */
     private readonly store?: () => NonNullable<MetricsSnapshot["store"]>,
+    /** The custom processes' rows (docs/PROCESSES.md). */
+    private readonly processes?: () => NonNullable<MetricsSnapshot["processes"]>,
   ) {
     this.dropped = dropped;
     this.app = new AppMetricsCollector(log);
@@ -103,6 +105,7 @@ export class MetricsAggregator {
       schedule: this.schedule?.(),
       tasks: this.tasks?.(),
       store: this.store?.(),
+      processes: this.processes?.(),
     };
   }
 }

@@ -224,6 +224,33 @@ describe("pool reloads and recycles with fake workers", () => {
 });
 
 describe("pool with other kinds", () => {
+  test("keepGoing (custom processes): a boot failure at start is restarted, not thrown, and the slot is marked given up in the end", async () => {
+    const fake = fakePool(2, {}, { keepGoing: true });
+    fake.brokenRelease = true;
+    await fake.pool.start(); // resolves: the start does not fail with its processes
+    await until(() => fake.fatal.length === 2, "giving up on both slots");
+    assert.equal(fake.launched.length, 6, "three boots per slot, then no more");
+    assert.deepEqual(fake.pool.slots.map((slot) => [slot.givenUp, slot.worker, slot.restarts]), [[true, undefined, 3], [true, undefined, 3]]);
+    assert.match(fake.fatal[0]!.message, /failed to start 3 times in a row; giving up/);
+    // A reload gives each given-up slot a fresh start, with its whole count of restarts.
+    fake.brokenRelease = false;
+    const stopAuto = fake.autoReady();
+    await fake.pool.reload();
+    stopAuto();
+    assert.deepEqual(fake.pool.slots.map((slot) => [slot.givenUp, slot.worker?.state, slot.failures]), [[false, "ready", 0], [false, "ready", 0]]);
+    await fake.pool.stop();
+  });
+
+  test("keepGoing: a start the host refuses is retried while the other slot runs", async () => {
+    const fake = fakePool(2, { readiness: "started" }, { keepGoing: true });
+    fake.refuseNext = 1;
+    await fake.pool.start();
+    await until(() => fake.pool.readyCount() === 2, "both slots running");
+    assert.equal(fake.fatal.length, 0);
+    assert.equal(fake.pool.counters.spawnFailures, 1);
+    await fake.pool.stop();
+  });
+
   test("a kind ready when started needs no message", async () => {
     const fake = fakePool(2, { readiness: "started" });
     await fake.pool.start();

@@ -21,6 +21,11 @@ export interface PoolOptions {
   onFatal(error: LskyError): void;
   /** The clock heartbeats and deadlines are judged by (tests pass their own). */
   clock?: RunningClock;
+  /**
+   * Custom processes: a failure while starting is restarted (and given up
+   * on) like any later one, instead of failing the start and the server.
+   */
+  keepGoing?: boolean;
 }
 
 type PoolState = "starting" | "running" | "stopping" | "stopped";
@@ -72,6 +77,7 @@ export class WorkerPool {
    */
   async start(): Promise<void> {
     if (this.stopping) return;
+    if (this.options.keepGoing) return this.startKeepingGoing();
     try {
       // Inside the try: a start the host refuses must stop the workers already started.
       const workers = this.slots.map((slot) => this.startWorker(slot));
@@ -83,6 +89,22 @@ export class WorkerPool {
     if (this.state !== "starting") return; // stopped as the last worker became ready
     this.state = "running";
     if (this.kind.heartbeatTimeout > 0) this.startWatchdog();
+  }
+
+  /** Starts every worker; one that fails or is refused is restarted by the restart policy, never rejected. */
+  private async startKeepingGoing(): Promise<void> {
+    this.state = "running";
+    for (const slot of this.slots) {
+      try {
+        this.startWorker(slot);
+      } catch {
+        // The host refused: counted, and retried with the restart policy's backoff (said there if it fails again).
+        slot.spawnFailures++;
+        this.counters.spawnFailures++;
+        this.restarts.startAfter(slot, this.kind.policy.initialDelay);
+      }
+    }
+    await Promise.allSettled(this.slots.map((slot) => slot.worker?.ready));
   }
 
   /**
@@ -227,6 +249,8 @@ export class WorkerPool {
     if (slot.replacing) return;
     slot.replacing = true;
     const old = slot.worker;
+    // A reload gives a slot the restart policy gave up on a fresh start, with its full count of restarts.
+    if (slot.givenUp) [slot.givenUp, slot.failures] = [false, 0];
     try {
       if (old && !this.kind.sharesPort) await this.drain(old, cause, quick);
       const next = this.launchInto(slot);

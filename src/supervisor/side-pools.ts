@@ -2,8 +2,8 @@ import type { WorkerMessage } from "../bus/protocol.ts";
 import type { WorkerPool } from "./pool.ts";
 import type { WorkerHandle } from "./worker-handle.ts";
 
-/** What a reload does to a side pool's processes. */
-export type ReloadMode = "replace" | "none";
+/** What a reload does to a side pool's processes: replace them, send them a signal, or nothing. */
+export type ReloadMode = "replace" | "none" | { signal: NodeJS.Signals };
 
 interface SidePool {
   /** Names the pool in status and logs ("task", "process:mailer"). */
@@ -53,6 +53,9 @@ export class SidePools {
   }
 
   async reload(quick: boolean): Promise<void> {
+    for (const { pool, reload } of this.entries) {
+      if (typeof reload === "object") for (const worker of pool.workers()) if (worker.state === "ready") worker.kill(reload.signal);
+    }
     await Promise.all(this.entries.filter((e) => e.reload === "replace").map(({ pool }) => pool.reload({ quick })));
   }
 

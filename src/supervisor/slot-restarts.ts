@@ -16,6 +16,8 @@ export interface Slot {
   restartTimer?: ReturnType<typeof setTimeout>;
   /** Consecutive attempts to start a process that the host refused (not the app's fault). */
   spawnFailures: number;
+  /** The restart policy gave up on it: it stays empty. */
+  givenUp?: boolean;
 }
 
 export function createSlots(size: number): Slot[] {
@@ -50,7 +52,10 @@ export class SlotRestarts {
     const { policy, log } = this.options;
     slot.restarts++;
     slot.failures = nextFailureCount(policy, slot.failures, worker.readyAt ? monotonicNow() - worker.readyAt : 0);
-    if (shouldGiveUp(policy, slot.failures)) return this.options.onFatal(this.giveUpError(slot, worker, record));
+    if (shouldGiveUp(policy, slot.failures)) {
+      slot.givenUp = true;
+      return this.options.onFatal(this.giveUpError(slot, worker, record));
+    }
     const delay = restartDelay(policy, slot.failures);
     log.warn(`worker ${slot.id} (pid ${worker.pid}) ${record.reason} with ${describeExit(record)}; restarting in ${delay} ms`);
     this.startAfter(slot, delay);

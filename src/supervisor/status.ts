@@ -82,9 +82,10 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo, side
   const side = sidePools?.list() ?? [];
   const workers = [...pool.workers(), ...side.flatMap((entry) => entry.pool.workers())];
   const before = new Map(workers.map((w) => [w, w.lastSeen]));
-  for (const worker of workers) worker.send({ type: "stats-request" });
+  // A command process never speaks to the bus: nothing to wait for.
+  const asked = workers.filter((worker) => worker.send({ type: "stats-request" }));
   const deadline = monotonicNow() + STATS_WAIT_MS;
-  while (monotonicNow() < deadline && workers.some((w) => w.state !== "starting" && w.lastSeen === before.get(w))) {
+  while (monotonicNow() < deadline && asked.some((w) => w.state !== "starting" && w.lastSeen === before.get(w))) {
     await new Promise((r) => setTimeout(r, 10));
   }
   const now = monotonicNow();
@@ -100,7 +101,7 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo, side
     uptime: Math.round(now - info.startedAt),
     supervisor: supervisorMemory(process.env[STATUS_GC_ENV] === "1"),
     workers: poolRows(pool, now),
-    ...(side.length ? { pools: side.map(({ name, pool }) => ({ name, workers: poolRows(pool, now) })) } : {}),
+    ...(side.length ? { pools: side.map(({ name, pool }) => ({ name, workers: [...poolRows(pool, now), ...emptySlotRows(pool)] })) } : {}),
   };
 }
 
@@ -117,6 +118,25 @@ function poolRows(pool: WorkerPool, now: number): WorkerRow[] {
       lastExit: slot.lastExit ? { reason: slot.lastExit.reason, code: slot.lastExit.code, signal: slot.lastExit.signal } : null,
     };
   }).sort((a, b) => a.id - b.id || a.uptime - b.uptime);
+}
+
+/**
+ * A side pool's slots with no process: waiting out a restart delay
+ * ("backoff"), or given up on after repeated failures ("given-up"), so a
+ * process that keeps failing still has its row.
+ */
+function emptySlotRows(pool: WorkerPool): WorkerRow[] {
+  return pool.slots.filter((slot) => !slot.worker).map((slot): WorkerRow => ({
+    id: slot.id,
+    pid: 0,
+    state: slot.givenUp ? "given-up" : "backoff",
+    uptime: 0,
+    requests: 0,
+    inflight: 0,
+    rss: 0,
+    restarts: slot.restarts,
+    lastExit: slot.lastExit ? { reason: slot.lastExit.reason, code: slot.lastExit.code, signal: slot.lastExit.signal } : null,
+  }));
 }
 
 export function supervisorMemory(collect: boolean): SupervisorMemory {

@@ -36,6 +36,8 @@ import { TaskService } from "./task-service.ts";
 import type { WorkerMessage } from "../bus/protocol.ts";
 import type { WorkerHandle } from "./worker-handle.ts";
 import { CACHE_SWEEP_MS, SharedStore } from "../store/shared-store.ts";
+import type { ProcessSpec } from "../config/process-config.ts";
+import { installCustomProcesses } from "./custom-processes.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -43,6 +45,8 @@ export interface SupervisorOptions {
   /** Where each setting came from, for the dashboard (default when absent). */
   sources?: Partial<Record<keyof ServeSettings, SettingSource>>;
   configFile?: string;
+  /** Custom processes from the config file (docs/PROCESSES.md). */
+  processes?: readonly ProcessSpec[];
 }
 
 // At exit, how long to wait for the workers' output pipes to close (a
@@ -81,16 +85,19 @@ interface Run {
  * Each facility is an installer that adds its cleanup to the run's teardown,
  * so a stop, a forced stop and a failed start-up undo by one list.
  */
-export async function runSupervisor({ settings, entry, sources = {}, configFile }: SupervisorOptions): Promise<number> {
+export async function runSupervisor({ settings, entry, sources = {}, configFile, processes = [] }: SupervisorOptions): Promise<number> {
   const run = await prepareRun(settings, entry);
   const bus = busPath(process.pid);
   // Workers run the app's code: they have no use for the admin token.
   const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: { ...settings, adminToken: "" } };
   const busServer = await installPool(run, spec, bus);
   installCacheSweep(run);
+  const processRows = installCustomProcesses(processes, run.sidePools, {
+    busPath: bus, bootTimeout: settings.bootTimeout, logFormat: settings.logFormat, taskPayloadLimit: settings.taskPayloadLimit, relay: run.relay,
+  }, logger);
   run.metrics = new MetricsAggregator(
     () => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger,
-    () => run.scheduler.status(), () => run.tasks.status(), () => run.store.metrics(),
+    () => run.scheduler.status(), () => run.tasks.status(), () => run.store.metrics(), processRows,
   );
   if (!(await startPool(run))) return run.boot.forced ? 1 : 0;
 
@@ -194,9 +201,11 @@ function routeMessage(run: Run, router: MessageRouter, worker: WorkerHandle, mes
     if (message.type !== "ready") router.onMessage(worker, message);
     return;
   }
-  if (!run.sidePools.onMessage(worker, message)) run.pool.onMessage(worker, message);
+  const side = run.sidePools.onMessage(worker, message);
+  if (!side) run.pool.onMessage(worker, message);
   router.onMessage(worker, message);
-  run.scheduler.onMessage(worker, message);
+  // Scheduled jobs run on HTTP workers: a custom process's "ready" must not replace their schedule.
+  if (!side) run.scheduler.onMessage(worker, message);
   run.tasks.onMessage(worker, message);
 }
 

@@ -27,6 +27,8 @@ export class WorkerHandle {
   readonly startedAt = monotonicNow();
   /** Its state and the cause of each change; only `lifecycle.transition` moves it. */
   readonly lifecycle: Lifecycle;
+  /** False for a custom process: on the bus, but not addressable by a worker id (message-router.ts). */
+  addressable = true;
   readyAt = 0;
   /** Running-clock time (clock.ts) of its last message; the pool sets it. */
   lastSeen = 0;
