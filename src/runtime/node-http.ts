@@ -1,6 +1,6 @@
 import { getRequestListener } from "@hono/node-server";
 import cluster from "node:cluster";
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerOptions, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import { Server as NetServer } from "node:net";
 import type { Duplex } from "node:stream";
 import { formatLogLine } from "../log.ts";
@@ -92,7 +92,13 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
   };
   // With TLS it is a node:http2 secure server that also speaks HTTP/1.1
   // (node-secure.ts); the limits stage keeps lsky's answers there.
-  if (options.tls) return listen(createSecureNodeServer(options.tls, listener), options, how);
+  if (options.tls) {
+    const secure = createSecureNodeServer(options.tls, listener);
+    // Its HTTP/1.1 connections go through node:http's own connection
+    // listener, which emits "upgrade" on this server as on a plain one.
+    acceptUpgrades(secure as unknown as Server, options, readAddress);
+    return listen(secure, options, how);
+  }
   const server = createServer(serverOptions(options.limits), onRequest);
   // Node answers "100 Continue" by itself unless asked; a body that will be
   // refused is not invited.

@@ -38,6 +38,11 @@ export function createSecureNodeServer(tls: TlsFiles, listener: Listener): Drain
     outgoing.once("close", () => http1Active.set(socket, (http1Active.get(socket) ?? 1) - 1));
   });
 
+  // An upgraded connection belongs to the WebSocket hub, which closes it
+  // with 1012 or 1001 after its own drain period: closing idle HTTP/1.1
+  // connections must not cut it (node-websocket.ts listens on "upgrade" too).
+  server.on("upgrade", (incoming: { socket: Socket }) => http1Active.delete(incoming.socket));
+
   const closeIdle = () => {
     for (const session of sessions) if (!session.closed) session.close();
     for (const [socket, active] of http1Active) if (active <= 0) socket.destroy();

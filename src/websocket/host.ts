@@ -1,6 +1,7 @@
 import type { WebSocketSettings } from "../config/websocket-options.ts";
 import type { LskyWebSocket, SocketCloseEvent, WebSocketEvents } from "./app-api.ts";
 import type { EnginePublish, EngineSocket, SocketHost, SocketSink, UpgradeSlot } from "./engine.ts";
+import { LagWatch } from "./lag-watch.ts";
 import { LocalSocket, type SocketOwner } from "./local-socket.ts";
 import { byteLength, type Frame } from "./payload.ts";
 import { refuseUpgrade } from "./refusals.ts";
@@ -38,6 +39,7 @@ export class SocketHub implements SocketHost, SocketOwner {
   #draining = false;
   #sweep: ReturnType<typeof setInterval> | undefined;
   #enginePublish: EnginePublish | undefined;
+  #lagWatch: LagWatch<LocalSocket> | undefined;
   /** Set by the pool layer: carries a publish to the other workers. */
   forward: (topic: string, frame: Frame, exceptId: string | undefined) => void = () => {};
 
@@ -76,6 +78,8 @@ export class SocketHub implements SocketHost, SocketOwner {
 
   fanOutWith(publish: EnginePublish): void {
     this.#enginePublish = publish;
+    // Half the cap: the engine drops a subscriber past the cap plus one largest message.
+    this.#lagWatch = new LagWatch(this.policy.wsSendBuffer / 2, (topic) => this.#topics.get(topic));
   }
 
   abandon(slot: UpgradeSlot): void {
@@ -116,6 +120,7 @@ export class SocketHub implements SocketHost, SocketOwner {
     // The engine forgot the closed socket's topics itself.
     for (const topic of socket.topics) this.#forget(socket, topic);
     this.stats.closesByCode[code] = (this.stats.closesByCode[code] ?? 0) + 1;
+    if (this.#lagWatch?.closed(socket) && code === 1006) this.stats.overflows++;
     const event: SocketCloseEvent = { type: "close", code, reason, wasClean: code !== 1006 };
     this.#run(events.onClose, event, socket, events);
     if (this.local.size === 0) this.#idle?.();
@@ -183,6 +188,8 @@ export class SocketHub implements SocketHost, SocketOwner {
     if (excluded) sender.engine.publish!(topic, frame);
     else this.#enginePublish!(topic, frame);
     this.stats.messagesOut += subscribers.size - (excluded ? 1 : 0);
+    // Up to three bytes of UTF-8 per character: counting high looks more often, never less.
+    this.#lagWatch!.published(topic, typeof frame === "string" ? frame.length * 3 : frame.byteLength);
   }
 
   count(topic?: string): number {

@@ -3,6 +3,7 @@ import { isLskyError, LskyError } from "../errors.ts";
 import type { Sockets } from "./app-api.ts";
 import type { SocketHub } from "./host.ts";
 import { type Frame, fromWire, toFrame, toWire, type WireFrame } from "./payload.ts";
+import { PublishBatcher, type PublishEntry } from "./publish-batch.ts";
 
 // Bus topics of lsky's own; apps' topics never start with "lsky:".
 const PUBLISH = "lsky:ws:publish";
@@ -10,12 +11,11 @@ const SEND = "lsky:ws:send";
 const CLOSE = "lsky:ws:close";
 const COUNT = "lsky:ws:count";
 
-interface PublishMessage extends WireFrame {
-  t: string;
-  /** The connection that published, which must not get its own message. */
-  x?: string;
+/** The publishes of one event-loop turn of one worker. */
+interface PublishMessage {
   /** The publishing worker's id prefix: a reload's old and new worker share a number. */
   o: string;
+  m: PublishEntry[];
 }
 
 /** The worker that owns a connection: the number its id starts with. */
@@ -35,8 +35,12 @@ function gone(id: string): LskyError {
  * the owning worker for a send or close, one per worker for a count.
  */
 export function joinPool(hub: SocketHub, bus: LskyBus): Sockets {
-  serveHub(hub, bus);
-  const toOwner = <T>(id: string, topic: string, local: () => T, data: object) => askOwner(bus, id, topic, local, data);
+  const batcher = serveHub(hub, bus);
+  const toOwner = <T>(id: string, topic: string, local: () => T, data: object) => {
+    // A send after a publish must not overtake it on the bus.
+    batcher.flush();
+    return askOwner(bus, id, topic, local, data);
+  };
 
   return {
     async send(id, data) {
@@ -62,17 +66,18 @@ export function joinPool(hub: SocketHub, bus: LskyBus): Sockets {
 }
 
 /** This worker's side of the pool: its publishes go out, the others' come in, sends and closes are answered. */
-function serveHub(hub: SocketHub, bus: LskyBus): void {
+function serveHub(hub: SocketHub, bus: LskyBus): PublishBatcher {
+  const batcher = new PublishBatcher((m) => bus.publish(PUBLISH, { o: hub.idPrefix, m } satisfies PublishMessage));
   hub.forward = (topic, frame, exceptId) => {
-    const message: PublishMessage = { t: topic, o: hub.idPrefix, ...toWire(frame) };
-    if (exceptId) message.x = exceptId;
-    bus.publish(PUBLISH, message);
+    const entry: PublishEntry = { t: topic, ...toWire(frame) };
+    if (exceptId) entry.x = exceptId;
+    batcher.add(entry);
   };
   bus.subscribe(PUBLISH, (data) => {
     const message = data as PublishMessage;
-    // This worker already delivered its own publish, before the bus saw it.
-    if (message.o === hub.idPrefix) return;
-    hub.publishLocal(message.t, fromWire(message), message.x);
+    // This worker already delivered its own publishes, before the bus saw them.
+    if (message.o === hub.idPrefix || !Array.isArray(message.m)) return;
+    for (const entry of message.m) hub.publishLocal(entry.t, fromWire(entry), entry.x);
   });
   bus.handle(SEND, (data) => {
     const { id, ...wire } = data as WireFrame & { id: string };
@@ -80,6 +85,7 @@ function serveHub(hub: SocketHub, bus: LskyBus): void {
   });
   bus.handle(CLOSE, (data) => closeLocal(hub, data as CloseMessage));
   bus.handle(COUNT, (data) => hub.count((data as { topic?: string }).topic));
+  return batcher;
 }
 
 /** Runs `local` when this worker owns the connection, else asks the owner; undefined when no one owns it any more. */

@@ -22,7 +22,7 @@ export interface StatusJson {
     rss: number;
     restarts: number;
     /** The worker's WebSockets (open now, counters since it started). */
-    websockets?: { open: number; messagesIn: number; messagesOut: number; closesByCode: Record<string, number> };
+    websockets?: { open: number; messagesIn: number; messagesOut: number; overflows?: number; closesByCode: Record<string, number> };
     lastExit: { reason: string; code: number | null; signal: string | null } | null;
   }>;
 }

@@ -36,6 +36,8 @@ export interface RawWebSocket {
   /** Resolves with the server's close frame (code 1006 when the TCP connection ended without one). */
   readonly closed: Promise<WsClose>;
   destroy(): void;
+  /** Stops reading: the server's frames back up in the kernel, then in the server (a client that fell behind). */
+  stopReading(): void;
 }
 
 export async function openWebSocket(port: number, path: string, headers: Record<string, string> = {}): Promise<RawWebSocket> {
@@ -196,5 +198,6 @@ function makeClient(socket: Socket, status: number, headers: Record<string, stri
       }
     },
     destroy: () => void socket.destroy(),
+    stopReading: () => void socket.pause(),
   };
 }

@@ -21,14 +21,15 @@ const FIXTURE = join(ROOT, "test", "fixtures", "ws-app.ts");
 export const SERVER_CPUS = "0";
 export const CLIENT_CPUS = "1";
 
-export function lsky(engine: Engine, workers: number, extra: string[] = []): Candidate {
+/** `cpus`: where the server runs; by default CPU 0 for one worker, anywhere for more. */
+export function lsky(engine: Engine, workers: number, extra: string[] = [], cpus = workers === 1 ? SERVER_CPUS : undefined): Candidate {
   const run = ENGINE_RUN[engine];
   return {
-    name: `lsky ${engine} ${workers}w${extra.length ? ` ${extra.join(" ")}` : ""}`,
+    name: `lsky ${engine} ${workers}w${extra.length ? ` ${extra.join(" ")}` : ""}${cpus && workers > 1 ? ` on CPU ${cpus}` : ""}`,
     processes: workers,
-    // One worker shares the server's CPU with its supervisor; two workers get both CPUs (with the client).
+    // One worker shares the server's CPU with its supervisor; more workers run anywhere unless `cpus` pins them.
     start: (port) => startProcess(run.command, [...run.args, LSKY_BUNDLE, "serve", FIXTURE, "--workers", String(workers),
-      "--host", "127.0.0.1", "--port", String(port), "--ws-max-connections", "5000", ...extra], { cpus: workers === 1 ? SERVER_CPUS : undefined, cwd: benchDirectory() }),
+      "--host", "127.0.0.1", "--port", String(port), "--ws-max-connections", "5000", ...extra], { cpus, cwd: benchDirectory() }),
   };
 }
 
