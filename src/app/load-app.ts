@@ -49,7 +49,8 @@ export function assertAppFile(entry: string): string {
   return path;
 }
 
-async function importModule(entry: string, path: string): Promise<unknown> {
+/** Imports one of the app's modules the way the app itself is imported (also the listeners' modules). */
+export async function importModule(entry: string, path: string): Promise<unknown> {
   try {
     if (currentEngine() === "bun") applyAppTsconfigOnBun();
     // Node 20 cannot import TypeScript; Bun and Deno can, directly. The

@@ -56,7 +56,12 @@ function parseFileValue(spec: SettingSpec, value: unknown, file: string): unknow
     return value;
   }
   if (spec.fromFile && typeof value === "object" && value !== null) {
-    const structured = spec.fromFile(value);
+    let structured: unknown;
+    try {
+      structured = spec.fromFile(value);
+    } catch (error) {
+      throw invalidValue(file, spec.key, value, (error as Error).message.replace(/^expected /, ""));
+    }
     if (structured !== undefined) return structured;
     throw invalidValue(file, spec.key, value, 'rules such as { "*.js": "public, max-age=31536000" }');
   }

@@ -6,6 +6,7 @@ import { availableCpus } from "./cpus.ts";
 import { LIMIT_SETTINGS, type LimitSettings } from "./limit-options.ts";
 import { WEBSOCKET_SETTINGS, type WebSocketSettings } from "./websocket-options.ts";
 import { HOOK_SETTINGS, type HookSettings } from "./hook-options.ts";
+import { LISTENER_SETTINGS, type ListenerSettings } from "./listener-options.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger, parseSize, parseTimeout } from "./parse-value.ts";
 import type { Setting } from "./setting-spec.ts";
 import { parseListen, parseTrustList } from "./parse-edges.ts";
@@ -18,7 +19,7 @@ export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engin
  * by `LSKY_*` environment variable, or by config file key (the setting's key), with precedence
  * flag > environment > file > default. Nothing else in lsky defines a default.
  */
-export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSettings {
+export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSettings, ListenerSettings {
   host: string;
   port: number;
   runtime: Engine;
@@ -282,4 +283,5 @@ export const SETTINGS = [
   ...LIMIT_SETTINGS,
   ...WEBSOCKET_SETTINGS,
   ...HOOK_SETTINGS,
+  ...LISTENER_SETTINGS,
 ] as const;

@@ -4,6 +4,7 @@ import { monotonicNow } from "../clock.ts";
 import type { WorkerPool } from "./pool.ts";
 import type { SidePools } from "./side-pools.ts";
 import type { JobStatus } from "../scheduler/job-state.ts";
+import { type ListenerSpec, UDP_OWNER_SLOT } from "../config/listener-options.ts";
 
 export interface WorkerRow {
   id: number;
@@ -34,6 +35,8 @@ export interface StatusReport {
   workers: WorkerRow[];
   /** The pools beside the HTTP pool (task workers, custom processes), each with its rows. */
   pools?: { name: string; workers: WorkerRow[] }[];
+  /** The app's TCP/UDP listeners (docs/LISTENERS.md); each worker's figures are in its row. */
+  listeners?: ListenerRow[];
   /** Each scheduled job (docs/SCHEDULE.md); absent from a server without the scheduler. */
   schedule?: JobStatus[];
 }
@@ -55,6 +58,24 @@ export interface SupervisorInfo {
   port: number;
   /** Monotonic ms (clock.ts). */
   startedAt: number;
+  listeners?: ListenerRow[];
+}
+
+export interface ListenerRow {
+  protocol: "tcp" | "udp";
+  host: string;
+  port: number;
+  module: string;
+  /** Which processes serve it: every HTTP worker (TCP), or the one in slot 1 (UDP). */
+  servedBy: "all workers" | "worker 1";
+}
+
+export function describeListeners(listeners: readonly ListenerSpec[], host: string): ListenerRow[] | undefined {
+  if (listeners.length === 0) return undefined;
+  return listeners.map((l) => ({
+    protocol: l.protocol, host: l.host ?? host, port: l.port, module: l.module,
+    servedBy: l.protocol === "tcp" ? "all workers" : `worker ${UDP_OWNER_SLOT}` as "worker 1",
+  }));
 }
 
 const STATS_WAIT_MS = 300;
@@ -95,6 +116,7 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo, side
     uptime: Math.round(now - info.startedAt),
     supervisor: supervisorMemory(process.env[STATUS_GC_ENV] === "1"),
     workers: poolRows(pool, now),
+    ...(info.listeners ? { listeners: info.listeners } : {}),
     ...(side.length ? { pools: side.map(({ name, pool }) => ({ name, workers: poolRows(pool, now) })) } : {}),
   };
 }
