@@ -4,7 +4,7 @@ import { monotonicNow } from "../clock.ts";
 import type { WorkerPool } from "./pool.ts";
 import type { SidePools } from "./side-pools.ts";
 import type { JobStatus } from "../scheduler/job-state.ts";
-import { type ListenerSpec, UDP_OWNER_SLOT } from "../config/listener-options.ts";
+import { type ListenerSpec, type ListenerStats, UDP_OWNER_SLOT } from "../config/listener-options.ts";
 
 export interface WorkerRow {
   id: number;
@@ -16,6 +16,8 @@ export interface WorkerRow {
   rss: number;
   /** WebSocket counters from the worker's last heartbeat. */
   websockets?: WorkerSocketStats;
+  /** The app's TCP/UDP listeners this worker serves, with their counters. */
+  listeners?: ListenerStats[];
   restarts: number;
   lastExit: { reason: ExitReason; code: number | null; signal: string | null } | null;
 }
