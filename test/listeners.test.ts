@@ -68,6 +68,7 @@ describeTargets("listeners", (target) => {
         clearInterval(ticks);
         first.destroy();
       }
+      await waitForStatus(target, server.port, "the first connection gone", (s) => listenerFigures(s).some((l) => l.port === echo && l.open === 0));
       // A silent connection is closed by the idle timeout, without a byte sent.
       assert.deepEqual(await silentConnection(echo), { received: "" });
       assert.deepEqual(await tcpEchoRound(echo, ["after"]), { ok: true });

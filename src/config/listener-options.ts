@@ -41,14 +41,16 @@ export function parseListenerList(text: string): ListenerSpec[] {
     const match = ENTRY_TEXT.exec(part);
     if (!match) throw new RangeError(`expected entries such as tcp:7000=./echo.ts, got "${part}"`);
     const [, protocol, host, port, module] = match;
-    return checkListener({ protocol, port: Number(port), module, ...(host ? { host } : {}) }, process.cwd());
+    // An IPv6 address is written in brackets, as in a URL.
+    const address = host?.replace(/^\[(.*)\]$/, "$1");
+    return checkListener({ protocol, port: Number(port), module, ...(address ? { host: address } : {}) }, process.cwd());
   });
   return checkUnique(entries);
 }
 
 /** The config file form, an array of `{ port, protocol, module, host? }`; paths relative to `baseDir`. */
-export function listenersFromFile(value: object, baseDir = process.cwd()): ListenerSpec[] | undefined {
-  if (!Array.isArray(value)) return undefined;
+export function listenersFromFile(value: object, baseDir = process.cwd()): ListenerSpec[] {
+  if (!Array.isArray(value)) throw new RangeError("expected an array of { port, protocol, module }");
   return checkUnique(value.map((entry) => checkListener(entry, baseDir)));
 }
 
