@@ -1,3 +1,4 @@
+import { formatListenerList, type ListenerSpec } from "./listener-options.ts";
 import type { SettingSpec } from "./options.ts";
 
 /** A setting's value as a person writes it: durations as "30s" or "300ms", the empty string as "". */
@@ -7,6 +8,7 @@ export function formatSettingValue(spec: SettingSpec, value: unknown): string {
     if (value === 0) return "0";
     return value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`;
   }
+  if (spec.key === "listeners") return formatListenerList(value as ListenerSpec[]);
   if (value === "") return '""';
   return Array.isArray(value) ? value.join(",") : String(value);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { test } from "node:test";
-import { listenersFromFile, parseListenerList, rebaseListenerModules } from "./listener-options.ts";
+import { formatListenerList, listenersFromFile, parseListenerList, rebaseListenerModules } from "./listener-options.ts";
 import { validateFileValues } from "./file-values.ts";
 import { resolveSettings } from "./resolve.ts";
 
@@ -39,4 +39,10 @@ test("a config file's modules are relative to the file, and a bad entry fails wi
   assert.deepEqual(settings.listeners, [{ port: 7000, protocol: "tcp", module: "/srv/app/echo.ts" }]);
   assert.throws(() => validateFileValues({ listeners: [{ port: 7000, protocol: "quic", module: "x.ts" }] }, "lsky.config.ts"),
     /Invalid value an array for "listeners" in lsky\.config\.ts: expected protocol "tcp" or "udp" for port 7000/);
+});
+
+test("lsky config prints the list in the form the flag takes", () => {
+  const text = "tcp:7000=/srv/echo.ts,udp:[::1]:7001=/srv/udp.ts";
+  assert.equal(formatListenerList(parseListenerList(text)), text);
+  assert.equal(formatListenerList([]), "none");
 });

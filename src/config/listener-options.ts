@@ -48,6 +48,15 @@ export function parseListenerList(text: string): ListenerSpec[] {
   return checkUnique(entries);
 }
 
+/** The text form of a list, as `lsky config` prints it; "none" for no listeners. */
+export function formatListenerList(listeners: readonly ListenerSpec[]): string {
+  if (listeners.length === 0) return "none";
+  return listeners.map((l) => {
+    const host = l.host === undefined ? "" : l.host.includes(":") ? `[${l.host}]:` : `${l.host}:`;
+    return `${l.protocol}:${host}${l.port}=${l.module}`;
+  }).join(",");
+}
+
 /** The config file form, an array of `{ port, protocol, module, host? }`; paths relative to `baseDir`. */
 export function listenersFromFile(value: object, baseDir = process.cwd()): ListenerSpec[] {
   if (!Array.isArray(value)) throw new RangeError("expected an array of { port, protocol, module }");
