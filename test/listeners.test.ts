@@ -1,7 +1,9 @@
 // TCP and UDP listeners beside the HTTP port (docs/LISTENERS.md): the
 // examples' echoes, the limits, a bad config, and the rows in status.
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
@@ -98,5 +100,15 @@ describeTargets("listeners", (target) => {
       "--listeners", `tcp:${await freePort()}=${fixture("listeners/no-data-tcp.ts")}`]);
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /has no default export with data\(\)/);
+    // The config file form: the entry and the key named, before any worker starts.
+    const dir = mkdtempSync(join(tmpdir(), "lsky-listeners-config-"));
+    writeFileSync(join(dir, "lsky.config.json"), JSON.stringify({ entry: fixture("echo.ts"), listeners: [{ port: 7000, protocol: "quic", module: "./x.ts" }] }));
+    const file = await runLsky(target, ["serve", "--port", String(await freePort())], { cwd: dir });
+    assert.equal(file.code, 2, file.stderr);
+    assert.match(file.stderr, /Invalid value an array for "listeners" in lsky\.config\.json: expected protocol "tcp" or "udp" for port 7000/);
+    const onHttp = await freePort();
+    const clash = await runLsky(target, ["serve", fixture("echo.ts"), "--port", String(onHttp), "--listeners", `tcp:${onHttp}=${join(EXAMPLE, "echo-tcp.ts")}`]);
+    assert.equal(clash.code, 2, clash.stderr);
+    assert.match(clash.stderr, /the HTTP server listens on it/);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { test } from "node:test";
-import { formatListenerList, listenersFromFile, parseListenerList, rebaseListenerModules } from "./listener-options.ts";
+import { checkListeners, formatListenerList, listenersFromFile, parseListenerList, rebaseListenerModules } from "./listener-options.ts";
 import { validateFileValues } from "./file-values.ts";
 import { resolveSettings } from "./resolve.ts";
 
@@ -45,4 +45,14 @@ test("lsky config prints the list in the form the flag takes", () => {
   const text = "tcp:7000=/srv/echo.ts,udp:[::1]:7001=/srv/udp.ts";
   assert.equal(formatListenerList(parseListenerList(text)), text);
   assert.equal(formatListenerList([]), "none");
+});
+
+test("a TCP listener on the HTTP port, or a missing module, is refused before any worker starts", () => {
+  const here = new URL(import.meta.url).pathname;
+  const base = { port: 8000, httpRedirect: 0, listen: "" };
+  assert.throws(() => checkListeners({ ...base, listeners: [{ protocol: "tcp", port: 8000, module: here }] }), /the HTTP server listens on it/);
+  // UDP on the HTTP port number is another socket; on a Unix socket the port is unused.
+  checkListeners({ ...base, listeners: [{ protocol: "udp", port: 8000, module: here }] });
+  checkListeners({ ...base, listen: "unix:/tmp/x.sock", listeners: [{ protocol: "tcp", port: 8000, module: here }] });
+  assert.throws(() => checkListeners({ ...base, listeners: [{ protocol: "tcp", port: 7000, module: "/no/such.ts" }] }), /no such module/);
 });

@@ -1,4 +1,6 @@
+import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import { LskyError } from "../errors.ts";
 import { parseDuration, parseInteger, parseSize } from "./parse-value.ts";
 import { settingFor } from "./setting-spec.ts";
 
@@ -121,6 +123,27 @@ export interface ListenerStats {
  * are opened by every worker.
  */
 export const UDP_OWNER_SLOT = 1;
+
+/**
+ * Checked before any worker starts: a TCP listener on the HTTP port would
+ * share it silently (both bind with SO_REUSEPORT on Bun and Deno), and a
+ * missing module would fail every worker's boot one by one.
+ */
+export function checkListeners(settings: { listeners: readonly ListenerSpec[]; port: number; httpRedirect: number; listen: string }): void {
+  const httpPorts = [settings.listen ? 0 : settings.port, settings.httpRedirect].filter((port) => port > 0);
+  for (const listener of settings.listeners) {
+    if (listener.protocol === "tcp" && httpPorts.includes(listener.port)) {
+      throw new LskyError("INVALID_CONFIG", `Invalid listener tcp port ${listener.port}: the HTTP server listens on it`, {
+        hint: "Give the listener another port",
+      });
+    }
+    if (!existsSync(listener.module) || !statSync(listener.module).isFile()) {
+      throw new LskyError("INVALID_CONFIG", `Invalid listener ${listener.protocol} port ${listener.port}: no such module "${listener.module}"`, {
+        hint: "Module paths are relative to the config file, or to the working directory on the command line",
+      });
+    }
+  }
+}
 
 export const LISTENER_SETTINGS = [
   setting({
