@@ -46,6 +46,13 @@ describeTargets("listeners", (target) => {
       assert.equal(status.workers.length, 2);
       // UDP is owned by worker 1 alone.
       assert.deepEqual(status.workers.map((w) => ((w as { listeners?: ListenerFigures[] }).listeners ?? []).some((l) => l.protocol === "udp")), [true, false]);
+      // A reload replaces worker 1; its successor owns the UDP port, and TCP still echoes.
+      const reload = await runLsky(target, ["reload", "--port", String(server.port)], { cwd: EXAMPLE });
+      assert.equal(reload.code, 0, reload.stderr);
+      const after = await statusJson(target, server.port);
+      assert.notEqual(after.workers.find((w) => w.id === 1)?.pid, status.workers.find((w) => w.id === 1)?.pid);
+      assert.equal(await waitFor("a UDP echo after the reload", () => udpRequest(udp, "again", 500)), "echo: again");
+      assert.deepEqual(await tcpEchoRound(tcp, ["after reload"]), { ok: true });
     } finally {
       assert.equal((await server.stop()).code, 0);
     }
