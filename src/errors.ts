@@ -61,6 +61,8 @@ export const ERROR_CODES = {
   UNSAFE_DIRECTORY: 1,
   // Another live server answers the control socket of this directory or port.
   SERVER_RUNNING: 1,
+  // A module in `listeners` lacks its handler (docs/LISTENERS.md): a boot failure.
+  LISTENER_INVALID: 2,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -65,7 +65,8 @@ export async function importUserModule(path: string): Promise<unknown> {
   return await import(pathToFileURL(path).href);
 }
 
-async function importModule(entry: string, path: string): Promise<unknown> {
+/** Imports one of the app's modules the way the app itself is imported (also the listeners' modules). */
+export async function importModule(entry: string, path: string): Promise<unknown> {
   try {
     return await importUserModule(path);
   } catch (error) {

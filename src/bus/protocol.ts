@@ -30,6 +30,8 @@ export interface WorkerStats {
   rss: number;
   /** The worker's WebSockets: open now, and counters since it started. */
   websockets?: WorkerSocketStats;
+  /** The app's TCP/UDP listeners this worker serves (docs/LISTENERS.md). */
+  listeners?: import("../config/listener-options.ts").ListenerStats[];
   /** --leak-check: the heap's growth after GC, in bytes per request (absent before two samples). */
   heapSlope?: number;
 }

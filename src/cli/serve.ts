@@ -1,4 +1,5 @@
 import { assertAppFile } from "../app/load-app.ts";
+import { checkListeners } from "../config/listener-options.ts";
 import { loadEffectiveConfig } from "../config/load-config.ts";
 import { LskyError } from "../errors.ts";
 import { setLogFormat } from "../log.ts";
@@ -23,6 +24,7 @@ export async function serveCommand(args: string[], options: { embedded?: boolean
   setLogFormat(settings.logFormat);
   // Checked here too, so a wrong path fails before any worker starts.
   if (entry) assertAppFile(entry);
+  checkListeners(settings);
   if (settings.runtime !== currentEngine()) return handOff(settings.runtime, ["serve", ...args]);
   // Before any worker starts: they inherit the limit.
   await raiseDescriptorLimit(currentEngine());

@@ -9,6 +9,7 @@ import { runtimeDir } from "../paths.ts";
 import { DEFINE_CONFIG_MODULE } from "./define-config.ts";
 import { type FileValues, validateFileValues } from "./file-values.ts";
 import { type ProcessSpec, validateProcesses } from "./process-config.ts";
+import { rebaseListenerModules } from "./listener-options.ts";
 
 /** Looked for in the working directory, in this order, when --config is not given. */
 export const CONFIG_FILE_NAMES = ["lsky.config.ts", "lsky.config.mts", "lsky.config.mjs", "lsky.config.js", "lsky.config.json"];
@@ -42,7 +43,7 @@ export function findConfigFile(named: string | undefined, dir: string): string |
 export async function loadConfigFile(path: string): Promise<LoadedConfigFile> {
   const label = basename(path);
   const raw = extname(path) === ".json" ? readJson(path, label) : await importDefault(path, label);
-  const values = validateFileValues(raw, label);
+  const values = validateFileValues(rebaseListenerModules(raw, dirname(path)), label);
   // The entry is relative to the config file, wherever lsky was started from.
   const entry = values.entry === undefined ? undefined : resolve(dirname(path), values.entry);
   const { processes, ...rest } = values;

@@ -1,3 +1,4 @@
+import { formatListenerList, type ListenerSpec } from "./listener-options.ts";
 import type { SettingSpec } from "./options.ts";
 import { TASK_WORKERS_AUTO } from "./task-options.ts";
 
@@ -8,6 +9,7 @@ export function formatSettingValue(spec: SettingSpec, value: unknown): string {
     if (value === 0) return "0";
     return value % 1000 === 0 ? `${value / 1000}s` : `${value}ms`;
   }
+  if (spec.key === "listeners") return formatListenerList(value as ListenerSpec[]);
   if (value === "") return '""';
   if (spec.key === "taskWorkers" && value === TASK_WORKERS_AUTO) return "auto";
   if (Array.isArray(value)) return value.join(",");

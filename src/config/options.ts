@@ -8,6 +8,7 @@ import { WEBSOCKET_SETTINGS, type WebSocketSettings } from "./websocket-options.
 import { HOOK_SETTINGS, type HookSettings } from "./hook-options.ts";
 import { TASK_SETTINGS, type TaskSettings } from "./task-options.ts";
 import { STORE_SETTINGS, type StoreSettings } from "./store-options.ts";
+import { LISTENER_SETTINGS, type ListenerSettings } from "./listener-options.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger, parseSize, parseTimeout } from "./parse-value.ts";
 import type { Setting } from "./setting-spec.ts";
 import { parseListen, parseTrustList } from "./parse-edges.ts";
@@ -20,7 +21,7 @@ export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engin
  * by `LSKY_*` environment variable, or by config file key (the setting's key), with precedence
  * flag > environment > file > default. Nothing else in lsky defines a default.
  */
-export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSettings, TaskSettings, StoreSettings {
+export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSettings, TaskSettings, StoreSettings, ListenerSettings {
   host: string;
   port: number;
   runtime: Engine;
@@ -286,4 +287,5 @@ export const SETTINGS = [
   ...HOOK_SETTINGS,
   ...TASK_SETTINGS,
   ...STORE_SETTINGS,
+  ...LISTENER_SETTINGS,
 ] as const;

@@ -5,6 +5,7 @@ import type { WorkerPool } from "./pool.ts";
 import type { SidePools } from "./side-pools.ts";
 import type { JobStatus } from "../scheduler/job-state.ts";
 import type { StoreMetrics } from "../store/shared-store.ts";
+import { type ListenerSpec, type ListenerStats, UDP_OWNER_SLOT } from "../config/listener-options.ts";
 
 export interface WorkerRow {
   id: number;
@@ -16,6 +17,8 @@ export interface WorkerRow {
   rss: number;
   /** WebSocket counters from the worker's last heartbeat. */
   websockets?: WorkerSocketStats;
+  /** The app's TCP/UDP listeners this worker serves, with their counters. */
+  listeners?: ListenerStats[];
   restarts: number;
   lastExit: { reason: ExitReason; code: number | null; signal: string | null } | null;
 }
@@ -35,6 +38,8 @@ export interface StatusReport {
   workers: WorkerRow[];
   /** The pools beside the HTTP pool (task workers, custom processes), each with its rows. */
   pools?: { name: string; workers: WorkerRow[] }[];
+  /** The app's TCP/UDP listeners (docs/LISTENERS.md); each worker's figures are in its row. */
+  listeners?: ListenerRow[];
   /** Each scheduled job (docs/SCHEDULE.md); absent from a server without the scheduler. */
   schedule?: JobStatus[];
   /** Task workers and the task queue's counters (docs/TASKS.md). */
@@ -60,6 +65,24 @@ export interface SupervisorInfo {
   port: number;
   /** Monotonic ms (clock.ts). */
   startedAt: number;
+  listeners?: ListenerRow[];
+}
+
+export interface ListenerRow {
+  protocol: "tcp" | "udp";
+  host: string;
+  port: number;
+  module: string;
+  /** Which processes serve it: every HTTP worker (TCP), or the one in slot 1 (UDP). */
+  servedBy: "all workers" | "worker 1";
+}
+
+export function describeListeners(listeners: readonly ListenerSpec[], host: string): ListenerRow[] | undefined {
+  if (listeners.length === 0) return undefined;
+  return listeners.map((l) => ({
+    protocol: l.protocol, host: l.host ?? host, port: l.port, module: l.module,
+    servedBy: l.protocol === "tcp" ? "all workers" : `worker ${UDP_OWNER_SLOT}` as "worker 1",
+  }));
 }
 
 const STATS_WAIT_MS = 300;
@@ -101,6 +124,7 @@ export async function collectStatus(pool: WorkerPool, info: SupervisorInfo, side
     uptime: Math.round(now - info.startedAt),
     supervisor: supervisorMemory(process.env[STATUS_GC_ENV] === "1"),
     workers: poolRows(pool, now),
+    ...(info.listeners ? { listeners: info.listeners } : {}),
     ...(side.length ? { pools: side.map(({ name, pool }) => ({ name, workers: [...poolRows(pool, now), ...emptySlotRows(pool)] })) } : {}),
   };
 }

@@ -25,7 +25,7 @@ import { createSystemdNotifier, type SystemdNotifier } from "./systemd.ts";
 import { claimListeners, describeListen, type ListenPlan } from "./edge-settings.ts";
 import { httpWorkerKind, type Relay } from "./http-kind.ts";
 import { Teardown } from "./teardown.ts";
-import { collectStatus, type SupervisorInfo } from "./status.ts";
+import { collectStatus, describeListeners, type SupervisorInfo } from "./status.ts";
 import { startPid1Duties } from "./pid1.ts";
 import { hostNotes, hostNotesLine } from "./host-notes.ts";
 import { startWatching } from "./dev-watch.ts";
@@ -242,6 +242,7 @@ function supervisorInfo({ settings, entry, plan }: Run): SupervisorInfo {
     app: entry ?? embeddedApp()?.label ?? "(built-in app)", startedAt: monotonicNow(), port: plan.port,
     // On a Unix socket, status shows the socket path(s) where host:port would be.
     host: plan.socketPaths.length ? `unix:${plan.socketPaths.join(",")}` : settings.host,
+    listeners: describeListeners(settings.listeners, settings.host),
   };
 }
 

@@ -98,7 +98,8 @@ export class WorkerHandle {
 
   /** A heartbeat: its counters, event-loop lag and request metrics. */
   recordStats(message: Extract<WorkerMessage, { type: "stats" }>): void {
-    this.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss, websockets: message.websockets, heapSlope: message.heapSlope };
+    this.stats = { requests: message.requests, inflight: message.inflight, rss: message.rss, websockets: message.websockets, heapSlope: message.heapSlope,
+      ...(message.listeners ? { listeners: message.listeners } : {}) };
     if (typeof message.lag === "number") {
       this.reportedLag = message.lag;
       this.recentLag.record(message.lag);

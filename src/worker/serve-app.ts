@@ -9,6 +9,7 @@ import { readTaskHandlers } from "../tasks/runner.ts";
 import type { StoreGlobal } from "../store/app-api.ts";
 import { appMetricsReader } from "./app-metrics-report.ts";
 import { createHandler } from "./handler.ts";
+import { startAppListeners } from "./app-listeners.ts";
 import { startListeners } from "./listeners.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { RequestContext } from "./request-context.ts";
@@ -50,6 +51,7 @@ export async function loadAndListen(state: WorkerState, parts: ServeAppParts): P
   // Before the listener opens: with a shared port the kernel would hand
   // this worker connections while its start hook still ran.
   await state.lifecycle?.start(app);
+  state.listeners = await startAppListeners(spec, (line) => process.stderr.write(formatLogLine("error", line)));
   const server = await startListeners(spec, adapter, counted, () => state.draining, context, parts.sockets.hub, appWebSocketExport(app));
   return { server, jobs, taskNames };
 }

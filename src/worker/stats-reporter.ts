@@ -24,7 +24,8 @@ export function createStatsReporter(state: WorkerState): StatsReporter {
     if (metrics) metrics.eventLoopLag = loopLag;
     const hub = state.websockets?.hub;
     const sockets = hub && { ...hub.stats, open: hub.local.size };
-    return { type: "stats", ...state.counters, rss: readRss(), metrics, lag: loopLag, websockets: sockets, heapSlope: state.leakWatch?.slope() };
+    return { type: "stats", ...state.counters, rss: readRss(), metrics, lag: loopLag, websockets: sockets, heapSlope: state.leakWatch?.slope(),
+      ...(state.listeners ? { listeners: state.listeners.stats() } : {}) };
   };
   const statsWithAppMetrics = async (): Promise<WorkerMessage> => {
     const appMetrics = state.readAppMetrics && metrics ? await state.readAppMetrics() : undefined;

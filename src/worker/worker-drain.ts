@@ -18,11 +18,15 @@ export function createDrain(state: WorkerState, activity: RequestActivity, repor
     // WebSockets drain beside HTTP: new upgrades are refused at once, open
     // sockets get their own (shorter) period, then 1012 or 1001.
     const socketsClosed = state.websockets?.hub.drain(restart, Math.min(settings.wsDrainPeriod, gracePeriod));
+    // TCP listeners stop accepting now (a replacement already listens on a
+    // reload) and their connections get the grace period; UDP closes at once.
+    const listenersClosed = state.listeners?.drain(deadline);
     if (state.server) await drainServer(state.server, state.counters, {
       drainDelay, gracePeriod, handover, keepAliveTimeout: settings.keepAliveTimeout,
       lastRequestBound: activity.lastRequestBound(),
     });
     await socketsClosed;
+    await listenersClosed;
     await state.schedule?.idle(Math.max(0, deadline - performance.now()));
     await state.lifecycle?.stop(deadline);
     // The last figures, so the supervisor keeps this worker's counts once it is gone.

@@ -5,6 +5,7 @@ import type { createTaskClient } from "../tasks/client.ts";
 import type { BusClient } from "./bus-client.ts";
 import type { RequestCounters } from "./handler.ts";
 import type { WorkerLifecycle } from "./hooks.ts";
+import type { AppListeners } from "./app-listeners.ts";
 import type { LeakWatch } from "./leak-watch.ts";
 import type { startSockets } from "./websockets.ts";
 
@@ -23,6 +24,8 @@ export interface WorkerState {
   tasks?: ReturnType<typeof createTaskClient>;
   lifecycle?: WorkerLifecycle;
   leakWatch?: LeakWatch;
+  /** The app's TCP and UDP listeners this worker serves (docs/LISTENERS.md). */
+  listeners?: AppListeners;
   /** Set once the app is loaded, when it exports a metrics registry (prom-client's). */
   readAppMetrics?: () => Promise<unknown[]>;
   draining: boolean;
