@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import type { Engine } from "./paths.ts";
 
-export type SuiteName = "single" | "parallel" | "costs" | "static" | "bus" | "ws";
-export const SUITES: SuiteName[] = ["single", "parallel", "costs", "static", "bus", "ws"];
+export type SuiteName = "single" | "parallel" | "costs" | "options" | "static" | "bus" | "ws";
+export const SUITES: SuiteName[] = ["single", "parallel", "costs", "options", "static", "bus", "ws"];
 export const ENGINES: Engine[] = ["bun", "deno", "node"];
 
 export interface BenchOptions {
@@ -38,7 +38,7 @@ export const USAGE = `Usage: npm run bench -- [options]
 
 Interleaves lsky and its peers (A B C A B C ...) in one run, measures them
 (wrk for HTTP, the app itself for the bus), prints medians and ratios and
-writes them to docs/BENCHMARKS.md (single, parallel, costs),
+writes them to docs/BENCHMARKS.md (single, parallel, costs, options),
 docs/BENCHMARKS-STATIC.md (static) and docs/BENCHMARKS-BUS.md (bus).
 
   --quick              ${QUICK.rounds} round of ${QUICK.duration} s per run, a tenth of the bus messages (a smoke test)
@@ -54,7 +54,7 @@ docs/BENCHMARKS-STATIC.md (static) and docs/BENCHMARKS-BUS.md (bus).
   --no-docs            print only; leave the docs alone
   --note TEXT          a line written above the figures (e.g. what else ran on the machine)
   --candidates LIST    only candidates whose id contains one of these (e.g. node, or lsky-bun-1,bun-serve);
-                       for costs, the pairs whose measured side's id contains one
+                       for costs and options, the pairs whose measured side's id contains one
 `;
 
 function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {

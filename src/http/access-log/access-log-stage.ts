@@ -37,10 +37,23 @@ export function createAccessLogStage(options: AccessLogOptions): (next: FetchHan
   };
 }
 
+// Formatting a date costs more than the rest of the line (1.5 us on Bun);
+// under load many requests arrive in the same millisecond and share it.
+let stampedMs = -1;
+let stamp = "";
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== stampedMs) {
+    stampedMs = ms;
+    stamp = new Date(ms).toISOString();
+  }
+  return stamp;
+}
+
 function startEntry(request: Request, context: LskyContext, worker: number): AccessEntry {
   const { remoteAddr } = context;
   return {
-    time: new Date().toISOString(),
+    time: isoNow(),
     worker,
     client: remoteAddr.transport === "unix" && !remoteAddr.hostname ? "unix" : remoteAddr.hostname,
     method: request.method,
