@@ -23,7 +23,7 @@ export function createAccessLogStage(options: AccessLogOptions): (next: FetchHan
   return (next) => (request, context) => {
     const started = now();
     const entry = startEntry(request, context, options.worker);
-    const finish = (response: Response): Response => {
+    const finish = (response: Response): Response | Promise<Response> => {
       entry.status = response.status;
       const known = knownLength(response);
       if (known !== undefined) {

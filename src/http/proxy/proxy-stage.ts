@@ -1,6 +1,7 @@
 import type { FetchHandler, LskyContext } from "../../runtime/types.ts";
 import { type ClientInfo, resolveClientInfo } from "./client-info.ts";
 import { compileTrust } from "../../net/trust.ts";
+import { withUrl } from "../request-url.ts";
 
 export interface ProxyStageOptions {
   /** `--trust-proxy` entries, already checked. */
@@ -51,22 +52,6 @@ export function rewriteUrl(original: string, info: ClientInfo): string | undefin
 function withoutDefaultPort(authority: string, scheme: string): string {
   const port = scheme === "https" ? ":443" : ":80";
   return authority.endsWith(port) ? authority.slice(0, -port.length) : authority;
-}
-
-/**
- * The request with its URL replaced in place: an own `url` property shadows
- * the prototype's getter on the one object, which every engine allows. Built
- * anew (`new Request(url, request)`), the request cost a third of Bun's
- * throughput and three quarters of Node's, where @hono/node-server's
- * lightweight request turns into a full undici one (docs/BENCHMARKS.md,
- * options). `clone()` carries the forwarded URL too. Only `new Request(req)`
- * made by the app itself sees the URL the proxy connected to.
- */
-export function withUrl(request: Request, url: string): Request {
-  const clone = request.clone;
-  Object.defineProperty(request, "url", { value: url, configurable: true });
-  Object.defineProperty(request, "clone", { value: () => withUrl(clone.call(request), url), configurable: true });
-  return request;
 }
 
 function withAddress(context: LskyContext, address: string): LskyContext {
