@@ -83,7 +83,7 @@ test("a request copied for its guarded body keeps a URL set in place by the prox
     seen = request.url;
     return new Response("ok");
   });
-  const request = withUrl(new Request("http://127.0.0.1:8000/p", { method: "POST", body: "x", headers: { host: "127.0.0.1:8000" } }), "https://shop.example/p");
+  const request = withUrl(new Request("http://127.0.0.1:8000/p", { method: "POST", body: "x", headers: { host: "127.0.0.1:8000", "content-length": "1" } }), "https://shop.example/p");
   await handler(request, CONTEXT);
   assert.equal(seen, "https://shop.example/p");
 });
