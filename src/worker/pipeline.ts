@@ -22,7 +22,7 @@ export interface WorkerServices {
   /** Present when metrics are on (--admin). */
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
-  adapter?: Pick<EngineAdapter, "fileResponse">;
+  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength">;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
 }
@@ -38,6 +38,7 @@ export function createStages(settings: ServeSettings, services: WorkerServices =
       worker: services.worker ?? 0,
       format: settings.logFormat === "json" ? formatAccessJson : formatAccessText,
       write: createBufferedLineWriter((text) => void process.stdout.write(text)),
+      bodyLength: services.adapter?.bodyLength,
     }));
   }
   // Metrics count static files, refusals and compressed responses too.
@@ -46,7 +47,7 @@ export function createStages(settings: ServeSettings, services: WorkerServices =
   stages.push(createLimitsStage(settings, services.engine));
   // Compression is outside static files so that it applies to both; it leaves
   // precompressed files (which carry a Content-Encoding) alone.
-  if (settings.compress) stages.push(createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings() }));
+  if (settings.compress) stages.push(createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings(), bodyLength: services.adapter?.bodyLength }));
   if (settings.static) {
     const adapter = services.adapter;
     const fileResponse = adapter?.fileResponse?.bind(adapter) ?? streamingFileResponse;
