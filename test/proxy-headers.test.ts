@@ -51,6 +51,9 @@ describeTargets("proxy headers, --https and the access log", (target) => {
     const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--access-log", "--trust-proxy", "127.0.0.1"]);
     const seen = await fetch(`${server.url}/logged?q=1`, { headers: { "x-forwarded-for": "203.0.113.9" } });
     const body = await seen.text();
+    // A body held in memory is not turned into a chunked stream to be counted.
+    assert.equal(seen.headers.get("content-length"), String(Buffer.byteLength(body)));
+    assert.equal(seen.headers.get("transfer-encoding"), null);
     const streamed = await fetch(`${server.url}/stream`);
     assert.equal(await streamed.text(), "one,two,three");
     const sized = new RegExp(`^\\[w1\\] \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z 203\\.0\\.113\\.9 "GET /logged\\?q=1" 200 ${Buffer.byteLength(body)} \\d+\\.\\d\\dms$`, "m");

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import type { Engine } from "./paths.ts";
 
-export type SuiteName = "single" | "parallel" | "costs" | "static" | "bus" | "ws" | "tasks" | "table";
-export const SUITES: SuiteName[] = ["single", "parallel", "costs", "static", "bus", "ws", "tasks", "table"];
+export type SuiteName = "single" | "parallel" | "costs" | "options" | "static" | "bus" | "ws" | "tasks" | "table";
+export const SUITES: SuiteName[] = ["single", "parallel", "costs", "options", "static", "bus", "ws", "tasks", "table"];
 export const ENGINES: Engine[] = ["bun", "deno", "node"];
 
 export interface BenchOptions {
@@ -38,9 +38,9 @@ export const USAGE = `Usage: npm run bench -- [options]
 
 Interleaves lsky and its peers (A B C A B C ...) in one run, measures them
 (wrk for HTTP, the app itself for the bus), prints medians and ratios and
-writes them to docs/BENCHMARKS.md (single, parallel, costs),
-docs/BENCHMARKS-STATIC.md (static) and docs/BENCHMARKS-BUS.md (bus); the
-shared table beside redis-server (table) goes to docs/BENCHMARKS.md.
+writes them to docs/BENCHMARKS.md (single, parallel, costs, options, ws,
+tasks, table), docs/BENCHMARKS-STATIC.md (static) and docs/BENCHMARKS-BUS.md
+(bus); table runs beside redis-server.
 
   --quick              ${QUICK.rounds} round of ${QUICK.duration} s per run, a tenth of the bus messages (a smoke test)
   --only LIST          ${SUITES.join(", ")} (comma separated; default all)
@@ -55,7 +55,7 @@ shared table beside redis-server (table) goes to docs/BENCHMARKS.md.
   --no-docs            print only; leave the docs alone
   --note TEXT          a line written above the figures (e.g. what else ran on the machine)
   --candidates LIST    only candidates whose id contains one of these (e.g. node, or lsky-bun-1,bun-serve);
-                       for costs, the pairs whose measured side's id contains one
+                       for costs and options, the pairs whose measured side's id contains one
 `;
 
 function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {

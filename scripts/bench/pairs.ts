@@ -17,6 +17,8 @@ export interface Pair {
   engine: string;
   measured: Candidate;
   baseline: Candidate;
+  /** Request headers both loads send (default none). */
+  headers?: Record<string, string>;
 }
 
 export interface PairSettings {
@@ -38,13 +40,13 @@ export interface PairResult {
 /** The turn id of a pair in the rounds' samples. */
 export const pairId = (pair: Pair) => `${pair.engine} ${pair.label}`;
 
-export async function runPairs(pairs: Pair[], settings: PairSettings): Promise<PairResult[]> {
+export async function runPairs(pairs: Pair[], settings: PairSettings, suite = "costs"): Promise<PairResult[]> {
   const turns = pairs.map((pair) => ({
     id: pairId(pair),
     // Alternate which side starts first, so neither always has the head start.
     measure: async (round: number) => ({ ratio: await measurePair(pair, settings, round % 2 === 1) }),
   }));
-  const result = await runRounds("costs", turns, { rounds: settings.rounds });
+  const result = await runRounds(suite, turns, { rounds: settings.rounds });
   return pairs.map((pair) => ({
     pair,
     ratios: defined(series(result, pairId(pair), "ratio")),
@@ -57,7 +59,7 @@ async function measurePair(pair: Pair, settings: PairSettings, baselineFirst: bo
   const started: Served[] = [];
   try {
     for (const candidate of order) started.push(await serve(candidate, settings.serverCpus));
-    const loadBoth = (duration: number) => Promise.all(started.map(({ url }) => runWrk({ ...settings.load, duration }, url("/"))));
+    const loadBoth = (duration: number) => Promise.all(started.map(({ url }) => runWrk({ ...settings.load, duration }, url("/"), pair.headers)));
     if (settings.warmup > 0) await loadBoth(settings.warmup);
     const [first, second] = await loadBoth(settings.load.duration);
     started.forEach(checkAlive);

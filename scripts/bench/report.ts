@@ -117,6 +117,11 @@ export function suiteSection(title: string, context: RunContext, settings: Suite
   ].join("\n");
 }
 
+function headerNote(results: PairResult[]): string {
+  const headers = results[0]?.pair.headers;
+  return headers ? ` with the request headers ${Object.entries(headers).map(([k, v]) => `\`${k}: ${v}\``).join(", ")}` : "";
+}
+
 /** Each paired cost: the measured side's req/s over its baseline's, and the CPU it adds per request. */
 export function costsTable(results: PairResult[]): string {
   const rows = results.map(({ pair, ratios }) => {
@@ -128,15 +133,15 @@ export function costsTable(results: PairResult[]): string {
   return table(["engine", "measured", "baseline", "req/s ratio (median)", "range", "CPU added per request", "rounds"], rows);
 }
 
-export function costsSection(context: RunContext, settings: PairSettings, results: PairResult[]): string {
+export function costsSection(context: RunContext, settings: PairSettings, results: PairResult[], title = "What each promise costs (paired runs)"): string {
   const load = settings.load;
   const failures = results.flatMap((r) => r.failures);
   const commands = new Map(results.flatMap(({ pair }) => [pair.measured, pair.baseline]).map((c) => [c.id, c.command]));
   return [
-    "### What each promise costs (paired runs)",
+    `### ${title}`,
     "",
     contextBlock(context),
-    `- Load: both servers of a pair on CPU ${settings.serverCpus} at once, each loaded by its own \`wrk -t${load.threads} -c${load.connections} -d${load.duration}s\` on CPU ${load.cpus} at once, on /, after ${settings.warmup} s of warm-up; ${settings.rounds} round(s), pairs interleaved, the side started first alternating`,
+    `- Load: both servers of a pair on CPU ${settings.serverCpus} at once, each loaded by its own \`wrk -t${load.threads} -c${load.connections} -d${load.duration}s\` on CPU ${load.cpus} at once, on /${headerNote(results)}, after ${settings.warmup} s of warm-up; ${settings.rounds} round(s), pairs interleaved, the side started first alternating`,
     "",
     costsTable(results),
     "",

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { busSection, runBusSuite } from "./bus-suite.ts";
 import { type Candidate, parallelCandidates, singleCandidates } from "./candidates.ts";
 import { costPairs } from "./cost-pairs.ts";
+import { optionPairs } from "./option-pairs.ts";
 import { machineInfo } from "./machine.ts";
 import { type BenchOptions, parseBenchOptions, type SuiteName, USAGE } from "./options.ts";
 import { type Pair, type PairSettings, runPairs } from "./pairs.ts";
@@ -78,6 +79,7 @@ const PAGES: Record<SuiteName, string> = {
   single: DOCS,
   parallel: DOCS,
   costs: DOCS,
+  options: DOCS,
   static: join(ROOT, "docs", "BENCHMARKS-STATIC.md"),
   bus: join(ROOT, "docs", "BENCHMARKS-BUS.md"),
   ws: DOCS,
@@ -107,6 +109,12 @@ const RUNS: Record<SuiteName, SuiteRun> = {
     if (!pinSingle) return void log("costs: skipped, it needs two CPUs, taskset and pinning (no --no-pin)");
     const settings: PairSettings = { rounds: options.rounds, warmup: options.warmup, load: suiteSettings(options, true).load, serverCpus: "0" };
     return costsSection(context, settings, await runPairs(chosenPairs(costPairs(), options), settings));
+  },
+  options: async (options, context, pinSingle) => {
+    if (!pinSingle) return void log("options: skipped, it needs two CPUs, taskset and pinning (no --no-pin)");
+    const settings: PairSettings = { rounds: options.rounds, warmup: options.warmup, load: suiteSettings(options, true).load, serverCpus: "0" };
+    const results = await runPairs(chosenPairs(optionPairs(), options), settings, "options");
+    return costsSection(context, settings, results, "What the options a production user turns on cost (paired runs)");
   },
   static: async (options, context) => {
     if (!ensureTool("nginx", ["-v"])) return void log("static: skipped, nginx is not installed and could not be");

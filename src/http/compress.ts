@@ -9,6 +9,8 @@ export interface CompressOptions {
   threshold: number;
   /** What the engine can produce, in order of preference. */
   codings: Coding[];
+  /** The engine's way to tell a body's length without reading it (EngineAdapter.bodyLength). */
+  bodyLength?: (response: Response) => number | undefined;
 }
 
 // Statuses whose bodies are never compressed: no body (204, 304), or a byte
@@ -35,6 +37,9 @@ export function createCompressStage(options: CompressOptions): Stage {
 }
 
 export function compressResponse(response: Response, accept: string | null, options: CompressOptions): Response | Promise<Response> {
+  // Below the threshold nothing changes: decided before anything reads the body.
+  const held = options.bodyLength?.(response);
+  if (held !== undefined && held < options.threshold) return response;
   if (!isEligible(response)) return response;
   const declared = response.headers.get("content-length");
   if (declared !== null && Number(declared) < options.threshold) return response;

@@ -74,3 +74,16 @@ test("a handler over the request timeout gets 504 and its signal aborts", async 
   assert.equal(response.status, 504);
   assert.equal(signal?.aborted, true);
 });
+
+test("a request copied for its guarded body keeps a URL set in place by the proxy stage", async () => {
+  const { withUrl } = await import("../http/request-url.ts");
+  let seen = "";
+  const stage = createLimitsStage(LIMITS);
+  const handler = stage((request) => {
+    seen = request.url;
+    return new Response("ok");
+  });
+  const request = withUrl(new Request("http://127.0.0.1:8000/p", { method: "POST", body: "x", headers: { host: "127.0.0.1:8000", "content-length": "1" } }), "https://shop.example/p");
+  await handler(request, CONTEXT);
+  assert.equal(seen, "https://shop.example/p");
+});

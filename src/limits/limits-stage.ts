@@ -1,6 +1,7 @@
 import type { LimitSettings } from "../config/limit-options.ts";
 import type { FetchHandler, LskyContext } from "../runtime/types.ts";
 import type { EngineFacts, Stage } from "../http/stage.ts";
+import { carryUrl } from "../http/request-url.ts";
 import { type BodyFailure, guardBody } from "./body-guard.ts";
 import { Prechecked, prechecked } from "./prechecked.ts";
 import { checkRequest, HAS_BODY } from "./request-checks.ts";
@@ -66,7 +67,7 @@ function guarded(
 /** A copy of the request with a guarded body or a deadline signal. */
 function rebuild(original: Request, init: RequestInit): Request {
   try {
-    return new Request(original, init);
+    return carryUrl(original, new Request(original, init));
   } catch {
     // A GET or HEAD with a declared body cannot be rebuilt with one; its
     // length was already checked, so it goes on as it came.

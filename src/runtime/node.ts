@@ -1,5 +1,6 @@
 import { serveNodeHttp } from "./node-http.ts";
 import type { EngineAdapter } from "./types.ts";
+import { lightweightBodyLength } from "./node-body-length.ts";
 
 /** Node's adapter: node:http in a cluster worker (see node-http.ts). */
 export const nodeAdapter: EngineAdapter = {
@@ -8,5 +9,6 @@ export const nodeAdapter: EngineAdapter = {
   // Node's parser limit is set above lsky's (see node-http.ts).
   headCeiling: 0,
   prechecks: true,
+  bodyLength: lightweightBodyLength,
   serve: (options) => serveNodeHttp(options, { reusePort: false, overrideGlobalObjects: true }),
 };

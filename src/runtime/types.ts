@@ -177,4 +177,10 @@ export interface EngineAdapter {
    * without one leave it out and lsky streams the file with node:fs.
    */
   fileResponse?(path: string, init: FileResponseInit): Response | Promise<Response>;
+  /**
+   * A response body's byte length when the engine can tell it without
+   * reading the body (Node: @hono/node-server's lightweight responses), for
+   * the access log and compression; undefined when it cannot.
+   */
+  bodyLength?(response: Response): number | undefined;
 }

@@ -9,9 +9,8 @@ import type { EngineAdapter, FetchHandler } from "../runtime/types.ts";
 import { createLimitsStage } from "../limits/limits-stage.ts";
 import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
 import { formatAccessJson, formatAccessText } from "../http/access-log/format.ts";
-import { createBatchedLineWriter } from "../http/access-log/line-writer.ts";
+import { createBufferedLineWriter } from "../http/access-log/line-writer.ts";
 import { createProxyStage } from "../http/proxy/proxy-stage.ts";
-import { currentEngine } from "../runtime/detect.ts";
 import type { EngineFacts, Stage } from "../http/stage.ts";
 
 export type { EngineFacts, Stage };
@@ -23,7 +22,7 @@ export interface WorkerServices {
   /** Present when metrics are on (--admin). */
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
-  adapter?: Pick<EngineAdapter, "fileResponse">;
+  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength">;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
 }
@@ -32,17 +31,14 @@ export interface WorkerServices {
 export function createStages(settings: ServeSettings, services: WorkerServices = {}): Stage[] {
   const stages: Stage[] = [];
   // Outermost: every later stage (the access log, metrics) sees the forwarded client.
-  const proxy = createProxyStage({
-    trustProxy: settings.trustProxy,
-    https: settings.https,
-    keepSignal: currentEngine() !== "deno",
-  });
+  const proxy = createProxyStage({ trustProxy: settings.trustProxy, https: settings.https });
   if (proxy) stages.push(proxy);
   if (settings.accessLog) {
     stages.push(createAccessLogStage({
       worker: services.worker ?? 0,
       format: settings.logFormat === "json" ? formatAccessJson : formatAccessText,
-      write: createBatchedLineWriter((text) => void process.stdout.write(text)),
+      write: createBufferedLineWriter((text) => void process.stdout.write(text)),
+      bodyLength: services.adapter?.bodyLength,
     }));
   }
   // Metrics count static files, refusals and compressed responses too.
@@ -51,7 +47,7 @@ export function createStages(settings: ServeSettings, services: WorkerServices =
   stages.push(createLimitsStage(settings, services.engine));
   // Compression is outside static files so that it applies to both; it leaves
   // precompressed files (which carry a Content-Encoding) alone.
-  if (settings.compress) stages.push(createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings() }));
+  if (settings.compress) stages.push(createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings(), bodyLength: services.adapter?.bodyLength }));
   if (settings.static) {
     const adapter = services.adapter;
     const fileResponse = adapter?.fileResponse?.bind(adapter) ?? streamingFileResponse;

@@ -28,7 +28,7 @@ test("logs a sized response at once with method, path, status, bytes and duratio
   });
 });
 
-test("a streamed body is counted and logged when it ends", async () => {
+test("a body of unknown length held in memory is logged at once and sent with its bytes", async () => {
   const { handler, entries } = collect(() => new Response(new ReadableStream({
     start(c) {
       c.enqueue(new Uint8Array(3));
@@ -37,7 +37,22 @@ test("a streamed body is counted and logged when it ends", async () => {
     },
   })));
   const response = await handler(new Request("http://h.test/"), context);
+  assert.equal(entries[0]?.bytes, 7);
+  assert.equal((await response.arrayBuffer()).byteLength, 7);
+  assert.equal(entries.length, 1);
+});
+
+test("a body still being produced is not waited for: counted as it flows and logged when it ends", async () => {
+  let later!: () => void;
+  const { handler, entries } = collect(() => new Response(new ReadableStream({
+    start(c) {
+      c.enqueue(new Uint8Array(3));
+      later = () => (c.enqueue(new Uint8Array(4)), c.close());
+    },
+  })));
+  const response = await handler(new Request("http://h.test/"), context);
   assert.equal(entries.length, 0);
+  setTimeout(later, 5);
   assert.equal((await response.arrayBuffer()).byteLength, 7);
   assert.equal(entries[0]?.bytes, 7);
 });

@@ -56,3 +56,14 @@ test("rewriteUrl ignores odd schemes and hosts that are not host[:port]", () => 
   assert.equal(rewriteUrl("http://a.test/", { proto: "HTTP" }), undefined);
   assert.equal(rewriteUrl("http://a.test:8000/", { proto: "https", host: "b.test:443" }), "https://b.test/");
 });
+
+test("the forwarded URL is set on the same request object, and its clones carry it", async () => {
+  const stage = createProxyStage({ trustProxy: ["loopback"], https: false });
+  const request = new Request("http://127.0.0.1:8000/c", { method: "PUT", body: "x", headers: { "x-forwarded-proto": "https" } });
+  const seen = run(stage, request, peer("127.0.0.1"));
+  assert.equal(seen.request, request);
+  const clone = seen.request.clone();
+  assert.equal(clone.url, "https://127.0.0.1:8000/c");
+  assert.equal(await clone.text(), "x");
+  assert.equal(await seen.request.text(), "x");
+});

@@ -1,18 +1,13 @@
 import type { FetchHandler, LskyContext } from "../../runtime/types.ts";
 import { type ClientInfo, resolveClientInfo } from "./client-info.ts";
 import { compileTrust } from "../../net/trust.ts";
+import { withUrl } from "../request-url.ts";
 
 export interface ProxyStageOptions {
   /** `--trust-proxy` entries, already checked. */
   trustProxy: readonly string[];
   /** `--https`: the app sees https URLs whatever the proxy says. */
   https: boolean;
-  /**
-   * Carry request.signal over to a rebuilt request (default true). Deno warns
-   * about its legacy abort behaviour the moment the signal is read, so the
-   * pipeline turns this off there.
-   */
-  keepSignal?: boolean;
 }
 
 // A forwarded host is copied into request.url: only host[:port] characters.
@@ -24,7 +19,7 @@ const HOST_PATTERN = /^(?:\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d{1,5})?$/i;
  * scheme and host in `request.url`. Returns undefined when neither option is
  * on, so the stage costs nothing by default. When nothing changes the
  * original request passes through untouched; when the URL changes the request
- * is rebuilt around the same body stream, never reading it.
+ * keeps its body, headers and signal and gets the new URL in place.
  */
 export function createProxyStage(options: ProxyStageOptions): ((next: FetchHandler) => FetchHandler) | undefined {
   if (options.trustProxy.length === 0 && !options.https) return undefined;
@@ -35,7 +30,7 @@ export function createProxyStage(options: ProxyStageOptions): ((next: FetchHandl
     if (options.https) info.proto = "https";
     const url = rewriteUrl(request.url, info);
     const forwardedContext = info.address ? withAddress(context, info.address) : context;
-    return next(url === undefined ? request : withUrl(request, url, options.keepSignal !== false), forwardedContext);
+    return next(url === undefined ? request : withUrl(request, url), forwardedContext);
   };
 }
 
@@ -57,18 +52,6 @@ export function rewriteUrl(original: string, info: ClientInfo): string | undefin
 function withoutDefaultPort(authority: string, scheme: string): string {
   const port = scheme === "https" ? ":443" : ":80";
   return authority.endsWith(port) ? authority.slice(0, -port.length) : authority;
-}
-
-function withUrl(request: Request, url: string, keepSignal: boolean): Request {
-  return new Request(url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    signal: keepSignal ? request.signal : undefined,
-    redirect: request.redirect,
-    // A streamed body needs half duplex on Node/undici; Bun and Deno accept it.
-    duplex: "half",
-  } as RequestInit);
 }
 
 function withAddress(context: LskyContext, address: string): LskyContext {

@@ -1,0 +1,39 @@
+import { type Candidate, lskyCandidate } from "./candidates.ts";
+import type { Engine } from "./paths.ts";
+import type { Pair } from "./pairs.ts";
+
+// The "options" suite: what each option a production user turns on costs,
+// lsky with the option paired with the same lsky without it (pairs.ts: both
+// on one core at once). Every request of both sides carries the headers a
+// TLS-terminating proxy in front adds, so --trust-proxy has its real work to
+// do (a forwarded address, scheme and host: the request is rebuilt), and the
+// Accept-Encoding a browser sends, so --compress has to look at the response.
+
+/** A browser's Accept-Encoding and what nginx adds with `proxy_set_header X-Forwarded-*` behind TLS. */
+export const REQUEST_HEADERS: Record<string, string> = {
+  "Accept-Encoding": "gzip, deflate, br",
+  "X-Forwarded-For": "203.0.113.7",
+  "X-Forwarded-Proto": "https",
+  "X-Forwarded-Host": "example.com",
+};
+
+const SELF = "nothing: lsky paired with itself (the method's own spread)";
+
+function option(engine: Engine, id: string, flags: string[]): Candidate {
+  return lskyCandidate(engine, 1, { id, flags });
+}
+
+function enginePairs(engine: Engine): Pair[] {
+  const baseline = lskyCandidate(engine, 1);
+  const measured: [string, Candidate][] = [
+    [SELF, lskyCandidate(engine, 1)],
+    ["--trust-proxy 127.0.0.1 (forwarded address, scheme and host)", option(engine, "trust-proxy", ["--trust-proxy", "127.0.0.1"])],
+    ["--access-log (text lines to stdout, read by the supervisor)", option(engine, "access-log", ["--access-log"])],
+    ["--compress on a 13-byte response (below the threshold)", option(engine, "compress", ["--compress"])],
+  ];
+  return measured.map(([label, candidate]) => ({ label, engine, measured: candidate, baseline, headers: REQUEST_HEADERS }));
+}
+
+export function optionPairs(): Pair[] {
+  return (["bun", "deno", "node"] as const).flatMap(enginePairs);
+}
