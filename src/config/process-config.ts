@@ -30,6 +30,10 @@ export interface ProcessConfig {
   env?: Record<string, string>;
 }
 
+const SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGKILL"] as const;
+/** The signals a process may be stopped or reloaded with (a type of its own: the package's types need no Node globals). */
+export type ProcessSignal = (typeof SIGNALS)[number];
+
 /** A process entry checked, with its defaults filled in and its paths absolute. */
 export interface ProcessSpec {
   name: string;
@@ -41,10 +45,10 @@ export interface ProcessSpec {
   maxRestartDelay: number;
   minUptime: number;
   maxRestarts: number;
-  stopSignal: NodeJS.Signals;
+  stopSignal: ProcessSignal;
   stopTimeout: number;
   reload: ProcessReloadMode;
-  reloadSignal: NodeJS.Signals;
+  reloadSignal: ProcessSignal;
   env: Record<string, string>;
 }
 
@@ -62,7 +66,6 @@ export const PROCESS_DEFAULTS = {
 } as const satisfies Partial<Record<keyof ProcessSpec, unknown>>;
 
 const KEYS = ["module", "command", "instances", "restartDelay", "maxRestartDelay", "minUptime", "maxRestarts", "stopSignal", "stopTimeout", "reload", "reloadSignal", "env"];
-const SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGKILL"] as const;
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
 
 /**
@@ -100,7 +103,7 @@ function validateProcess(name: string, entry: Record<string, unknown>, file: str
     }
   };
   const duration = (key: string, fallback: number) => field(key, (t) => parseTimeout(t), fallback);
-  const signal = (key: string, fallback: NodeJS.Signals) => field(key, (t) => parseChoice(t, SIGNALS), fallback);
+  const signal = (key: string, fallback: ProcessSignal) => field(key, (t) => parseChoice(t, SIGNALS), fallback);
   return {
     name,
     ...target(name, entry, file, baseDir),
