@@ -104,7 +104,7 @@ export function scriptPeer(id: string, label: string, engine: Engine, file: stri
   };
 }
 
-function denoParallel(workers: number): Candidate {
+export function denoParallel(workers: number): Candidate {
   const run = ENGINE_RUN.deno;
   const args = (port: number | string) => ["serve", "-A", "--quiet", "--parallel", "--host", HOST, "--port", String(port), APP];
   return {
@@ -117,7 +117,7 @@ function denoParallel(workers: number): Candidate {
   };
 }
 
-function pm2Cluster(workers: number): Candidate {
+export function pm2Cluster(workers: number): Candidate {
   return {
     id: `pm2-cluster-${workers}`,
     label: `PM2 cluster -i ${workers}`,
@@ -137,6 +137,8 @@ function pm2Cluster(workers: number): Candidate {
 // Deno.serve instead of Deno's node:http (lsky's default on Deno, which keeps
 // every limit): the same server as the raw peer, so the ratio is lsky's own cost.
 export const DENO_NATIVE: Variant = { id: "native", flags: ["--deno-server", "native"] };
+// Deno's node:http named explicitly, so a pairing does not depend on the default.
+export const DENO_NODE: Variant = { id: "node-http", flags: ["--deno-server", "node"] };
 
 /** The "single" suite: one worker beside the raw engine server. */
 export function singleCandidates(): Candidate[] {

@@ -13,7 +13,8 @@ import { type BenchOptions, parseBenchOptions, type SuiteName, USAGE } from "./o
 import { type Pair, type PairSettings, runPairs } from "./pairs.ts";
 import { DOCS, ROOT } from "./paths.ts";
 import { pm2 } from "./pm2.ts";
-import { contextBlock, costsSection, type RunContext, suiteSection, writeDocSection } from "./report.ts";
+import { poolPairs } from "./pool-pairs.ts";
+import { contextBlock, costsSection, poolSection, type RunContext, suiteSection, writeDocSection } from "./report.ts";
 import { log } from "./rounds.ts";
 import { runStaticSuite, staticSection } from "./static-suite.ts";
 import { runSuite, type SuiteSettings } from "./suite.ts";
@@ -75,11 +76,16 @@ function notesFor(options: BenchOptions): string[] {
 const PAGES: Record<SuiteName, string> = {
   single: DOCS,
   parallel: DOCS,
+  pool: DOCS,
   costs: DOCS,
   static: join(ROOT, "docs", "BENCHMARKS-STATIC.md"),
   bus: join(ROOT, "docs", "BENCHMARKS-BUS.md"),
   ws: DOCS,
 };
+
+// The pool suite's ratios settle with more rounds than the others need (each
+// pair turn is short); twice the rounds kept two runs within a few per cent.
+const POOL_ROUNDS_FACTOR = 2;
 
 type SuiteRun = (options: BenchOptions, context: RunContext, pinSingle: boolean) => Promise<string | undefined>;
 
@@ -94,6 +100,16 @@ const RUNS: Record<SuiteName, SuiteRun> = {
     try {
       const result = await runSuite("parallel", chosen(parallelCandidates(), options), settings);
       return suiteSection("Two workers beside each engine's own multi-process mode", context, settings, result);
+    } finally {
+      pm2.kill();
+    }
+  },
+  pool: async (options, context) => {
+    // Both pools on both CPUs, each with its own wrk: nothing is pinned.
+    const load = suiteSettings(options, false).load;
+    const settings: PairSettings = { rounds: options.rounds * POOL_ROUNDS_FACTOR, warmup: options.warmup, load };
+    try {
+      return poolSection(context, settings, await runPairs(chosenPairs(poolPairs(), options), settings, "pool"));
     } finally {
       pm2.kill();
     }
