@@ -2,11 +2,13 @@ import { DENO_NATIVE, DENO_NODE, denoParallel, lskyCandidate, pm2Cluster, script
 import type { Pair } from "./pairs.ts";
 
 // The "pool" suite: lsky with two workers paired with each engine's own way
-// of running two (pairs.ts), both pools on both CPUs at once, each loaded by
-// its own wrk. Whatever else the shared machine does then slows both alike,
-// so the ratio holds still from run to run where the interleaved "parallel"
-// suite's absolute figures do not. Besides req/s it reports the ratio of
-// server CPU time per request, which does not depend on who got the cores.
+// of running two (pairs.ts), both pools on one core at once, each loaded by
+// its own wrk on the other. Whatever else the shared machine does then slows
+// both alike, so the ratio holds still from run to run where the interleaved
+// "parallel" suite's figures do not; it is the ratio of what each pool spends
+// per request (accepting, balancing, the worker's own path), not of how two
+// workers scale over two cores. Besides req/s it reports the ratio of server
+// CPU time per request.
 
 export function poolPairs(): Pair[] {
   const bunPeer = scriptPeer("bun-reuseport-2", "2 x Bun.serve reusePort", "bun", "bun-serve.ts", 2, { REUSE_PORT: "1" });

@@ -188,7 +188,7 @@ export function poolSection(context: RunContext, settings: PairSettings, results
     "### Two workers beside each engine's own multi-process mode (paired runs)",
     "",
     contextBlock(context),
-    `- Load: lsky's pool and its peer's running at once on both CPUs, each loaded by its own \`wrk -t${load.threads} -c${load.connections} -d${load.duration}s\` on /, after ${settings.warmup} s of warm-up; ${settings.rounds} round(s), pairs interleaved, the side started first alternating`,
+    `- Load: lsky's pool and its peer's running at once, every process of both on CPU ${settings.serverCpus}, each pool loaded by its own \`wrk -t${load.threads} -c${load.connections} -d${load.duration}s\` on CPU ${load.cpus}, on /, after ${settings.warmup} s of warm-up; ${settings.rounds} round(s), pairs interleaved, the side started first alternating`,
     "",
     "req/s ratio: lsky / peer, higher is better for lsky. CPU/req ratio: the server CPU time each spends per request, lsky / peer, lower is better for lsky:",
     "",

@@ -3,6 +3,7 @@ import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
 import { finishDenoUpgrade } from "./deno-websocket.ts";
+import { DenoRequestGuard } from "./deno-request-guard.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
@@ -36,6 +37,9 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
     const response = await handler(request, options.context(peerOf, info, { upgrade: slot }));
     return finishDenoUpgrade(request, slot, response, sockets!);
   };
+  // Over TCP the head is checked on Deno's raw fields; TLS and Unix sockets
+  // pass a rebuilt request on, which the limits stage checks.
+  const guard = options.unixPath || options.tls ? undefined : new DenoRequestGuard(options.limits);
   let server: any;
   try {
     server = Deno.serve({
@@ -48,7 +52,10 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
       },
       handler(request: Request, info: DenoServeInfo) {
         if (sockets && asksForWebSocket(request.headers.get("upgrade"))) return upgrade(request, info);
-        const result = handler(request, options.context(peerOf, info));
+        const refused = guard?.check(request, info.remoteAddr);
+        if (refused) return refused;
+        let result = handler(request, options.context(peerOf, info));
+        if (guard) result = result instanceof Promise ? result.then((response) => guard.settle(response, info.remoteAddr)) : guard.settle(result, info.remoteAddr);
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);
       },
