@@ -15,10 +15,11 @@ async function serve(options: ServeOptions): Promise<HttpServer> {
 }
 
 /**
- * Deno.serve serves when asked (`--deno-server native`), and for TLS and Unix
- * sockets, which lsky runs through it on Deno. Otherwise Deno's node:http,
- * Node's own server, keeps the promises Deno.serve cannot: a header timeout
- * (slowloris), no reading after `Connection: close`, Host checks.
+ * Deno.serve serves by default (`--deno-server native`), and always for TLS
+ * and Unix sockets: Deno's node:http served about a third as many requests
+ * (docs/BENCHMARKS.md). node:http, Node's own server, serves when asked
+ * (`--deno-server node`) and keeps the promises Deno.serve cannot: a header
+ * and a keep-alive timeout, closing the connection after a refusal.
  */
 export function usesNativeServer(options: Pick<ServeOptions, "denoServer" | "tls" | "unixPath">): boolean {
   return options.denoServer === "native" || options.tls !== undefined || options.unixPath !== undefined;
@@ -161,7 +162,7 @@ export const denoAdapter: EngineAdapter = {
   version: Deno.version.deno,
   // node:http's ceiling is set above lsky's limits (see node-http.ts).
   headCeiling: 0,
-  // The default server is Deno's node:http, which checks the raw parse.
+  // Both servers check the raw head (Deno.serve's field list, node:http's parse).
   prechecks: true,
   serve,
   fileResponse,
