@@ -15,7 +15,7 @@ export function engineGapWarning(
       `the header timeout (${settings.headerTimeout} ms) cannot be applied; and ${stopReset("bun", "about 1 in 50,000")}`;
   }
   if (engine !== "deno") return undefined;
-  const reset = stopReset("deno", "about 1 in 500,000");
+  const reset = stopReset("deno", settings.denoServer === "node" && !settings.tlsCert && !settings.listen ? "about 1 in 500,000" : "about 1 in 360");
   if (settings.tlsCert || settings.listen) {
     return `deno serves TLS and Unix sockets with Deno.serve: ${DENO_SERVE_GAPS}, ${DENO_NATIVE_WEBSOCKET}, and ${reset}`;
   }
