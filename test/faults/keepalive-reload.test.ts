@@ -26,7 +26,8 @@ const rootOnly = canMakeNamespaces() ? false : "needs root and iproute2 to make 
 
 // Deno.serve (Deno's default server) cannot keep this promise: its shutdown()
 // closes keep-alive connections under their clients' next request (measured:
-// 375 of 23,816 requests reset, 2,000 clients, 3 reloads; docs/RELIABILITY.md).
+// 6 and 375 of about 23,700 requests reset in two runs, 2,000 clients, 3
+// reloads; docs/RELIABILITY.md).
 // On Deno the promise is tested on node:http (--deno-server node), and
 // Deno.serve's run asserts that it loses requests only to resets, never to a
 // wrong answer.
