@@ -48,11 +48,11 @@ for (const target of selectedTargets().filter((t) => t.engine === "bun")) {
 }
 
 // hono/deno calls Deno.upgradeWebSocket(c.req.raw): Deno.serve can carry it
-// out, Deno's node:http (the default server) cannot.
+// out (the default server), Deno's node:http (`--deno-server node`) cannot.
 for (const target of selectedTargets().filter((t) => t.name === "deno")) {
   describe(`hono/deno's upgradeWebSocket on ${target.name}`, () => {
-    test("echo with --deno-server native", async () => {
-      const server = await startLsky(target, [fixture("ws-hono-deno.ts"), "--workers", "1", "--host", "127.0.0.1", "--deno-server", "native"]);
+    test("echo on the default server (Deno.serve)", async () => {
+      const server = await startLsky(target, [fixture("ws-hono-deno.ts"), "--workers", "1", "--host", "127.0.0.1"]);
       const ws = await openWebSocket(server.port, "/ws");
       assert.equal(ws.status, 101, ws.body);
       ws.sendText("hi");
@@ -62,8 +62,8 @@ for (const target of selectedTargets().filter((t) => t.name === "deno")) {
       assert.equal((await server.stop()).code, 0);
     });
 
-    test("on the default server: a 500 and one line naming the fix, not a dead 101", async () => {
-      const server = await startLsky(target, [fixture("ws-hono-deno.ts"), "--workers", "1", "--host", "127.0.0.1"]);
+    test("with --deno-server node: a 500 and one line naming the fix, not a dead 101", async () => {
+      const server = await startLsky(target, [fixture("ws-hono-deno.ts"), "--workers", "1", "--host", "127.0.0.1", "--deno-server", "node"]);
       for (let i = 0; i < 2; i++) {
         const ws = await openWebSocket(server.port, "/ws");
         assert.equal(ws.status, 500);

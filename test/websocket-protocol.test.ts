@@ -10,7 +10,7 @@ after(killAll);
 /**
  * Where a server cannot keep RFC 6455, the test asserts what it does
  * instead (measured; docs/WEBSOCKET.md lists these, and so does the
- * start-up note for --deno-server native). Keyed by server, then case name.
+ * start-up note for Deno.serve, Deno's default). Keyed by server, then case name.
  */
 const DEVIATIONS: Record<string, Record<string, string>> = {
   // Deno.serve: Deno's own frame reader accepts an unmasked frame and drops
@@ -30,20 +30,22 @@ const DEVIATIONS: Record<string, Record<string, string>> = {
   },
 };
 
-function serverName(target: Target, native: boolean): string {
-  return native ? `${target.name} native` : target.name === "binary" ? "bun" : target.name;
+// Deno serves with Deno.serve unless asked for node:http (`--deno-server node`).
+function serverName(target: Target, nodeHttp: boolean): string {
+  if (target.name === "deno") return nodeHttp ? "deno" : "deno native";
+  return target.name === "binary" ? "bun" : target.name;
 }
 
-function runCases(target: Target, native: boolean): void {
-  const name = serverName(target, native);
-  describe(`RFC 6455 cases on ${target.name}${native ? " with --deno-server native" : ""}`, () => {
+function runCases(target: Target, nodeHttp: boolean): void {
+  const name = serverName(target, nodeHttp);
+  describe(`RFC 6455 cases on ${target.name}${nodeHttp ? " with --deno-server node" : ""}`, () => {
     let server: LskyProcess;
     after(() => server?.stop());
     for (const frameCase of FRAME_CASES) {
       const expected = DEVIATIONS[name]?.[frameCase.name] ?? frameCase.expected;
       test(`${frameCase.name}${expected === frameCase.expected ? "" : ` (this server: ${expected})`}`, { timeout: 30_000 }, async () => {
         server ??= await startLsky(target, [fixture("ws-app.ts"), "--workers", "1", "--host", "127.0.0.1", "--ws-max-message", "4kb",
-          ...(native ? ["--deno-server", "native"] : [])]);
+          ...(nodeHttp ? ["--deno-server", "node"] : [])]);
         const ws = await openWebSocket(server.port, "/ws");
         assert.equal(ws.status, 101, ws.body);
         await ws.nextText(); // the fixture's hello

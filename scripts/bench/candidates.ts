@@ -104,7 +104,7 @@ export function scriptPeer(id: string, label: string, engine: Engine, file: stri
   };
 }
 
-function denoParallel(workers: number): Candidate {
+export function denoParallel(workers: number): Candidate {
   const run = ENGINE_RUN.deno;
   const args = (port: number | string) => ["serve", "-A", "--quiet", "--parallel", "--host", HOST, "--port", String(port), APP];
   return {
@@ -117,7 +117,7 @@ function denoParallel(workers: number): Candidate {
   };
 }
 
-function pm2Cluster(workers: number): Candidate {
+export function pm2Cluster(workers: number): Candidate {
   return {
     id: `pm2-cluster-${workers}`,
     label: `PM2 cluster -i ${workers}`,
@@ -134,9 +134,10 @@ function pm2Cluster(workers: number): Candidate {
   };
 }
 
-// Deno.serve instead of Deno's node:http (lsky's default on Deno, which keeps
-// every limit): the same server as the raw peer, so the ratio is lsky's own cost.
+// Deno.serve (lsky's default on Deno) named explicitly.
 export const DENO_NATIVE: Variant = { id: "native", flags: ["--deno-server", "native"] };
+// Deno's node:http named explicitly, so a pairing does not depend on the default.
+export const DENO_NODE: Variant = { id: "node-http", flags: ["--deno-server", "node"] };
 
 /** The "single" suite: one worker beside the raw engine server. */
 export function singleCandidates(): Candidate[] {
@@ -145,7 +146,7 @@ export function singleCandidates(): Candidate[] {
     scriptPeer("bun-serve", "raw Bun.serve", "bun", "bun-serve.ts"),
     scriptPeer("bun-serve-checked", "raw Bun.serve + lsky's Bun checks", "bun", "bun-serve-checked.ts"),
     lskyCandidate("deno", 1),
-    lskyCandidate("deno", 1, DENO_NATIVE),
+    lskyCandidate("deno", 1, DENO_NODE),
     scriptPeer("deno-serve", "raw Deno.serve", "deno", "deno-serve.ts"),
     scriptPeer("deno-serve-checked", "raw Deno.serve + lsky's Deno.serve checks", "deno", "deno-serve-checked.ts"),
     lskyCandidate("node", 1),
@@ -160,7 +161,7 @@ export function parallelCandidates(): Candidate[] {
     lskyCandidate("bun", 2),
     scriptPeer("bun-reuseport-2", "2 x Bun.serve reusePort", "bun", "bun-serve.ts", 2, { REUSE_PORT: "1" }),
     lskyCandidate("deno", 2),
-    lskyCandidate("deno", 2, DENO_NATIVE),
+    lskyCandidate("deno", 2, DENO_NODE),
     denoParallel(2),
     lskyCandidate("node", 2),
     scriptPeer("node-cluster-2", "node:cluster, 2 workers", "node", "node-cluster.mjs", 1, { WORKERS: "2" }, 2),
@@ -171,11 +172,11 @@ export function parallelCandidates(): Candidate[] {
 /** Which candidate each lsky candidate is compared with (ratio = lsky / peer). */
 export const COMPARISONS: Record<string, string[]> = {
   "lsky-bun-1": ["bun-serve", "bun-serve-checked"],
-  "lsky-deno-1": ["deno-serve"],
-  "lsky-deno-native-1": ["deno-serve", "deno-serve-checked"],
+  "lsky-deno-1": ["deno-serve", "deno-serve-checked"],
+  "lsky-deno-node-http-1": ["deno-serve"],
   "lsky-node-1": ["node-hono", "node-srvx"],
   "lsky-bun-2": ["bun-reuseport-2"],
   "lsky-deno-2": ["deno-parallel-2"],
-  "lsky-deno-native-2": ["deno-parallel-2"],
+  "lsky-deno-node-http-2": ["deno-parallel-2"],
   "lsky-node-2": ["node-cluster-2", "pm2-cluster-2"],
 };

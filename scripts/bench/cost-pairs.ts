@@ -1,4 +1,4 @@
-import { type Candidate, DENO_NATIVE, lskyCandidate, scriptPeer } from "./candidates.ts";
+import { type Candidate, DENO_NATIVE, DENO_NODE, lskyCandidate, scriptPeer } from "./candidates.ts";
 import type { Pair } from "./pairs.ts";
 
 // The "costs" suite: each read lsky makes per request on an engine whose
@@ -34,8 +34,8 @@ export function costPairs(): Pair[] {
       ["refuses a missing, empty or repeated Host", denoProbe("host")],
       ["walks the headers (field count and section size)", denoProbe("header-walk")],
       ["all of the above (deno-serve-checked.ts)", scriptPeer("deno-serve-checked", "checked", "deno", "deno-serve-checked.ts")],
-      ["lsky --workers 1 --deno-server native", lskyCandidate("deno", 1, DENO_NATIVE)],
-      ["lsky --workers 1 (Deno's node:http, the default)", lskyCandidate("deno", 1)],
+      ["lsky --workers 1 (Deno.serve, the default)", lskyCandidate("deno", 1, DENO_NATIVE)],
+      ["lsky --workers 1 --deno-server node (Deno's node:http)", lskyCandidate("deno", 1, DENO_NODE)],
     ]),
     ...against("node", scriptPeer("node-hono", "node:http + @hono/node-server", "node", "node-hono.mjs"), [
       ["lsky --workers 1 (against node:http + @hono/node-server)", lskyCandidate("node", 1)],

@@ -170,3 +170,38 @@ export function writeDocSection(file: string, key: string, body: string): void {
     : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }
+
+function spread(values: number[]): string {
+  return values.length ? `${ratio(Math.min(...values))} to ${ratio(Math.max(...values))}` : "n/a";
+}
+
+/** Each pool pair: lsky's req/s and CPU per request over its peer's, median and range. */
+export function poolTable(results: PairResult[]): string {
+  const rows = results.map(({ pair, ratios, cpuRatios }) => [
+    pair.engine, pair.label, pair.baseline.label,
+    ratio(median(ratios)), spread(ratios), ratio(median(cpuRatios)), spread(cpuRatios), String(ratios.length),
+  ]);
+  const head = ["engine", "lsky", "peer", "req/s ratio (median)", "range", "CPU/req ratio (median)", "range", "rounds"];
+  return table(head, rows);
+}
+
+export function poolSection(context: RunContext, settings: PairSettings, results: PairResult[]): string {
+  const load = settings.load;
+  const failures = results.flatMap((r) => r.failures);
+  const commands = new Map(results.flatMap(({ pair }) => [pair.measured, pair.baseline]).map((c) => [c.id, c.command]));
+  return [
+    "### Two workers beside each engine's own multi-process mode (paired runs)",
+    "",
+    contextBlock(context),
+    `- Load: lsky's pool and its peer's running at once, every process of both on CPU ${settings.serverCpus}, each pool loaded by its own \`wrk -t${load.threads} -c${load.connections} -d${load.duration}s\` on CPU ${load.cpus}, on /, after ${settings.warmup} s of warm-up; ${settings.rounds} round(s), pairs interleaved, the side started first alternating`,
+    "",
+    "req/s ratio: lsky / peer, higher is better for lsky. CPU/req ratio: the server CPU time each spends per request, lsky / peer, lower is better for lsky:",
+    "",
+    poolTable(results),
+    "",
+    ...failureLines(failures),
+    "Commands (PORT is a free port the harness picks each round):",
+    "",
+    [...commands].map(([id, command]) => `- ${id}: \`${command}\``).join("\n"),
+  ].join("\n");
+}

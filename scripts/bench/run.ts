@@ -14,7 +14,8 @@ import { type BenchOptions, parseBenchOptions, type SuiteName, USAGE } from "./o
 import { type Pair, type PairSettings, runPairs } from "./pairs.ts";
 import { DOCS, ROOT } from "./paths.ts";
 import { pm2 } from "./pm2.ts";
-import { contextBlock, costsSection, type RunContext, suiteSection, writeDocSection } from "./report.ts";
+import { poolPairs } from "./pool-pairs.ts";
+import { contextBlock, costsSection, poolSection, type RunContext, suiteSection, writeDocSection } from "./report.ts";
 import { log } from "./rounds.ts";
 import { runStaticSuite, staticSection } from "./static-suite.ts";
 import { runSuite, type SuiteSettings } from "./suite.ts";
@@ -78,6 +79,7 @@ function notesFor(options: BenchOptions): string[] {
 const PAGES: Record<SuiteName, string> = {
   single: DOCS,
   parallel: DOCS,
+  pool: DOCS,
   costs: DOCS,
   options: DOCS,
   static: join(ROOT, "docs", "BENCHMARKS-STATIC.md"),
@@ -86,6 +88,10 @@ const PAGES: Record<SuiteName, string> = {
   tasks: DOCS,
   table: DOCS,
 };
+
+// The pool suite's ratios settle with more rounds than the others need (each
+// pair turn is short); twice the rounds kept two runs within a few per cent.
+const POOL_ROUNDS_FACTOR = 2;
 
 type SuiteRun = (options: BenchOptions, context: RunContext, pinSingle: boolean) => Promise<string | undefined>;
 
@@ -100,6 +106,19 @@ const RUNS: Record<SuiteName, SuiteRun> = {
     try {
       const result = await runSuite("parallel", chosen(parallelCandidates(), options), settings);
       return suiteSection("Two workers beside each engine's own multi-process mode", context, settings, result);
+    } finally {
+      pm2.kill();
+    }
+  },
+  pool: async (options, context, pinSingle) => {
+    // Both pools share one core while their loads run on the other, as in the
+    // costs suite: unpinned, the two pools and two wrk fight over both cores
+    // and a ratio swung from 0.54 to 1.05 within one run.
+    if (!pinSingle) return void log("pool: skipped, it needs two CPUs, taskset and pinning (no --no-pin)");
+    const load = suiteSettings(options, true).load;
+    const settings: PairSettings = { rounds: options.rounds * POOL_ROUNDS_FACTOR, warmup: options.warmup, load, serverCpus: "0" };
+    try {
+      return poolSection(context, settings, await runPairs(chosenPairs(poolPairs(), options), settings, "pool"));
     } finally {
       pm2.kill();
     }

@@ -14,7 +14,7 @@ test("limits have their documented defaults", () => {
   assert.equal(settings.bodyTimeout, 30_000);
   assert.equal(settings.keepAliveTimeout, 5_000);
   assert.equal(settings.requestTimeout, 0);
-  assert.equal(settings.denoServer, "node");
+  assert.equal(settings.denoServer, "native");
 });
 
 test("limits come from flags before LSKY_* variables", () => {

@@ -67,7 +67,7 @@ export const WEBSOCKET_SETTINGS = [
   }),
   setting({
     key: "wsDeflate", group: "websocket", flag: "ws-deflate", env: ["LSKY_WS_DEFLATE"], boolean: true,
-    description: "Compress WebSocket messages (permessage-deflate) for clients that ask for it; not with --deno-server native",
+    description: "Compress WebSocket messages (permessage-deflate) for clients that ask for it; on Deno only with --deno-server node",
     parse: parseBoolean,
     // Off: it costs CPU and memory per connection (a zlib context each way).
     defaultValue: () => false,

@@ -3,6 +3,7 @@ import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
 import { finishDenoUpgrade } from "./deno-websocket.ts";
+import { DenoRequestGuard } from "./deno-request-guard.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
@@ -14,10 +15,11 @@ async function serve(options: ServeOptions): Promise<HttpServer> {
 }
 
 /**
- * Deno.serve serves when asked (`--deno-server native`), and for TLS and Unix
- * sockets, which lsky runs through it on Deno. Otherwise Deno's node:http,
- * Node's own server, keeps the promises Deno.serve cannot: a header timeout
- * (slowloris), no reading after `Connection: close`, Host checks.
+ * Deno.serve serves by default (`--deno-server native`), and always for TLS
+ * and Unix sockets: Deno's node:http served about a third as many requests
+ * (docs/BENCHMARKS.md). node:http, Node's own server, serves when asked
+ * (`--deno-server node`) and keeps the promises Deno.serve cannot: a header
+ * and a keep-alive timeout, closing the connection after a refusal.
  */
 export function usesNativeServer(options: Pick<ServeOptions, "denoServer" | "tls" | "unixPath">): boolean {
   return options.denoServer === "native" || options.tls !== undefined || options.unixPath !== undefined;
@@ -36,6 +38,9 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
     const response = await handler(request, options.context(peerOf, info, { upgrade: slot }));
     return finishDenoUpgrade(request, slot, response, sockets!);
   };
+  // Over TCP the head is checked on Deno's raw fields; TLS and Unix sockets
+  // pass a rebuilt request on, which the limits stage checks.
+  const guard = options.unixPath || options.tls ? undefined : new DenoRequestGuard(options.limits);
   let server: any;
   try {
     server = Deno.serve({
@@ -48,7 +53,10 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
       },
       handler(request: Request, info: DenoServeInfo) {
         if (sockets && asksForWebSocket(request.headers.get("upgrade"))) return upgrade(request, info);
-        const result = handler(request, options.context(peerOf, info));
+        const refused = guard?.check(request, info.remoteAddr);
+        if (refused) return refused;
+        let result = handler(request, options.context(peerOf, info));
+        if (guard) result = result instanceof Promise ? result.then((response) => guard.settle(response, info.remoteAddr)) : guard.settle(result, info.remoteAddr);
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);
       },
@@ -154,7 +162,7 @@ export const denoAdapter: EngineAdapter = {
   version: Deno.version.deno,
   // node:http's ceiling is set above lsky's limits (see node-http.ts).
   headCeiling: 0,
-  // The default server is Deno's node:http, which checks the raw parse.
+  // Both servers check the raw head (Deno.serve's field list, node:http's parse).
   prechecks: true,
   serve,
   fileResponse,

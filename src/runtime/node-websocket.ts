@@ -74,7 +74,7 @@ function refuseEngineUpgrade(): Response {
   if (!engineUpgradeReported) {
     engineUpgradeReported = true;
     const fix = "Deno" in globalThis
-      ? 'use upgradeWebSocket from "lsky" (or ctx.upgrade), or start with --deno-server native'
+      ? 'use upgradeWebSocket from "lsky" (or ctx.upgrade), or leave out --deno-server node (Deno.serve, the default, completes it: --deno-server native)'
       : 'use upgradeWebSocket from "lsky" (or ctx.upgrade)';
     process.stderr.write(formatLogLine("error", `the app answered a WebSocket upgrade with its own 101 (an engine helper such as hono/deno's upgradeWebSocket), which this node:http server cannot complete: ${fix}`));
   }

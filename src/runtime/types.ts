@@ -103,9 +103,10 @@ export interface ServeOptions {
    */
   limits: LimitSettings;
   /**
-   * How a Deno worker serves: "node" is Deno's node:http (Node's parser and
-   * timeouts, the same promises as Node); "native" is Deno.serve, faster but
-   * without a header timeout or Connection: close (see docs/RELIABILITY.md).
+   * How a Deno worker serves: "native" (the default) is Deno.serve, without a
+   * header or keep-alive timeout and unable to close a connection after an
+   * answer; "node" is Deno's node:http (Node's parser and timeouts, the same
+   * promises as Node) at about a third of the speed (docs/RELIABILITY.md).
    */
   denoServer: "node" | "native";
   /** The worker's WebSockets; without it the adapter upgrades nothing. */

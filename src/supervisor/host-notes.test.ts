@@ -20,3 +20,10 @@ test("node with tcp_migrate_req on has nothing to say; Unix sockets skip the por
   const deno = hostNotes({ settings, engine: "deno", socketsOnly: true, facts: linux("0") });
   assert.deepEqual(deno.map((n) => n.summary), ["deno cannot keep every limit"]);
 });
+
+test("deno on Deno.serve (the default) names the missing timeouts in the start-up line", () => {
+  const notes = hostNotes({ settings: { ...settings, denoServer: "native" }, engine: "deno", socketsOnly: true, facts: linux("1") });
+  const line = hostNotesLine(notes)!;
+  assert.equal(line, "deno (Deno.serve) has no header or keep-alive timeout, and reloads reset some keep-alive requests, " +
+    'deno cannot keep every limit (run "lsky doctor" for the details and fixes)');
+});

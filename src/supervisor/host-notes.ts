@@ -1,4 +1,4 @@
-import { engineGapWarning } from "../limits/engine-gaps.ts";
+import { DENO_SERVE_SUMMARY, engineGapWarning } from "../limits/engine-gaps.ts";
 import type { ServeSettings } from "../config/options.ts";
 import type { Engine } from "../runtime/types.ts";
 import { type PortSharingFacts, portSharingNotes } from "./port-sharing.ts";
@@ -31,8 +31,14 @@ export function hostNotes({ settings, engine, socketsOnly, facts }: HostNoteInpu
     }
   }
   const gap = engineGapWarning(engine, settings);
-  if (gap) notes.push({ summary: `${engine} cannot keep every limit`, text: gap });
+  if (gap) notes.push({ summary: gapSummary(engine, settings), text: gap });
   return notes;
+}
+
+/** Deno.serve's missing promises are named at start; the rest are for lsky doctor. */
+function gapSummary(engine: Engine, settings: HostNoteInput["settings"]): string {
+  const servesNatively = engine === "deno" && (settings.denoServer === "native" || Boolean(settings.tlsCert) || Boolean(settings.listen));
+  return servesNatively ? `${DENO_SERVE_SUMMARY}, ${engine} cannot keep every limit` : `${engine} cannot keep every limit`;
 }
 
 /** The one start-up line for the notes, or undefined when there are none. */

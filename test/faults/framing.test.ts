@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { killAll, type LskyProcess, startLsky } from "../harness/lsky.ts";
 import { fixture } from "../harness/targets.ts";
 import { exchange, PROBE, type RawResult } from "./_raw-client.ts";
 import { FRAMING_CASES, type FramingCase, LIMIT_ARGS, LIMIT_CASES } from "./_framing-cases.ts";
 import { knownGap } from "./_known-gaps.ts";
+import { type ServerVariant, serverVariants } from "./_server-variants.ts";
 import { report } from "./_report.ts";
 import { describeTargets } from "../harness/describe-targets.ts";
 
@@ -17,9 +18,13 @@ function outcome(result: RawResult): string {
 }
 
 describeTargets("framing and limits", (target) => {
+  for (const variant of serverVariants(target)) describe(`server${variant.title || " by default"}`, () => framingCases(target, variant));
+});
+
+function framingCases(target: Parameters<typeof startLsky>[0], variant: ServerVariant): void {
   let server: LskyProcess;
   before(async () => {
-    server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1", ...LIMIT_ARGS]);
+    server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1", ...LIMIT_ARGS, ...variant.args]);
   });
   after(() => server?.stop());
 
@@ -29,8 +34,8 @@ describeTargets("framing and limits", (target) => {
       const seen = await (await fetch(`${server.url}/__seen`)).json() as { seen: string[] };
       const got = outcome(result);
       const expected = `${c.status} ${c.conn}`;
-      const gap = knownGap(target.engine, c.name);
-      report({ suite, target: target.name, name: c.name, expected, got, verdict: got === expected ? "ok" : "gap" });
+      const gap = knownGap(variant.key, c.name);
+      report({ suite, target: `${target.name}${variant.title}`, name: c.name, expected, got, verdict: got === expected ? "ok" : "gap" });
       // A smuggled request reaching the app is never acceptable.
       assert.ok(!seen.seen.includes("/smuggled"), `a smuggled request reached the app: ${seen.seen.join(", ")}`);
       assert.ok(!result.bodies.some((b) => b.startsWith("hit /smuggled")), "a smuggled request was answered");
@@ -39,4 +44,4 @@ describeTargets("framing and limits", (target) => {
 
   for (const c of FRAMING_CASES) run("framing", c);
   for (const c of LIMIT_CASES) run("limits", c);
-});
+}

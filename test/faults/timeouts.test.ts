@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { SKIP_SLOW } from "../harness/slow.ts";
 import { killAll, type LskyProcess, startLsky } from "../harness/lsky.ts";
 import { fixture } from "../harness/targets.ts";
@@ -7,6 +7,8 @@ import { waitFor } from "../harness/wait.ts";
 import { exchange, type RawResult } from "./_raw-client.ts";
 import { report } from "./_report.ts";
 import { describeTargets } from "../harness/describe-targets.ts";
+import type { Target } from "../harness/targets.ts";
+import { type ServerKey, type ServerVariant, serverVariants } from "./_server-variants.ts";
 
 after(killAll);
 
@@ -20,7 +22,12 @@ function outcome(result: RawResult): string {
 
 // Bun reads the header section under its own fixed timer (about 10 s, no
 // setting) and then drops the connection without an answer.
-const HEADER_GAP: Record<string, string> = { bun: "no response closed" };
+// Deno.serve (Deno's default) has no header timer at all.
+const HEADER_GAP: Partial<Record<ServerKey, string>> = { bun: "no response closed", deno: "no response left open" };
+// Deno.serve answers a refusal but keeps reading the connection, and has no
+// keep-alive timer: the connection stays open.
+const REFUSAL_KEPT: Partial<Record<ServerKey, string>> = { deno: "left open" };
+const IDLE_GAP: Partial<Record<ServerKey, string>> = { deno: "200 left open" };
 
 // docs/RELIABILITY.md: a connection is closed "within the deadline plus a
 // second", and not before the deadline.
@@ -30,12 +37,19 @@ const TOLERANCE_MS = 1000;
 // connection open one second past the Keep-Alive: timeout it advertises, so
 // that a client honouring the header never races the close; Bun's idle timer
 // is coarse (1 s measured as 1.5 to 4 s).
-const KEEP_ALIVE_MARGIN_MS: Record<string, number> = { node: 1000, deno: 1000, bun: 3000 };
+const KEEP_ALIVE_MARGIN_MS: Record<ServerKey, number> = { node: 1000, "deno node:http": 1000, deno: 0, bun: 3000 };
 
 describeTargets("timeouts", (target) => {
+  for (const variant of serverVariants(target)) describe(`server${variant.title || " by default"}`, () => timeoutCases(target, variant));
+});
+
+// long: one server shared by the cases, and the check that reads it
+function timeoutCases(target: Target, variant: ServerVariant): void {
+  const key = variant.key;
+  const kept = (status: string) => (REFUSAL_KEPT[key] ? `${status} ${REFUSAL_KEPT[key]}` : undefined);
   let server: LskyProcess;
   before(async () => {
-    server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1", ...TIMEOUTS]);
+    server = await startLsky(target, [fixture("faults.ts"), "--workers", "1", "--host", "127.0.0.1", ...TIMEOUTS, ...variant.args]);
   });
   after(() => server?.stop());
 
@@ -43,7 +57,7 @@ describeTargets("timeouts", (target) => {
   const check = (name: string, expected: string, result: RawResult, deadlineMs: number, gap?: string, engineMarginMs = 0) => {
     const got = outcome(result);
     const took = result.closedAfterMs === undefined ? "" : ` after ${result.closedAfterMs} ms`;
-    report({ suite: "timeouts", target: target.name, name, expected, got: `${got}${took}`, verdict: got === expected ? "ok" : "gap" });
+    report({ suite: "timeouts", target: `${target.name}${variant.title}`, name, expected, got: `${got}${took}`, verdict: got === expected ? "ok" : "gap" });
     assert.equal(got, gap ?? expected, JSON.stringify(result.raw.slice(0, 200)));
     // A documented engine gap has its own timer; the bound is lsky's promise.
     if (gap !== undefined || !expected.endsWith("closed")) return;
@@ -54,20 +68,20 @@ describeTargets("timeouts", (target) => {
   };
 
   // On Bun the case waits out Bun's own ~12 s.
-  const slowGap = HEADER_GAP[target.engine] !== undefined && SKIP_SLOW;
+  const slowGap = HEADER_GAP[key] !== undefined && SKIP_SLOW;
   test("a header section that stops arriving gets 408 and is closed", { skip: slowGap }, async () => {
     const result = await exchange(server.port, `GET / HTTP/1.1\r\n${H}`, { boundMs: 15_000 });
-    check("header section not finished (1 s header timeout)", "408 closed", result, 1000, HEADER_GAP[target.engine]);
+    check("header section not finished (1 s header timeout)", "408 closed", result, 1000, HEADER_GAP[key]);
   });
 
   test("a body that stalls gets 408 and is closed", async () => {
     const result = await exchange(server.port, `POST /upload HTTP/1.1\r\n${H}Content-Length: 10\r\n\r\nabc`, { boundMs: 8000 });
-    check("body stalls after 3 of 10 bytes (1 s body timeout)", "408 closed", result, 1000);
+    check("body stalls after 3 of 10 bytes (1 s body timeout)", "408 closed", result, 1000, kept("408"));
   });
 
   test("a handler over the request timeout gets 504 and its signal aborts", async () => {
     const result = await exchange(server.port, `GET /slow?ms=8000 HTTP/1.1\r\n${H}\r\n`, { boundMs: 8000 });
-    check("handler takes 8 s (3 s request timeout)", "504 closed", result, 3000);
+    check("handler takes 8 s (3 s request timeout)", "504 closed", result, 3000, kept("504"));
     const aborted = await waitFor("the app's request.signal to abort", async () => {
       const seen = await (await fetch(`${server.url}/__seen`)).json() as { aborted: string[] };
       return seen.aborted.includes("/slow") || undefined;
@@ -79,12 +93,12 @@ describeTargets("timeouts", (target) => {
     const response = await fetch(`${server.url}/events?quiet=2500`);
     const text = await response.text();
     const got = text.includes("data: second") ? "both events" : "cut";
-    report({ suite: "timeouts", target: target.name, name: "event stream quiet 2.5 s (1 s keep-alive timeout)", expected: "both events", got, verdict: got === "both events" ? "ok" : "gap" });
+    report({ suite: "timeouts", target: `${target.name}${variant.title}`, name: "event stream quiet 2.5 s (1 s keep-alive timeout)", expected: "both events", got, verdict: got === "both events" ? "ok" : "gap" });
     assert.equal(text, "data: first\n\ndata: second\n\n");
   });
 
   test("an idle keep-alive connection is closed", async () => {
     const result = await exchange(server.port, `GET / HTTP/1.1\r\n${H}\r\n`, { boundMs: 8000 });
-    check("idle after one response (1 s keep-alive timeout)", "200 closed", result, 1000, undefined, KEEP_ALIVE_MARGIN_MS[target.engine]);
+    check("idle after one response (1 s keep-alive timeout)", "200 closed", result, 1000, IDLE_GAP[key], KEEP_ALIVE_MARGIN_MS[key]);
   });
-});
+}

@@ -1,0 +1,48 @@
+import type { LimitSettings } from "../config/limit-options.ts";
+import { markPrechecked } from "../limits/prechecked.ts";
+import { isRefusal, refusal } from "../limits/responses.ts";
+import { checkDenoHead } from "./deno-head.ts";
+import { RefusedPeers } from "./refused-peers.ts";
+
+export interface DenoPeer {
+  hostname: string;
+  port: number;
+}
+
+/**
+ * lsky's limits on Deno.serve over TCP. The head is checked on Deno's raw
+ * field list before the app (marked, so the limits stage skips its own
+ * checks). Deno.serve cannot close a connection after a refusal, so the
+ * connection is remembered and whatever else it brings (a request pipelined
+ * behind the refused one) is refused too, never served.
+ */
+export class DenoRequestGuard {
+  private readonly refused = new RefusedPeers();
+
+  constructor(private readonly limits: LimitSettings) {}
+
+  /** The answer when the request must not reach the app; undefined lets it go on. */
+  check(request: Request, peer: DenoPeer): Response | undefined {
+    if (this.refused.size > 0 && this.refused.has(peerKey(peer), Date.now())) return this.refuse(400, peer);
+    const head = checkDenoHead(request, this.limits);
+    if (head === undefined) return undefined;
+    if ("status" in head) return this.refuse(head.status, peer);
+    markPrechecked(request, head.kind);
+    return undefined;
+  }
+
+  /** Notes the connection of a refusal made later (a body over the limit or too slow, a handler timeout). */
+  settle(response: Response, peer: DenoPeer): Response {
+    if (isRefusal(response)) this.refused.add(peerKey(peer), Date.now());
+    return response;
+  }
+
+  private refuse(status: number, peer: DenoPeer): Response {
+    this.refused.add(peerKey(peer), Date.now());
+    return refusal(status);
+  }
+}
+
+function peerKey(peer: DenoPeer): string {
+  return `${peer.hostname}:${peer.port}`;
+}
