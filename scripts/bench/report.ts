@@ -146,9 +146,7 @@ export function costsSection(context: RunContext, settings: PairSettings, result
     costsTable(results),
     "",
     ...failureLines(failures),
-    "Commands (PORT is a free port the harness picks each round):",
-    "",
-    [...commands].map(([id, command]) => `- ${id}: \`${command}\``).join("\n"),
+    ...commandLines(commands),
   ].join("\n");
 }
 
@@ -200,8 +198,11 @@ export function poolSection(context: RunContext, settings: PairSettings, results
     poolTable(results),
     "",
     ...failureLines(failures),
-    "Commands (PORT is a free port the harness picks each round):",
-    "",
-    [...commands].map(([id, command]) => `- ${id}: \`${command}\``).join("\n"),
+    ...commandLines(commands),
   ].join("\n");
+}
+
+/** The closing lines of a paired section: each candidate's command. */
+function commandLines(commands: Map<string, string>): string[] {
+  return ["Commands (PORT is a free port the harness picks each round):", "", [...commands].map(([id, command]) => `- ${id}: \`${command}\``).join("\n")];
 }

@@ -92,21 +92,23 @@ function presetLogFormat(argv: string[], env: NodeJS.ProcessEnv): void {
 }
 
 async function runWorkerRole(): Promise<void> {
+  const spec = roleSpec<WorkerSpec>(WORKER_SPEC_ENV, WORKER_ROLE_ARG);
   const { runWorker } = await import("../worker/main.ts");
-  const text = process.env[WORKER_SPEC_ENV];
-  if (!text) {
-    process.stderr.write(`lsky: the ${WORKER_ROLE_ARG} role is started by the supervisor, not by hand\n`);
-    process.exit(2);
-  }
-  await runWorker(JSON.parse(text) as WorkerSpec);
+  await runWorker(spec);
 }
 
 async function runProcessRole(): Promise<void> {
+  const spec = roleSpec<ProcessRoleSpec>(PROCESS_SPEC_ENV, PROCESS_ROLE_ARG);
   const { runCustomProcess } = await import("../worker/custom-process.ts");
-  const text = process.env[PROCESS_SPEC_ENV];
+  await runCustomProcess(spec);
+}
+
+/** A role's instructions, which only the supervisor writes: started by hand, the role exits with 2. */
+function roleSpec<T>(envName: string, role: string): T {
+  const text = process.env[envName];
   if (!text) {
-    process.stderr.write(`lsky: the ${PROCESS_ROLE_ARG} role is started by the supervisor, not by hand\n`);
+    process.stderr.write(`lsky: the ${role} role is started by the supervisor, not by hand\n`);
     process.exit(2);
   }
-  await runCustomProcess(JSON.parse(text) as ProcessRoleSpec);
+  return JSON.parse(text) as T;
 }

@@ -3,6 +3,7 @@ import type { Stage } from "./stage.ts";
 import { type Coding, negotiateEncoding } from "./accept-encoding.ts";
 import { isCompressibleType } from "./compressible.ts";
 import { compressStream } from "./compress-stream.ts";
+import { concatBytes } from "./concat-bytes.ts";
 
 export interface CompressOptions {
   /** Bodies smaller than this many bytes are sent as they are. */
@@ -48,7 +49,7 @@ export function compressResponse(response: Response, accept: string | null, opti
   if (declared !== null) return compressed(response, response.body!, coding);
   return peek(response.body!, options.threshold).then(({ chunks, size, rest }) => {
     if (rest) return compressed(response, replay(chunks, rest), coding);
-    const body = concat(chunks, size);
+    const body = concatBytes(chunks, size);
     const headers = new Headers(response.headers);
     headers.set("content-length", String(size));
     return new Response(body, { status: response.status, statusText: response.statusText, headers });
@@ -126,12 +127,3 @@ function replay(chunks: Uint8Array[], rest: ReadableStreamDefaultReader<Uint8Arr
   }, { highWaterMark: 0 });
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}

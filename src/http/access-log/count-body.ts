@@ -1,3 +1,5 @@
+import { concatBytes } from "../concat-bytes.ts";
+
 /**
  * Counts a response body of unknown length for the access log; `done` is
  * called once with the total when the body ends, or with -1 when the reader
@@ -21,7 +23,7 @@ export async function countBody(response: Response, done: (bytes: number) => voi
     if (result === undefined) return rewrap(response, counted(reader, chunks, bytes, next, done));
     if (result.done) {
       done(bytes);
-      return rewrap(response, concat(chunks, bytes));
+      return rewrap(response, concatBytes(chunks, bytes));
     }
     chunks.push(result.value);
     bytes += result.value.byteLength;
@@ -43,15 +45,6 @@ function rewrap(response: Response, body: BodyInit): Response {
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
 
 type Read = ReturnType<ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>>["read"]>;
 
