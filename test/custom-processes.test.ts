@@ -50,6 +50,29 @@ export default {
 };
 `;
 
+// The app has a task and reads what the process below wrote. It is slow to
+// load, so the process's task is submitted before any HTTP worker has said
+// that the app has tasks.
+const APP_WITH_TASKS = `import { cache, table } from "lsky";
+await new Promise((resolve) => setTimeout(resolve, 2000));
+export default {
+  tasks: { double: (n) => n * 2 },
+  async fetch() { return Response.json({ row: await table("results").get("answer"), cached: await cache.get("note") }); },
+};
+`;
+
+// Its start(ctx) runs before the first HTTP worker said the app has tasks:
+// with --task-workers auto the task waits for the task worker to come.
+const USES_FACILITIES = `export default {
+  async start(ctx) {
+    const n = await ctx.tasks.run("double", 21);
+    await ctx.table("results").set("answer", { n });
+    await ctx.cache.set("note", "from the process");
+    console.log(\`done \${n}\`);
+  },
+};
+`;
+
 function project(name: string, config: string, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), `lsky-processes-${name}-`));
   writeFileSync(join(dir, "app.mjs"), APP);
@@ -89,6 +112,23 @@ async function assertServes(server: LskyProcess): Promise<void> {
 }
 
 describeTargets("custom processes", (target) => {
+  test("a module process runs a task and writes the shared table and cache through ctx", async () => {
+    const cwd = project("facilities", `{
+      entry: "app.mjs",
+      tables: { results: { size: 4, columns: { n: "int" } } },
+      processes: { user: { module: "./user.mjs" } },
+    }`, { "app.mjs": APP_WITH_TASKS, "user.mjs": USES_FACILITIES });
+    const server = await startLsky(target, ["--workers", "1", "--host", "127.0.0.1"], { cwd });
+    try {
+      await server.waitForOutput(/\[user\] done 42/);
+      const response = await fetch(`${server.url}/`);
+      assert.deepEqual(await response.json(), { row: { n: 42 }, cached: "from the process" });
+      assert.doesNotMatch(server.output(), /TASK_NO_WORKERS|no task workers|restarting/, "the first start(ctx) got its task");
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+  });
+
   test("a module and a command process: started, restarted with backoff after SIGKILL, reloaded by their mode, stopped with the server", async () => {
     const cwd = project("run", `{
       entry: "app.mjs",

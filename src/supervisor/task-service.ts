@@ -37,10 +37,14 @@ export interface TaskStatus extends TaskCounters {
 export class TaskService {
   readonly queue: TaskQueue;
   private pool?: WorkerPool;
+  /** An HTTP worker said which tasks the app has. Before that, "auto" may still make a pool. */
+  private reported = false;
 
   constructor(private readonly options: TaskServiceOptions) {
     const { settings, log } = options;
-    this.queue = new TaskQueue({ limit: settings.taskQueueLimit, log, killMargin: ABORT_MARGIN_MS, enabled: () => this.pool !== undefined });
+    // A custom process may submit before the first HTTP worker reported: with "auto" its task waits for the answer.
+    const mayComeLater = () => settings.taskWorkers === TASK_WORKERS_AUTO && !this.reported;
+    this.queue = new TaskQueue({ limit: settings.taskQueueLimit, log, killMargin: ABORT_MARGIN_MS, enabled: () => this.pool !== undefined || mayComeLater() });
     if (settings.taskWorkers > 0) this.createPool(settings.taskWorkers);
   }
 
@@ -76,7 +80,11 @@ export class TaskService {
   }
 
   private onReport(names: string[]): void {
+    this.reported = true;
     this.queue.names = new Set(names);
+    if (!this.pool && names.length === 0) {
+      this.queue.refuseWaiting({ code: "TASK_NO_WORKERS", message: "This server runs no task workers: the app exports no tasks" });
+    }
     if (this.pool || names.length === 0 || this.options.settings.taskWorkers !== TASK_WORKERS_AUTO) return;
     this.createPool(1);
     this.pool!.start().catch((error: Error) => this.options.log.error(`task workers failed to start: ${error.message}`));

@@ -168,6 +168,17 @@ describe("TaskQueue", () => {
     assert.equal(none.results()[0]!.error?.code, "TASK_NO_WORKERS");
   });
 
+  test("refuseWaiting: tasks waiting for a worker or their delay fail, counted failed; none is left behind", () => {
+    const { queue, submit, results, advance } = setup();
+    submit("a");
+    submit("b", { delay: 1000 });
+    queue.refuseWaiting({ code: "TASK_NO_WORKERS", message: "none" });
+    assert.deepEqual(results().map((r) => r.error?.code), ["TASK_NO_WORKERS", "TASK_NO_WORKERS"]);
+    assert.deepEqual(queue.stats(), { queued: 0, delayed: 0, running: 0, done: 0, failed: 2, retried: 0, lost: 0 });
+    advance(2000);
+    assert.equal(results().length, 2, "the delayed task's timer was cancelled");
+  });
+
   test("dispatch: the id is the answer, the result goes nowhere, a final failure is logged", () => {
     const { queue, peer, submit, app, lines } = setup();
     const w = peer(1);

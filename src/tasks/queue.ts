@@ -161,6 +161,21 @@ export class TaskQueue {
     }
   }
 
+  /**
+   * Fails every task still waiting for a worker or its delay (none can run:
+   * no task workers will come), counted as failed.
+   */
+  refuseWaiting(error: TaskFailure): void {
+    const waiting = [...this.delayed, ...this.queue];
+    this.delayed.clear();
+    this.queue.length = 0;
+    for (const task of waiting) {
+      task.cancelTimer?.();
+      this.counters.failed++;
+      this.answer(task, { error });
+    }
+  }
+
   private idle(): boolean {
     return this.delayed.size === 0 && this.queue.length === 0 && ![...this.busy.values()].some((b) => !b.over);
   }
