@@ -64,6 +64,9 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
   } catch (error) {
     return Promise.reject(listenError(error, options));
   }
+  // Deno.serve's accept loop ends for good when accept fails (out of
+  // descriptors, say) and `finished` rejects: left alone, that kills the worker.
+  void server.finished.catch((error: unknown) => options.onAcceptFailed?.(error));
   return Promise.resolve(wrap(server, options.unixPath ? 0 : server.addr.port, abort));
 }
 

@@ -113,6 +113,8 @@ export interface ServeOptions {
   websockets?: SocketHost;
   /** The app's exported `websocket` handlers (Bun's shape, for hono/bun); only Bun uses them. */
   appWebSocket?: unknown;
+  /** The engine stopped accepting for good (Deno.serve's loop ends when accept fails): the worker is to be replaced. */
+  onAcceptFailed?(error: unknown): void;
 }
 
 export interface CloseOptions {

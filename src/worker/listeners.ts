@@ -19,11 +19,12 @@ export async function startListeners(
   context: ServeOptions["context"],
   websockets?: ServeOptions["websockets"],
   appWebSocket?: unknown,
+  onAcceptFailed?: (error: unknown) => void,
 ): Promise<HttpServer> {
   const { settings } = spec;
   const tls = readTlsFiles(settings.tlsCert, settings.tlsKey);
   const engineSettings = { limits: settings, denoServer: settings.denoServer };
-  const base = { hostname: settings.host, port: spec.port, handler, shouldClose, tls, context, websockets, appWebSocket, ...engineSettings };
+  const base = { hostname: settings.host, port: spec.port, handler, shouldClose, tls, context, websockets, appWebSocket, onAcceptFailed, ...engineSettings };
   const unixPath = socketPathForSlot(settings, adapter.engine, spec.slot);
   const main = unixPath ? await serveUnix(adapter, { ...base, unixPath }) : await adapter.serve(base);
   if (!settings.httpRedirect || !tls) return main;

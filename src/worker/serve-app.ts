@@ -17,6 +17,8 @@ import type { RequestStore } from "./request-store.ts";
 import type { StatsReporter } from "./stats-reporter.ts";
 import type { startSockets } from "./websockets.ts";
 import { askRecycle, type WorkerState } from "./worker-state.ts";
+import { descriptorExhaustionLine, isDescriptorExhaustion } from "./descriptor-pressure.ts";
+import { readDescriptorLimit } from "../runtime/descriptor-limit.ts";
 
 export interface ServeAppParts {
   readonly bus: LskyBus;
@@ -52,7 +54,8 @@ export async function loadAndListen(state: WorkerState, parts: ServeAppParts): P
   // this worker connections while its start hook still ran.
   await state.lifecycle?.start(app);
   state.listeners = await startAppListeners(spec, (line) => process.stderr.write(formatLogLine("error", line)));
-  const server = await startListeners(spec, adapter, counted, () => state.draining, context, parts.sockets.hub, appWebSocketExport(app));
+  const onAcceptFailed = (error: unknown) => replaceForDeadListener(state, error);
+  const server = await startListeners(spec, adapter, counted, () => state.draining, context, parts.sockets.hub, appWebSocketExport(app), onAcceptFailed);
   return { server, jobs, taskNames };
 }
 
@@ -70,4 +73,18 @@ function countTowardsRecycle(
 /** `export default { fetch, websocket }`: Bun's handlers for sockets the app upgrades itself (hono/bun). */
 function appWebSocketExport(app: unknown): unknown {
   return typeof app === "object" && app !== null ? (app as { websocket?: unknown }).websocket : undefined;
+}
+
+/**
+ * The engine's accept loop ended for good (Deno.serve, when accept fails):
+ * the cause is named (out of descriptors, most often) and the worker asks to
+ * be replaced as listener-dead rather than die of the rejection.
+ */
+function replaceForDeadListener(state: WorkerState, error: unknown): void {
+  if (state.draining) return;
+  const line = isDescriptorExhaustion(error)
+    ? descriptorExhaustionLine(readDescriptorLimit()?.soft, /ENFILE|file table overflow/i.test(String(error)))
+    : `the engine stopped accepting connections: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(formatLogLine("warn", line));
+  askRecycle(state, "listener-dead");
 }
