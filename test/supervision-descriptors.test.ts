@@ -5,6 +5,8 @@ import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
 import { allReady, statusJson, waitForStatus } from "./harness/supervision.ts";
 import { fixture } from "./harness/targets.ts";
+import { freePort } from "./harness/ports.ts";
+import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
@@ -27,7 +29,8 @@ function denseDescriptors(pid: number): number {
 
 describeTargets("the supervisor out of descriptors", { skip: hasPrlimit ? false : "prlimit (util-linux) is not installed" }, (target) => {
   test("a restart the host refuses is retried, said once, and the worker comes back when the limit is raised", async () => {
-    const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2"]);
+    const adminPort = await freePort();
+    const server = await startLsky(target, [fixture("blocking.ts"), "--workers", "2", "--admin", `127.0.0.1:${adminPort}`]);
     const before = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
     const victim = before.workers[0]!;
     // Only the victim's descriptors come free (3, or 4 with Node's IPC channel): enough to accept
@@ -40,6 +43,11 @@ describeTargets("the supervisor out of descriptors", { skip: hasPrlimit ? false 
     assert.equal(during.workers.length, 1, "the other worker still serves; the victim's slot waits");
     assert.equal((await fetch(`${server.url}/pid`)).status, 200);
     // Retries (100 ms, 200 ms, ...) are refused meanwhile: the reason is said once only.
+    // The limit is raised only after a second refusal, whatever the host's speed.
+    await waitFor("a second refused start", async () => {
+      const metrics = await fetch(`http://127.0.0.1:${adminPort}/metrics`).then((r) => r.text(), () => "");
+      return Number(/^lsky_worker_spawn_failures_total (\d+)$/m.exec(metrics)?.[1] ?? 0) >= 2;
+    }, 20_000);
     setSoftNofile(server.pid, 4096);
     const recovered = await waitForStatus(target, server.port, "the worker back", (s) => allReady(s, 2), 40_000);
     assert.ok(recovered.workers.every((w) => w.pid !== victim.pid));

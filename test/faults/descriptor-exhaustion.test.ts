@@ -54,12 +54,15 @@ describeTargets("descriptor exhaustion", (target) => {
       const replaced = status.workers.filter((w) => w.lastExit?.reason === "listener-dead").length;
       report({ suite: "descriptors", target: target.name, name: `${CONNECTIONS} idle connections, ${LIMIT} descriptors a process`, expected: "no worker exits; serves again",
         got: `${replaced} of ${status.workers.length} workers replaced as listener-dead, crashes: ${/crashed/.test(output) ? "yes" : "none"}; served again ${recoveredMs} ms after the connections closed`, verdict: "ok" });
-      assert.deepEqual(during, before, "a worker exited while descriptors were exhausted");
+      // On Deno the accept loop ends at the first failed accept, and Deno.serve
+      // says so: the worker is replaced (listener-dead, below) while it lasts.
+      if (target.engine !== "deno") assert.deepEqual(during, before, "a worker exited while descriptors were exhausted");
       assert.doesNotMatch(output, /crashed|Failed to get memory usage|EMFILE/);
       if (target.engine === "deno") {
         // Deno stops accepting for good after the episode (an engine bug);
         // lsky notices and replaces the worker, with the reason named.
-        assert.ok(replaced >= 1, `expected a listener-dead replacement on deno:\n${output}`);
+        // The old worker's exit is recorded once it has drained.
+        await waitForStatus(target, server.port, "a listener-dead replacement recorded", (s) => s.workers.some((w) => w.lastExit?.reason === "listener-dead"));
         assert.match(output, /stopped accepting connections \(listener-dead\)/);
       } else {
         assert.deepEqual(readyPids(status).sort(), before, output);
