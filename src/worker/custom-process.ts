@@ -6,11 +6,8 @@ import { currentEngine } from "../runtime/detect.ts";
 import { dieWithParent } from "../runtime/parent-death.ts";
 import { ignoreOutputErrors } from "../runtime/std-output.ts";
 import { BusClient } from "./bus-client.ts";
-import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
-import { joinStore } from "../store/join-store.ts";
-import { createTaskClient } from "../tasks/client.ts";
-import { installTasksGlobal } from "../tasks/facade.ts";
 import { createProcessContext, type CustomProcess, type ProcessContext } from "./process-context.ts";
+import { joinPoolFacilities } from "./pool-facilities.ts";
 
 // With the supervisor gone (kill -9), stop(ctx) gets this long before the process exits.
 const ORPHAN_STOP_MS = 300;
@@ -37,18 +34,11 @@ export async function runCustomProcess(spec: ProcessRoleSpec): Promise<void> {
   await dieWithParent(currentEngine());
   ignoreOutputErrors();
   const abort = new AbortController();
-  const appBus = createWorkerBus({
-    workerId: spec.slot,
-    sendLine: (line) => running.bus?.sendLine(line) ?? false,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
-  installBusGlobal(appBus.bus);
   // Tasks, tables and cache work here as in a request: from ctx or from "lsky".
-  const taskClient = createTaskClient({ send: (message) => running.bus?.send(message) ?? false, payloadLimit: spec.taskPayloadLimit });
-  installTasksGlobal(taskClient.tasks);
-  const store = joinStore((line) => running.bus?.sendLine(line) ?? false);
+  const facilities = joinPoolFacilities({ workerId: spec.slot, taskPayloadLimit: spec.taskPayloadLimit, bus: () => running.bus });
+  const { appBus, tasks, store } = facilities;
   const ctx = createProcessContext({
-    name: spec.name, instance: spec.slot, bus: appBus.bus, signal: abort.signal, tasks: taskClient.tasks, table: store.client.table, cache: store.client.cache,
+    name: spec.name, instance: spec.slot, bus: appBus.bus, signal: abort.signal, tasks: tasks.tasks, table: store.client.table, cache: store.client.cache,
   });
   const running: Running = { spec, ctx, abort, started: Promise.resolve() };
   // Ctrl-C reaches the whole process group; the supervisor decides when processes stop.
@@ -58,13 +48,9 @@ export async function runCustomProcess(spec: ProcessRoleSpec): Promise<void> {
   running.bus = await BusClient.connect(spec.busPath, spec.slot, {
     drain: () => void stop(running, spec.stopTimeout, 0),
     "stats-request": () => running.bus?.send({ type: "stats", requests: 0, inflight: 0, rss: process.memoryUsage().rss }),
-    ...appBus.receive,
-    ...taskClient.receive,
-    ...store.receive,
+    ...facilities.receive,
   }, () => {
-    appBus.disconnected();
-    taskClient.disconnected();
-    store.client.disconnected();
+    facilities.disconnected();
     void stop(running, ORPHAN_STOP_MS, 1);
   });
   running.started = start(running);

@@ -5,12 +5,8 @@ import { dieWithParent } from "../runtime/parent-death.ts";
 import { ignoreOutputErrors } from "../runtime/std-output.ts";
 import { installRequestContextGlobal } from "../app/request-context-facade.ts";
 import { createScheduleRunner } from "../scheduler/worker-runner.ts";
-import { joinStore, type JoinedStore } from "../store/join-store.ts";
 import { BusClient } from "./bus-client.ts";
 import { reportBootFailure } from "./boot-failure.ts";
-import { createTaskClient } from "../tasks/client.ts";
-import { installTasksGlobal } from "../tasks/facade.ts";
-import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { watchRequestActivity } from "./request-activity.ts";
 import { startSockets } from "./websockets.ts";
 import { createWorkerLifecycle } from "./hooks.ts";
@@ -21,6 +17,7 @@ import { loadAndListen } from "./serve-app.ts";
 import { createStatsReporter, type StatsReporter } from "./stats-reporter.ts";
 import { createDrain, type Drain } from "./worker-drain.ts";
 import type { WorkerState } from "./worker-state.ts";
+import { joinPoolFacilities, type PoolFacilities } from "./pool-facilities.ts";
 
 // When the supervisor vanishes (kill -9), a worker finishes what it can in this
 // time and exits, so no orphan keeps the port.
@@ -48,9 +45,9 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   // Ctrl-C reaches the whole process group; the supervisor decides what workers do.
   process.on("SIGINT", () => {});
   process.on("SIGTERM", () => void drain(false));
-  const sendLine = (line: string) => state.bus?.sendLine(line) ?? false;
-  const appBus = createWorkerBus({ workerId: spec.slot, sendLine, log: (line) => process.stderr.write(`${line}\n`) });
-  installBusGlobal(appBus.bus);
+  const facilities = joinPoolFacilities({ workerId: spec.slot, taskPayloadLimit: spec.settings.taskPayloadLimit, bus: () => state.bus });
+  const { appBus, store } = facilities;
+  state.tasks = facilities.tasks;
   state.lifecycle = createWorkerLifecycle(spec.slot, appBus.bus, (line) => process.stderr.write(formatLogLine("warn", line)));
   const requestStore = spec.settings.requestContext ? createRequestStore(spec.slot) : undefined;
   installRequestContextGlobal(requestStore?.current ?? false);
@@ -58,11 +55,9 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     workerId: spec.slot, bus: appBus.bus, send: (message) => state.bus?.send(message) ?? false,
     logError: (line) => process.stderr.write(formatLogLine("error", line)),
   });
-  installTaskClient(state);
-  const store = joinStore(sendLine);
   const sockets = startSockets(spec, appBus.bus);
   state.websockets = sockets;
-  const bus = await connectBus(state, { appBus, store }, reporter, drain);
+  const bus = await connectBus(state, facilities, reporter, drain);
   state.bus = bus;
 
   let served: Awaited<ReturnType<typeof loadAndListen>>;
@@ -82,15 +77,10 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
 }
 
 /** `tasks` from "lsky" and ctx.tasks: this worker's client of the supervisor's task queue. */
-function installTaskClient(state: WorkerState): void {
-  state.tasks = createTaskClient({ send: (message) => state.bus?.send(message) ?? false, payloadLimit: state.spec.settings.taskPayloadLimit });
-  installTasksGlobal(state.tasks.tasks);
-}
-
 /** The worker's end of the bus: drain and stats requests, the app's bus, the schedule; an orphan drains fast. */
 function connectBus(
   state: WorkerState,
-  { appBus, store }: { appBus: ReturnType<typeof createWorkerBus>; store: JoinedStore },
+  facilities: PoolFacilities,
   reporter: StatsReporter,
   drain: Drain,
 ): Promise<BusClient> {
@@ -103,14 +93,10 @@ function connectBus(
       if (message.appMetrics) void reporter.statsWithAppMetrics().then((reply) => state.bus?.send(reply));
       else state.bus?.send(reporter.stats());
     },
-    ...appBus.receive,
+    ...facilities.receive,
     ...schedule?.receive,
-    ...state.tasks?.receive,
-    ...store.receive,
   }, () => {
-    appBus.disconnected();
-    state.tasks?.disconnected();
-    store.client.disconnected();
+    facilities.disconnected();
     void drain(false, ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
   });
 }

@@ -4,14 +4,11 @@ import { formatLogLine, setLogFormat } from "../log.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import { dieWithParent } from "../runtime/parent-death.ts";
 import { ignoreOutputErrors } from "../runtime/std-output.ts";
-import { createTaskClient } from "../tasks/client.ts";
-import { installTasksGlobal } from "../tasks/facade.ts";
 import { createTaskRunner } from "../tasks/runner.ts";
-import { joinStore } from "../store/join-store.ts";
 import { BusClient } from "./bus-client.ts";
-import { createWorkerBus, installBusGlobal } from "./bus-api.ts";
 import { createWorkerLifecycle } from "./hooks.ts";
 import { reportBootFailure } from "./boot-failure.ts";
+import { joinPoolFacilities } from "./pool-facilities.ts";
 
 // When the supervisor vanishes, a running task gets this long before the worker exits.
 const ORPHAN_DEADLINE_MS = 300;
@@ -33,12 +30,9 @@ async function serveTasks(spec: WorkerSpec): Promise<void> {
   let bus: BusClient | undefined;
   const send = (message: Parameters<BusClient["send"]>[0]) => bus?.send(message) ?? false;
   const warn = (line: string) => process.stderr.write(formatLogLine("warn", line));
-  const appBus = createWorkerBus({ workerId: spec.slot, sendLine: (line) => bus?.sendLine(line) ?? false, log: (line) => process.stderr.write(`${line}\n`) });
-  installBusGlobal(appBus.bus);
-  const client = createTaskClient({ send, payloadLimit: spec.settings.taskPayloadLimit });
-  installTasksGlobal(client.tasks);
-  // Tables and cache from "lsky" work in a task handler as in a request.
-  const store = joinStore((line) => bus?.sendLine(line) ?? false);
+  // Tasks, tables and cache from "lsky" work in a task handler as in a request.
+  const facilities = joinPoolFacilities({ workerId: spec.slot, taskPayloadLimit: spec.settings.taskPayloadLimit, bus: () => bus });
+  const { appBus, tasks: client } = facilities;
   const runner = createTaskRunner({
     workerId: spec.slot, bus: appBus.bus, payloadLimit: spec.settings.taskPayloadLimit, send,
     logError: (line) => process.stderr.write(formatLogLine("error", line)),
@@ -57,14 +51,10 @@ async function serveTasks(spec: WorkerSpec): Promise<void> {
   bus = await BusClient.connect(spec.busPath, spec.slot, {
     drain: () => void stop(spec.settings.gracePeriod),
     "stats-request": () => bus?.send(stats()),
-    ...appBus.receive,
-    ...client.receive,
+    ...facilities.receive,
     ...runner.receive,
-    ...store.receive,
   }, () => {
-    appBus.disconnected();
-    client.disconnected();
-    store.client.disconnected();
+    facilities.disconnected();
     void stop(ORPHAN_DEADLINE_MS).finally(() => process.exit(1));
   });
   try {
