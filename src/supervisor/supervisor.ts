@@ -188,23 +188,17 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
 }
 
 /**
- * A task worker's messages go to its pool, the task service and the bus, but
- * its "ready" makes it no bus peer (its id would clash with the HTTP worker of
- * the same number) and no scheduler candidate.
+ * A worker's message goes to the store, its pool (HTTP or a side pool), the
+ * bus router, the scheduler (HTTP workers only) and the task service.
  */
 function routeMessage(run: Run, router: MessageRouter, worker: WorkerHandle, message: WorkerMessage): void {
   // Answered at once, in order: the client matches replies to its calls by order (src/store/protocol.ts).
   if (message.type === "store") return void worker.channel?.sendLine(run.store.serve(message));
-  if (run.tasks.owns(worker)) {
-    run.sidePools.onMessage(worker, message);
-    run.tasks.onMessage(worker, message);
-    if (message.type !== "ready") router.onMessage(worker, message);
-    return;
-  }
   const side = run.sidePools.onMessage(worker, message);
   if (!side) run.pool.onMessage(worker, message);
-  router.onMessage(worker, message);
-  // Scheduled jobs run on HTTP workers: a custom process's "ready" must not replace their schedule.
+  // A task worker's "ready" never makes it a bus peer: its id would clash with the HTTP worker's.
+  if (message.type !== "ready" || !run.tasks.owns(worker)) router.onMessage(worker, message);
+  // Scheduled jobs run on HTTP workers: a side pool's "ready" must not replace their schedule.
   if (!side) run.scheduler.onMessage(worker, message);
   run.tasks.onMessage(worker, message);
 }
