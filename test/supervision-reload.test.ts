@@ -7,7 +7,8 @@ import { startLoad, summary, waitForSuccesses } from "./harness/load.ts";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { hostMigrates, toleratedResets } from "./harness/reset-bound.ts";
 import { allReady, waitForStatus } from "./harness/supervision.ts";
-import { fixture, type Target } from "./harness/targets.ts";
+import { fixture, selectedTargets, type Target } from "./harness/targets.ts";
+import { skipBunBesideBinary } from "./harness/slow.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
 
@@ -56,7 +57,7 @@ async function reloadsUnderLoad(
 }
 
 describeTargets("reload", (target) => {
-  test(`${RELOADS} reloads in a row under keep-alive load fail no request`, async () => {
+  test(`${RELOADS} reloads in a row under keep-alive load fail no request`, { skip: skipBunBesideBinary(target, selectedTargets()) }, async () => {
     const server = await startLsky(target, [fixture("supervised.ts"), "--workers", "2", "--host", "127.0.0.1"]);
     const load = startLoad({ url: `${server.url}/`, connections: 8, maxRequests: 1_000_000, maxDuration: 120_000 });
     const totals = await reloadsUnderLoad(target, server.port, load, RELOADS, (reload, i) => {

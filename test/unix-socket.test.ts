@@ -46,7 +46,9 @@ describeTargets("Unix socket", (target) => {
     const reload = await runLsky(target, ["reload"]);
     assert.equal(reload.code, 0, reload.stderr);
     const afterReload = load.ok;
-    await waitFor("requests after the reload", () => load.ok >= afterReload + 20);
+    await waitFor("requests after the reload", () => load.ok >= afterReload + 20).catch((error: Error) => {
+      throw new Error(`${error.message}; ${load.failed} failed: ${load.failures.join("; ")}`);
+    });
     await load.stop();
     agent.destroy();
     const bound = toleratedResets({ engine: target.engine, migrate: hostMigrates(), newConnections: 0, unixSocket: true });

@@ -6,6 +6,7 @@ import { canMakeNamespaces, makeNamespace } from "../harness/netns.ts";
 import { freePort } from "../harness/ports.ts";
 import { toleratedResets } from "../harness/reset-bound.ts";
 import { fixture, selectedTargets } from "../harness/targets.ts";
+import { skipBunBesideBinary } from "../harness/slow.ts";
 
 after(killAll);
 
@@ -38,7 +39,7 @@ for (const target of selectedTargets()) {
   const servers = target.engine === "deno" ? DENO_SERVERS : [{ args: [] as string[], title: "", keepsPromise: true }];
   for (const migrate of ["1", "0"] as const) for (const { args, title, keepsPromise } of servers) {
     if (!keepsPromise && migrate === "0") continue;
-    describe(`${CLIENTS} keep-alive clients through ${RELOADS} reloads on ${target.name}${title}, tcp_migrate_req=${migrate}`, { skip: rootOnly }, () => {
+    describe(`${CLIENTS} keep-alive clients through ${RELOADS} reloads on ${target.name}${title}, tcp_migrate_req=${migrate}`, { skip: rootOnly || skipBunBesideBinary(target, selectedTargets()) }, () => {
       test("loses no request to the drain", { timeout: MAX_SECONDS * 1000 }, async () => {
         const namespace = makeNamespace({ "net.ipv4.tcp_migrate_req": migrate });
         const raiseLimit = ["sh", "-c", 'ulimit -n "$(ulimit -Hn)" && exec "$@"', "sh"];

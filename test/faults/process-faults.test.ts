@@ -5,7 +5,7 @@ import { killAll, startLsky } from "../harness/lsky.ts";
 import { portIsFree } from "../harness/ports.ts";
 import { readStatus, readyPids } from "../harness/status.ts";
 import { fixture } from "../harness/targets.ts";
-import { processExited, waitFor } from "../harness/wait.ts";
+import { processExited, processGone, waitFor } from "../harness/wait.ts";
 import { startTaggedLoad } from "../harness/tagged-load.ts";
 import { describeTargets } from "../harness/describe-targets.ts";
 
@@ -43,7 +43,9 @@ describeTargets("process faults", (target) => {
         return pid > 0 && !workerPids.includes(pid) && performance.now() - killedAt;
       }, 30_000, 3);
       servedByReplacement.catch(() => undefined); // awaited below; a failure before then must not go unhandled
-      const goneAt = await waitFor("the victim to be gone", () => processExited(victim) && performance.now(), 5000, 1);
+      // Gone means reaped by the supervisor: only then have all of the
+      // victim's threads exited and its listening socket closed.
+      const goneAt = await waitFor("the victim to be gone", () => processGone(victim) && performance.now(), 5000, 1);
       const replaced = await waitFor("a replacement worker to be ready", async () => {
         const status = await readStatus(target, server.port);
         const row = status.workers.find((w) => w.state === "ready" && !workerPids.includes(w.pid));

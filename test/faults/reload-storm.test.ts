@@ -4,6 +4,7 @@ import { killAll, runLsky, startLsky } from "../harness/lsky.ts";
 import { canMakeNamespaces, makeNamespace } from "../harness/netns.ts";
 import { freePort } from "../harness/ports.ts";
 import { fixture, selectedTargets } from "../harness/targets.ts";
+import { skipBunBesideBinary } from "../harness/slow.ts";
 import { skipUnless } from "../harness/system-tools.ts";
 import { startStorm } from "../harness/storm.ts";
 import { toleratedResets } from "../harness/reset-bound.ts";
@@ -19,7 +20,7 @@ const STORM_MAX_SECONDS = 300;
 for (const target of selectedTargets()) {
   for (const migrate of ["1", "0"] as const) {
     describe(`connection storm during ${RELOADS} reloads on ${target.name}, tcp_migrate_req=${migrate}`, {
-      skip: skipUnless(canMakeNamespaces(), "root and iproute2 (ip, sysctl) to make a network namespace"),
+      skip: skipUnless(canMakeNamespaces(), "root and iproute2 (ip, sysctl) to make a network namespace") || skipBunBesideBinary(target, selectedTargets()),
     }, () => {
       test("counts refused or reset connections", { timeout: 360_000 }, async () => {
         const namespace = makeNamespace({ "net.ipv4.tcp_migrate_req": migrate });

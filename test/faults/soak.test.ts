@@ -8,7 +8,7 @@ import { fixture, selectedTargets, type Target } from "../harness/targets.ts";
 import { waitFor } from "../harness/wait.ts";
 import { canMakeNamespaces, makeNamespace } from "../harness/netns.ts";
 import { freePort } from "../harness/ports.ts";
-import { SKIP_SLOW } from "../harness/slow.ts";
+import { SKIP_SLOW, skipBunBesideBinary } from "../harness/slow.ts";
 import { runWrk, type WrkResult } from "../harness/wrk.ts";
 import { describeTargets } from "../harness/describe-targets.ts";
 
@@ -52,15 +52,9 @@ const REPORTS_PER_SAMPLE = 5;
 const GC_ENV = { LSKY_STATUS_GC: "1", NODE_OPTIONS: "--expose-gc", DENO_V8_FLAGS: "--expose-gc" };
 
 // The supervisor is the same code on every engine; what differs is the
-// engine it runs on. The binary is Bun, so with the binary selected the
-// three-minute run on bun dist/lsky.mjs is left out (LSKY_SOAK_ALL=1 runs it),
-// which keeps the CI run under an hour.
+// engine it runs on (the binary stands for Bun, see skipBunBesideBinary).
 function soakSkip(target: Target): string | false {
-  if (SKIP_SLOW) return SKIP_SLOW;
-  const binarySelected = selectedTargets().some((t) => t.name === "binary");
-  return target.name === "bun" && binarySelected && process.env.LSKY_SOAK_ALL !== "1"
-    ? "the binary runs the soak on Bun (LSKY_SOAK_ALL=1 runs it here too)"
-    : false;
+  return SKIP_SLOW || skipBunBesideBinary(target, selectedTargets());
 }
 
 describeTargets("soak with recycling", (target) => {

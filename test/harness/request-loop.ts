@@ -1,7 +1,9 @@
 /**
  * A small bounded load: `concurrency` loops each sending one request after
- * another until stopped or `maxRequests` in total were sent. Counts
- * successes and failures (with the first few failures kept for messages).
+ * another until stopped, until MAX_SECONDS have passed, or until `maxRequests`
+ * in total were sent. Bounded by time first: a keep-alive loop over a Unix
+ * socket sends 50,000 requests in a few seconds, so a count alone can run out
+ * while a test still waits for answers (a reload in the middle).
  */
 export interface RequestLoop {
   readonly ok: number;
@@ -11,8 +13,11 @@ export interface RequestLoop {
   stop(): Promise<void>;
 }
 
-export function startRequestLoop(send: () => Promise<boolean>, concurrency = 4, maxRequests = 50_000): RequestLoop {
+const MAX_SECONDS = 120;
+
+export function startRequestLoop(send: () => Promise<boolean>, concurrency = 4, maxRequests = Infinity): RequestLoop {
   let running = true;
+  const stopTimer = setTimeout(() => (running = false), MAX_SECONDS * 1000).unref();
   let sent = 0;
   const state = { ok: 0, failed: 0, failures: [] as string[] };
   const loop = async () => {
@@ -38,6 +43,7 @@ export function startRequestLoop(send: () => Promise<boolean>, concurrency = 4, 
     failures: state.failures,
     stop: async () => {
       running = false;
+      clearTimeout(stopTimer);
       await Promise.all(loops);
     },
   };

@@ -22,15 +22,19 @@ export interface TaggedLoad {
 }
 
 const BOUND_MS = 60_000;
+/** Answers each worker gives on fresh connections before the clients keep theirs. */
+const SPREAD_ANSWERS = 25;
 
 /**
  * `clients` keep-alive connections to 127.0.0.1, each sending requests one
  * after another and remembering which worker pid its connection answers from,
  * so that a failed request can be traced to the worker its connection was on.
- * Bounded: it stops by itself after BOUND_MS. Until `workers` different pids
- * have answered, each client opens a new connection for every request: on
- * Node the workers race to accept (SCHED_NONE), and on a loaded host one
- * worker can take every connection opened at once.
+ * Bounded: it stops by itself after BOUND_MS. Until each of `workers`
+ * different pids has answered SPREAD_ANSWERS requests, each client opens a
+ * new connection for every request: on Node the workers race to accept
+ * (SCHED_NONE), on a loaded host one worker can take every connection opened
+ * at once, and with SO_REUSEPORT the 8 kept connections may all hash to one
+ * worker, so that the other would never answer again.
  */
 export function startTaggedLoad(port: number, clients: number, workers = 1): TaggedLoad {
   const answeredBy = new Map<number, number>();
@@ -39,6 +43,7 @@ export function startTaggedLoad(port: number, clients: number, workers = 1): Tag
   let running = true;
   const stopTimer = setTimeout(() => (running = false), BOUND_MS);
   let answered = 0;
+  const spread = () => answeredBy.size >= workers && [...answeredBy.values()].every((n) => n >= SPREAD_ANSWERS);
 
   const client = async (index: number) => {
     let agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -61,7 +66,7 @@ export function startTaggedLoad(port: number, clients: number, workers = 1): Tag
         pids[index] = pid;
         answered++;
         answeredBy.set(pid, (answeredBy.get(pid) ?? 0) + 1);
-        if (answeredBy.size < workers) {
+        if (!spread()) {
           agent.destroy();
           agent = new Agent({ keepAlive: true, maxSockets: 1 });
         }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /**
  * Waits for a condition by polling it, never for a guessed time. Fails with
@@ -41,13 +41,15 @@ export function processGone(pid: number): boolean {
 /**
  * True when the process has exited: gone, or a zombie not yet reaped. An
  * orphan is reaped by the host's init (PID 1), whose delay (measured up to
- * 1.6 s in a container) is not the exiting program's.
+ * 1.6 s in a container) is not the exiting program's. A zombie main thread
+ * is not enough: the engines run threads, and the process's descriptors
+ * (its listening socket) stay open until the last of them has exited.
  */
 export function processExited(pid: number): boolean {
   if (processGone(pid)) return true;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z") && readdirSync(`/proc/${pid}/task`).length <= 1;
   } catch {
     return true;
   }
