@@ -18,7 +18,7 @@ const srcDir = join(root, "src");
 export const LAYERS = [
   [".", "net", "runtime-base"],
   ["config", "transpile"],
-  ["bus", "websocket", "metrics", "http", "limits", "scheduler", "tasks", "store", "runtime-contract"],
+  ["bus", "websocket", "metrics", "http", "limits", "scheduler", "tasks", "store", "cluster", "runtime-contract"],
   ["runtime"],
   ["app"],
   ["worker"],

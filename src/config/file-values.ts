@@ -2,6 +2,7 @@ import { LskyError } from "../errors.ts";
 import { closestMatch } from "./closest.ts";
 import { type ServeSettings, SETTINGS, type SettingSpec } from "./options.ts";
 import { CACHE_FILE_KEYS } from "./store-options.ts";
+import { CLUSTER_FILE_KEYS } from "./cluster-options.ts";
 import type { ProcessConfig } from "./process-config.ts";
 
 /**
@@ -21,6 +22,8 @@ export type LskyConfig = {
   cache?: { maxEntries?: number | string; maxBytes?: number | string };
   /** Custom processes started, restarted and stopped with the server (docs/PROCESSES.md). */
   processes?: Record<string, ProcessConfig>;
+  /** Several servers as one cluster (docs/CLUSTER.md): the same as clusterRedis and clusterNode. */
+  cluster?: { redis?: string; node?: string };
 };
 
 export interface FileValues {
@@ -31,7 +34,9 @@ export interface FileValues {
 }
 
 const SPECS = SETTINGS as readonly SettingSpec[];
-const KNOWN_KEYS = ["entry", "cache", "processes", ...SPECS.map((s) => s.key)];
+// Blocks of the file that stand for several settings: `cache: { maxEntries }` is cacheMaxEntries.
+const BLOCKS: Record<string, Record<string, string>> = { cache: CACHE_FILE_KEYS, cluster: CLUSTER_FILE_KEYS };
+const KNOWN_KEYS = ["entry", "processes", ...Object.keys(BLOCKS), ...SPECS.map((s) => s.key)];
 
 /**
  * Checks a config file's default export and turns it into typed settings. Any
@@ -52,8 +57,8 @@ export function validateFileValues(raw: unknown, file: string): FileValues {
       entry = value;
       continue;
     }
-    if (key === "cache") {
-      Object.assign(settings, cacheValues(value, file));
+    if (BLOCKS[key]) {
+      Object.assign(settings, blockValues(key, value, file));
       continue;
     }
     if (key === "processes") {
@@ -67,14 +72,17 @@ export function validateFileValues(raw: unknown, file: string): FileValues {
   return { settings: settings as Partial<ServeSettings>, entry, ...(processes === undefined ? {} : { processes }) };
 }
 
-/** `cache: { maxEntries, maxBytes }`, read as the two settings it stands for. */
-function cacheValues(value: unknown, file: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalidValue(file, "cache", value, "{ maxEntries, maxBytes }");
+/** A block such as `cache: { maxEntries, maxBytes }`, read as the settings it stands for. */
+function blockValues(block: string, value: unknown, file: string): Record<string, unknown> {
+  const keys = BLOCKS[block]!;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalidValue(file, block, value, `{ ${Object.keys(keys).join(", ")} }`);
+  }
   const settings: Record<string, unknown> = {};
   for (const [name, inner] of Object.entries(value)) {
     if (inner === undefined) continue;
-    const key = CACHE_FILE_KEYS[name as keyof typeof CACHE_FILE_KEYS];
-    if (!key) throw unknownKey(file, `cache.${name}`);
+    const key = keys[name];
+    if (!key) throw unknownKey(file, `${block}.${name}`);
     settings[key] = parseFileValue(SPECS.find((s) => s.key === key)!, inner, file);
   }
   return settings;

@@ -9,6 +9,7 @@ import { HOOK_SETTINGS, type HookSettings } from "./hook-options.ts";
 import { TASK_SETTINGS, type TaskSettings } from "./task-options.ts";
 import { STORE_SETTINGS, type StoreSettings } from "./store-options.ts";
 import { LISTENER_SETTINGS, type ListenerSettings } from "./listener-options.ts";
+import { CLUSTER_SETTINGS, type ClusterSettings } from "./cluster-options.ts";
 import { parseBoolean, parseChoice, parseDuration, parseInteger, parseSize, parseTimeout } from "./parse-value.ts";
 import type { Setting } from "./setting-spec.ts";
 import { parseListen, parseTrustList } from "./parse-edges.ts";
@@ -21,7 +22,7 @@ export const ENGINES = ["bun", "deno", "node"] as const satisfies readonly Engin
  * by `LSKY_*` environment variable, or by config file key (the setting's key), with precedence
  * flag > environment > file > default. Nothing else in lsky defines a default.
  */
-export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSettings, TaskSettings, StoreSettings, ListenerSettings {
+export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSettings, TaskSettings, StoreSettings, ListenerSettings, ClusterSettings {
   host: string;
   port: number;
   runtime: Engine;
@@ -286,6 +287,7 @@ export const SETTINGS = [
   ...WEBSOCKET_SETTINGS,
   ...HOOK_SETTINGS,
   ...TASK_SETTINGS,
+  ...CLUSTER_SETTINGS,
   ...STORE_SETTINGS,
   ...LISTENER_SETTINGS,
 ] as const;

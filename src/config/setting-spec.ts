@@ -15,6 +15,7 @@ export const SETTING_GROUPS = {
   static: "Static files and compression",
   websocket: "WebSocket",
   store: "Shared tables and cache",
+  cluster: "Cluster (several servers on Redis)",
   observability: "Observability",
   development: "Development",
 } as const;

@@ -1,0 +1,57 @@
+import { settingFor } from "./setting-spec.ts";
+
+/** Several lsky servers as one cluster on a Redis server (docs/CLUSTER.md). */
+export interface ClusterSettings {
+  /** redis:// or rediss:// URL; "" (the default) keeps the server on its own. */
+  clusterRedis: string;
+  /** This server's name in the cluster; "" takes the host name and the supervisor's pid. */
+  clusterNode: string;
+}
+
+/** The config file's `cluster: { redis, node }`, read as the settings it stands for. */
+export const CLUSTER_FILE_KEYS = { redis: "clusterRedis", node: "clusterNode" } as const;
+
+const setting = settingFor<ClusterSettings>();
+
+export const CLUSTER_SETTINGS = [
+  setting({
+    key: "clusterRedis", group: "cluster", flag: "cluster-redis", env: ["LSKY_CLUSTER_REDIS"], valueName: "URL",
+    description: "Redis server that joins this server to a cluster (redis://host:6379); none: the server stands alone",
+    defaultText: "none",
+    parse: parseRedisUrl,
+    defaultValue: () => "",
+  }),
+  setting({
+    key: "clusterNode", group: "cluster", flag: "cluster-node", env: ["LSKY_CLUSTER_NODE"], valueName: "NAME",
+    description: "This server's name in the cluster (letters, digits, . _ -); default: the host name and the supervisor's pid",
+    defaultText: "host-pid",
+    parse: parseNodeName,
+    defaultValue: () => "",
+  }),
+] as const;
+
+export function parseRedisUrl(text: string): string {
+  const value = text.trim();
+  if (value === "") return "";
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RangeError("expected a redis:// or rediss:// URL");
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw new RangeError("expected a redis:// or rediss:// URL");
+  }
+  return value;
+}
+
+// Node names go into Redis keys, channel names and WebSocket ids.
+const NODE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function parseNodeName(text: string): string {
+  const value = text.trim();
+  if (value !== "" && !NODE_NAME.test(value)) {
+    throw new RangeError('expected a node name of 1 to 64 letters, digits, ".", "_" or "-"');
+  }
+  return value;
+}
