@@ -38,6 +38,7 @@ import type { WorkerHandle } from "./worker-handle.ts";
 import { CACHE_SWEEP_MS, SharedStore } from "../store/shared-store.ts";
 import type { ProcessSpec } from "../config/process-config.ts";
 import { installCustomProcesses } from "./custom-processes.ts";
+import { type ClusterMember, joinCluster } from "./cluster.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -71,6 +72,8 @@ interface Run {
   tasks: TaskService;
   /** The shared tables and cache (docs/TABLES.md): kept across reloads, gone at stop. */
   store: SharedStore;
+  /** This server's membership of a cluster on Redis (--cluster-redis), if any. */
+  cluster?: ClusterMember;
   systemd: SystemdNotifier;
   teardown: Teardown;
   exitCode: number;
@@ -87,6 +90,7 @@ interface Run {
  */
 export async function runSupervisor({ settings, entry, sources = {}, configFile, processes = [] }: SupervisorOptions): Promise<number> {
   const run = await prepareRun(settings, entry);
+  run.cluster = joinCluster(settings, logger, run.teardown);
   const bus = busPath(process.pid);
   // Workers run the app's code: they have no use for the admin token.
   const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: { ...settings, adminToken: "" } };
