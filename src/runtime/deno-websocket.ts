@@ -52,7 +52,7 @@ const CLOSE_WAIT_MS = 50;
  * close() (its close op is deferred), and a socket that is closing and
  * receives a data frame before then is torn down at once, so the close frame
  * never goes out and the client sees 1006. Measured: when a reload closed 200
- * sockets of clients exchanging messages in one turn, 1 to 111 of them saw
+ * sockets of clients exchanging messages in one turn, 1 to 103 of them saw
  * 1006. So a socket is closed right after one of its messages was handled
  * (its read was just consumed; a client that waits for answers sends nothing
  * before the close frame), or after CLOSE_WAIT_MS when none came (an idle
