@@ -75,11 +75,12 @@ class DeferredClose {
   }
 
   afterMessage(): void {
-    if (this.#pending) this.#close();
+    if (this.#pending && this.#timer !== undefined) this.#close();
   }
 
   #close(): void {
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     const { code, reason } = this.#pending!;
     this.#socket.close(code, reason);
   }
