@@ -133,6 +133,8 @@ export class ClusterBus {
     if (!this.#options.transport.isUp()) {
       return Promise.reject(new LskyError("BUS_DISCONNECTED", `Cannot reach the other nodes: the cluster's Redis is unreachable`));
     }
+    // Publishes made before this question must not be overtaken by it.
+    this.flush();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const entry: Waiting = {

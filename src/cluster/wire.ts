@@ -74,3 +74,23 @@ function isReplyError(value: unknown): value is ReplyError {
   const error = value as ReplyError | null;
   return typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string";
 }
+
+/**
+ * Bus topics a worker asks its supervisor, which carries them to the other
+ * nodes: `ask` ({ node, worker, topic, data }) one worker of one node,
+ * `sum` ({ topic, data }) every worker of every other node.
+ */
+export const ASK_NODE_TOPIC = "lsky:cluster:ask";
+export const SUM_NODES_TOPIC = "lsky:cluster:sum";
+
+export interface AskNodeRequest {
+  node: string;
+  worker: number;
+  topic: string;
+  data?: unknown;
+}
+
+export interface SumNodesRequest {
+  topic: string;
+  data?: unknown;
+}
