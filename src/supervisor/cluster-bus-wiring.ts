@@ -1,7 +1,7 @@
 import { BUS_DEFAULT_TIMEOUT_MS } from "../bus/protocol.ts";
 import { ClusterBus } from "../cluster/cluster-bus.ts";
 import type { ClusterStatus } from "../cluster/status.ts";
-import { ASK_NODE_TOPIC, type AskNodeRequest, SUM_NODES_TOPIC, type SumNodesRequest } from "../cluster/wire.ts";
+import { ASK_NODE_TOPIC, type AskNodeRequest, nodeChannel, SUM_NODES_TOPIC, type SumNodesRequest } from "../cluster/wire.ts";
 import type { Logger } from "../log.ts";
 import { type ClusterMember, redactedUrl } from "./cluster.ts";
 import type { MessageRouter } from "./message-router.ts";
@@ -49,10 +49,25 @@ export function wireClusterBus(member: ClusterMember, router: MessageRouter, log
   // channels Redis had confirmed, and a SUBSCRIBE queued while Redis was
   // away at start fails with the attempt it waited for.
   const subscribe = () =>
-    void link.subscriber.subscribe(...bus.channels).catch((error: Error) => log.warn(`cluster: cannot subscribe (${error.message}); trying again on reconnect`));
+    void link.subscriber.subscribe(...bus.channels).then(
+      () => warnIfNameTaken(member, log),
+      (error: Error) => log.warn(`cluster: cannot subscribe (${error.message}); trying again on reconnect`),
+    );
   link.subscriber.on("ready", subscribe);
   if (link.subscriber.status === "ready") subscribe();
   return bus;
+}
+
+/**
+ * Two servers with one node name would each drop the other's publishes as
+ * their own and answer each other's requests: say so, once per connection.
+ */
+function warnIfNameTaken(member: ClusterMember, log: Logger): void {
+  const channel = nodeChannel(member.node);
+  member.link.commands.pubsub("NUMSUB", channel).then((reply) => {
+    const listeners = Number((reply as unknown[])[1]);
+    if (listeners > 1) log.warn(`cluster: ${listeners} servers use the node name "${member.node}"; give each its own --cluster-node`);
+  }, () => {});
 }
 
 /** The cluster's row in `lsky status`, /metrics and /readyz. */
