@@ -79,18 +79,19 @@ describeTargets("Cluster bus on Redis", { skip: !hasRedisServer() && "redis-serv
   let a2: Client;
   let b1: Client;
 
-  const startNode = async (name: string, workers: number): Promise<Node> => {
+  const startNode = async (name: string, workers: number, extra: string[] = []): Promise<Node> => {
     const adminPort = await freePort();
     const server = await startLsky(target, [
       fixture("ws-app.ts"), "--workers", String(workers), "--host", "127.0.0.1", "--admin", `127.0.0.1:${adminPort}`,
-      "--cluster-redis", redis.url, "--cluster-node", name,
+      "--cluster-redis", redis.url, "--cluster-node", name, ...extra,
     ], { cwd: mkdtempSync(join(scratch, `${name}-`)) });
     return { server, admin: `http://127.0.0.1:${adminPort}` };
   };
 
   before(async () => {
     redis = await startRedis();
-    [a, b] = await Promise.all([startNode("a", 2), startNode("b", 1)]);
+    // Node b is "not ready" without Redis (--cluster-required), node a keeps the default.
+    [a, b] = await Promise.all([startNode("a", 2), startNode("b", 1, ["--cluster-required"])]);
     await Promise.all([waitForRedisState(target, a, "up"), waitForRedisState(target, b, "up")]);
     await bothSubscribed(redis);
     // One client on each of node a's two workers (the kernel spreads them), one on node b.
@@ -172,6 +173,9 @@ describeTargets("Cluster bus on Redis", { skip: !hasRedisServer() && "redis-serv
     assert.match(text.stdout, /^cluster node a {2}redis down .* dropped [1-9]\d* {2}link drops [1-9]/m);
     const ready = await fetch(`${a.admin}/readyz`);
     assert.equal(ready.status, 200, "a node without Redis stays ready by default");
+    const required = await fetch(`${b.admin}/readyz`);
+    assert.equal(required.status, 503);
+    assert.deepEqual(await required.json(), { status: "not ready", workers: 1, cluster: "down" });
 
     await redis.restart();
     await Promise.all([waitForRedisState(target, a, "up"), waitForRedisState(target, b, "up")]);
@@ -179,6 +183,7 @@ describeTargets("Cluster bus on Redis", { skip: !hasRedisServer() && "redis-serv
     b1.ws.sendText("spub:r:resumed");
     for (const client of [a1, a2, b1]) assert.equal(await client.ws.nextText(), "resumed");
     assert.equal(await metric(a, "lsky_cluster_up"), 1);
+    assert.equal((await fetch(`${b.admin}/readyz`)).status, 200);
     assert.ok((await metric(a, "lsky_cluster_messages_in_total")) >= 3);
     a1.ws.sendText(`send:${b1.id}:after-restart`);
     assert.equal(await b1.ws.nextText(), "after-restart");
