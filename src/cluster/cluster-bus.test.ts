@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LskyError } from "../errors.ts";
-import { ClusterBus, type LocalWorkers, MAX_BATCH_ENTRIES } from "./cluster-bus.ts";
+import { ClusterBus, type LocalWorkers, MAX_BATCH_CHARS } from "./cluster-bus.ts";
 
 /** An in-memory Redis pub/sub: PUBLISH reaches the subscribers of a channel, a microtask later. */
 class FakeRedis {
@@ -74,9 +74,16 @@ test("one loop turn's publishes go out as one Redis message and reach the other 
 test("a large burst is cut into batches", async () => {
   const redis = new FakeRedis();
   const a = node(redis, "a", workers());
-  for (let i = 0; i < MAX_BATCH_ENTRIES + 1; i++) a.bus.publish("t", i);
+  const quarter = "x".repeat(MAX_BATCH_CHARS / 4);
+  for (let i = 0; i < 5; i++) a.bus.publish("t", quarter);
   a.endTurn();
-  assert.equal(redis.sent.length, 2);
+  assert.deepEqual(redis.sent.map(({ text }) => text.length < MAX_BATCH_CHARS + 100 && JSON.parse(text).m.length), [3, 2]);
+  redis.sent.length = 0;
+  a.bus.publish("small", 1);
+  a.bus.publish("huge", "x".repeat(MAX_BATCH_CHARS));
+  a.bus.publish("small", 2);
+  a.endTurn();
+  assert.deepEqual(redis.sent.map(({ text }) => JSON.parse(text).m.map((entry: { t: string }) => entry.t)), [["small"], ["huge"], ["small"]]);
 });
 
 test("while Redis is away publishes are dropped and counted, and sent again once it is back", async () => {

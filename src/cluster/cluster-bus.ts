@@ -1,6 +1,6 @@
 import { setImmediate } from "node:timers";
 import { type ErrorCode, ERROR_CODES, isLskyError, LskyError } from "../errors.ts";
-import { ALL_NODES_CHANNEL, type ClusterMessage, decodeMessage, encodeMessage, nodeChannel, type PublishedEntry } from "./wire.ts";
+import { ALL_NODES_CHANNEL, type ClusterMessage, decodeMessage, encodeEntry, encodeMessage, encodePublishes, nodeChannel } from "./wire.ts";
 
 /** Redis as the cluster bus needs it: a PUBLISH that says how many nodes heard it. */
 export interface ClusterTransport {
@@ -50,8 +50,10 @@ interface Waiting {
 }
 
 // A supervisor's publishes of one loop turn go out as one Redis message, up
-// to this many: a burst from many workers never builds one huge message.
-export const MAX_BATCH_ENTRIES = 256;
+// to this many characters of JSON: a burst from many workers (each bus
+// message may be 1 MiB) never builds one huge Redis message. A larger
+// publish goes out alone.
+export const MAX_BATCH_CHARS = 1024 * 1024;
 
 const realSchedule = (ms: number, action: () => void) => {
   const timer = setTimeout(action, ms);
@@ -68,7 +70,8 @@ const realSchedule = (ms: number, action: () => void) => {
 export class ClusterBus {
   readonly counters: ClusterCounters = { messagesIn: 0, messagesOut: 0, dropped: 0 };
   readonly channels: string[];
-  #batch: PublishedEntry[] = [];
+  #batch: string[] = [];
+  #batchChars = 0;
   #flushScheduled = false;
   #nextId = 1;
   readonly #waiting = new Map<number, Waiting>();
@@ -85,8 +88,18 @@ export class ClusterBus {
       this.counters.dropped++;
       return;
     }
-    this.#batch.push(data === undefined ? { t: topic } : { t: topic, d: data });
-    if (this.#batch.length >= MAX_BATCH_ENTRIES) return this.flush();
+    let entry: string;
+    try {
+      entry = encodeEntry(topic, data);
+    } catch {
+      // It came in as JSON, so it goes out as JSON; this is a guard, not a path.
+      this.counters.dropped++;
+      return;
+    }
+    if (this.#batchChars + entry.length > MAX_BATCH_CHARS) this.flush();
+    this.#batch.push(entry);
+    this.#batchChars += entry.length;
+    if (this.#batchChars >= MAX_BATCH_CHARS) return this.flush();
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     this.#options.later(() => {
@@ -99,10 +112,11 @@ export class ClusterBus {
     const entries = this.#batch;
     if (entries.length === 0) return;
     this.#batch = [];
+    this.#batchChars = 0;
     const dropAll = () => void (this.counters.dropped += entries.length);
     if (!this.#options.transport.isUp()) return dropAll();
     this.counters.messagesOut += entries.length;
-    this.#send(ALL_NODES_CHANNEL, { k: "pub", n: this.#options.node, m: entries }).catch(() => {
+    this.#options.transport.publish(ALL_NODES_CHANNEL, encodePublishes(this.#options.node, entries)).catch(() => {
       this.counters.messagesOut -= entries.length;
       dropAll();
     });
@@ -213,7 +227,7 @@ export class ClusterBus {
   }
 
   #send(channel: string, message: ClusterMessage): Promise<number> {
-    if (message.k !== "pub") this.counters.messagesOut++;
+    this.counters.messagesOut++;
     return this.#options.transport.publish(channel, encodeMessage(message));
   }
 

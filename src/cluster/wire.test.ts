@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ALL_NODES_CHANNEL, type ClusterMessage, decodeMessage, encodeMessage, nodeChannel } from "./wire.ts";
+import { ALL_NODES_CHANNEL, type ClusterMessage, decodeMessage, encodeEntry, encodeMessage, encodePublishes, nodeChannel } from "./wire.ts";
 
 test("channels: one shared by all nodes, one per node", () => {
   assert.equal(ALL_NODES_CHANNEL, "lsky:cluster:all");
@@ -25,4 +25,9 @@ test("anything else on the channel is ignored", () => {
     '{"k":"rep","n":"a","id":1,"e":"boom"}', '{"k":"other","n":"a"}',
   ];
   for (const text of junk) assert.equal(decodeMessage(text), undefined, text);
+});
+
+test("publishes encoded one by one make the same message", () => {
+  const text = encodePublishes("we\"ird", [encodeEntry("news", { x: [1, "é"] }), encodeEntry("empty", undefined)]);
+  assert.deepEqual(decodeMessage(text), { k: "pub", n: "we\"ird", m: [{ t: "news", d: { x: [1, "é"] } }, { t: "empty" }] });
 });

@@ -37,6 +37,16 @@ export function encodeMessage(message: ClusterMessage): string {
   return JSON.stringify(message);
 }
 
+/** One publish, encoded on its own so that a batch can be measured as it grows. */
+export function encodeEntry(topic: string, data: unknown): string {
+  return JSON.stringify(data === undefined ? { t: topic } : { t: topic, d: data });
+}
+
+/** A "pub" message of entries already encoded by encodeEntry (each is encoded once). */
+export function encodePublishes(node: string, entries: readonly string[]): string {
+  return `{"k":"pub","n":${JSON.stringify(node)},"m":[${entries.join(",")}]}`;
+}
+
 /** The message, or undefined for anything that is not one (another program on the same Redis). */
 export function decodeMessage(text: string): ClusterMessage | undefined {
   let value: unknown;
