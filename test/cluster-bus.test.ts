@@ -161,6 +161,7 @@ describeTargets("Cluster bus on Redis", { skip: !hasRedisServer() && "redis-serv
     await redis.kill();
     await Promise.all([waitForRedisState(target, a, "down"), waitForRedisState(target, b, "down")]);
 
+    assert.equal((await fetch(`${a.server.url}/whoami`)).status, 200);
     a1.ws.sendText("spub:r:local-only");
     for (const client of [a1, a2]) assert.equal(await client.ws.nextText(), "local-only");
     await nothingQueued(b1, "b-saw-nothing");
