@@ -58,6 +58,18 @@ describe("formatStatus", () => {
     assert.equal(lines[2], "");
   });
 
+  test("a node of a cluster says so under the listening line: Redis state, messages, drops", () => {
+    const cluster = {
+      node: "web-a", redis: "redis://:***@10.0.0.5:6379", state: "down" as const, linkDrops: 1, lastError: "connect ECONNREFUSED 10.0.0.5:6379",
+      messagesIn: 12, messagesOut: 30, dropped: 4,
+    };
+    const lines = formatStatus({ ...report, cluster }).split("\n");
+    assert.equal(lines[2], "cluster node web-a  redis down (connect ECONNREFUSED 10.0.0.5:6379) at redis://:***@10.0.0.5:6379  messages in 12 out 30  dropped 4  link drops 1");
+    assert.equal(lines[3], "");
+    const up = formatStatus({ ...report, cluster: { ...cluster, state: "up", lastError: "" } }).split("\n");
+    assert.match(up[2]!, /^cluster node web-a  redis up at /);
+  });
+
   test("aligns one row per worker under the column names", () => {
     const lines = formatStatus(report).split("\n");
     const header = lines[3]!;

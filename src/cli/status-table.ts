@@ -6,6 +6,7 @@ export function formatStatus(report: StatusReport): string {
     `supervisor pid ${report.pid}  lsky ${report.version}  ${report.engine} ${report.engineVersion}` +
       (report.supervisor ? `  memory ${formatBytes(report.supervisor.rss)}` : ""),
     `listening ${report.port ? `${report.host}:${report.port}` : report.host}  app ${report.app}  up ${formatDuration(report.uptime)}`,
+    ...formatCluster(report.cluster),
     "",
   ];
   const columns = ["ID", "PID", "STATE", "UPTIME", "REQUESTS", "INFLIGHT", "MEMORY", "RESTARTS", "LAST EXIT", "WEBSOCKETS"];
@@ -15,6 +16,16 @@ export function formatStatus(report: StatusReport): string {
   ]);
   return [...head, ...alignColumns([columns, ...rows]), ...formatPools(report.pools), ...formatSchedule(report.schedule), ...formatTasks(report.tasks)]
     .join("\n") + "\n";
+}
+
+/** This node of a cluster: one line; nothing for a server that stands alone. */
+function formatCluster(cluster: StatusReport["cluster"]): string[] {
+  if (!cluster) return [];
+  const why = cluster.state !== "up" && cluster.lastError ? ` (${oneLine(cluster.lastError, 60)})` : "";
+  return [
+    `cluster node ${cluster.node}  redis ${cluster.state}${why} at ${cluster.redis}  messages in ${cluster.messagesIn} out ${cluster.messagesOut}` +
+      `  dropped ${cluster.dropped}  link drops ${cluster.linkDrops}`,
+  ];
 }
 
 /** The pools beside the HTTP workers (custom processes, task workers), one row per process, after a blank line. */

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseNodeName, parseRedisUrl } from "./cluster-options.ts";
+import { validateFileValues } from "./file-values.ts";
+import { resolveSettings } from "./resolve.ts";
 
 test("a Redis URL must be redis:// or rediss://; empty means no cluster", () => {
   assert.equal(parseRedisUrl("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
@@ -16,4 +18,19 @@ test("a node name is 1 to 64 of letters, digits, dot, underscore, dash", () => {
   assert.throws(() => parseNodeName("a b"), /node name/);
   assert.throws(() => parseNodeName("x".repeat(65)), /node name/);
   assert.throws(() => parseNodeName("a:b"), /node name/);
+});
+
+test("the config file's cluster: { redis, node, required } sets the three cluster settings", () => {
+  const { settings } = validateFileValues({ cluster: { redis: "redis://10.0.0.5:6379", node: "web-a", required: true } }, "lsky.config.ts");
+  assert.equal(settings.clusterRedis, "redis://10.0.0.5:6379");
+  assert.equal(settings.clusterNode, "web-a");
+  assert.equal(settings.clusterRequired, true);
+  assert.throws(() => validateFileValues({ cluster: { requird: true } }, "lsky.config.ts"), /Unknown key "cluster.requird"/);
+});
+
+test("--cluster-required and LSKY_CLUSTER_REQUIRED; off by default", () => {
+  const context = { currentEngine: "node" as const };
+  assert.equal(resolveSettings({ flags: {}, env: {}, context }).settings.clusterRequired, false);
+  assert.equal(resolveSettings({ flags: { clusterRequired: "true" }, env: {}, context }).settings.clusterRequired, true);
+  assert.equal(resolveSettings({ flags: {}, env: { LSKY_CLUSTER_REQUIRED: "1" }, context }).settings.clusterRequired, true);
 });

@@ -1,3 +1,4 @@
+import { parseBoolean } from "./parse-value.ts";
 import { settingFor } from "./setting-spec.ts";
 
 /** Several lsky servers as one cluster on a Redis server (docs/CLUSTER.md). */
@@ -6,10 +7,12 @@ export interface ClusterSettings {
   clusterRedis: string;
   /** This server's name in the cluster; "" takes the host name and the supervisor's pid. */
   clusterNode: string;
+  /** /readyz answers 503 while this server cannot reach the cluster's Redis. */
+  clusterRequired: boolean;
 }
 
 /** The config file's `cluster: { redis, node }`, read as the settings it stands for. */
-export const CLUSTER_FILE_KEYS = { redis: "clusterRedis", node: "clusterNode" } as const;
+export const CLUSTER_FILE_KEYS = { redis: "clusterRedis", node: "clusterNode", required: "clusterRequired" } as const;
 
 const setting = settingFor<ClusterSettings>();
 
@@ -27,6 +30,15 @@ export const CLUSTER_SETTINGS = [
     defaultText: "host-pid",
     parse: parseNodeName,
     defaultValue: () => "",
+  }),
+  setting({
+    key: "clusterRequired", group: "cluster", flag: "cluster-required", env: ["LSKY_CLUSTER_REQUIRED"], boolean: true,
+    description: "Make /readyz answer 503 while the cluster's Redis is unreachable; default: a node stays ready and serves its own clients",
+    parse: parseBoolean,
+    // Off: one Redis shared by every node going away would otherwise take
+    // every node out of the load balancer at once, an outage where the
+    // nodes could still serve their own clients (docs/CLUSTER.md).
+    defaultValue: () => false,
   }),
 ] as const;
 

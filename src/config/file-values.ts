@@ -23,7 +23,7 @@ export type LskyConfig = {
   /** Custom processes started, restarted and stopped with the server (docs/PROCESSES.md). */
   processes?: Record<string, ProcessConfig>;
   /** Several servers as one cluster (docs/CLUSTER.md): the same as clusterRedis and clusterNode. */
-  cluster?: { redis?: string; node?: string };
+  cluster?: { redis?: string; node?: string; required?: boolean };
 };
 
 export interface FileValues {

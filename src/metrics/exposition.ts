@@ -8,6 +8,7 @@ import { taskMetricLines } from "../tasks/metrics.ts";
 import type { StoreMetrics } from "../store/shared-store.ts";
 import { storeMetricLines } from "../store/metrics.ts";
 import { type ProcessGroupStatus, processMetricLines } from "./custom-process-metrics.ts";
+import { clusterMetricLines, type ClusterStatus } from "../cluster/status.ts";
 
 export interface WorkerGauge {
   /** The worker's slot (1..workers): a restarted or reloaded worker keeps it, unlike its pid. */
@@ -42,6 +43,8 @@ export interface MetricsSnapshot {
   store?: StoreMetrics;
   /** Each custom process's instances and restarts. */
   processes?: ProcessGroupStatus[];
+  /** This node of a cluster on Redis; absent on a server that stands alone. */
+  cluster?: ClusterStatus;
 }
 
 /** Renders the Prometheus text exposition format (version 0.0.4). */
@@ -66,6 +69,7 @@ export function renderPrometheus(snapshot: MetricsSnapshot): string {
   if (snapshot.tasks) taskMetricLines(snapshot.tasks, family, lines);
   if (snapshot.store) storeMetricLines(snapshot.store, family, lines);
   if (snapshot.processes?.length) processMetricLines(snapshot.processes, family, lines);
+  if (snapshot.cluster) clusterMetricLines(snapshot.cluster, family, lines);
 
   family("lsky_uptime_seconds", "gauge", "Seconds since the supervisor started.");
   lines.push(`lsky_uptime_seconds ${snapshot.uptimeSeconds}`);

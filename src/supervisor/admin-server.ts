@@ -13,7 +13,9 @@ export type AdminRoutes = (request: Request) => Response | Promise<Response> | u
  * never on the public port: the dashboard (`extra`), Prometheus metrics
  * aggregated across workers, `/healthz` (the supervisor is alive) and
  * `/readyz` (at least one worker is ready, 503 otherwise) for Kubernetes
- * probes and load balancers.
+ * probes and load balancers. `clusterReady` (with --cluster-required):
+ * false while the cluster's Redis is unreachable, which makes /readyz 503
+ * too; undefined when the cluster does not decide readiness.
  */
 export async function startAdminServer(
   address: AdminAddress,
@@ -21,10 +23,11 @@ export async function startAdminServer(
   metrics: MetricsAggregator,
   startedAt: number,
   extra?: AdminRoutes,
+  clusterReady?: () => boolean | undefined,
 ): Promise<HttpServer> {
   const port = await claimPort(address.host, address.port);
   const adapter = await loadAdapter();
-  const handler = createAdminHandler(pool, () => metrics.render(pool, startedAt), extra);
+  const handler = createAdminHandler(pool, () => metrics.render(pool, startedAt), extra, clusterReady);
   // The admin routes read nothing from the context; there is no app bus here.
   const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source) =>
     ({ remoteAddr: readRemoteAddr(source) }) as LskyContext;
@@ -38,6 +41,7 @@ export function createAdminHandler(
   pool: Pick<WorkerPool, "readyCount">,
   renderMetrics: () => string | Promise<string>,
   extra?: AdminRoutes,
+  clusterReady: () => boolean | undefined = () => undefined,
 ): (request: Request) => Response | Promise<Response> {
   return (request) => {
     const path = new URL(request.url).pathname;
@@ -46,10 +50,13 @@ export function createAdminHandler(
       return Promise.resolve(renderMetrics()).then((text) => new Response(text, { headers }));
     }
     if (path === "/healthz") return Response.json({ status: "ok" });
-    if (path === "/readyz") {
-      const ready = pool.readyCount();
-      return Response.json({ status: ready > 0 ? "ready" : "not ready", workers: ready }, { status: ready > 0 ? 200 : 503 });
-    }
+    if (path === "/readyz") return readiness(pool.readyCount(), clusterReady());
     return extra?.(request) ?? new Response("Not Found\n", { status: 404 });
   };
+}
+
+function readiness(workers: number, cluster: boolean | undefined): Response {
+  const ready = workers > 0 && cluster !== false;
+  const body = { status: ready ? "ready" : "not ready", workers, ...(cluster === undefined ? {} : { cluster: cluster ? "up" : "down" }) };
+  return Response.json(body, { status: ready ? 200 : 503 });
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { BusSupervisorMessage } from "../bus/protocol.ts";
+import { LskyError } from "../errors.ts";
 import { type BusPeer, MessageRouter } from "./message-router.ts";
 
 interface FakePeer extends BusPeer {
@@ -314,5 +315,29 @@ describe("MessageRouter and a worker whose bus queue is full", () => {
     assert.match(reply.error!.message, /worker 2: its bus queue is full/);
     assert.equal(router.pendingCount(), 0);
     assert.equal(clock.size, 0, "no timer is left behind");
+  });
+});
+
+describe("MessageRouter and the cluster", () => {
+  test("onBroadcast hears each publish to all workers, not a send to one", () => {
+    const { router, one } = setup();
+    const heard: Array<[string, unknown]> = [];
+    router.onBroadcast = (topic, data) => void heard.push([topic, data]);
+    router.onMessage(one, { type: "publish", topic: "news", data: 1, to: "*" });
+    router.onMessage(one, { type: "publish", topic: "direct", data: 2, to: 2 });
+    router.publish("from-supervisor", 3);
+    assert.deepEqual(heard, [["news", 1]]);
+    assert.deepEqual(router.workerIds(), [1, 2]);
+  });
+
+  test("a supervisor handler's bus failure reaches the worker with its code; any other error is BUS_HANDLER_FAILED", async () => {
+    const { router, one } = setup();
+    router.handle("relay", () => Promise.reject(new LskyError("BUS_TIMEOUT", "Node \"b\" did not answer")));
+    router.handle("broken", () => Promise.reject(new LskyError("WS_GONE", "gone")));
+    router.onMessage(one, { type: "request", id: 1, topic: "relay", to: "supervisor", timeout: 1000 });
+    router.onMessage(one, { type: "request", id: 2, topic: "broken", to: "supervisor", timeout: 1000 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const codes = one.inbox.map((m) => (m as { error?: { code: string } }).error?.code);
+    assert.deepEqual(codes, ["BUS_TIMEOUT", "BUS_HANDLER_FAILED"]);
   });
 });

@@ -7,7 +7,7 @@ import type {
   WorkerMessage,
 } from "../bus/protocol.ts";
 import { BUS_DEFAULT_TIMEOUT_MS } from "../bus/protocol.ts";
-import { LskyError } from "../errors.ts";
+import { isLskyError, LskyError } from "../errors.ts";
 import type { LifecycleState } from "./lifecycle.ts";
 
 /**
@@ -70,6 +70,8 @@ export class MessageRouter {
   private readonly schedule: NonNullable<RouterOptions["schedule"]>;
   private nextId = 1;
   private announced = "";
+  /** Hears every publish a worker sends to all workers (the cluster carries it to the other nodes). */
+  onBroadcast: ((topic: string, data: unknown) => void) | undefined;
 
   constructor(options: RouterOptions = {}) {
     this.schedule = options.schedule ?? realSchedule;
@@ -117,6 +119,10 @@ export class MessageRouter {
   }
 
   /** The ids of the workers that are ready, ascending. */
+  workerIds(): number[] {
+    return this.readyIds();
+  }
+
   private readyIds(): number[] {
     const ids = new Set<number>();
     for (const peer of this.peers) if (peer.state === "ready" && peer.addressable !== false) ids.add(peer.slot);
@@ -151,7 +157,10 @@ export class MessageRouter {
 
   private onPublish(peer: BusPeer, message: Extract<BusWorkerMessage, { type: "publish" }>): void {
     const deliver: BusSupervisorMessage = { type: "deliver", topic: message.topic, data: message.data, from: peer.slot };
-    if (message.to === "*") return this.broadcast(deliver);
+    if (message.to === "*") {
+      this.onBroadcast?.(message.topic, message.data);
+      return this.broadcast(deliver);
+    }
     // At most once: a message for a worker that is not ready is dropped.
     this.peerFor(message.to)?.send(deliver);
   }
@@ -193,8 +202,11 @@ export class MessageRouter {
       return this.answer(requester, undefined, fail("BUS_NO_HANDLER", `The supervisor has no handler for "${topic}"`));
     }
     const from = "peer" in requester ? requester.peer.slot : 0;
+    // A handler that relays to another node passes that node's bus failure on as it is.
     const failed = (error: unknown) =>
-      this.answer(requester, undefined, fail("BUS_HANDLER_FAILED", `The supervisor failed to handle "${topic}": ${errorText(error)}`));
+      this.answer(requester, undefined, isBusFailure(error)
+        ? fail(error.code, error.message)
+        : fail("BUS_HANDLER_FAILED", `The supervisor failed to handle "${topic}": ${errorText(error)}`));
     let result: unknown;
     try {
       result = handler(data, from);
@@ -247,6 +259,10 @@ export class MessageRouter {
 
 function fail(code: BusErrorCode, message: string): BusFailure {
   return { code, message };
+}
+
+function isBusFailure(error: unknown): error is LskyError & { code: BusErrorCode } {
+  return isLskyError(error) && error.code.startsWith("BUS_");
 }
 
 function errorText(error: unknown): string {

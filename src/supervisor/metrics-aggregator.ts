@@ -46,6 +46,8 @@ export class MetricsAggregator {
     private readonly store?: () => NonNullable<MetricsSnapshot["store"]>,
     /** The custom processes' rows (docs/PROCESSES.md). */
     private readonly processes?: () => NonNullable<MetricsSnapshot["processes"]>,
+    /** This node of a cluster (docs/CLUSTER.md); undefined on a server that stands alone. */
+    private readonly cluster?: () => MetricsSnapshot["cluster"],
   ) {
     this.dropped = dropped;
     this.app = new AppMetricsCollector(log);
@@ -106,6 +108,7 @@ export class MetricsAggregator {
       tasks: this.tasks?.(),
       store: this.store?.(),
       processes: this.processes?.(),
+      cluster: this.cluster?.(),
     };
   }
 }

@@ -46,6 +46,8 @@ export interface StatusReport {
   tasks?: import("./task-service.ts").TaskStatus;
   /** The shared tables' rows and the cache's counters (docs/TABLES.md). */
   store?: StoreMetrics;
+  /** This node of a cluster on Redis (docs/CLUSTER.md); absent on a server that stands alone. */
+  cluster?: import("../cluster/status.ts").ClusterStatus;
 }
 
 /** The supervisor's own memory, in bytes. */

@@ -39,6 +39,8 @@ import { CACHE_SWEEP_MS, SharedStore } from "../store/shared-store.ts";
 import type { ProcessSpec } from "../config/process-config.ts";
 import { installCustomProcesses } from "./custom-processes.ts";
 import { type ClusterMember, joinCluster } from "./cluster.ts";
+import { clusterStatus, wireClusterBus } from "./cluster-bus-wiring.ts";
+import type { ClusterBus } from "../cluster/cluster-bus.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -74,6 +76,8 @@ interface Run {
   store: SharedStore;
   /** This server's membership of a cluster on Redis (--cluster-redis), if any. */
   cluster?: ClusterMember;
+  /** Carries bus publishes and requests to the other nodes (with `cluster`). */
+  clusterBus?: ClusterBus;
   systemd: SystemdNotifier;
   teardown: Teardown;
   exitCode: number;
@@ -93,7 +97,9 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile,
   run.cluster = joinCluster(settings, logger, run.teardown);
   const bus = busPath(process.pid);
   // Workers run the app's code: they have no use for the admin token.
-  const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: { ...settings, adminToken: "" } };
+  // The node name is resolved once here: every worker puts it in its WebSocket ids.
+  const workerSettings = { ...settings, adminToken: "", clusterNode: run.cluster?.node ?? settings.clusterNode };
+  const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: workerSettings };
   const busServer = await installPool(run, spec, bus);
   installCacheSweep(run);
   const processRows = installCustomProcesses(processes, run.sidePools, {
@@ -101,7 +107,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile,
   }, logger);
   run.metrics = new MetricsAggregator(
     () => ({ logLines: droppedLogLines(), busMessages: busServer.droppedMessages() }), logger,
-    () => run.scheduler.status(), () => run.tasks.status(), () => run.store.metrics(), processRows,
+    () => run.scheduler.status(), () => run.tasks.status(), () => run.store.metrics(), processRows, () => clusterRow(run),
   );
   if (!(await startPool(run))) return run.boot.forced ? 1 : 0;
 
@@ -164,6 +170,7 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
     },
   });
   const router = new MessageRouter();
+  if (run.cluster) run.clusterBus = wireClusterBus(run.cluster, router, logger);
   const busServer = await startBusServer(bus, {
     findWorker: (pid) => run.pool.findByPid(pid) ?? run.sidePools.findByPid(pid),
     onMessage: (worker, message) => routeMessage(run, router, worker, message),
@@ -268,7 +275,10 @@ function createControl(run: Run, info: SupervisorInfo) {
   const onControl = async (command: ControlCommand): Promise<unknown> => {
     switch (command) {
       case "status":
-        return { ...await collectStatus(pool, info, run.sidePools), schedule: run.scheduler.status(), tasks: run.tasks.status(), store: run.store.metrics() };
+        return {
+          ...await collectStatus(pool, info, run.sidePools), schedule: run.scheduler.status(), tasks: run.tasks.status(), store: run.store.metrics(),
+          cluster: clusterRow(run),
+        };
       case "reload":
         return reload();
       case "stop":
@@ -311,12 +321,17 @@ async function installAdmin(
     { reload: () => reload(), replaceWorker: (slot) => pool.replaceWorker(slot) },
     (message) => logger.info(message),
   );
-  const admin = await startAdminServer(parseAdminAddress(settings.admin), pool, metrics, info.startedAt, dashboard.routes);
+  const clusterReady = () => (settings.clusterRequired ? clusterRow(run)?.state === "up" : undefined);
+  const admin = await startAdminServer(parseAdminAddress(settings.admin), pool, metrics, info.startedAt, dashboard.routes, clusterReady);
   run.teardown.add("admin listener", () => {
     dashboard.stop();
     admin.forceClose();
   });
   return [`admin listener (dashboard, metrics, healthz, readyz) at http://${settings.admin}`, dashboard.banner];
+}
+
+function clusterRow(run: Run) {
+  return clusterStatus(run.cluster, run.clusterBus, run.settings.clusterRedis);
 }
 
 /** Stop, forced stop and reload by signal; and a stop when the launcher that started lsky is gone. */

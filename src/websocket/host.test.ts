@@ -48,6 +48,13 @@ test("ids carry the worker and its incarnation, and route back to the worker", (
   assert.equal(ownerOf("3-abc"), undefined);
 });
 
+test("in a cluster, ids also name the node, and still route back to the worker", () => {
+  const h = new SocketHub({ workerId: 3, incarnation: "abc", node: "web-a", policy: POLICY, log: () => {} });
+  const { socket } = open(h);
+  assert.equal(socket.id, "web-a~3-abc-1");
+  assert.equal(ownerOf(socket.id), 3);
+});
+
 test("a request that does not ask for a WebSocket gets 426; past the cap 503", () => {
   const h = hub();
   assert.equal(h.accept(undefined, {}).status, 426);

@@ -1,3 +1,4 @@
+import { socketIdPrefix } from "../cluster/socket-id.ts";
 import type { WebSocketSettings } from "../config/websocket-options.ts";
 import type { LskyWebSocket, SocketCloseEvent, WebSocketEvents } from "./app-api.ts";
 import type { EnginePublish, EngineSocket, SocketHost, SocketSink, UpgradeSlot } from "./engine.ts";
@@ -18,6 +19,8 @@ export interface SocketHubOptions {
   workerId: number;
   /** Tells this worker's life from an earlier one in the same slot. */
   incarnation: string;
+  /** This server's node name when it is in a cluster: ids then say which node owns them. */
+  node?: string;
   policy: WebSocketSettings;
   log(line: string): void;
 }
@@ -30,6 +33,8 @@ export interface SocketHubOptions {
  */
 export class SocketHub implements SocketHost, SocketOwner {
   readonly policy: WebSocketSettings;
+  /** What every id this worker hands out starts with: its node in a cluster, its slot, its incarnation. */
+  readonly idPrefix: string;
   readonly stats: SocketStats = emptySocketStats();
   readonly local = new Map<string, LocalSocket>();
   readonly #topics = new Map<string, Set<LocalSocket>>();
@@ -46,14 +51,17 @@ export class SocketHub implements SocketHost, SocketOwner {
   constructor(options: SocketHubOptions) {
     this.#options = options;
     this.policy = options.policy;
+    this.idPrefix = socketIdPrefix(options.workerId, options.incarnation, options.node);
   }
 
   get sendBufferCap(): number {
     return this.policy.wsSendBuffer;
   }
 
-  get idPrefix(): string {
-    return `${this.#options.workerId}-${this.#options.incarnation}-`;
+
+  /** The node this worker belongs to, in a cluster. */
+  get node(): string | undefined {
+    return this.#options.node;
   }
 
   slot(url: string): UpgradeSlot {

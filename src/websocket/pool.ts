@@ -4,6 +4,9 @@ import type { Sockets } from "./app-api.ts";
 import type { SocketHub } from "./host.ts";
 import { type Frame, fromWire, toFrame, toWire, type WireFrame } from "./payload.ts";
 import { PublishBatcher, type PublishEntry } from "./publish-batch.ts";
+import { parseSocketId } from "../cluster/socket-id.ts";
+import { ASK_NODE_TOPIC, type AskNodeRequest, SUM_NODES_TOPIC, type SumNodesRequest } from "../cluster/wire.ts";
+import { BUS_DEFAULT_TIMEOUT_MS } from "../bus/protocol.ts";
 
 // Bus topics of lsky's own; apps' topics never start with "lsky:".
 const PUBLISH = "lsky:ws:publish";
@@ -18,11 +21,9 @@ interface PublishMessage {
   m: PublishEntry[];
 }
 
-/** The worker that owns a connection: the number its id starts with. */
+/** The worker that owns a connection: the slot number in its id. */
 export function ownerOf(id: string): number | undefined {
-  if (typeof id !== "string") return undefined;
-  const match = /^(\d+)-[0-9a-z]+-\d+$/.exec(id);
-  return match ? Number(match[1]) : undefined;
+  return parseSocketId(id)?.worker;
 }
 
 function gone(id: string): LskyError {
@@ -39,7 +40,7 @@ export function joinPool(hub: SocketHub, bus: LskyBus): Sockets {
   const toOwner = <T>(id: string, topic: string, local: () => T, data: object) => {
     // A send after a publish must not overtake it on the bus.
     batcher.flush();
-    return askOwner(bus, id, topic, local, data);
+    return askOwner(bus, hub.node, id, topic, local, data);
   };
 
   return {
@@ -59,7 +60,10 @@ export function joinPool(hub: SocketHub, bus: LskyBus): Sockets {
     },
     async count(topic) {
       const others = bus.workers().filter((worker) => worker !== bus.workerId);
-      const answers = await Promise.allSettled(others.map((worker) => bus.request<number>(worker, COUNT, { topic })));
+      const asked = others.map((worker) => bus.request<number>(worker, COUNT, { topic }));
+      // In a cluster the supervisor adds the other nodes' counts (those that answer within its wait).
+      if (hub.node !== undefined) asked.push(bus.request<number>("supervisor", SUM_NODES_TOPIC, { topic: COUNT, data: { topic } } satisfies SumNodesRequest));
+      const answers = await Promise.allSettled(asked);
       return answers.reduce((sum, answer) => sum + (answer.status === "fulfilled" ? answer.value : 0), hub.count(topic));
     },
   };
@@ -88,13 +92,21 @@ function serveHub(hub: SocketHub, bus: LskyBus): PublishBatcher {
   return batcher;
 }
 
-/** Runs `local` when this worker owns the connection, else asks the owner; undefined when no one owns it any more. */
-async function askOwner<T>(bus: LskyBus, id: string, topic: string, local: () => T, data: object): Promise<T | undefined> {
-  const owner = ownerOf(id);
-  if (owner === undefined) return undefined;
-  if (owner === bus.workerId) return local();
+/**
+ * Runs `local` when this worker owns the connection, else asks the owner (on
+ * another node through the supervisor); undefined when no one owns it any more.
+ */
+async function askOwner<T>(bus: LskyBus, node: string | undefined, id: string, topic: string, local: () => T, data: object): Promise<T | undefined> {
+  const owner = parseSocketId(id);
+  // A standalone server's ids name no node, a cluster node's always do.
+  if (owner === undefined || (owner.node === undefined) !== (node === undefined)) return undefined;
+  const remote = owner.node !== node;
+  if (!remote && owner.worker === bus.workerId) return local();
   try {
-    return await bus.request<T>(owner, topic, data);
+    if (!remote) return await bus.request<T>(owner.worker, topic, data);
+    const request: AskNodeRequest = { node: owner.node!, worker: owner.worker, topic, data };
+    // Longer than the supervisor waits for the other node, so that its BUS_TIMEOUT, naming the node, comes first.
+    return await bus.request<T>("supervisor", ASK_NODE_TOPIC, request, { timeout: BUS_DEFAULT_TIMEOUT_MS + 1000 });
   } catch (error) {
     // The owner is gone or not running: so is the connection.
     if (isLskyError(error) && (error.code === "BUS_NO_WORKER" || error.code === "BUS_WORKER_GONE")) return undefined;

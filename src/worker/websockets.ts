@@ -18,6 +18,8 @@ export function startSockets(spec: WorkerSpec, bus: LskyBus): ContextSockets {
   const hub = new SocketHub({
     workerId: spec.slot,
     incarnation: INCARNATION,
+    // The supervisor resolved the name: the same in every worker of this server.
+    node: spec.settings.clusterRedis ? spec.settings.clusterNode : undefined,
     policy: spec.settings,
     log: (line) => process.stderr.write(`${line}\n`),
   });
