@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseNodeName, parseRedisUrl } from "./cluster-options.ts";
+import { parseKeyPrefix, parseLockTtl, parseNodeName, parseRedisUrl } from "./cluster-options.ts";
 
 test("a Redis URL must be redis:// or rediss://; empty means no cluster", () => {
   assert.equal(parseRedisUrl("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
@@ -16,4 +16,17 @@ test("a node name is 1 to 64 of letters, digits, dot, underscore, dash", () => {
   assert.throws(() => parseNodeName("a b"), /node name/);
   assert.throws(() => parseNodeName("x".repeat(65)), /node name/);
   assert.throws(() => parseNodeName("a:b"), /node name/);
+});
+
+test("a key prefix is 1 to 64 letters, digits, dot, underscore, colon, dash", () => {
+  assert.equal(parseKeyPrefix(" shop:eu "), "shop:eu");
+  assert.throws(() => parseKeyPrefix(""), /prefix/);
+  assert.throws(() => parseKeyPrefix("a{b}"), /prefix/);
+});
+
+test("the lock TTL is a duration from 100 ms to 10 min", () => {
+  assert.equal(parseLockTtl("5s"), 5000);
+  assert.equal(parseLockTtl("250ms"), 250);
+  assert.throws(() => parseLockTtl("50ms"), /100ms to 10m/);
+  assert.throws(() => parseLockTtl("1h"), /100ms to 10m/);
 });
