@@ -39,6 +39,7 @@ import { CACHE_SWEEP_MS, SharedStore } from "../store/shared-store.ts";
 import type { ProcessSpec } from "../config/process-config.ts";
 import { installCustomProcesses } from "./custom-processes.ts";
 import { type ClusterMember, joinCluster } from "./cluster.ts";
+import { scheduleLocksFor } from "./cluster-schedule.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -91,6 +92,7 @@ interface Run {
 export async function runSupervisor({ settings, entry, sources = {}, configFile, processes = [] }: SupervisorOptions): Promise<number> {
   const run = await prepareRun(settings, entry);
   run.cluster = joinCluster(settings, logger, run.teardown);
+  if (run.cluster) run.scheduler.useClusterLocks(scheduleLocksFor(run.cluster, settings));
   const bus = busPath(process.pid);
   // Workers run the app's code: they have no use for the admin token.
   const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: { ...settings, adminToken: "" } };
