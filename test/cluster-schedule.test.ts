@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { describeTargets } from "./harness/describe-targets.ts";
+import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
+import { hasRedisServer, killAllRedis, type RedisServer, startRedis } from "./harness/redis.ts";
+import { waitForStatus } from "./harness/supervision.ts";
+import { fixture, type Target } from "./harness/targets.ts";
+import { waitFor } from "./harness/wait.ts";
+
+after(() => {
+  killAll();
+  killAllRedis();
+});
+
+const INTERVAL_MS = 200;
+const WINDOW_MS = 5000;
+const EXPECTED = WINDOW_MS / INTERVAL_MS;
+const TOLERANCE = 2;
+// Short, so the kill case takes seconds; the default is 5 s.
+const LOCK_TTL_MS = 1000;
+
+interface RunLine {
+  phase: "start" | "end";
+  tick: number;
+  node: string;
+  fence: number;
+}
+
+function readRuns(file: string): RunLine[] {
+  if (!existsSync(file)) return [];
+  return [...readFileSync(file, "utf8").matchAll(/^(start|end) tick=(\d+) node=(\S+) fence=(\d+)$/gm)]
+    .map((m) => ({ phase: m[1] as RunLine["phase"], tick: Number(m[2]), node: m[3]!, fence: Number(m[4]) }));
+}
+
+const startsOf = (file: string) => readRuns(file).filter((r) => r.phase === "start");
+
+/** Every tick ran at most once in the cluster, and the fencing tokens rise with the ticks. */
+function checkOnce(file: string): void {
+  const starts = startsOf(file).sort((a, b) => a.tick - b.tick);
+  const seen = new Map<number, string>();
+  for (const run of starts) {
+    assert.ok(!seen.has(run.tick), `tick ${run.tick} ran twice: on ${seen.get(run.tick)} and on ${run.node}`);
+    seen.set(run.tick, run.node);
+  }
+  for (let i = 1; i < starts.length; i++) {
+    assert.ok(starts[i]!.fence > starts[i - 1]!.fence, `fence ${starts[i]!.fence} of tick ${starts[i]!.tick} after fence ${starts[i - 1]!.fence}`);
+  }
+}
+
+/** Waits until runs cover ticks [from, from + 5 s) and returns how many ran in it; the window is the ticks' own ids. */
+async function runsInWindow(file: string, from: number, what: string): Promise<RunLine[]> {
+  await waitFor(`runs of "beat" past tick ${from + WINDOW_MS} (${what})`, () => startsOf(file).some((r) => r.tick >= from + WINDOW_MS), 30_000);
+  return startsOf(file).filter((r) => r.tick >= from && r.tick < from + WINDOW_MS);
+}
+
+type JobRow = { name: string; runs: number; skips: number; cluster?: { elsewhere: number; lockErrors: number; locksLost: number } };
+const beatOf = (status: object) => (status as { schedule?: JobRow[] }).schedule?.find((j) => j.name === "beat");
+
+describeTargets("a scheduled job on a cluster of two nodes", { skip: hasRedisServer() ? false : "redis-server is not installed (apt-get install redis-server)" }, (target: Target) => {
+  let redis: RedisServer;
+  let scratch: string;
+  before(async () => {
+    redis = await startRedis();
+    scratch = mkdtempSync(join(tmpdir(), "lsky-cluster-schedule-"));
+  });
+  after(async () => {
+    await redis?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  // long: two nodes, a measured window, a kill -9 mid-run, and the survivor's window after it
+  test("an every-200ms job runs 25 ± 2 times in 5 s on the two nodes together, each tick once; after a kill -9 mid-run the other node carries on past the lock TTL", async (t) => {
+    const file = join(scratch, "runs.log");
+    const startNode = (node: string) => {
+      const cwd = mkdtempSync(join(scratch, `${node}-`));
+      return startLsky(target, [
+        fixture("cluster-schedule-app.ts"), "--workers", "1", "--host", "127.0.0.1",
+        "--cluster-redis", redis.url, "--cluster-node", node, "--cluster-lock-ttl", `${LOCK_TTL_MS}ms`,
+      ], { cwd, env: { CLUSTER_RUNS_FILE: file } });
+    };
+    const [a, b] = await Promise.all([startNode("a"), startNode("b")]);
+    // Both nodes take part once each has claimed or seen a tick claimed.
+    const active = (node: LskyProcess) => waitForStatus(target, node.port, "the job claimed through Redis", (s) => {
+      const job = beatOf(s);
+      return job !== undefined && job.runs + (job.cluster?.elsewhere ?? 0) > 0;
+    });
+    await Promise.all([active(a), active(b)]);
+    await waitFor("the first run's line", () => startsOf(file).length > 0, 10_000);
+
+    const from = Math.max(...startsOf(file).map((r) => r.tick)) + INTERVAL_MS;
+    const steady = await runsInWindow(file, from, "two nodes");
+    const nodes = new Set(steady.map((r) => r.node));
+    t.diagnostic(`${target.name}: ${steady.length} runs in ${WINDOW_MS} ms on two nodes (${[...nodes].join(", ")})`);
+    assert.ok(Math.abs(steady.length - EXPECTED) <= TOLERANCE, `${steady.length} runs of "beat" in ${WINDOW_MS} ms, expected ${EXPECTED} ± ${TOLERANCE}`);
+    checkOnce(file);
+
+    // Kill the node running a tick right now, so its lock stays behind it.
+    const runningOn = () => {
+      const runs = readRuns(file);
+      const last = runs.filter((r) => r.phase === "start").at(-1);
+      return last && !runs.some((r) => r.phase === "end" && r.tick === last.tick) ? last : undefined;
+    };
+    const victimRun = await waitFor("a run in progress", runningOn, 10_000);
+    const [victim, survivor] = victimRun.node === "a" ? [a, b] : [b, a];
+    victim.signal("SIGKILL");
+    await victim.exited;
+
+    const after = await runsInWindow(file, victimRun.tick, "the kill");
+    const expected = EXPECTED - LOCK_TTL_MS / INTERVAL_MS;
+    t.diagnostic(`${target.name}: ${after.length} runs in the ${WINDOW_MS} ms from the kill (lock TTL ${LOCK_TTL_MS} ms)`);
+    assert.ok(Math.abs(after.length - expected) <= TOLERANCE, `${after.length} runs in the ${WINDOW_MS} ms from the kill, expected ${expected} ± ${TOLERANCE}`);
+    const taken = after.filter((r) => r.tick > victimRun.tick);
+    assert.ok(taken.every((r) => r.node !== victimRun.node), `after the kill only the survivor runs the job: ${JSON.stringify(taken)}`);
+    checkOnce(file);
+    // The dead node's lock held the survivor back until it expired: those ticks were skipped, not run beside it.
+    const job = beatOf(await waitForStatus(target, survivor.port, "status", () => true));
+    assert.ok(job && job.skips >= 1, `the survivor skipped ticks while the dead node's lock lived: ${JSON.stringify(job)}`);
+    assert.equal(job.cluster?.lockErrors, 0);
+    await survivor.stop();
+  });
+});
