@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { describeTargets } from "./harness/describe-targets.ts";
 import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
+import { freePort } from "./harness/ports.ts";
 import { hasRedisServer, killAllRedis, type RedisServer, startRedis } from "./harness/redis.ts";
 import { waitForStatus } from "./harness/supervision.ts";
 import { fixture, type Target } from "./harness/targets.ts";
@@ -74,12 +75,16 @@ describeTargets("a scheduled job on a cluster of two nodes", { skip: hasRedisSer
   // long: two nodes, a measured window, a kill -9 mid-run, and the survivor's window after it
   test("an every-200ms job runs 25 ± 2 times in 5 s on the two nodes together, each tick once; after a kill -9 mid-run the other node carries on past the lock TTL", async (t) => {
     const file = join(scratch, "runs.log");
-    const startNode = (node: string) => {
+    const admins = new Map<LskyProcess, string>();
+    const startNode = async (node: string) => {
       const cwd = mkdtempSync(join(scratch, `${node}-`));
-      return startLsky(target, [
-        fixture("cluster-schedule-app.ts"), "--workers", "1", "--host", "127.0.0.1",
+      const admin = `127.0.0.1:${await freePort()}`;
+      const server = await startLsky(target, [
+        fixture("cluster-schedule-app.ts"), "--workers", "1", "--host", "127.0.0.1", "--admin", admin,
         "--cluster-redis", redis.url, "--cluster-node", node, "--cluster-lock-ttl", `${LOCK_TTL_MS}ms`,
       ], { cwd, env: { CLUSTER_RUNS_FILE: file } });
+      admins.set(server, `http://${admin}`);
+      return server;
     };
     const [a, b] = await Promise.all([startNode("a"), startNode("b")]);
     // Both nodes take part once each has claimed or seen a tick claimed.
@@ -114,11 +119,16 @@ describeTargets("a scheduled job on a cluster of two nodes", { skip: hasRedisSer
     assert.ok(Math.abs(after.length - expected) <= TOLERANCE, `${after.length} runs in the ${WINDOW_MS} ms from the kill, expected ${expected} ± ${TOLERANCE}`);
     const taken = after.filter((r) => r.tick > victimRun.tick);
     assert.ok(taken.every((r) => r.node !== victimRun.node), `after the kill only the survivor runs the job: ${JSON.stringify(taken)}`);
+    // The dead node's lock, taken at its tick, held the others back for the whole TTL and no longer.
+    assert.ok(taken[0]!.tick >= victimRun.tick + LOCK_TTL_MS, `the survivor ran tick ${taken[0]!.tick}, within the lock TTL of the dead node's tick ${victimRun.tick}`);
     checkOnce(file);
     // The dead node's lock held the survivor back until it expired: those ticks were skipped, not run beside it.
     const job = beatOf(await waitForStatus(target, survivor.port, "status", () => true));
     assert.ok(job && job.skips >= 1, `the survivor skipped ticks while the dead node's lock lived: ${JSON.stringify(job)}`);
     assert.equal(job.cluster?.lockErrors, 0);
+    const metrics = await (await fetch(`${admins.get(survivor)}/metrics`)).text();
+    assert.match(metrics, /^lsky_schedule_runs_total\{job="beat"\} [1-9]\d*$/m);
+    for (const family of ["elsewhere", "lock_errors", "locks_lost"]) assert.match(metrics, new RegExp(`^lsky_schedule_${family}_total\\{job="beat"\\} \\d+$`, "m"));
     await survivor.stop();
   });
 });
