@@ -143,3 +143,20 @@ test("a run that loses its lock has its signal aborted, and the next tick waits 
   assert.deepEqual(sent.filter((m) => m.type === "schedule-abort").map((m) => m.type === "schedule-abort" && m.id), [a.runs[0]!.id]);
   assert.equal(a.scheduler.status()[0]!.cluster!.locksLost, 1);
 });
+
+test("while one node's run holds the lock, the other skips the job's ticks, and says when the lock is free again", async () => {
+  const redis = fakeRedis();
+  const clock = { mono: 0 };
+  const a = node("a", 3, redis.locksFor("a"), clock, [every100], false);
+  const b = node("b", 0, redis.locksFor("b"), clock, [every100]);
+  await advance(clock, [a, b], 300);
+  assert.equal(a.runs.length, 1);
+  assert.equal(b.runs.length, 0);
+  assert.equal(b.scheduler.status()[0]!.skips, 2);
+  assert.match(b.lines[0]!, /still running from an earlier tick \(lock held by a\/\d+\)/);
+  a.scheduler.onMessage(a.worker, { type: "schedule-done", id: a.runs[0]!.id, ms: 250 });
+  a.scheduler.stop();
+  await advance(clock, [a, b], 100);
+  assert.equal(b.runs.length, 1);
+  assert.match(b.lines.join("\n"), /cluster lock is free again; 2 ticks skipped meanwhile/);
+});

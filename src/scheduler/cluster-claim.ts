@@ -20,6 +20,11 @@ export async function claimTick(locks: ScheduleLocks, job: JobState, tick: numbe
     log.info(`scheduled job "${name}": the cluster lock is back after ${job.lockErrorStreak} tick${job.lockErrorStreak === 1 ? "" : "s"} not run`);
     job.lockErrorStreak = 0;
   }
+  if ((claim.outcome === "won" || claim.outcome === "taken") && job.skipStreak > 0 && job.running.size === 0) {
+    // The run that held the lock was another node's: its end is seen here as the lock coming free.
+    log.info(`scheduled job "${name}": the cluster lock is free again; ${job.skipStreak} tick${job.skipStreak === 1 ? "" : "s"} skipped meanwhile`);
+    job.skipStreak = 0;
+  }
   switch (claim.outcome) {
     case "won":
       return claim.lock;
