@@ -101,3 +101,19 @@ describe("the schedule lock on a real redis-server", { skip: missing }, () => {
     offline.disconnect();
   });
 });
+
+test("a lock whose renewals fail for a whole TTL is lost; one answered 0 is lost at once", async () => {
+  // The renewal timer is unref'd (it must not hold the supervisor up); this one keeps the test's loop alive.
+  const keepAlive = setInterval(() => {}, 1000);
+  let renewal: () => Promise<unknown> = () => Promise.reject(new Error("Connection is closed."));
+  const redis = {
+    eval: (script: string) => (script === RENEW_SCRIPT ? renewal() : script.includes("INCR") ? Promise.resolve(["won", 1]) : Promise.resolve(1)),
+  };
+  const locks = createScheduleLocks(redis, { prefix: "p", node: "a", ttl: 90 });
+  const first = won(await locks.claim("job", 1000, false));
+  assert.match(await new Promise<string>((resolve) => first.onLost(resolve)), /did not renew it for 90 ms \(Connection is closed\.\)/);
+  renewal = () => Promise.resolve(0);
+  const second = won(await locks.claim("job", 1200, false));
+  assert.match(await new Promise<string>((resolve) => second.onLost(resolve)), /no longer this run's/);
+  clearInterval(keepAlive);
+});
