@@ -157,6 +157,27 @@ describeTargets("Cluster bus on Redis", { skip: !hasRedisServer() && "redis-serv
     await extra.ws.closed;
   });
 
+  test("a cluster with another --cluster-prefix on the same Redis hears none of it, and is heard by none", async () => {
+    const c = await startNode("c", 1, ["--cluster-prefix", "other"]);
+    try {
+      await waitForRedisState(target, c, "up");
+      await waitFor("node c subscribed at Redis", async () => /:1\r\n/.test(await redis.command("PUBSUB NUMSUB other:cluster:all")) || undefined, 30_000, 50);
+      const c1 = await connect(c);
+      b1.ws.sendText("spub:r:only-lsky");
+      for (const client of [a1, a2, b1]) assert.equal(await client.ws.nextText(), "only-lsky");
+      c1.ws.sendText("spub:r:only-other");
+      assert.equal(await c1.ws.nextText(), "only-other");
+      for (const [i, client] of [a1, a2, b1].entries()) await nothingQueued(client, `prefix-${i}`);
+      await nothingQueued(c1, "prefix-c");
+      c1.ws.sendText("count:r");
+      assert.equal(await c1.ws.nextText(), "count:1");
+      c1.ws.close();
+      await c1.ws.closed;
+    } finally {
+      await c.server.stop();
+    }
+  });
+
   test("Redis killed: no crash, local publishes still delivered, cluster ones dropped and counted; back: delivery resumes", async () => {
     await redis.kill();
     await Promise.all([waitForRedisState(target, a, "down"), waitForRedisState(target, b, "down")]);

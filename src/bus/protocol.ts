@@ -63,7 +63,7 @@ export type SupervisorMessage =
   /** `appMetrics`: include the app's own metrics (a /metrics scrape). */
   | { type: "stats-request"; appMetrics?: boolean }
   /** Run scheduled job `name` once (docs/SCHEDULE.md); answered by "schedule-done" with the same id. */
-  | { type: "schedule-run"; id: number; name: string; scheduledAt: number }
+  | { type: "schedule-run"; id: number; name: string; scheduledAt: number; cluster?: { node: string; fence: number } }
   /** The run passed its job's timeout: abort its signal (the supervisor already counted it failed). */
   | { type: "schedule-abort"; id: number; reason: string }
   | import("../tasks/messages.ts").TaskSupervisorMessage

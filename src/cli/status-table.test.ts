@@ -167,4 +167,12 @@ describe("formatStatus with scheduled jobs", () => {
   test("a server without jobs shows no schedule table", () => {
     assert.doesNotMatch(formatStatus({ ...report, schedule: [] }), /JOB/);
   });
+
+  test("on a cluster two columns say what the lock did", () => {
+    const clustered = { ...report, schedule: [{ ...job, cluster: { elsewhere: 9, lockErrors: 3, locksLost: 0 } }] };
+    const lines = formatStatus(clustered).trimEnd().split("\n");
+    const head = lines.findIndex((line) => line.startsWith("JOB"));
+    assert.match(lines[head]!, /SKIPS\s+MISSED\s+ELSEWHERE\s+LOCK ERRORS$/);
+    assert.match(lines[head + 1]!, /\s7\s+1\s+2\s+0\s+9\s+3$/);
+  });
 });

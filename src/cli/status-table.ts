@@ -51,11 +51,15 @@ function formatTasks(tasks: StatusReport["tasks"]): string[] {
 function formatSchedule(jobs: StatusReport["schedule"]): string[] {
   if (!jobs?.length) return [];
   const columns = ["JOB", "TIMING", "NEXT RUN", "LAST RUN", "LAST TOOK", "LAST RESULT", "RUNS", "FAILURES", "SKIPS", "MISSED"];
+  // On a cluster: ticks other nodes ran, and ticks not run for want of the lock.
+  const clustered = jobs.some((job) => job.cluster);
+  if (clustered) columns.push("ELSEWHERE", "LOCK ERRORS");
   const rows = jobs.map((job) => [
     job.name, job.timing, formatTime(job.nextRun), formatTime(job.lastRun),
     job.lastDurationMs === null ? "-" : `${job.lastDurationMs} ms`,
     job.running > 0 ? "running" : job.lastResult === "failed" ? `failed: ${oneLine(job.lastError ?? "", 60)}` : (job.lastResult ?? "-"),
     String(job.runs), String(job.failures), String(job.skips), String(job.missed),
+    ...(clustered ? [String(job.cluster?.elsewhere ?? 0), String(job.cluster?.lockErrors ?? 0)] : []),
   ]);
   return ["", ...alignColumns([columns, ...rows])];
 }

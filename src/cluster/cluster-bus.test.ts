@@ -46,7 +46,7 @@ function workers(answer: (worker: number, topic: string, data: unknown) => unkno
 function node(redis: FakeRedis, name: string, local: LocalWorkers, timers?: Array<() => void>) {
   const turn: Array<() => void> = [];
   const bus = new ClusterBus({
-    node: name, transport: redis.transport(), local, askTimeout: 5000, sumWait: 1000,
+    node: name, prefix: "lsky", transport: redis.transport(), local, askTimeout: 5000, sumWait: 1000,
     later: (action) => void turn.push(action),
     schedule: (_ms, action) => (timers?.push(action), () => {}),
   });

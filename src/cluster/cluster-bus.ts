@@ -1,6 +1,6 @@
 import { setImmediate } from "node:timers";
 import { type ErrorCode, ERROR_CODES, isLskyError, LskyError } from "../errors.ts";
-import { ALL_NODES_CHANNEL, type ClusterMessage, decodeMessage, encodeEntry, encodeMessage, encodePublishes, nodeChannel } from "./wire.ts";
+import { allNodesChannel, type ClusterMessage, decodeMessage, encodeEntry, encodeMessage, encodePublishes, nodeChannel } from "./wire.ts";
 
 /** Redis as the cluster bus needs it: a PUBLISH that says how many nodes heard it. */
 export interface ClusterTransport {
@@ -21,6 +21,8 @@ export interface LocalWorkers {
 
 export interface ClusterBusOptions {
   node: string;
+  /** The cluster's --cluster-prefix, first part of its channel names. */
+  prefix: string;
   transport: ClusterTransport;
   local: LocalWorkers;
   /** How long an `ask` waits for the other node (its worker gets 80% of it). */
@@ -79,7 +81,7 @@ export class ClusterBus {
 
   constructor(options: ClusterBusOptions) {
     this.#options = { later: (action) => void setImmediate(action), schedule: realSchedule, ...options };
-    this.channels = [ALL_NODES_CHANNEL, nodeChannel(options.node)];
+    this.channels = [allNodesChannel(options.prefix), nodeChannel(options.prefix, options.node)];
   }
 
   /** A publish to every worker of this node: to the other nodes too, with this turn's others. */
@@ -116,7 +118,7 @@ export class ClusterBus {
     const dropAll = () => void (this.counters.dropped += entries.length);
     if (!this.#options.transport.isUp()) return dropAll();
     this.counters.messagesOut += entries.length;
-    this.#options.transport.publish(ALL_NODES_CHANNEL, encodePublishes(this.#options.node, entries)).catch(() => {
+    this.#options.transport.publish(this.channels[0]!, encodePublishes(this.#options.node, entries)).catch(() => {
       this.counters.messagesOut -= entries.length;
       dropAll();
     });
@@ -129,7 +131,7 @@ export class ClusterBus {
   ask(node: string, worker: number, topic: string, data: unknown): Promise<unknown> {
     const { askTimeout } = this.#options;
     const late = `Node ${JSON.stringify(node)} did not answer "${topic}" within ${askTimeout} ms`;
-    return this.#question(nodeChannel(node), { k: "ask", n: this.#options.node, id: 0, w: worker, t: topic, d: data }, askTimeout, late, () => 1);
+    return this.#question(nodeChannel(this.#options.prefix, node), { k: "ask", n: this.#options.node, id: 0, w: worker, t: topic, d: data }, askTimeout, late, () => 1);
   }
 
   /** The sum of every other node's workers' answers to `topic`; a node that does not answer within `sumWait` adds nothing. */
@@ -137,7 +139,7 @@ export class ClusterBus {
     if (!this.#options.transport.isUp()) return 0;
     const message: ClusterMessage = { k: "sum", n: this.#options.node, id: 0, t: topic, d: data };
     // This node hears its own question too, and does not answer it.
-    const total = await this.#question(ALL_NODES_CHANNEL, message, this.#options.sumWait, "", (heard) => heard - 1).catch(() => 0);
+    const total = await this.#question(this.channels[0]!, message, this.#options.sumWait, "", (heard) => heard - 1).catch(() => 0);
     return typeof total === "number" ? total : 0;
   }
 
@@ -223,7 +225,7 @@ export class ClusterBus {
 
   #reply(node: string, message: ClusterMessage): void {
     // Lost while Redis is away: the asking node's timer answers for it.
-    this.#send(nodeChannel(node), message).catch(() => {});
+    this.#send(nodeChannel(this.#options.prefix, node), message).catch(() => {});
   }
 
   #send(channel: string, message: ClusterMessage): Promise<number> {

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ALL_NODES_CHANNEL, type ClusterMessage, decodeMessage, encodeEntry, encodeMessage, encodePublishes, nodeChannel } from "./wire.ts";
+import { allNodesChannel, type ClusterMessage, decodeMessage, encodeEntry, encodeMessage, encodePublishes, nodeChannel } from "./wire.ts";
 
-test("channels: one shared by all nodes, one per node", () => {
-  assert.equal(ALL_NODES_CHANNEL, "lsky:cluster:all");
-  assert.equal(nodeChannel("web-a"), "lsky:cluster:node:web-a");
+test("channels: one shared by all nodes, one per node, under the cluster's prefix", () => {
+  assert.equal(allNodesChannel("lsky"), "lsky:cluster:all");
+  assert.equal(nodeChannel("lsky", "web-a"), "lsky:cluster:node:web-a");
+  assert.equal(allNodesChannel("shop:eu"), "shop:eu:cluster:all");
+  assert.equal(nodeChannel("shop:eu", "web-a"), "shop:eu:cluster:node:web-a");
 });
 
 test("every kind of message comes back as it was sent", () => {

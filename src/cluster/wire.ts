@@ -4,12 +4,18 @@
  * names the node that sent it (`n`), so a node drops what it hears of its own.
  */
 
-/** Every node listens here: publishes and the questions put to all nodes. */
-export const ALL_NODES_CHANNEL = "lsky:cluster:all";
+/**
+ * Every node listens here: publishes and the questions put to all nodes. The
+ * prefix (--cluster-prefix) keeps two clusters on one Redis apart: pub/sub
+ * channels ignore the database number in the URL.
+ */
+export function allNodesChannel(prefix: string): string {
+  return `${prefix}:cluster:all`;
+}
 
 /** One node listens here: requests for its workers, and the replies to what it asked. */
-export function nodeChannel(node: string): string {
-  return `lsky:cluster:node:${node}`;
+export function nodeChannel(prefix: string, node: string): string {
+  return `${prefix}:cluster:node:${node}`;
 }
 
 /** One bus publish to every worker ("*"), as the supervisor received it. */

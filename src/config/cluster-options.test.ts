@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseNodeName, parseRedisUrl } from "./cluster-options.ts";
+import { parseKeyPrefix, parseLockTtl, parseNodeName, parseRedisUrl } from "./cluster-options.ts";
 import { validateFileValues } from "./file-values.ts";
 import { resolveSettings } from "./resolve.ts";
 
@@ -33,4 +33,17 @@ test("--cluster-required and LSKY_CLUSTER_REQUIRED; off by default", () => {
   assert.equal(resolveSettings({ flags: {}, env: {}, context }).settings.clusterRequired, false);
   assert.equal(resolveSettings({ flags: { clusterRequired: "true" }, env: {}, context }).settings.clusterRequired, true);
   assert.equal(resolveSettings({ flags: {}, env: { LSKY_CLUSTER_REQUIRED: "1" }, context }).settings.clusterRequired, true);
+});
+
+test("a key prefix is 1 to 64 letters, digits, dot, underscore, colon, dash", () => {
+  assert.equal(parseKeyPrefix(" shop:eu "), "shop:eu");
+  assert.throws(() => parseKeyPrefix(""), /prefix/);
+  assert.throws(() => parseKeyPrefix("a{b}"), /prefix/);
+});
+
+test("the lock TTL is a duration from 100 ms to 10 min", () => {
+  assert.equal(parseLockTtl("5s"), 5000);
+  assert.equal(parseLockTtl("250ms"), 250);
+  assert.throws(() => parseLockTtl("50ms"), /100ms to 10m/);
+  assert.throws(() => parseLockTtl("1h"), /100ms to 10m/);
 });

@@ -44,6 +44,13 @@ export interface ScheduleContext {
   runId: number;
   /** The message bus (docs/BUS.md). */
   bus: LskyBus;
-  /** Aborted when the job's `timeout` passes: a job that honours it stops, one that does not runs on unseen. */
+  /**
+   * On a cluster (--cluster-redis) only: the node running this tick, and the
+   * tick's fencing token, larger for every later run of the job anywhere in
+   * the cluster. A job that writes somewhere keeps the largest token it wrote
+   * with and refuses a write with a smaller one (docs/SCHEDULE.md, "On a cluster").
+   */
+  cluster?: { node: string; fence: number };
+  /** Aborted when the job's `timeout` passes, or its cluster lock is lost: a job that honours it stops, one that does not runs on unseen. */
   signal: AbortSignal;
 }

@@ -1,6 +1,7 @@
 import type { JobSpec } from "./job-spec.ts";
 import { type Due, dueWall, type Moment, type Timing } from "./planner.ts";
 import { describeTiming, parseCron } from "./spec.ts";
+import { nextGridTick } from "../cluster/tick-identity.ts";
 
 /** A run the supervisor handed to a worker and has not heard the end of. */
 export interface Run {
@@ -29,6 +30,18 @@ export interface JobStatus {
   failures: number;
   skips: number;
   missed: number;
+  /** With --cluster-redis only: what the cluster lock did with this job's ticks here. */
+  cluster?: ClusterJobStatus;
+}
+
+/** A job's cluster lock figures on this node; `runs` above counts the runs this node started. */
+export interface ClusterJobStatus {
+  /** Ticks another node claimed (and ran), so this node did not. */
+  elsewhere: number;
+  /** Ticks not run here because the lock could not be taken (Redis away, an error or no answer). */
+  lockErrors: number;
+  /** Runs whose lock expired or passed to another run before they ended (their signal was aborted). */
+  locksLost: number;
 }
 
 /** The supervisor's record of one job: its timing, its next tick and its counters. */
@@ -41,13 +54,21 @@ export class JobState {
   failures = 0;
   skips = 0;
   missed = 0;
+  /** Present on a cluster (--cluster-redis). */
+  cluster?: ClusterJobStatus;
+  /** A claim on Redis is under way: a tick meanwhile counts as one whose previous run still goes. */
+  claiming = false;
+  /** Consecutive ticks without a lock, so the first is logged and not every one. */
+  lockErrorStreak = 0;
   /** Consecutive skipped ticks, so the first of a streak is logged and not every one. */
   skipStreak = 0;
   last?: { startedWall: number; ms: number; error?: string };
 
-  constructor(spec: JobSpec) {
+  /** `clustered`: the job's ticks must be named alike on every node (src/cluster/tick-identity.ts). */
+  constructor(spec: JobSpec, clustered = false) {
     this.spec = spec;
-    this.timing = timingOf(spec);
+    this.timing = timingOf(spec, clustered);
+    if (clustered) this.cluster = { elsewhere: 0, lockErrors: 0, locksLost: 0 };
   }
 
   status(now: Moment): JobStatus {
@@ -66,12 +87,15 @@ export class JobState {
       failures: this.failures,
       skips: this.skips,
       missed: this.missed,
+      ...(this.cluster ? { cluster: { ...this.cluster } } : {}),
     };
   }
 }
 
-function timingOf(spec: JobSpec): Timing {
-  if (spec.every !== undefined) return { every: spec.every };
+function timingOf(spec: JobSpec, clustered: boolean): Timing {
+  const every = spec.every;
+  // On a cluster an interval's ticks are wall-clock times on the epoch's grid, the same on every node.
+  if (every !== undefined) return clustered ? { cron: (after) => nextGridTick(every, after) } : { every };
   const cron = parseCron(spec.cron, spec.timezone);
   // The worker checked the pattern and zone; should croner still throw, the job is never due rather than the supervisor failing.
   return {

@@ -5,6 +5,8 @@ import type { JobSpec } from "./job-spec.ts";
 import { JobState, type JobStatus, type Run } from "./job-state.ts";
 import { firstDue, type Moment, planTick, sleepFor, tickWall } from "./planner.ts";
 import { sameTiming } from "./spec.ts";
+import type { HeldLock, ScheduleLocks } from "../cluster/schedule-lock.ts";
+import { claimTick } from "./cluster-claim.ts";
 
 /** A worker as the scheduler sees it; `WorkerHandle` is one. */
 export interface ScheduleWorker {
@@ -24,7 +26,7 @@ export interface PoolSchedulerOptions {
 }
 
 /** A run as the supervisor tracks it: the worker process it went to, and its timeout. */
-type InFlight = Run & { handle: ScheduleWorker; cancelTimeout?: () => void };
+type InFlight = Run & { handle: ScheduleWorker; cancelTimeout?: () => void; lock?: HeldLock };
 
 const realTimer = (ms: number, wake: () => void) => {
   const timer = setTimeout(wake, ms);
@@ -60,6 +62,8 @@ export class PoolScheduler {
   private nextRunId = 1;
   private rotation = 0;
   private stopped = false;
+  /** The cluster's tick locks (--cluster-redis); absent: the pool is the whole world. */
+  private locks?: ScheduleLocks;
 
   constructor(private readonly options: PoolSchedulerOptions) {
     this.now = options.now ?? (() => ({ mono: monotonicNow(), wall: Date.now() }));
@@ -76,6 +80,15 @@ export class PoolScheduler {
       case "schedule-done":
         return this.onDone(worker, message.id, message.ms, message.error);
     }
+  }
+
+  /**
+   * Joins the cluster: from now on each tick runs once in the whole cluster,
+   * claimed on Redis first (docs/SCHEDULE.md, "On a cluster"). Called before
+   * any worker reported its jobs.
+   */
+  useClusterLocks(locks: ScheduleLocks): void {
+    this.locks = locks;
   }
 
   /** No tick after this; runs in flight end as their workers answer or exit. */
@@ -110,13 +123,13 @@ export class PoolScheduler {
       }
       let job: JobState;
       try {
-        job = new JobState(spec);
+        job = new JobState(spec, this.locks !== undefined);
       } catch (error) {
         // The worker checked it (spec.ts); a spec that still fails here is left out, not fatal.
         this.options.log.error(`scheduled job "${spec.name}" left out: ${(error as Error).message}`);
         continue;
       }
-      if (old) Object.assign(job, { runs: old.runs, failures: old.failures, skips: old.skips, missed: old.missed, last: old.last });
+      if (old) Object.assign(job, { runs: old.runs, failures: old.failures, skips: old.skips, missed: old.missed, last: old.last, cluster: old.cluster });
       for (const [id, run] of old?.running ?? []) job.running.set(id, run);
       job.due = firstDue(job.timing, now);
       this.jobs.set(spec.name, job);
@@ -151,27 +164,61 @@ export class PoolScheduler {
   }
 
   private fire(job: JobState, now: Moment, scheduledAt: number): void {
-    if (!job.spec.overlap && job.running.size > 0) {
+    if (!job.spec.overlap && (job.running.size > 0 || job.claiming)) {
       job.skips++;
       if (job.skipStreak++ === 0) {
         this.options.log.warn(`scheduled job "${job.spec.name}" is still running from an earlier tick: skipping ticks until it ends (set overlap: true to allow overlapping runs)`);
       }
       return;
     }
-    const worker = this.choose(job.spec.name);
-    if (!worker) {
+    // No worker here: no claim either, so another node may run the tick.
+    if (!this.readyFor(job.spec.name)) {
       job.missed++;
       return;
     }
-    const run: InFlight = { id: this.nextRunId++, job: job.spec.name, worker: { slot: worker.slot, pid: worker.pid }, handle: worker, startedMono: now.mono, startedWall: now.wall };
+    if (!this.locks) return this.start(job, now, scheduledAt);
+    job.claiming = true;
+    void claimTick(this.locks, job, scheduledAt, this.options.log).then((lock) => {
+      job.claiming = false;
+      if (!lock) return;
+      // Stopped, or the job left (or changed) meanwhile: nothing runs, and the lock goes at once.
+      if (this.stopped || this.jobs.get(job.spec.name) !== job) return lock.release();
+      this.start(job, this.now(), scheduledAt, lock);
+    });
+  }
+
+  /** Hands the tick to a worker; `lock`: this node holds the tick's cluster lock until the run ends. */
+  private start(job: JobState, now: Moment, scheduledAt: number, lock?: HeldLock): void {
+    const worker = this.choose(job.spec.name);
+    if (!worker) {
+      lock?.release();
+      job.missed++;
+      return;
+    }
+    const run: InFlight = { id: this.nextRunId++, job: job.spec.name, worker: { slot: worker.slot, pid: worker.pid }, handle: worker, startedMono: now.mono, startedWall: now.wall, lock };
     job.runs++;
     job.running.set(run.id, run);
     this.runs.set(run.id, run);
-    if (!worker.send({ type: "schedule-run", id: run.id, name: job.spec.name, scheduledAt })) {
+    const cluster = lock && this.locks ? { node: this.locks.node, fence: lock.fence } : undefined;
+    if (!worker.send({ type: "schedule-run", id: run.id, name: job.spec.name, scheduledAt, ...(cluster ? { cluster } : {}) })) {
       return this.fail(run, `cannot reach worker ${worker.slot} (pid ${worker.pid})`);
     }
+    lock?.onLost((reason) => this.lockLost(run, reason));
     const limit = job.spec.timeout;
     if (limit !== undefined) run.cancelTimeout = this.setTimer(limit, () => this.timeOut(run, limit));
+  }
+
+  /** The run's cluster lock is gone while it runs: another node may run the job now, so the run is asked to stop. */
+  private lockLost(run: InFlight, reason: string): void {
+    if (!this.runs.has(run.id)) return;
+    const job = this.jobs.get(run.job);
+    if (job?.cluster) job.cluster.locksLost++;
+    this.options.log.warn(`scheduled job "${run.job}" lost its cluster lock on worker ${run.worker.slot}: ${reason}; its signal is aborted`);
+    run.handle.send({ type: "schedule-abort", id: run.id, reason: `Scheduled job "${run.job}" lost its cluster lock: ${reason}` });
+  }
+
+  private readyFor(name: string): boolean {
+    return [...this.capable].some(([w, names]) => w.state === "ready" && names.has(name));
   }
 
   /** A ready worker that has the job: the least busy with runs, in turn among equals. */
@@ -215,6 +262,7 @@ export class PoolScheduler {
 
   private end(run: InFlight, ms: number, error?: string): void {
     run.cancelTimeout?.();
+    run.lock?.release();
     this.runs.delete(run.id);
     const job = this.jobs.get(run.job);
     if (!job?.running.delete(run.id)) return; // the job left the schedule meanwhile

@@ -57,7 +57,7 @@ export function createScheduleRunner(options: ScheduleRunnerOptions) {
 async function runJob(
   options: ScheduleRunnerOptions,
   job: ((ctx: ScheduleContext) => unknown) | undefined,
-  { id, name, scheduledAt }: RunMessage,
+  { id, name, scheduledAt, cluster }: RunMessage,
   controllers: Map<number, AbortController>,
 ): Promise<void> {
   const started = performance.now();
@@ -66,7 +66,9 @@ async function runJob(
   let error: string | undefined;
   try {
     if (!job) throw new Error(`worker ${options.workerId} has no scheduled job "${name}"`);
-    await job({ name, workerId: options.workerId, scheduledAt: new Date(scheduledAt), runId: id, bus: options.bus, signal: controller.signal });
+    const ctx: ScheduleContext = { name, workerId: options.workerId, scheduledAt: new Date(scheduledAt), runId: id, bus: options.bus, signal: controller.signal };
+    if (cluster) ctx.cluster = { ...cluster };
+    await job(ctx);
   } catch (thrown) {
     error = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
     const detail = thrown instanceof Error ? (thrown.stack ?? error) : error;

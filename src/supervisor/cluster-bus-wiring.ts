@@ -23,6 +23,7 @@ export function wireClusterBus(member: ClusterMember, router: MessageRouter, log
   const { link } = member;
   const bus = new ClusterBus({
     node: member.node,
+    prefix: member.prefix,
     transport: {
       isUp: () => link.status().state === "up",
       publish: (channel, text) => link.commands.publish(channel, text),
@@ -63,7 +64,7 @@ export function wireClusterBus(member: ClusterMember, router: MessageRouter, log
  * their own and answer each other's requests: say so, once per connection.
  */
 function warnIfNameTaken(member: ClusterMember, log: Logger): void {
-  const channel = nodeChannel(member.node);
+  const channel = nodeChannel(member.prefix, member.node);
   member.link.commands.pubsub("NUMSUB", channel).then((reply) => {
     const listeners = Number((reply as unknown[])[1]);
     if (listeners > 1) log.warn(`cluster: ${listeners} servers use the node name "${member.node}"; give each its own --cluster-node`);

@@ -7,6 +7,8 @@ import type { Teardown } from "./teardown.ts";
 export interface ClusterMember {
   /** This server's name; part of every id it hands out to the cluster. */
   readonly node: string;
+  /** --cluster-prefix: the first part of every Redis key and channel of the cluster. */
+  readonly prefix: string;
   readonly link: RedisLink;
 }
 
@@ -16,7 +18,7 @@ export interface ClusterMember {
  * serves while the link connects, and says once when Redis is reached, lost
  * and back.
  */
-export function joinCluster(settings: Pick<ServeSettings, "clusterRedis" | "clusterNode">, log: Logger, teardown: Teardown): ClusterMember | undefined {
+export function joinCluster(settings: Pick<ServeSettings, "clusterRedis" | "clusterNode" | "clusterPrefix">, log: Logger, teardown: Teardown): ClusterMember | undefined {
   if (!settings.clusterRedis) return undefined;
   const node = nodeName(settings.clusterNode);
   const link = openRedisLink(settings.clusterRedis, `lsky:${node}`);
@@ -28,7 +30,7 @@ export function joinCluster(settings: Pick<ServeSettings, "clusterRedis" | "clus
     leaving = true;
     return link.close();
   });
-  return { node, link };
+  return { node, prefix: settings.clusterPrefix, link };
 }
 
 function describeState(status: LinkStatus, node: string, where: string): string {

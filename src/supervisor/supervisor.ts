@@ -41,6 +41,7 @@ import { installCustomProcesses } from "./custom-processes.ts";
 import { type ClusterMember, joinCluster } from "./cluster.ts";
 import { clusterStatus, wireClusterBus } from "./cluster-bus-wiring.ts";
 import type { ClusterBus } from "../cluster/cluster-bus.ts";
+import { scheduleLocksFor } from "./cluster-schedule.ts";
 
 export interface SupervisorOptions {
   settings: ServeSettings;
@@ -95,6 +96,7 @@ interface Run {
 export async function runSupervisor({ settings, entry, sources = {}, configFile, processes = [] }: SupervisorOptions): Promise<number> {
   const run = await prepareRun(settings, entry);
   run.cluster = joinCluster(settings, logger, run.teardown);
+  if (run.cluster) run.scheduler.useClusterLocks(scheduleLocksFor(run.cluster, settings));
   const bus = busPath(process.pid);
   // Workers run the app's code: they have no use for the admin token.
   // The node name is resolved once here: every worker puts it in its WebSocket ids.
