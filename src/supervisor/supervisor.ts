@@ -33,8 +33,7 @@ import type { SettingSource } from "../config/resolve.ts";
 import { startDashboard } from "../dashboard/start.ts";
 import { PoolScheduler } from "../scheduler/pool-scheduler.ts";
 import { TaskService } from "./task-service.ts";
-import type { WorkerMessage } from "../bus/protocol.ts";
-import type { WorkerHandle } from "./worker-handle.ts";
+import { routeMessage } from "./route-message.ts";
 import { CACHE_SWEEP_MS, SharedStore } from "../store/shared-store.ts";
 import type { ProcessSpec } from "../config/process-config.ts";
 import { installCustomProcesses } from "./custom-processes.ts";
@@ -198,22 +197,6 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
   run.teardown.add("scheduler", () => run.scheduler.stop());
   run.boot.pool = run.pool;
   return busServer;
-}
-
-/**
- * A worker's message goes to the store, its pool (HTTP or a side pool), the
- * bus router, the scheduler (HTTP workers only) and the task service.
- */
-function routeMessage(run: Run, router: MessageRouter, worker: WorkerHandle, message: WorkerMessage): void {
-  // Answered at once, in order: the client matches replies to its calls by order (src/store/protocol.ts).
-  if (message.type === "store") return void worker.channel?.sendLine(run.store.serve(message));
-  const side = run.sidePools.onMessage(worker, message);
-  if (!side) run.pool.onMessage(worker, message);
-  // A task worker's "ready" never makes it a bus peer: its id would clash with the HTTP worker's.
-  if (message.type !== "ready" || !run.tasks.owns(worker)) router.onMessage(worker, message);
-  // Scheduled jobs run on HTTP workers: a side pool's "ready" must not replace their schedule.
-  if (!side) run.scheduler.onMessage(worker, message);
-  run.tasks.onMessage(worker, message);
 }
 
 /** Removes expired cache entries nobody asked for, so they stop taking room. */
