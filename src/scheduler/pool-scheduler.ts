@@ -171,12 +171,12 @@ export class PoolScheduler {
       }
       return;
     }
+    if (!this.locks) return this.start(job, now, scheduledAt);
     // No worker here: no claim either, so another node may run the tick.
-    if (!this.readyFor(job.spec.name)) {
+    if (this.candidates(job.spec.name).length === 0) {
       job.missed++;
       return;
     }
-    if (!this.locks) return this.start(job, now, scheduledAt);
     job.claiming = true;
     void claimTick(this.locks, job, scheduledAt, this.options.log).then((lock) => {
       job.claiming = false;
@@ -217,13 +217,14 @@ export class PoolScheduler {
     run.handle.send({ type: "schedule-abort", id: run.id, reason: `Scheduled job "${run.job}" lost its cluster lock: ${reason}` });
   }
 
-  private readyFor(name: string): boolean {
-    return [...this.capable].some(([w, names]) => w.state === "ready" && names.has(name));
+  /** The ready workers that have the job. */
+  private candidates(name: string): ScheduleWorker[] {
+    return [...this.capable].filter(([w, names]) => w.state === "ready" && names.has(name)).map(([w]) => w);
   }
 
   /** A ready worker that has the job: the least busy with runs, in turn among equals. */
   private choose(name: string): ScheduleWorker | undefined {
-    const candidates = [...this.capable].filter(([w, names]) => w.state === "ready" && names.has(name)).map(([w]) => w);
+    const candidates = this.candidates(name);
     if (candidates.length === 0) return undefined;
     candidates.sort((a, b) => a.slot - b.slot || a.pid - b.pid);
     const start = this.rotation++ % candidates.length;
