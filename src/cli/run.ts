@@ -3,14 +3,9 @@ import { LskyError } from "../errors.ts";
 import { PROCESS_ROLE_ARG, WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
 import { exitStatusOf, printFatal } from "../fatal.ts";
 import { VERSION } from "../version.ts";
-import { compileCommand } from "./compile.ts";
-import { reloadCommand, statusCommand, stopCommand } from "./control.ts";
-import { configCommand } from "./config.ts";
-import { doctorCommand } from "./doctor.ts";
 import { closestMatch } from "../config/closest.ts";
 import { COMMANDS, mainHelp } from "./help.ts";
 import { flushOutput, setLogFormat } from "../log.ts";
-import { serveCommand } from "./serve.ts";
 
 export interface MainOptions {
   /** Set by `lsky compile` output: a bare invocation serves the built-in app. */
@@ -37,23 +32,23 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<v
 async function dispatch(argv: string[], options: MainOptions): Promise<number> {
   const [command, ...rest] = argv;
   if (options.embedded && (command === undefined || command.startsWith("-")) && command !== "--version") {
-    return serveCommand(argv, { embedded: true });
+    return (await import("./serve.ts")).serveCommand(argv, { embedded: true });
   }
   switch (command) {
     case "serve":
-      return serveCommand(rest, { embedded: options.embedded });
+      return (await import("./serve.ts")).serveCommand(rest, { embedded: options.embedded });
     case "status":
-      return statusCommand(rest);
+      return (await import("./control.ts")).statusCommand(rest);
     case "reload":
-      return reloadCommand(rest);
+      return (await import("./control.ts")).reloadCommand(rest);
     case "stop":
-      return stopCommand(rest);
+      return (await import("./control.ts")).stopCommand(rest);
     case "config":
-      return configCommand(rest);
+      return (await import("./config.ts")).configCommand(rest);
     case "compile":
-      return compileCommand(rest);
+      return (await import("./compile.ts")).compileCommand(rest);
     case "doctor":
-      return doctorCommand(rest);
+      return (await import("./doctor.ts")).doctorCommand(rest);
     case "--version":
     case "-v":
       process.stdout.write(`lsky ${VERSION}\n`);

@@ -30,7 +30,6 @@ import { startPid1Duties } from "./pid1.ts";
 import { hostNotes, hostNotesLine } from "./host-notes.ts";
 import { startWatching } from "./dev-watch.ts";
 import type { SettingSource } from "../config/resolve.ts";
-import { startDashboard } from "../dashboard/start.ts";
 import { PoolScheduler } from "../scheduler/pool-scheduler.ts";
 import { TaskService } from "./task-service.ts";
 import { routeMessage } from "./route-message.ts";
@@ -94,7 +93,7 @@ interface Run {
  */
 export async function runSupervisor({ settings, entry, sources = {}, configFile, processes = [] }: SupervisorOptions): Promise<number> {
   const run = await prepareRun(settings, entry);
-  run.cluster = joinCluster(settings, logger, run.teardown);
+  run.cluster = await joinCluster(settings, logger, run.teardown);
   if (run.cluster) run.scheduler.useClusterLocks(scheduleLocksFor(run.cluster, settings));
   const bus = busPath(process.pid);
   // Workers run the app's code: they have no use for the admin token.
@@ -301,6 +300,8 @@ async function installAdmin(
 ): Promise<string[]> {
   const { settings, pool, metrics, plan } = run;
   if (!settings.admin) return [];
+  // Loaded only with --admin: its pages are a good part of the bundle (start-up time).
+  const { startDashboard } = await import("../dashboard/start.ts");
   const dashboard = startDashboard(
     { pool, metrics, info, listen: describeListen(settings, plan), settings, sources: config.sources ?? {}, configFile: config.configFile },
     { reload: () => reload(), replaceWorker: (slot) => pool.replaceWorker(slot) },

@@ -3,8 +3,6 @@ import { metricsStage } from "../metrics/metrics-stage.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import { createCompressStage } from "../http/compress.ts";
 import { availableCodings } from "../http/compress-stream.ts";
-import { streamingFileResponse } from "../http/static/file-stream.ts";
-import { createStaticStage } from "../http/static/stage.ts";
 import type { EngineAdapter, FetchHandler } from "../runtime/types.ts";
 import { createLimitsStage } from "../limits/limits-stage.ts";
 import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
@@ -28,7 +26,7 @@ export interface WorkerServices {
 }
 
 /** Builds the stages a worker runs, outermost first, from the settings. */
-export function createStages(settings: ServeSettings, services: WorkerServices = {}): Stage[] {
+export async function createStages(settings: ServeSettings, services: WorkerServices = {}): Promise<Stage[]> {
   const stages: Stage[] = [];
   // Outermost: every later stage (the access log, metrics) sees the forwarded client.
   const proxy = createProxyStage({ trustProxy: settings.trustProxy, https: settings.https });
@@ -48,12 +46,18 @@ export function createStages(settings: ServeSettings, services: WorkerServices =
   // Compression is outside static files so that it applies to both; it leaves
   // precompressed files (which carry a Content-Encoding) alone.
   if (settings.compress) stages.push(createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings(), bodyLength: services.adapter?.bodyLength }));
-  if (settings.static) {
-    const adapter = services.adapter;
-    const fileResponse = adapter?.fileResponse?.bind(adapter) ?? streamingFileResponse;
-    stages.push(createStaticStage({ root: settings.static, cacheRules: settings.staticCache, fileResponse }));
-  }
+  if (settings.static) stages.push(await staticStage(settings, services));
   return stages;
+}
+
+/**
+ * Loaded only with --static: its content-type table (mime-db) is half of
+ * what a worker would otherwise evaluate at start (start-up time).
+ */
+async function staticStage(settings: ServeSettings, services: WorkerServices): Promise<Stage> {
+  const [{ createStaticStage }, { streamingFileResponse }] = await Promise.all([import("../http/static/stage.ts"), import("../http/static/file-stream.ts")]);
+  const fileResponse = services.adapter?.fileResponse?.bind(services.adapter) ?? streamingFileResponse;
+  return createStaticStage({ root: settings.static!, cacheRules: settings.staticCache, fileResponse });
 }
 
 export function composeStages(stages: Stage[], inner: FetchHandler): FetchHandler {

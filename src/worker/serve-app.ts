@@ -45,7 +45,7 @@ export async function loadAndListen(state: WorkerState, parts: ServeAppParts): P
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const errorProof = createHandler(app, { dev: spec.settings.dev, counters, log });
   const appHandler = parts.requestStore ? parts.requestStore.wrap(errorProof) : errorProof;
-  const handler = composeStages(createStages(spec.settings, { metrics: parts.reporter.metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
+  const handler = composeStages(await createStages(spec.settings, { metrics: parts.reporter.metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
   const maxRequests = spec.settings.maxRequests;
   const counted = maxRequests > 0 ? countTowardsRecycle(handler, state, maxRequests) : handler;
   const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
