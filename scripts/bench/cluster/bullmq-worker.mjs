@@ -1,7 +1,9 @@
 // One BullMQ Worker process of the cluster suite (the peer of one lsky task
 // worker: one job at a time, an empty handler). Sends its parent, over IPC,
-// batches of add→complete latencies in ms (the job's data.at is the wall
-// clock of the add, from performance.timeOrigin + performance.now()).
+// batches of add→handler-end latencies in ms (the job's data.at is the wall
+// clock of the add, from performance.timeOrigin + performance.now()). Taken
+// at the handler's end, as lsky's side can only be: BullMQ's own
+// completion (moveToFinished) follows, outside the latency.
 // Usage: node bullmq-worker.mjs redis://127.0.0.1:PORT QUEUE CONCURRENCY
 import { Worker } from "bullmq";
 
@@ -22,8 +24,7 @@ function record(ms) {
   }, 5);
 }
 
-const worker = new Worker(queueName, async () => undefined, { connection, concurrency });
-worker.on("completed", (job) => record(wallMs() - job.data.at));
+const worker = new Worker(queueName, async (job) => void record(wallMs() - job.data.at), { connection, concurrency });
 worker.on("error", (error) => console.error(String(error)));
 await worker.waitUntilReady();
 process.send({ ready: true });

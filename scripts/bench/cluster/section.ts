@@ -37,7 +37,7 @@ function taskRows(id: string, runs: (TasksRun | undefined)[], peer: (TasksRun | 
 function tasksTable(result: ClusterResult): string {
   const peer = result.tasks.get(BULLMQ) ?? [];
   const rows = [...result.tasks].filter(([, runs]) => runs.length > 0).flatMap(([id, runs]) => taskRows(id, runs, peer));
-  return table(["queue", "jobs added", "jobs/s", "rate / BullMQ", "add→complete median", "p99", "CPU per job", "of which Redis"], rows);
+  return table(["queue", "jobs added", "jobs/s", "rate / BullMQ", "add→handler end median", "p99", "CPU per job", "of which Redis"], rows);
 }
 
 export function clusterSection(context: RunContext, result: ClusterResult): string {
@@ -52,7 +52,7 @@ export function clusterSection(context: RunContext, result: ClusterResult): stri
     "",
     publishTable(result),
     "",
-    `- Durable tasks: an empty handler; ${t.bulk} jobs added at once (BullMQ \`addBulk\`; lsky: that many \`tasks.dispatch(…, { durable: true })\` in flight), then ${t.single} added one after another (each add awaited). jobs/s from the first add to the last completion; add→complete per job (lsky: to the handler's end); CPU of producer, workers and redis-server per job. Completed jobs removed (\`removeOnComplete\`)`,
+    `- Durable tasks: an empty handler; ${t.bulk} jobs added at once (BullMQ \`addBulk\`; lsky: that many \`tasks.dispatch(…, { durable: true })\` in flight), then ${t.single} added one after another (each add awaited). jobs/s from the first add to the last handler's end; add→handler end per job (on both sides: lsky's app sees no later point); CPU of producer, workers and redis-server per job. Completed jobs removed (\`removeOnComplete\`)`,
     ...(result.durableUnavailable ? [`- lsky durable: not available in this build (${result.durableUnavailable})`] : []),
     "",
     tasksTable(result),
