@@ -22,6 +22,8 @@ import { runSuite, type SuiteSettings } from "./suite.ts";
 import { runWebSocketSuite } from "./ws/suite.ts";
 import { runTasksSuite, tasksSection } from "./tasks/suite.ts";
 import { runTableSuite, tableSection } from "./table/suite.ts";
+import { clusterSection } from "./cluster/section.ts";
+import { runClusterSuite } from "./cluster/suite.ts";
 
 function hasCommand(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: "ignore" }).error === undefined;
@@ -87,6 +89,7 @@ const PAGES: Record<SuiteName, string> = {
   ws: DOCS,
   tasks: DOCS,
   table: DOCS,
+  cluster: DOCS,
 };
 
 // The pool suite's ratios settle with more rounds than the others need (each
@@ -158,6 +161,10 @@ const RUNS: Record<SuiteName, SuiteRun> = {
     if (!hasCommand("redis-server", ["--version"])) return void log("table: skipped, redis-server is not installed (Debian package redis-server)");
     const result = await runTableSuite({ rounds: options.rounds, engines: options.engines, opsPerWorker: options.quick ? 5_000 : 50_000 });
     return tableSection(context, result);
+  },
+  cluster: async (options, context) => {
+    if (!hasCommand("redis-server", ["--version"])) return void log("cluster: skipped, redis-server is not installed (Debian package redis-server)");
+    return clusterSection(context, await runClusterSuite({ rounds: options.rounds, engines: options.engines, quick: options.quick }));
   },
 };
 
