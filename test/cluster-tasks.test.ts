@@ -98,6 +98,27 @@ describeTargets("durable tasks on a cluster of two nodes", { skip: hasRedisServe
     await b.stop();
   });
 
+  test("a node stopped gracefully gives its unfinished durable task back at once, not after the visibility timeout", async (t) => {
+    const file = join(scratch, "stop.log");
+    // A visibility timeout far longer than the wait below: only the give-back can hand the task over in time.
+    const long = ["--task-visibility-timeout", "60s", "--grace-period", "300ms"];
+    const [a, b] = await Promise.all([startNode("d", file, long), startNode("e", file, long)]);
+    writeFileSync(`${file}.hold`, "");
+    // Two tasks: one for each node's single task worker, so one surely runs on d.
+    for (const n of [1, 2]) assert.match((await dispatch(a, `n=${n}&durable=1`)).id ?? "", /^d\d+$/);
+    const held = await waitFor("a task held on node d", () => readLines(file).find((l) => l.phase === "start" && l.node === "d"), 15_000);
+    await waitFor("both tasks started", () => readLines(file).filter((l) => l.phase === "start").length >= 2, 15_000);
+    const stoppedAt = Date.now();
+    const exit = await a.stop();
+    assert.equal(exit.code, 0);
+    await a.waitForOutput(/durable task "work" \(d\d+\) given back unfinished/);
+    rmSync(`${file}.hold`);
+    const retaken = await waitFor("the given-back task started on e", () => readLines(file).find((l) => l.phase === "start" && l.id === held.id && l.node === "e"), 20_000);
+    t.diagnostic(`${target.name}: given back and started on e ${retaken.at - stoppedAt} ms after the stop began (grace period 300 ms, visibility timeout 60 s)`);
+    await waitFor("both tasks ended", () => new Set(readLines(file).filter((l) => l.phase === "end").map((l) => l.n)).size === 2, 20_000);
+    await b.stop();
+  });
+
   test("Redis away: a durable dispatch rejects with TASK_CLUSTER_DOWN and a plain one still runs here; once Redis is back durable dispatch works again", async () => {
     const file = join(scratch, "away.log");
     const node = await startNode("c", file);
