@@ -39,9 +39,9 @@ function formatPools(pools: StatusReport["pools"]): string[] {
   return ["", ...alignColumns([columns, ...rows])];
 }
 
-/** The task queue's counters; nothing for a server with no task workers and no tasks seen. */
+/** The task queue's counters; nothing for a server with no task workers, no tasks seen and no cluster. */
 function formatTasks(tasks: StatusReport["tasks"]): string[] {
-  if (!tasks || (tasks.workers === 0 && tasks.done + tasks.failed + tasks.lost === 0)) return [];
+  if (!tasks || (tasks.workers === 0 && tasks.done + tasks.failed + tasks.lost === 0 && !tasks.durable)) return [];
   const { workers, queued, delayed, running, done, failed, retried, lost } = tasks;
   const columns = ["TASKS", "WORKERS", "QUEUED", "DELAYED", "RUNNING", "DONE", "FAILED", "RETRIED", "LOST"];
   const rows = [columns, ["", ...[workers, queued, delayed, running, done, failed, retried, lost].map(String)]];
