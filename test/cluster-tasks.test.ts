@@ -119,10 +119,11 @@ describeTargets("durable tasks on a cluster of two nodes", { skip: hasRedisServe
     await b.stop();
   });
 
-  test("Redis away: a durable dispatch rejects with TASK_CLUSTER_DOWN and a plain one still runs here; once Redis is back durable dispatch works again", async () => {
+  test("Redis away: a durable dispatch rejects with TASK_CLUSTER_DOWN and a plain one still runs here; once Redis is back durable dispatch works again (with --task-durable)", async () => {
     const file = join(scratch, "away.log");
-    const node = await startNode("c", file);
-    const first = await dispatch(node, "n=1&durable=1");
+    // --task-durable: a dispatch that says nothing is durable; durable=0 keeps one in memory.
+    const node = await startNode("c", file, ["--task-durable"]);
+    const first = await dispatch(node, "n=1");
     assert.match(first.id ?? "", /^d\d+$/, JSON.stringify(first));
     await waitFor("the first task's end", () => readLines(file).some((l) => l.phase === "end" && l.n === 1), 10_000);
     await redis.kill();
