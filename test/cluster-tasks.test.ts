@@ -72,7 +72,7 @@ describeTargets("durable tasks on a cluster of two nodes", { skip: hasRedisServe
     writeFileSync(`${file}.hold`, "");
     for (let n = 1; n <= TASKS; n++) {
       const answer = await dispatch(a, `n=${n}&durable=1`);
-      assert.match(answer.id ?? "", /^d\d+$/, JSON.stringify(answer));
+      assert.match(answer.id ?? "", /^d\d+-[0-9a-z]+$/, JSON.stringify(answer));
     }
     const held = await waitFor("a task held on node a", () => readLines(file).find((l) => l.phase === "start" && l.node === "a"), 15_000);
     // The whole process group: the supervisor and its task worker die at once, nothing is given back.
@@ -105,13 +105,13 @@ describeTargets("durable tasks on a cluster of two nodes", { skip: hasRedisServe
     const [a, b] = await Promise.all([startNode("d", file, long), startNode("e", file, long)]);
     writeFileSync(`${file}.hold`, "");
     // Two tasks: one for each node's single task worker, so one surely runs on d.
-    for (const n of [1, 2]) assert.match((await dispatch(a, `n=${n}&durable=1`)).id ?? "", /^d\d+$/);
+    for (const n of [1, 2]) assert.match((await dispatch(a, `n=${n}&durable=1`)).id ?? "", /^d\d+-[0-9a-z]+$/);
     const held = await waitFor("a task held on node d", () => readLines(file).find((l) => l.phase === "start" && l.node === "d"), 15_000);
     await waitFor("both tasks started", () => readLines(file).filter((l) => l.phase === "start").length >= 2, 15_000);
     const stoppedAt = Date.now();
     const exit = await a.stop();
     assert.equal(exit.code, 0);
-    await a.waitForOutput(/durable task "work" \(d\d+\) given back unfinished/);
+    await a.waitForOutput(/durable task "work" \(d\d+-[0-9a-z]+\) given back unfinished/);
     rmSync(`${file}.hold`);
     const retaken = await waitFor("the given-back task started on e", () => readLines(file).find((l) => l.phase === "start" && l.id === held.id && l.node === "e"), 20_000);
     t.diagnostic(`${target.name}: given back and started on e ${retaken.at - stoppedAt} ms after the stop began (grace period 300 ms, visibility timeout 60 s)`);
@@ -124,7 +124,7 @@ describeTargets("durable tasks on a cluster of two nodes", { skip: hasRedisServe
     // --task-durable: a dispatch that says nothing is durable; durable=0 keeps one in memory.
     const node = await startNode("c", file, ["--task-durable"]);
     const first = await dispatch(node, "n=1");
-    assert.match(first.id ?? "", /^d\d+$/, JSON.stringify(first));
+    assert.match(first.id ?? "", /^d\d+-[0-9a-z]+$/, JSON.stringify(first));
     await waitFor("the first task's end", () => readLines(file).some((l) => l.phase === "end" && l.n === 1), 10_000);
     await redis.kill();
     const refused = await dispatch(node, "n=2&durable=1");
@@ -138,7 +138,7 @@ describeTargets("durable tasks on a cluster of two nodes", { skip: hasRedisServe
       if (answer.code && answer.code !== "TASK_CLUSTER_DOWN") throw new Error(JSON.stringify(answer));
       return answer.id;
     }, 20_000);
-    assert.match(back, /^d\d+$/);
+    assert.match(back, /^d\d+-[0-9a-z]+$/);
     await waitFor("the durable task's end after Redis came back", () => readLines(file).some((l) => l.phase === "end" && l.n === 4), 10_000);
     assert.ok(!readLines(file).some((l) => l.n === 2), "the refused task never ran");
     await node.stop();

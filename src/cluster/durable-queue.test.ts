@@ -32,6 +32,7 @@ describe("the durable task queue on a real redis-server", { skip: missing }, () 
     const first = await a.enqueue("mail", '{"n":1}', { ...spec, tries: 3, timeout: 200 });
     const second = await a.enqueue("mail", '{"n":2}', spec);
     assert.notEqual(first, second);
+    assert.match(first, /^d\d+-[0-9a-z]+$/);
     const one = claimed(await b.claim());
     assert.deepEqual(one, { id: first, name: "mail", payload: '{"n":1}', tries: 3, timeout: 200, attempt: 1, fails: 0, token: "b/1" });
     assert.equal(claimed(await a.claim()).id, second);

@@ -52,7 +52,7 @@ export function createDurableQueue(redis: ScriptRunner, options: DurableQueueOpt
     redis.eval(script, 1 + extraKeys.length, keys.active, ...extraKeys, keys.job, job.id, job.token, ...rest);
   return {
     enqueue: async (name, payload, spec) =>
-      String(await redis.eval(ENQUEUE_SCRIPT, 3, keys.seq, keys.ready, keys.delayed, keys.job, name, payload, spec.tries, spec.timeout, spec.delay)),
+      String(await redis.eval(ENQUEUE_SCRIPT, 3, keys.seq, keys.ready, keys.delayed, keys.job, name, payload, spec.tries, spec.timeout, spec.delay, Date.now().toString(36))),
     claim: async () => readClaim(await redis.eval(CLAIM_JOB_SCRIPT, 3, keys.ready, keys.delayed, keys.active, keys.job, options.node, options.visibility)),
     extend: async (job) => Number(await owned(EXTEND_SCRIPT, [], job, options.visibility)) === 1,
     ack: async (job) => Number(await owned(ACK_SCRIPT, [], job)) === 1,

@@ -27,10 +27,13 @@ local owned = redis.call('ZSCORE', KEYS[1], ARGV[2]) and redis.call('HGET', key,
 
 /**
  * Queues a job. KEYS: seq, ready, delayed. ARGV: job key prefix, name,
- * payload, tries, timeout, delay (ms). Replies the new id.
+ * payload, tries, timeout, delay (ms), id suffix. Replies the new id,
+ * "d<seq>-<suffix>": the suffix (the dispatching node's clock) keeps ids
+ * apart even after a Redis restarted empty starts `seq` over, so an app
+ * that records ctx.id to run a task once never mistakes a new task for an old one.
  */
 export const ENQUEUE_SCRIPT = `${NOW}
-local id = 'd' .. redis.call('INCR', KEYS[1])
+local id = 'd' .. redis.call('INCR', KEYS[1]) .. '-' .. ARGV[7]
 redis.call('HSET', ARGV[1] .. id, 'name', ARGV[2], 'payload', ARGV[3], 'tries', ARGV[4], 'timeout', ARGV[5], 'attempt', 0, 'fails', 0)
 if tonumber(ARGV[6]) > 0 then
   redis.call('ZADD', KEYS[3], now + tonumber(ARGV[6]), id)
