@@ -51,6 +51,10 @@ export const ERROR_CODES = {
   TASK_FAILED: 1,
   TASK_NO_WORKERS: 1,
   TASK_INVALID: 1,
+  // A durable dispatch (docs/TASKS.md, "Durable tasks") on a server with no
+  // --cluster-redis; one while the cluster's Redis is unreachable.
+  TASK_NOT_DURABLE: 1,
+  TASK_CLUSTER_DOWN: 1,
   WORKER_CRASH_LOOP: 1,
   // The pool tried a lifecycle transition its table forbids: a bug (src/supervisor/lifecycle.ts).
   LIFECYCLE_TRANSITION: 1,

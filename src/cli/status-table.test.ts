@@ -103,6 +103,12 @@ describe("formatStatus", () => {
     const none = formatStatus({ ...report, pools: [], tasks: { workers: 0, queued: 0, delayed: 0, running: 0, done: 0, failed: 0, retried: 0, lost: 0 } });
     assert.doesNotMatch(none, /POOL|TASKS/);
   });
+
+  test("on a cluster the durable tasks get a DURABLE row under the TASKS row", () => {
+    const durable = { dispatched: 7, claimed: 6, done: 4, failed: 1, retried: 2, returned: 1, givenBack: 0, running: 1, ready: 3, active: 2, delayed: 0 };
+    const text = formatStatus({ ...report, tasks: { workers: 1, queued: 0, delayed: 0, running: 1, done: 0, failed: 0, retried: 0, lost: 0, durable } });
+    assert.match(text, /\nDURABLE +DISPATCHED +CLAIMED +RUNNING +DONE +FAILED +RETRIED +RETURNED +GIVEN BACK +READY +ACTIVE +DELAYED\n +7 +6 +1 +4 +1 +2 +1 +0 +3 +2 +0(\n|$)/);
+  });
 });
 
 test("formatServerList: one row per server with pid, port, directory, engine, workers and uptime", () => {

@@ -39,12 +39,21 @@ function formatPools(pools: StatusReport["pools"]): string[] {
   return ["", ...alignColumns([columns, ...rows])];
 }
 
-/** The task queue's counters; nothing for a server with no task workers and no tasks seen. */
+/** The task queue's counters; nothing for a server with no task workers, no tasks seen and no cluster. */
 function formatTasks(tasks: StatusReport["tasks"]): string[] {
-  if (!tasks || (tasks.workers === 0 && tasks.done + tasks.failed + tasks.lost === 0)) return [];
+  if (!tasks || (tasks.workers === 0 && tasks.done + tasks.failed + tasks.lost === 0 && !tasks.durable)) return [];
   const { workers, queued, delayed, running, done, failed, retried, lost } = tasks;
   const columns = ["TASKS", "WORKERS", "QUEUED", "DELAYED", "RUNNING", "DONE", "FAILED", "RETRIED", "LOST"];
-  return ["", ...alignColumns([columns, ["", ...[workers, queued, delayed, running, done, failed, retried, lost].map(String)]])];
+  const rows = [columns, ["", ...[workers, queued, delayed, running, done, failed, retried, lost].map(String)]];
+  return ["", ...alignColumns(rows), ...formatDurable(tasks.durable)];
+}
+
+/** On a cluster: this node's durable task counters and the cluster's queue as last seen. */
+function formatDurable(d: NonNullable<StatusReport["tasks"]>["durable"]): string[] {
+  if (!d) return [];
+  const columns = ["DURABLE", "DISPATCHED", "CLAIMED", "RUNNING", "DONE", "FAILED", "RETRIED", "RETURNED", "GIVEN BACK", "READY", "ACTIVE", "DELAYED"];
+  const values = [d.dispatched, d.claimed, d.running, d.done, d.failed, d.retried, d.returned, d.givenBack, d.ready, d.active, d.delayed];
+  return ["", ...alignColumns([columns, ["", ...values.map(String)]])];
 }
 
 /** The scheduled jobs, after a blank line; nothing when the app has none. */

@@ -38,7 +38,7 @@ export interface MetricsSnapshot {
   /** Each scheduled job's counters. */
   schedule?: JobStatus[];
   /** Task workers and the task queue (docs/TASKS.md). */
-  tasks?: import("../tasks/queue.ts").TaskCounters & { workers: number };
+  tasks?: import("../tasks/queue.ts").TaskCounters & { workers: number; durable?: import("../tasks/durable.ts").DurableCounters };
   /** The shared tables and cache. */
   store?: StoreMetrics;
   /** Each custom process's instances and restarts. */

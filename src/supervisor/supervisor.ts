@@ -161,7 +161,7 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
     },
   });
   run.tasks = new TaskService({
-    settings, spec, relay: run.relay, sidePools: run.sidePools, log: logger,
+    settings, spec, relay: run.relay, sidePools: run.sidePools, log: logger, cluster: run.cluster,
     onWorkerExit: (worker, record) => run.metrics.onWorkerExit(worker, record),
     onFatal: (error) => {
       printFatal(error);

@@ -4,6 +4,10 @@ import { TASK_WORKERS_AUTO } from "../config/task-options.ts";
 import type { LskyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { type TaskCounters, TaskQueue } from "../tasks/queue.ts";
+import { createDurableQueue } from "../cluster/durable-queue.ts";
+import type { ClusterMember } from "./cluster.ts";
+import { DurableTasks } from "./durable-tasks.ts";
+import type { DurableCounters } from "../tasks/durable.ts";
 import type { Relay } from "./http-kind.ts";
 import { WorkerPool } from "./pool.ts";
 import type { SidePools } from "./side-pools.ts";
@@ -19,6 +23,8 @@ export interface TaskServiceOptions {
   relay: Relay;
   sidePools: SidePools;
   log: Logger;
+  /** With a cluster, dispatches may be durable (docs/TASKS.md, "Durable tasks"). */
+  cluster?: ClusterMember;
   onWorkerExit(worker: WorkerHandle, record: ExitRecord): void;
   onFatal(error: LskyError): void;
 }
@@ -27,6 +33,8 @@ export interface TaskServiceOptions {
 export interface TaskStatus extends TaskCounters {
   /** Task workers configured (0 before an "auto" pool is known to be needed). */
   workers: number;
+  /** With a cluster: the durable tasks' counters on this node. */
+  durable?: DurableCounters;
 }
 
 /**
@@ -37,6 +45,7 @@ export interface TaskStatus extends TaskCounters {
 export class TaskService {
   readonly queue: TaskQueue;
   private pool?: WorkerPool;
+  private readonly durable?: DurableTasks;
   /** An HTTP worker said which tasks the app has. Before that, "auto" may still make a pool. */
   private reported = false;
 
@@ -46,6 +55,14 @@ export class TaskService {
     const mayComeLater = () => settings.taskWorkers === TASK_WORKERS_AUTO && !this.reported;
     this.queue = new TaskQueue({ limit: settings.taskQueueLimit, log, killMargin: ABORT_MARGIN_MS, enabled: () => this.pool !== undefined || mayComeLater() });
     if (settings.taskWorkers > 0) this.createPool(settings.taskWorkers);
+    const { cluster } = options;
+    if (!cluster) return;
+    const queue = createDurableQueue(cluster.link.commands, { prefix: cluster.prefix, node: cluster.node, visibility: settings.taskVisibilityTimeout });
+    this.durable = new DurableTasks({
+      queue, tasks: this.queue, visibility: settings.taskVisibilityTimeout, pollMs: settings.taskDurablePoll, log,
+      isUp: () => cluster.link.status().state === "up",
+    });
+    this.durable.start();
   }
 
   /** True for a task worker: its messages go here and to the bus, not to the HTTP pool's scheduler. */
@@ -59,24 +76,47 @@ export class TaskService {
       case "tasks":
         return this.onReport(message.names);
       case "task-submit":
-        return this.queue.submit(worker, message);
+        return this.submit(worker, message);
       case "task-done":
-        return this.queue.onDone(worker, message);
+        this.queue.onDone(worker, message);
+        return this.durable?.wake();
       case "ready":
         if (!this.owns(worker)) return;
         void worker.exited.then(() => this.queue.onExit(worker));
-        return this.queue.addRunner(worker);
+        this.queue.addRunner(worker);
+        return this.durable?.wake();
     }
+  }
+
+  /**
+   * A dispatch is durable when it says so, or by --task-durable on a cluster;
+   * a run never is (its waiter lives here). Durable without a cluster is refused,
+   * never quietly kept in memory: the caller asked for a task that outlives this server.
+   */
+  private submit(worker: WorkerHandle, message: Extract<WorkerMessage, { type: "task-submit" }>): void {
+    const durable = !message.wait && (message.spec.durable ?? (this.options.settings.taskDurable && this.durable !== undefined));
+    if (!durable) return this.queue.submit(worker, message);
+    if (this.durable) return this.durable.submit(worker, message);
+    worker.send({
+      type: "task-result", ref: message.ref,
+      error: { code: "TASK_NOT_DURABLE", message: `Cannot dispatch task "${message.name}" as durable: this server is not in a cluster (--cluster-redis)` },
+    });
   }
 
   /** At stop, once no HTTP worker is left: waits for what is queued and running, then reports what is left. */
   async finish(ms: number): Promise<void> {
+    // Jobs not claimed yet stay on Redis for the other nodes.
+    this.durable?.stopClaiming();
     await this.queue.settled(this.pool ? ms : 0);
     this.queue.loseRemaining();
+    // Before the Redis link closes: unfinished durable tasks go back in line now, not after the visibility timeout.
+    await this.durable?.close();
   }
 
   status(): TaskStatus {
-    return { workers: this.pool?.slots.length ?? 0, ...this.queue.stats() };
+    const status: TaskStatus = { workers: this.pool?.slots.length ?? 0, ...this.queue.stats() };
+    if (this.durable) status.durable = this.durable.status();
+    return status;
   }
 
   private onReport(names: string[]): void {

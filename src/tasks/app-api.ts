@@ -24,6 +24,13 @@ export interface TaskOptions {
   tries?: number;
   /** Milliseconds (or "30s") an attempt may run before its `ctx.signal` aborts and it fails with TASK_TIMEOUT. Default: none. */
   timeout?: number | string;
+  /**
+   * dispatch only, on a cluster (--cluster-redis): keep the task on Redis until a
+   * node ran it, so it survives the server that queued it (at least once: see
+   * docs/TASKS.md, "Durable tasks"). Default: --task-durable. Without a cluster,
+   * `true` rejects with TASK_NOT_DURABLE; tasks.run rejects it with TASK_INVALID.
+   */
+  durable?: boolean;
 }
 
 /** The second argument of a task handler. */

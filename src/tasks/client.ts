@@ -34,6 +34,8 @@ export function createTaskClient(options: TaskClientOptions) {
         throw new LskyError("TASK_UNKNOWN", `The app has no task ${JSON.stringify(name)}`, { hint: "Task handlers are the functions in the `tasks` object of the app's default export" });
       }
       const spec = readTaskOptions(taskOptions);
+      // The result's waiter lives on this node: a task that outlives the node has nobody to answer.
+      if (wait && spec.durable) throw new LskyError("TASK_INVALID", `tasks.run("${name}") cannot be durable: it waits for the result here`, { hint: "Use tasks.dispatch for a durable task" });
       const text = encodeJson(payload, options.payloadLimit, `payload of task "${name}"`);
       const ref = nextRef++;
       waiting.set(ref, { resolve, reject, wait });

@@ -6,7 +6,7 @@
 
 /** How a task failed, as carried from the task worker (or the queue) to who asked. */
 export interface TaskFailure {
-  code: "TASK_UNKNOWN" | "TASK_QUEUE_FULL" | "TASK_TIMEOUT" | "TASK_FAILED" | "TASK_NO_WORKERS" | "TASK_INVALID";
+  code: "TASK_UNKNOWN" | "TASK_QUEUE_FULL" | "TASK_TIMEOUT" | "TASK_FAILED" | "TASK_NO_WORKERS" | "TASK_INVALID" | "TASK_NOT_DURABLE" | "TASK_CLUSTER_DOWN";
   message: string;
   /** The handler's error (name, message, stack), for TASK_FAILED. */
   cause?: { name: string; message: string; stack?: string };
@@ -18,6 +18,8 @@ export interface TaskSpec {
   tries: number;
   /** 0: none. */
   timeout: number;
+  /** A dispatch's `durable` option; absent: the server's --task-durable decides. */
+  durable?: boolean;
 }
 
 export type TaskWorkerMessage =

@@ -32,7 +32,12 @@ export function decodeJson(text: string | undefined): unknown {
 export function readTaskOptions(options: TaskOptions = {}): TaskSpec {
   const tries = options.tries ?? 1;
   if (!Number.isInteger(tries) || tries < 1 || tries > 100) throw new LskyError("TASK_INVALID", `tries must be a whole number from 1 to 100, not ${String(options.tries)}`);
-  return { delay: readMs(options.delay, "delay"), tries, timeout: readMs(options.timeout, "timeout") };
+  const spec: TaskSpec = { delay: readMs(options.delay, "delay"), tries, timeout: readMs(options.timeout, "timeout") };
+  if (options.durable !== undefined) {
+    if (typeof options.durable !== "boolean") throw new LskyError("TASK_INVALID", `durable must be true or false, not ${JSON.stringify(options.durable)}`);
+    spec.durable = options.durable;
+  }
+  return spec;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

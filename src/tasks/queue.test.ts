@@ -216,4 +216,35 @@ describe("TaskQueue", () => {
     queue.onDone(w, { type: "task-done", id: "t1" });
     await settled;
   });
+
+  test("a durable attempt runs once on a free task worker with its own id and attempt; its outcome goes to its callback, never retried here", () => {
+    const { queue, peer, runs, advance } = setup();
+    const w = peer(1);
+    queue.addRunner(w);
+    assert.equal(queue.freeRunners(), 1);
+    const outcomes: unknown[] = [];
+    queue.runDurable({ id: "d7", name: "a", payload: "1", attempt: 3, tries: 2, timeout: 0 }, (o) => outcomes.push(o));
+    assert.equal(queue.freeRunners(), 0);
+    assert.deepEqual(runs(w)[0], { type: "task-run", id: "d7", name: "a", payload: "1", attempt: 3, tries: 2, timeout: 0 });
+    queue.onDone(w, { type: "task-done", id: "d7", error: { code: "TASK_FAILED", message: "boom" } });
+    advance(60_000);
+    assert.deepEqual([...outcomes], [{ error: { code: "TASK_FAILED", message: "boom" } }]);
+    assert.equal(runs(w).length, 1, "no local retry: the durable queue decides");
+    assert.deepEqual(queue.stats(), { queued: 0, delayed: 0, running: 0, done: 0, failed: 0, retried: 0, lost: 0 });
+    queue.runDurable({ id: "d8", name: "a", payload: "1", attempt: 1, tries: 1, timeout: 0 }, (o) => outcomes.push(o));
+    queue.onDone(w, { type: "task-done", id: "d8", result: "2" });
+    assert.deepEqual(outcomes[1], { result: "2" });
+  });
+
+  test("at stop a durable task still running is reported lost to its callback (to be given back), not counted lost here", () => {
+    const { queue, peer } = setup();
+    const w = peer(1);
+    queue.addRunner(w);
+    const outcomes: unknown[] = [];
+    queue.runDurable({ id: "d1", name: "a", payload: "1", attempt: 1, tries: 1, timeout: 0 }, (o) => outcomes.push(o));
+    queue.loseRemaining();
+    assert.deepEqual(outcomes, [{ lost: true }]);
+    assert.equal(queue.stats().lost, 0);
+    assert.equal(queue.freeRunners(), 0, "a closed queue takes no more");
+  });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from "../log.ts";
+import type { DurableAttempt, DurableEnd } from "./durable.ts";
 import type { TaskFailure, TaskSpec, TaskSupervisorMessage, TaskWorkerMessage } from "./messages.ts";
 
 /** A process that submits tasks (any worker); `WorkerHandle` is one. */
@@ -24,8 +25,11 @@ interface Task {
   attempt: number;
   /** Who waits for the result (a `run`); absent for a `dispatch`. */
   waiter?: { peer: TaskSubmitter; ref: number };
+  /** A durable task's outcome goes here instead (retry and loss are the durable queue's). */
+  durable?: DurableEnd;
   cancelTimer?: () => void;
 }
+
 
 export interface TaskQueueOptions {
   /** Tasks waiting (delayed or queued) at most. */
@@ -92,6 +96,20 @@ export class TaskQueue {
     return { queued: this.queue.length, delayed: this.delayed.size, running, ...this.counters };
   }
 
+  /** Task workers ready and idle, less the tasks queued for them: how many durable tasks to claim now. */
+  freeRunners(): number {
+    let free = 0;
+    for (const runner of this.runners) if (runner.state === "ready" && !this.busy.has(runner)) free++;
+    return this.closed ? 0 : free - this.queue.length;
+  }
+
+  /** Runs one attempt of a durable task on the next idle task worker; `onEnd` hears how it ended (never retried here). */
+  runDurable(attempt: DurableAttempt, onEnd: DurableEnd): void {
+    const { id, name, payload, tries, timeout } = attempt;
+    this.queue.push({ id, name, payload, spec: { delay: 0, tries, timeout }, attempt: attempt.attempt - 1, durable: onEnd });
+    this.pump();
+  }
+
   /** A task worker is ready for tasks. */
   addRunner(runner: TaskRunner): void {
     this.runners.add(runner);
@@ -155,6 +173,11 @@ export class TaskQueue {
     this.busy.clear();
     for (const task of remaining) {
       task.cancelTimer?.();
+      // Still on Redis: the durable queue gives it back for another node.
+      if (task.durable) {
+        task.durable({ lost: true });
+        continue;
+      }
       this.counters.lost++;
       this.options.log.error(`task "${task.name}" (${task.id}) lost: the server stopped before it could run to its end`);
       this.answer(task, { error: { code: "TASK_FAILED", message: `Task "${task.name}" (${task.id}) was lost: the server stopped` } });
@@ -171,6 +194,10 @@ export class TaskQueue {
     this.queue.length = 0;
     for (const task of waiting) {
       task.cancelTimer?.();
+      if (task.durable) {
+        task.durable({ lost: true });
+        continue;
+      }
       this.counters.failed++;
       this.answer(task, { error });
     }
@@ -228,6 +255,7 @@ export class TaskQueue {
   }
 
   private attemptFailed(task: Task, error: TaskFailure): void {
+    if (task.durable) return void (task.durable({ error }), this.checkSettled());
     // An unknown task or a payload the handler could not take fails the same way on every try.
     if (task.attempt < task.spec.tries && error.code !== "TASK_UNKNOWN" && error.code !== "TASK_INVALID") {
       this.counters.retried++;
@@ -239,6 +267,7 @@ export class TaskQueue {
   }
 
   private succeed(task: Task, result: string | undefined): void {
+    if (task.durable) return void (task.durable({ result }), this.checkSettled());
     this.counters.done++;
     this.answer(task, { result });
   }
