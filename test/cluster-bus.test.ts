@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { ClusterStatus } from "../src/cluster/status.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
+import { send } from "./harness/http.ts";
 import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
 import { freePort } from "./harness/ports.ts";
 import { hasRedisServer, killAllRedis, type RedisServer, startRedis } from "./harness/redis.ts";
@@ -155,6 +156,26 @@ describeTargets("Cluster bus on Redis", { skip: !hasRedisServer() && "redis-serv
     assert.equal(await a1.ws.nextText(), "count:1");
     extra.ws.close();
     await extra.ws.closed;
+  });
+
+  test("an app's bus.publish on one node reaches every worker of every node, once", async () => {
+    const notesOf = async (node: Node) => JSON.parse((await send(`http://127.0.0.1:${node.server.port}/bus-notes`)).body.toString()) as { worker: number; notes: unknown[] };
+    assert.equal((await send(`http://127.0.0.1:${b.server.port}/bus-publish?data=from-b`)).status, 200);
+    // A new connection each look: the kernel spreads them over node a's two workers.
+    const heardOnA = new Map<number, unknown[]>();
+    await waitFor("both workers of node a to hear node b's publish", async () => {
+      const { worker, notes } = await notesOf(a);
+      if (notes.includes("from-b")) heardOnA.set(worker, notes);
+      return heardOnA.size === 2;
+    }, 30_000, 20);
+    // Then a publish the other way, which node b hears after the first (one publisher's order is kept).
+    await send(`http://127.0.0.1:${a.server.port}/bus-publish?data=from-a`);
+    const onB = await waitFor("node b to hear node a's publish", async () => {
+      const heard = await notesOf(b);
+      return heard.notes.includes("from-a") ? heard : undefined;
+    });
+    assert.deepEqual(onB.notes.filter((n) => n === "from-b" || n === "from-a"), ["from-b", "from-a"], "node b: its own publish once, then node a's once");
+    for (const [worker, notes] of heardOnA) assert.deepEqual(notes.filter((n) => n === "from-b"), ["from-b"], `node a, worker ${worker}: once`);
   });
 
   test("a cluster with another --cluster-prefix on the same Redis hears none of it, and is heard by none", async () => {
