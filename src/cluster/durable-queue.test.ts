@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { Redis } from "ioredis";
-import { hasRedisServer, killAllRedis, type RedisServer, startRedis } from "../../test/harness/redis.ts";
+import { describe, test } from "node:test";
+import { hasRedisServer, useRedisServer } from "../../test/harness/redis.ts";
 import { type ClaimedJob, createDurableQueue } from "./durable-queue.ts";
 import { durableKeys } from "./durable-scripts.ts";
 
@@ -14,21 +13,11 @@ function claimed(job: ClaimedJob | undefined): ClaimedJob {
 }
 
 describe("the durable task queue on a real redis-server", { skip: missing }, () => {
-  let server: RedisServer;
-  let redis: Redis;
-  before(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url, { maxRetriesPerRequest: 0 });
-  });
-  after(async () => {
-    redis?.disconnect();
-    await server?.stop();
-    killAllRedis();
-  });
+  const live = useRedisServer();
 
   test("jobs are claimed oldest first, once, with the claim's token; an empty queue claims nothing", async () => {
-    const a = createDurableQueue(redis, { prefix: "q1", node: "a", visibility: 5000 });
-    const b = createDurableQueue(redis, { prefix: "q1", node: "b", visibility: 5000 });
+    const a = createDurableQueue(live.redis, { prefix: "q1", node: "a", visibility: 5000 });
+    const b = createDurableQueue(live.redis, { prefix: "q1", node: "b", visibility: 5000 });
     const first = await a.enqueue("mail", '{"n":1}', { ...spec, tries: 3, timeout: 200 });
     const second = await a.enqueue("mail", '{"n":2}', spec);
     assert.notEqual(first, second);
@@ -37,11 +26,11 @@ describe("the durable task queue on a real redis-server", { skip: missing }, () 
     assert.deepEqual(one, { id: first, name: "mail", payload: '{"n":1}', tries: 3, timeout: 200, attempt: 1, fails: 0, token: "b/1" });
     assert.equal(claimed(await a.claim()).id, second);
     assert.equal(await a.claim(), undefined);
-    assert.equal(await redis.zcard(durableKeys("q1").active), 2);
+    assert.equal(await live.redis.zcard(durableKeys("q1").active), 2);
   });
 
   test("only the owner extends, acks, fails or releases a job", async () => {
-    const a = createDurableQueue(redis, { prefix: "q2", node: "a", visibility: 5000 });
+    const a = createDurableQueue(live.redis, { prefix: "q2", node: "a", visibility: 5000 });
     await a.enqueue("mail", "1", spec);
     const job = claimed(await a.claim());
     const stranger = { ...job, token: "b/1" };
@@ -52,13 +41,13 @@ describe("the durable task queue on a real redis-server", { skip: missing }, () 
     assert.equal(await a.extend(job), true);
     assert.equal(await a.ack(job), true);
     assert.equal(await a.ack(job), false, "a second ack finds nothing");
-    assert.equal(await redis.exists(`${durableKeys("q2").job}${job.id}`), 0);
-    assert.equal(await redis.zcard(durableKeys("q2").active), 0);
+    assert.equal(await live.redis.exists(`${durableKeys("q2").job}${job.id}`), 0);
+    assert.equal(await live.redis.zcard(durableKeys("q2").active), 0);
   });
 
   test("the reaper gives back a job past its deadline; the old owner can no longer ack it, the new one can", async () => {
-    const a = createDurableQueue(redis, { prefix: "q3", node: "a", visibility: 100 });
-    const b = createDurableQueue(redis, { prefix: "q3", node: "b", visibility: 5000 });
+    const a = createDurableQueue(live.redis, { prefix: "q3", node: "a", visibility: 100 });
+    const b = createDurableQueue(live.redis, { prefix: "q3", node: "b", visibility: 5000 });
     await a.enqueue("mail", "1", spec);
     const old = claimed(await a.claim());
     assert.deepEqual(await b.reap(), { returned: 0, ready: 0, active: 1, delayed: 0 });
@@ -73,19 +62,19 @@ describe("the durable task queue on a real redis-server", { skip: missing }, () 
   });
 
   test("a failed attempt with tries left waits its backoff in delayed, then is claimed again; the last one is dropped", async () => {
-    const a = createDurableQueue(redis, { prefix: "q4", node: "a", visibility: 5000 });
+    const a = createDurableQueue(live.redis, { prefix: "q4", node: "a", visibility: 5000 });
     await a.enqueue("mail", "1", { ...spec, tries: 2 });
     const first = claimed(await a.claim());
     assert.equal(await a.fail(first, 50), "retry");
-    assert.equal(await redis.zcard(durableKeys("q4").delayed), 1);
+    assert.equal(await live.redis.zcard(durableKeys("q4").delayed), 1);
     const second = claimed(await waitUntil(() => a.claim()));
     assert.deepEqual([second.id, second.attempt, second.fails], [first.id, 2, 1]);
     assert.equal(await a.fail(second, 50), "dropped");
-    assert.equal(await redis.exists(`${durableKeys("q4").job}${first.id}`), 0);
+    assert.equal(await live.redis.exists(`${durableKeys("q4").job}${first.id}`), 0);
   });
 
   test("a released job is first in line; a delayed job waits its delay", async () => {
-    const a = createDurableQueue(redis, { prefix: "q5", node: "a", visibility: 5000 });
+    const a = createDurableQueue(live.redis, { prefix: "q5", node: "a", visibility: 5000 });
     await a.enqueue("later", "1", { ...spec, delay: 150 });
     const x = await a.enqueue("x", "1", spec);
     const y = await a.enqueue("y", "1", spec);

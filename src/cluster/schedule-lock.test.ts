@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { Redis } from "ioredis";
-import { hasRedisServer, killAllRedis, type RedisServer, startRedis } from "../../test/harness/redis.ts";
+import { hasRedisServer, useRedisServer } from "../../test/harness/redis.ts";
 import { RELEASE_SCRIPT, RENEW_SCRIPT } from "./lock-scripts.ts";
 import { scheduleKeys } from "./schedule-keys.ts";
 import { createScheduleLocks, type HeldLock, type TickClaim } from "./schedule-lock.ts";
@@ -14,25 +14,15 @@ function won(claim: TickClaim): HeldLock {
 }
 
 describe("the schedule lock on a real redis-server", { skip: missing }, () => {
-  let server: RedisServer;
-  let redis: Redis;
-  before(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url, { maxRetriesPerRequest: 0 });
-  });
-  after(async () => {
-    redis?.disconnect();
-    await server?.stop();
-    killAllRedis();
-  });
+  const live = useRedisServer();
 
   test("a tick is won once in the cluster, even after its run released the lock", async () => {
-    const a = createScheduleLocks(redis, { prefix: "t1", node: "a", ttl: 5000 });
-    const b = createScheduleLocks(redis, { prefix: "t1", node: "b", ttl: 5000 });
+    const a = createScheduleLocks(live.redis, { prefix: "t1", node: "a", ttl: 5000 });
+    const b = createScheduleLocks(live.redis, { prefix: "t1", node: "b", ttl: 5000 });
     const first = won(await a.claim("job", 1000, false));
     first.release();
-    await redis.ping();
-    assert.equal(await redis.exists(scheduleKeys("t1", "job").lock), 0);
+    await live.redis.ping();
+    assert.equal(await live.redis.exists(scheduleKeys("t1", "job").lock), 0);
     // Node b, its clock a few ms behind, comes to tick 1000 after a's run ended.
     assert.deepEqual(await b.claim("job", 1000, false), { outcome: "taken" });
     assert.deepEqual(await b.claim("job", 800, false), { outcome: "taken" });
@@ -42,7 +32,7 @@ describe("the schedule lock on a real redis-server", { skip: missing }, () => {
   });
 
   test("without overlap the next tick is busy while a run holds the lock; with overlap it is not", async () => {
-    const a = createScheduleLocks(redis, { prefix: "t2", node: "a", ttl: 5000 });
+    const a = createScheduleLocks(live.redis, { prefix: "t2", node: "a", ttl: 5000 });
     const held = won(await a.claim("job", 1000, false));
     const busy = await a.claim("job", 1200, false);
     assert.equal(busy.outcome, "busy");
@@ -57,45 +47,45 @@ describe("the schedule lock on a real redis-server", { skip: missing }, () => {
   });
 
   test("an old run can neither extend nor release the lock a newer run took after it expired", async () => {
-    const a = createScheduleLocks(redis, { prefix: "t3", node: "a", ttl: 150 });
+    const a = createScheduleLocks(live.redis, { prefix: "t3", node: "a", ttl: 150 });
     const old = won(await a.claim("job", 1000, false));
     const lost = new Promise<string>((resolve) => old.onLost(resolve));
     const key = scheduleKeys("t3", "job").lock;
-    const oldToken = (await redis.get(key))!;
+    const oldToken = (await live.redis.get(key))!;
     // The old run's lock expires (its process paused past the TTL): as if by DEL, which no renewal can race.
-    await redis.del(key);
-    const newer = won(await createScheduleLocks(redis, { prefix: "t3", node: "b", ttl: 5000 }).claim("job", 1200, false));
+    await live.redis.del(key);
+    const newer = won(await createScheduleLocks(live.redis, { prefix: "t3", node: "b", ttl: 5000 }).claim("job", 1200, false));
     assert.ok(newer.fence > old.fence);
-    const newToken = (await redis.get(key))!;
-    assert.equal(await redis.eval(RENEW_SCRIPT, 1, key, oldToken, 60_000), 0);
-    assert.equal(await redis.eval(RELEASE_SCRIPT, 1, key, oldToken), 0);
+    const newToken = (await live.redis.get(key))!;
+    assert.equal(await live.redis.eval(RENEW_SCRIPT, 1, key, oldToken, 60_000), 0);
+    assert.equal(await live.redis.eval(RELEASE_SCRIPT, 1, key, oldToken), 0);
     assert.match(await lost, /no longer this run's/);
     old.release();
-    assert.equal(await redis.get(key), newToken);
-    assert.ok((await redis.pttl(key)) <= 5000);
+    assert.equal(await live.redis.get(key), newToken);
+    assert.ok((await live.redis.pttl(key)) <= 5000);
     newer.release();
   });
 
   test("a held lock is renewed past its TTL", async () => {
-    const a = createScheduleLocks(redis, { prefix: "t4", node: "a", ttl: 300 });
+    const a = createScheduleLocks(live.redis, { prefix: "t4", node: "a", ttl: 300 });
     const held = won(await a.claim("job", 1000, false));
     let lostReason = "";
     held.onLost((reason) => (lostReason = reason));
     await new Promise((resolve) => setTimeout(resolve, 700));
     assert.equal(lostReason, "");
-    assert.equal(await redis.exists(scheduleKeys("t4", "job").lock), 1);
+    assert.equal(await live.redis.exists(scheduleKeys("t4", "job").lock), 1);
     held.release();
   });
 
   test("two prefixes on one Redis never collide", async () => {
-    const eu = createScheduleLocks(redis, { prefix: "eu", node: "a", ttl: 5000 });
-    const us = createScheduleLocks(redis, { prefix: "us", node: "a", ttl: 5000 });
+    const eu = createScheduleLocks(live.redis, { prefix: "eu", node: "a", ttl: 5000 });
+    const us = createScheduleLocks(live.redis, { prefix: "us", node: "a", ttl: 5000 });
     won(await eu.claim("job", 1000, false)).release();
     won(await us.claim("job", 1000, false)).release();
   });
 
   test("with Redis away a claim is an error, not a run", async () => {
-    const offline = new Redis(`redis://127.0.0.1:${server.port}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const offline = new Redis(`redis://127.0.0.1:${live.server.port}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     const claim = await createScheduleLocks(offline, { prefix: "t5", node: "a", ttl: 5000 }).claim("job", 1000, false);
     assert.equal(claim.outcome, "error");
     offline.disconnect();

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
+import { Redis } from "ioredis";
 import { freePort } from "./ports.ts";
 import { waitFor } from "./wait.ts";
 
@@ -105,4 +107,30 @@ function replyComplete(reply: string): boolean {
 /** True when redis-server is on the PATH (scripts/install-system-deps.sh installs it). */
 export function hasRedisServer(): boolean {
   return spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * For a `describe` block of unit tests against a real redis-server: starts
+ * one before the block with an ioredis client on it, and stops both after.
+ * Read `server` and `redis` inside the tests (they exist once `before` ran).
+ */
+export function useRedisServer(): { readonly server: RedisServer; readonly redis: Redis } {
+  const held: { server?: RedisServer; redis?: Redis } = {};
+  before(async () => {
+    held.server = await startRedis();
+    held.redis = new Redis(held.server.url, { maxRetriesPerRequest: 0 });
+  });
+  after(async () => {
+    held.redis?.disconnect();
+    await held.server?.stop();
+    killAllRedis();
+  });
+  return {
+    get server() {
+      return held.server!;
+    },
+    get redis() {
+      return held.redis!;
+    },
+  };
 }
