@@ -2,7 +2,7 @@
 import { listenError, UNIX_PEER } from "./listen-error.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
-import { LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
+import { isSmallInMemory, LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
 import { appSocketHandlers, bunWebSocketHandlers, closeAppSockets, fanOutThroughBun, finishBunUpgrade } from "./bun-websocket.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
@@ -29,8 +29,11 @@ function serve(options: ServeOptions): Promise<HttpServer> {
   const finish = (response: Response, request: Request, lifted: boolean): Response => {
     // Bun's timer also runs while a response streams: an event stream may
     // stay quiet for long; a large body is paced (send-pacing.ts); after a
-    // lifted wait, the keep-alive time again.
-    if (isEventStream(response)) setIdleTimeout(server, request, 0);
+    // lifted wait, the keep-alive time again. A small body in memory (most
+    // answers) goes out at once: its headers are not even looked at.
+    if (isSmallInMemory(response)) {
+      if (lifted) setIdleTimeout(server, request, keepAliveSeconds);
+    } else if (isEventStream(response)) setIdleTimeout(server, request, 0);
     // A file keeps sendfile: a download gets Bun's longest timer instead (a gap, docs/RELIABILITY.md).
     else if (fileBodies.has(response)) setIdleTimeout(server, request, BUN_MAX_IDLE_SECONDS);
     else if (mayOutlastIdleTimer(response)) response = paceBody(response, (last) => setIdleTimeout(server, request, last ? lastPartSeconds : 0));

@@ -26,6 +26,9 @@ const PART_BYTES = 16 * 1024;
 // afterwards costs Bun about 2 µs a request (it then sends a string through
 // its stream path), a fifth of its time for a small response.
 const largeBodies = new WeakSet<Response>();
+// And those with no body or a small one in memory: the common answer, which
+// then needs no look at its headers (Bun builds them on first access).
+const smallBodies = new WeakSet<Response>();
 
 function mayBeLarge(body: unknown): boolean {
   if (body === null || body === undefined) return false;
@@ -51,7 +54,7 @@ export function trackLargeBodies(): void {
   class Response extends Original {
     constructor(body?: BodyInit | null, init?: ResponseInit) {
       super(body, init);
-      if (mayBeLarge(body)) largeBodies.add(this);
+      (mayBeLarge(body) ? largeBodies : smallBodies).add(this);
     }
 
     // Bun's Response.json, Response.redirect, Response.error and fetch make
@@ -62,6 +65,15 @@ export function trackLargeBodies(): void {
     }
   }
   globalThis.Response = Response as typeof globalThis.Response;
+}
+
+/**
+ * True when the app made the response with no body or a small one held in
+ * memory: it goes out at once, so neither an event stream's nor a large
+ * body's idle-timer handling can apply, whatever its headers say.
+ */
+export function isSmallInMemory(response: Response): boolean {
+  return smallBodies.has(response);
 }
 
 /** True when the response's body may take longer to send than the idle timer. */

@@ -7,8 +7,10 @@ import type { FetchHandler, LskyContext } from "../runtime/types.ts";
 // Response is an instance of either.
 const ORIGINAL_RESPONSE = globalThis.Response;
 
+// The engine's own class first: on Bun the global is lsky's subclass (runtime/send-pacing.ts),
+// whose custom instanceof check costs about 5% of a small request's CPU when asked first.
 function isResponse(value: unknown): value is Response {
-  return value instanceof Response || value instanceof ORIGINAL_RESPONSE;
+  return value instanceof ORIGINAL_RESPONSE || value instanceof Response;
 }
 
 export interface RequestCounters {
