@@ -63,7 +63,8 @@ describeTargets("listeners", (target) => {
     const server = await startLsky(target, [
       join(EXAMPLE, "app.ts"), "--workers", "1", "--host", "127.0.0.1",
       "--listeners", `tcp:${echo}=${join(EXAMPLE, "echo-tcp.ts")},tcp:${flood}=${fixture("listeners/flood-tcp.ts")}`,
-      "--listener-max-connections", "1", "--listener-idle-timeout", "500ms", "--listener-output-buffer", "256kb",
+      // 1 s idle: a worker slowed by a busy host must not cut the echo rounds below (they talk at once).
+      "--listener-max-connections", "1", "--listener-idle-timeout", "1s", "--listener-output-buffer", "256kb",
     ]);
     try {
       // The first connection keeps talking (under the idle timeout); a second one is closed at once, unanswered.
@@ -80,6 +81,7 @@ describeTargets("listeners", (target) => {
       await waitForStatus(target, server.port, "the first connection gone", (s) => listenerFigures(s).some((l) => l.port === echo && l.open === 0));
       // A silent connection is closed by the idle timeout, without a byte sent.
       assert.deepEqual(await silentConnection(echo), { received: "" });
+      // Its place is free as soon as the client sees the close (the server gives it back as it drops it).
       assert.deepEqual(await tcpEchoRound(echo, ["after"]), { ok: true });
       // A client that reads nothing while the module writes is cut off at the cap
       // (a paused socket reads nothing from the kernel, so it sees the reset once resumed).

@@ -69,7 +69,7 @@ export function listenTcp(options: TcpListenOptions): Promise<TcpListener> {
     }
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
-    serveConnection(socket, options);
+    serveConnection(socket, options, () => sockets.delete(socket));
   });
   return new Promise((resolve, reject) => {
     server.once("error", (error) => reject(listenError(error, { port: options.port })));
@@ -112,8 +112,19 @@ function untilEmpty(sockets: Set<Socket>): Promise<void> {
   });
 }
 
-function serveConnection(socket: Socket, options: TcpListenOptions): void {
+/**
+ * `release` frees the connection's place under --listener-max-connections.
+ * A connection lsky drops itself (idle, output cap) gives its place back at
+ * once: its "close" event comes a turn later, and a client that reconnects as
+ * soon as it sees the close must not be refused for a place already empty.
+ */
+function serveConnection(socket: Socket, options: TcpListenOptions, release: () => void): void {
   const { events } = options;
+  const drop = (which: "idle" | "output-buffer") => {
+    options.onLimit(which);
+    release();
+    socket.destroy();
+  };
   const conn: TcpConnection = {
     remoteAddr: { transport: "tcp", hostname: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 },
     write: (data) => {
@@ -121,8 +132,7 @@ function serveConnection(socket: Socket, options: TcpListenOptions): void {
       socket.write(data);
       // A client that does not read must not make the worker hold its output.
       if (socket.writableLength > options.outputBuffer) {
-        options.onLimit("output-buffer");
-        socket.destroy();
+        drop("output-buffer");
         return false;
       }
       return true;
@@ -133,10 +143,7 @@ function serveConnection(socket: Socket, options: TcpListenOptions): void {
   };
   socket.setNoDelay(true);
   if (options.idleTimeout > 0) {
-    socket.setTimeout(options.idleTimeout, () => {
-      options.onLimit("idle");
-      socket.destroy();
-    });
+    socket.setTimeout(options.idleTimeout, () => drop("idle"));
   }
   // A reset from the client ends in "close" like any other end.
   socket.on("error", () => {});
