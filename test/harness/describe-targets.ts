@@ -1,4 +1,5 @@
-import { describe, type TestOptions } from "node:test";
+import { after, before, describe, type TestOptions } from "node:test";
+import { killStartedSince, spawnMark } from "./lsky.ts";
 import { selectedTargets, type Target } from "./targets.ts";
 
 /**
@@ -14,5 +15,16 @@ export function describeTargets(
   maybeBody?: (target: Target) => void,
 ): void {
   const [options, body] = typeof optionsOrBody === "function" ? [{}, optionsOrBody] : [optionsOrBody, maybeBody!];
-  for (const target of selectedTargets()) describe(`${title} on ${target.name}`, options, () => body(target));
+  for (const target of selectedTargets()) {
+    describe(`${title} on ${target.name}`, options, () => {
+      // Whatever a failed test of this suite left running is stopped before
+      // the next target's suite starts in the same directory.
+      // Registered around the body's own hooks: the mark before theirs, the
+      // kill after theirs (a suite's own after hook may still stop its server).
+      let mark = 0;
+      before(() => void (mark = spawnMark()));
+      body(target);
+      after(() => killStartedSince(mark));
+    });
+  }
 }

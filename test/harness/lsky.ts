@@ -41,6 +41,9 @@ export interface StartOptions {
 }
 
 const live = new Set<ChildProcess>();
+/** When each live process was spawned, in spawn order, for killing a suite's own. */
+const spawnOrder = new WeakMap<ChildProcess, number>();
+let spawned = 0;
 
 // Every process a test starts is in its own process group; whatever is left
 // when the test process exits is killed by group id (never by name).
@@ -62,6 +65,27 @@ export function killAll(): void {
   for (const child of live) killGroup(child, "SIGKILL");
 }
 
+/** A mark for killStartedSince: how many processes have been spawned so far. */
+export function spawnMark(): number {
+  return spawned;
+}
+
+/**
+ * Kills what was spawned after `mark` and still runs: a suite's own leftovers
+ * (a test that failed before its stop), so that a server left running cannot
+ * make the next suite's start in the same directory refuse to run.
+ */
+export async function killStartedSince(mark: number): Promise<void> {
+  const leftovers = [...live].filter((child) => (spawnOrder.get(child) ?? 0) > mark);
+  for (const child of leftovers) killGroup(child, "SIGKILL");
+  await Promise.all(leftovers.map(exitOf));
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
 export function spawnTarget(target: Target, args: string[], options: StartOptions = {}): ChildProcess {
   const [command, ...prefixArgs] = [...(options.prefix ?? []), target.command];
   const child = spawn(command!, [...prefixArgs, ...target.args, ...args], {
@@ -71,6 +95,7 @@ export function spawnTarget(target: Target, args: string[], options: StartOption
     detached: true,
   });
   live.add(child);
+  spawnOrder.set(child, ++spawned);
   child.once("exit", () => {
     // Keep the group tracked until its workers are gone too: the supervisor
     // may exit first in fault tests.
