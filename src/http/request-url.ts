@@ -9,11 +9,18 @@
  * gets the URL the connection came in on.
  */
 export function withUrl(request: Request, url: string): Request {
-  const clone = request.clone;
-  Object.defineProperty(request, "url", { value: url, configurable: true });
-  Object.defineProperty(request, "clone", { value: () => withUrl(clone.call(request), url), configurable: true });
-  return request;
+  // One shared `clone` for every request: no closure made per request.
+  return Object.defineProperties(request, { url: { value: url, configurable: true }, clone: CLONE_KEEPING_URL });
 }
+
+const CLONE_KEEPING_URL: PropertyDescriptor = {
+  configurable: true,
+  value(this: Request): Request {
+    // The class's own clone (the engine's, or @hono/node-server's on Node), shadowed here.
+    const clone = (Object.getPrototypeOf(this) as Request).clone;
+    return withUrl(clone.call(this), this.url);
+  },
+};
 
 /**
  * `new Request(original, init)` takes the URL from the original's internal

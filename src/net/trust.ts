@@ -35,6 +35,29 @@ const MEMO_SIZE = 4096;
 export interface TrustPolicy {
   /** `address` is the peer's IP as text, or undefined for a Unix-socket peer. */
   trusts(address: string | undefined): boolean;
+  /**
+   * True when every peer that can reach a listener on `host` is trusted:
+   * `all`, or a loopback listener and a list covering the loopback network
+   * it is on (127.0.0.0/8 for 127.x.y.z, ::1 for ::1). Then no request's peer
+   * needs to be looked up to decide.
+   */
+  coversListener(host: string): boolean;
+}
+
+// Who can connect to a listener bound to one of these: the whole network.
+const LOOPBACK_REACH: Record<string, readonly string[]> = {
+  "::1": ["::1/128"],
+  localhost: ["127.0.0.0/8", "::1/128"],
+};
+
+function reachOf(host: string): Cidr[] {
+  if (/^127\.\d+\.\d+\.\d+$/.test(host)) return [parseCidr("127.0.0.0/8")];
+  return (LOOPBACK_REACH[host.toLowerCase()] ?? []).map(parseCidr);
+}
+
+/** True when `outer` contains every address of `inner`. */
+function cidrCovers(outer: Cidr, inner: Cidr): boolean {
+  return outer.bits <= inner.bits && cidrContains(outer, inner.bytes);
 }
 
 export function compileTrust(entries: readonly string[]): TrustPolicy {
@@ -52,6 +75,11 @@ export function compileTrust(entries: readonly string[]): TrustPolicy {
     return bytes !== undefined && networks.some((network) => cidrContains(network, bytes));
   };
   return {
+    coversListener(host) {
+      if (all) return true;
+      const reach = reachOf(host);
+      return reach.length > 0 && reach.every((inner) => networks.some((outer) => cidrCovers(outer, inner)));
+    },
     trusts(address) {
       if (address === undefined || address === "") return unix;
       if (all) return true;

@@ -2,7 +2,8 @@
 import { listenError, UNIX_PEER } from "./listen-error.ts";
 import { withConnectionClose } from "./connection-close.ts";
 import { logEngineError } from "./engine-error.ts";
-import { isSmallInMemory, LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
+import { isSmallInMemory, LAST_PART_SECONDS, mayOutlastIdleTimer, paceBody } from "./send-pacing.ts";
+import { heldBodyLength, recordBodies } from "./held-bodies.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
 import { appSocketHandlers, bunWebSocketHandlers, closeAppSockets, fanOutThroughBun, finishBunUpgrade } from "./bun-websocket.ts";
 import type { EngineAdapter, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
@@ -12,7 +13,7 @@ const UNKNOWN_ADDR: RemoteAddr = { transport: "tcp", hostname: "", port: 0 };
 // long: one Bun.serve call; its fetch, upgrade and finish steps share the server, the bindings and the timers, and apart they would pass all of them around
 function serve(options: ServeOptions): Promise<HttpServer> {
   const { handler, shouldClose, limits } = options;
-  trackLargeBodies();
+  recordBodies();
   const unknownPeer = options.unixPath ? UNIX_PEER : UNKNOWN_ADDR;
   const keepAliveSeconds = toBunSeconds(limits.keepAliveTimeout);
   const lastPartSeconds = Math.min(BUN_MAX_IDLE_SECONDS, keepAliveSeconds + LAST_PART_SECONDS);
@@ -144,4 +145,6 @@ export const bunAdapter: EngineAdapter = {
   prechecks: false,
   serve,
   fileResponse,
+  recordBodies,
+  bodyLength: heldBodyLength,
 };

@@ -4,6 +4,7 @@ import { logEngineError } from "./engine-error.ts";
 import { asksForWebSocket } from "../websocket/engine.ts";
 import { finishDenoUpgrade } from "./deno-websocket.ts";
 import { DenoRequestGuard } from "./deno-request-guard.ts";
+import { heldBodyLength, recordBodies } from "./held-bodies.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
@@ -169,4 +170,6 @@ export const denoAdapter: EngineAdapter = {
   prechecks: true,
   serve,
   fileResponse,
+  recordBodies,
+  bodyLength: heldBodyLength,
 };

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { mayOutlastIdleTimer, paceBody, trackLargeBodies } from "./send-pacing.ts";
+import { mayOutlastIdleTimer, paceBody } from "./send-pacing.ts";
+import { recordBodies } from "./held-bodies.ts";
 
 describe("send pacing", () => {
-  trackLargeBodies();
+  recordBodies();
 
   test("large strings, buffers and every stream are marked; small bodies are not", () => {
     assert.equal(mayOutlastIdleTimer(new Response("x".repeat(100_000))), true);

@@ -1,3 +1,5 @@
+import { heldBody, madeWithProducedBody } from "./held-bodies.ts";
+
 /**
  * Bun's idle timer keeps running while a response is being written. It is
  * re-armed only by Bun's own writes and by writable events, which Linux raises
@@ -21,50 +23,15 @@ const SMALL_BODY_BYTES = 64 * 1024;
 // At most this much waits in Bun's buffer once the last part is taken.
 const PART_BYTES = 16 * 1024;
 
-// Responses whose body is a stream, or a string, buffer or blob larger than
-// SMALL_BODY_BYTES, marked as they are made: asking a Response for its body
-// afterwards costs Bun about 2 µs a request (it then sends a string through
-// its stream path), a fifth of its time for a small response.
-const largeBodies = new WeakSet<Response>();
-// And those with no body or a small one in memory: the common answer, which
-// then needs no look at its headers (Bun builds them on first access).
-const smallBodies = new WeakSet<Response>();
-
-function mayBeLarge(body: unknown): boolean {
-  if (body === null || body === undefined) return false;
-  if (typeof body === "string") return body.length > SMALL_BODY_BYTES;
-  if (body instanceof ReadableStream) return true;
-  if (ArrayBuffer.isView(body) || body instanceof ArrayBuffer) return body.byteLength > SMALL_BODY_BYTES;
-  if (body instanceof Blob) return body.size > SMALL_BODY_BYTES;
-  // FormData, URLSearchParams, async iterables: sized by the engine; take no chance.
-  return typeof body === "object";
-}
-
-let installed = false;
-
 /**
- * Makes the global Response a subclass that marks large bodies as they are
- * made (as @hono/node-server swaps in its own Response on Node). Instances
- * are still `instanceof Response` for the app and for lsky.
+ * True when a held body (held-bodies.ts) may be too large for the socket's
+ * send buffer: measured in characters for a string, which is cheap and
+ * close enough for a choice between two ways of sending.
  */
-export function trackLargeBodies(): void {
-  if (installed) return;
-  installed = true;
-  const Original = globalThis.Response;
-  class Response extends Original {
-    constructor(body?: BodyInit | null, init?: ResponseInit) {
-      super(body, init);
-      (mayBeLarge(body) ? largeBodies : smallBodies).add(this);
-    }
-
-    // Bun's Response.json, Response.redirect, Response.error and fetch make
-    // instances of the engine's class, not of this one: without this, an
-    // app's `instanceof Response` would be false for them.
-    static override [Symbol.hasInstance](value: unknown): boolean {
-      return value instanceof Original;
-    }
-  }
-  globalThis.Response = Response as typeof globalThis.Response;
+function heldIsLarge(body: NonNullable<ReturnType<typeof heldBody>>): boolean {
+  if (typeof body === "string") return body.length > SMALL_BODY_BYTES;
+  if (body instanceof Blob) return body.size > SMALL_BODY_BYTES;
+  return body.byteLength > SMALL_BODY_BYTES;
 }
 
 /**
@@ -73,12 +40,15 @@ export function trackLargeBodies(): void {
  * body's idle-timer handling can apply, whatever its headers say.
  */
 export function isSmallInMemory(response: Response): boolean {
-  return smallBodies.has(response);
+  const body = heldBody(response);
+  return body === null || (body !== undefined && !heldIsLarge(body));
 }
 
 /** True when the response's body may take longer to send than the idle timer. */
 export function mayOutlastIdleTimer(response: Response): boolean {
-  if (largeBodies.has(response)) return true;
+  if (madeWithProducedBody(response)) return true;
+  const body = heldBody(response);
+  if (body) return heldIsLarge(body);
   // A Response made elsewhere (fetch, Response.json, before lsky started) is
   // judged by its declared length: a proxied download usually has one.
   const length = response.headers.get("content-length");

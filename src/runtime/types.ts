@@ -182,8 +182,15 @@ export interface EngineAdapter {
   fileResponse?(path: string, init: FileResponseInit): Response | Promise<Response>;
   /**
    * A response body's byte length when the engine can tell it without
-   * reading the body (Node: @hono/node-server's lightweight responses), for
-   * the access log and compression; undefined when it cannot.
+   * reading the body (Node: @hono/node-server's lightweight responses; Bun
+   * and Deno: the body a recorded response was made with, held-bodies.ts),
+   * for the access log and compression; undefined when it cannot.
    */
   bodyLength?(response: Response): number | undefined;
+  /**
+   * Starts recording what responses are made with, which bodyLength needs
+   * where the engine does not tell (Deno). Called before the server starts
+   * when a stage will ask for body lengths; Bun records always.
+   */
+  recordBodies?(): void;
 }

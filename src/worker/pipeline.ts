@@ -20,7 +20,7 @@ export interface WorkerServices {
   /** Present when metrics are on (--admin). */
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
-  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength">;
+  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength" | "recordBodies">;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
 }
@@ -28,8 +28,11 @@ export interface WorkerServices {
 /** Builds the stages a worker runs, outermost first, from the settings. */
 export async function createStages(settings: ServeSettings, services: WorkerServices = {}): Promise<Stage[]> {
   const stages: Stage[] = [];
+  // Both ask each response's length; recorded bodies answer without reading.
+  if (settings.accessLog || settings.compress) services.adapter?.recordBodies?.();
   // Outermost: every later stage (the access log, metrics) sees the forwarded client.
-  const proxy = createProxyStage({ trustProxy: settings.trustProxy, https: settings.https });
+  const host = settings.listen ? undefined : settings.host;
+  const proxy = createProxyStage({ trustProxy: settings.trustProxy, https: settings.https, host });
   if (proxy) stages.push(proxy);
   if (settings.accessLog) {
     stages.push(createAccessLogStage({

@@ -21,6 +21,7 @@ const NO_BINDINGS: EngineBindings = {};
  * engine's helpers keep working: `server` on Bun (hono/bun's getConnInfo and
  * getBunServer), `incoming` and `outgoing` on Node (@hono/node-server's).
  * They are plain fields, so a stage that copies the context keeps them.
+ * The proxy stage sets the forwarded client's address in place.
  */
 export class RequestContext<Source = unknown> implements LskyContext {
   readonly bus: LskyBus;
@@ -54,7 +55,7 @@ export class RequestContext<Source = unknown> implements LskyContext {
     this.outgoing = bindings.outgoing;
     this.#slot = bindings.upgrade;
     this.#websockets = websockets;
-    // A field, not a getter: the proxy stage copies the context with a spread.
+    // A field, not a getter: a stage or an app that copies the context with a spread keeps it.
     this.sockets = websockets?.sockets as Sockets;
     // The worker installed its task client before it loaded the app.
     this.tasks = (globalThis as { lsky?: { tasks?: Tasks } }).lsky?.tasks as Tasks;
@@ -72,5 +73,10 @@ export class RequestContext<Source = unknown> implements LskyContext {
 
   get remoteAddr(): RemoteAddr {
     return (this.#remoteAddr ??= this.#readRemoteAddr(this.#source));
+  }
+
+  /** The proxy stage sets the forwarded client here (--trust-proxy). */
+  set remoteAddr(address: RemoteAddr) {
+    this.#remoteAddr = address;
   }
 }

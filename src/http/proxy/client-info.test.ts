@@ -53,3 +53,10 @@ test("bad trust lists fail with the entry named", () => {
   assert.throws(() => parseTrustEntries("127.0.0.1, localhost"), /"localhost" is not an IP address or CIDR; expected addresses, CIDRs or loopback/);
   assert.deepEqual(parseTrustEntries(" Loopback , 10.0.0.0/8 ,"), ["loopback", "10.0.0.0/8"]);
 });
+
+test("empty entries and spaces in the lists are skipped, not taken as hops or values", () => {
+  const h = headers({ "x-forwarded-for": " 6.6.6.6 ,, 10.0.0.2 , ", "x-forwarded-proto": "https, ", "x-forwarded-host": ",example.com ,," });
+  assert.deepEqual(resolveClientInfo("127.0.0.1", h, policy("loopback,private")), { address: "6.6.6.6", proto: "https", host: "example.com" });
+  const empty = headers({ "x-forwarded-for": " , ", "x-forwarded-proto": "" });
+  assert.equal(resolveClientInfo("127.0.0.1", empty, policy("loopback"))?.address, undefined);
+});

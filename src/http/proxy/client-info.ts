@@ -18,7 +18,11 @@ export interface ClientInfo {
  * `Forwarded` (RFC 7239) wins over `X-Forwarded-*` when both are present.
  */
 export function resolveClientInfo(peer: string | undefined, headers: Headers, policy: TrustPolicy): ClientInfo | undefined {
-  if (!policy.trusts(peer)) return undefined;
+  return policy.trusts(peer) ? forwardedInfo(headers, policy) : undefined;
+}
+
+/** What the headers say, for a request whose direct peer is already known to be trusted. */
+export function forwardedInfo(headers: Headers, policy: TrustPolicy): ClientInfo {
   const forwarded = headers.get("forwarded");
   if (forwarded !== null) return fromForwarded(forwarded, policy);
   return fromXForwarded(headers, policy);
@@ -39,9 +43,15 @@ function fromForwarded(header: string, policy: TrustPolicy): ClientInfo {
 
 function fromXForwarded(headers: Headers, policy: TrustPolicy): ClientInfo {
   const info: ClientInfo = {};
-  const chain = splitList(headers.get("x-forwarded-for"));
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const address = nodeAddress(chain[i]!);
+  const chain = headers.get("x-forwarded-for");
+  // Walked from the right without splitting: this runs on every request.
+  let end = chain === null ? -1 : chain.length;
+  while (end > 0) {
+    const comma = chain!.lastIndexOf(",", end - 1);
+    const hop = chain!.slice(comma + 1, end).trim();
+    end = comma;
+    if (hop === "") continue;
+    const address = nodeAddress(hop);
     info.address = address;
     if (!policy.trusts(address)) break;
   }
@@ -52,10 +62,14 @@ function fromXForwarded(headers: Headers, policy: TrustPolicy): ClientInfo {
   return info;
 }
 
-function splitList(value: string | null): string[] {
-  return value === null ? [] : value.split(",").map((s) => s.trim()).filter(Boolean);
-}
-
+/** The last non-empty entry of a comma-separated header, or undefined. */
 function lastOf(value: string | null): string | undefined {
-  return splitList(value).at(-1);
+  let end = value === null ? -1 : value.length;
+  while (end > 0) {
+    const comma = value!.lastIndexOf(",", end - 1);
+    const entry = value!.slice(comma + 1, end).trim();
+    if (entry !== "") return entry;
+    end = comma;
+  }
+  return undefined;
 }

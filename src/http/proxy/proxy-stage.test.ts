@@ -67,3 +67,17 @@ test("the forwarded URL is set on the same request object, and its clones carry 
   assert.equal(await clone.text(), "x");
   assert.equal(await seen.request.text(), "x");
 });
+
+test("on a loopback listener with loopback trusted, the peer is never looked up", async () => {
+  const stage = createProxyStage({ trustProxy: ["loopback"], https: false, host: "127.0.0.1" })!;
+  let lookedUp = 0;
+  const context = { get remoteAddr() { lookedUp++; return { transport: "tcp", hostname: "127.0.0.1", port: 1 }; }, set remoteAddr(_v) {} } as unknown as LskyContext;
+  let url = "";
+  await stage((request) => ((url = request.url), new Response("ok")))(new Request("http://127.0.0.1:8000/a", { headers: { "x-forwarded-host": "example.com" } }), context);
+  assert.equal(url, "http://example.com/a");
+  assert.equal(lookedUp, 0);
+  // The same list on a wildcard listener looks the peer up.
+  const open = createProxyStage({ trustProxy: ["loopback"], https: false, host: "0.0.0.0" })!;
+  await open(() => new Response("ok"))(new Request("http://127.0.0.1:8000/a", { headers: { "x-forwarded-host": "example.com" } }), context);
+  assert.equal(lookedUp, 1);
+});
