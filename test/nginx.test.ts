@@ -56,7 +56,7 @@ describeTargets("nginx in front of lsky", (target) => {
   let frontTls: string;
 
   before(async () => {
-    lsky = await startLsky(target, [fixture("whoami.ts"), "--workers", "2", "--host", "127.0.0.1", "--trust-proxy", "127.0.0.1"]);
+    lsky = await startLsky(target, [fixture("whoami.ts"), "--workers", "2", "--host", "127.0.0.1", "--trust-proxy", "loopback"]);
     const [port, tlsPort] = [await freePort(), await freePort()];
     nginx = await startNginx(siteConfig({
       upstream: `127.0.0.1:${lsky.port}`, port, root: publicDir,

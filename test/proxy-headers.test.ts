@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { request as httpRequest } from "node:http";
 import { after, test } from "node:test";
 import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
 import { fixture } from "./harness/targets.ts";
@@ -19,6 +20,19 @@ async function whoami(server: LskyProcess, path: string, headers: Record<string,
   return response.json() as Promise<{ url: string; client: string; body: string }>;
 }
 
+/** GET `path` from a chosen local address (127.0.0.2 reaches a 127.0.0.1 listener too); the JSON the app answered. */
+function whoamiFrom(localAddress: string, server: LskyProcess, path: string): Promise<{ url: string; client: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port: server.port, path, localAddress, headers: FORWARDED, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 describeTargets("proxy headers, --https and the access log", (target) => {
   test("a trusted peer's X-Forwarded-* set client, scheme and host; the body still arrives", async () => {
     const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "loopback,10.0.0.0/8"]);
@@ -37,6 +51,20 @@ describeTargets("proxy headers, --https and the access log", (target) => {
     assert.equal(seen.url, `http://127.0.0.1:${server.port}/a`);
     assert.equal(seen.client, "127.0.0.1");
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
+  });
+
+  test("on a 127.0.0.1 listener, one trusted address is checked per peer; loopback trusts every peer without a look-up", async () => {
+    const one = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "127.0.0.1"]);
+    // The rightmost hop is the client: only the peer is trusted.
+    assert.equal((await whoamiFrom("127.0.0.1", one, "/a")).client, "10.1.2.3");
+    const other = await whoamiFrom("127.0.0.2", one, "/a");
+    assert.equal(other.client, "127.0.0.2", "a peer outside the list is not believed");
+    assert.equal(other.url, `http://127.0.0.1:${one.port}/a`);
+    assert.deepEqual(await one.stop(), { code: 0, signal: null });
+    const all = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "loopback"]);
+    const seen = await whoamiFrom("127.0.0.2", all, "/a");
+    assert.deepEqual([seen.client, seen.url], ["10.1.2.3", "https://shop.example/a"]);
+    assert.deepEqual(await all.stop(), { code: 0, signal: null });
   });
 
   test("without --trust-proxy nothing is believed; LSKY_HTTPS makes URLs https", async () => {
