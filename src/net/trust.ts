@@ -47,7 +47,7 @@ export interface TrustPolicy {
 // Who can connect to a listener bound to one of these: the whole network.
 const LOOPBACK_REACH: Record<string, readonly string[]> = {
   "::1": ["::1/128"],
-  localhost: ["127.0.0.0/8", "::1/128"],
+  localhost: TRUST_KEYWORDS.loopback!,
 };
 
 function reachOf(host: string): Cidr[] {

@@ -8,7 +8,7 @@ import { Buffer } from "node:buffer";
  * stream that has to be read (about 10 µs a request on Bun), which the access
  * log and compression would otherwise do on every response to learn its size.
  */
-type HeldBody = string | ArrayBuffer | ArrayBufferView | Blob | null;
+export type HeldBody = string | ArrayBuffer | ArrayBufferView | Blob | null;
 
 const held = new WeakMap<Response, HeldBody>();
 const produced = new WeakSet<Response>();

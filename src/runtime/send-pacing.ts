@@ -1,4 +1,4 @@
-import { heldBody, madeWithProducedBody } from "./held-bodies.ts";
+import { heldBody, type HeldBody, madeWithProducedBody } from "./held-bodies.ts";
 
 /**
  * Bun's idle timer keeps running while a response is being written. It is
@@ -28,7 +28,7 @@ const PART_BYTES = 16 * 1024;
  * send buffer: measured in characters for a string, which is cheap and
  * close enough for a choice between two ways of sending.
  */
-function heldIsLarge(body: NonNullable<ReturnType<typeof heldBody>>): boolean {
+function heldIsLarge(body: NonNullable<HeldBody>): boolean {
   if (typeof body === "string") return body.length > SMALL_BODY_BYTES;
   if (body instanceof Blob) return body.size > SMALL_BODY_BYTES;
   return body.byteLength > SMALL_BODY_BYTES;

@@ -76,10 +76,10 @@ function pathOf(url: string): string {
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 function knownLength(response: Response, bodyLength?: (response: Response) => number | undefined): number | undefined {
-  // Status and headers first: reading .body turns @hono/node-server's
-  // lightweight responses into full ones, which costs on Node.
-  // The body the response was made with before its headers: Bun builds a
-  // response's headers object on first access.
+  // Never .body before the rest: reading it turns @hono/node-server's
+  // lightweight responses into full ones, which costs on Node. The recorded
+  // body comes before the headers: Bun builds a response's headers object on
+  // first access.
   if (NULL_BODY_STATUS.has(response.status)) return 0;
   const held = bodyLength?.(response);
   if (held !== undefined) return held;

@@ -43,18 +43,10 @@ function fromForwarded(header: string, policy: TrustPolicy): ClientInfo {
 
 function fromXForwarded(headers: Headers, policy: TrustPolicy): ClientInfo {
   const info: ClientInfo = {};
-  const chain = headers.get("x-forwarded-for");
-  // Walked from the right without splitting: this runs on every request.
-  let end = chain === null ? -1 : chain.length;
-  while (end > 0) {
-    const comma = chain!.lastIndexOf(",", end - 1);
-    const hop = chain!.slice(comma + 1, end).trim();
-    end = comma;
-    if (hop === "") continue;
-    const address = nodeAddress(hop);
-    info.address = address;
-    if (!policy.trusts(address)) break;
-  }
+  eachFromRight(headers.get("x-forwarded-for"), (hop) => {
+    info.address = nodeAddress(hop);
+    return policy.trusts(info.address);
+  });
   // The rightmost value was set by the proxy nearest to lsky (trusted);
   // values further left may come from the client.
   info.proto = lastOf(headers.get("x-forwarded-proto"));
@@ -64,12 +56,22 @@ function fromXForwarded(headers: Headers, policy: TrustPolicy): ClientInfo {
 
 /** The last non-empty entry of a comma-separated header, or undefined. */
 function lastOf(value: string | null): string | undefined {
+  let last: string | undefined;
+  eachFromRight(value, (entry) => ((last = entry), false));
+  return last;
+}
+
+/**
+ * Calls `visit` with each non-empty entry of a comma-separated header,
+ * trimmed, rightmost first, until it returns false. Walked without
+ * splitting: this runs on every proxied request.
+ */
+function eachFromRight(value: string | null, visit: (entry: string) => boolean): void {
   let end = value === null ? -1 : value.length;
   while (end > 0) {
     const comma = value!.lastIndexOf(",", end - 1);
     const entry = value!.slice(comma + 1, end).trim();
-    if (entry !== "") return entry;
     end = comma;
+    if (entry !== "" && !visit(entry)) return;
   }
-  return undefined;
 }
