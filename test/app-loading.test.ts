@@ -11,6 +11,7 @@ import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
 import { FIXTURES, fixture } from "./harness/targets.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
+import { childrenOf } from "./harness/supervision.ts";
 
 after(killAll);
 
@@ -54,6 +55,11 @@ describeTargets("app loading", (target) => {
       assert.equal(await (await fetch(`${server.url}/hi/ada`)).text(), "hello ada from hono");
       assert.deepEqual(await (await fetch(`${server.url}/client`)).json(), { client: "127.0.0.1" });
       assert.equal((await fetch(`${server.url}/missing`)).status, 404);
+      // On Node the supervisor bundles the app once for every worker; nobody
+      // keeps esbuild's service process (about 12 MB) running after.
+      const workers = childrenOf(server.pid).map((child) => child.pid);
+      const esbuild = [server.pid, ...workers].flatMap((pid) => childrenOf(pid)).filter((child) => child.name === "esbuild");
+      assert.deepEqual(esbuild, []);
     } finally {
       assert.equal((await server.stop()).code, 0);
     }

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
-import { waitFor } from "./harness/wait.ts";
+import { processGone, waitFor } from "./harness/wait.ts";
+import { childrenOf } from "./harness/supervision.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
 
 after(killAll);
@@ -22,7 +23,52 @@ function countMatches(text: string, pattern: RegExp): number {
   return (text.match(pattern) ?? []).length;
 }
 
+/** The app answers with its text and the pid of the worker that ran it. */
+function pidAppSource(text: string): string {
+  return `export default { fetch: () => new Response(${JSON.stringify(text)} + " " + process.pid) };\n`;
+}
+
+/** The supervisor's live lsky children (esbuild's service, kept warm on Node, is not one). */
+function lskyChildren(supervisor: number): number[] {
+  return childrenOf(supervisor).filter((c) => c.state !== "Z" && c.name !== "esbuild").map((c) => c.pid);
+}
+
 describeTargets("--watch", (target) => {
+  test("a save is served by a worker booted before it; a spare killed meanwhile only makes a slower reload; stop kills the spare", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lsky-watch-spare-"));
+    const app = join(dir, "app.ts");
+    try {
+      writeFileSync(app, pidAppSource("one"));
+      const server = await startLsky(target, [app, "--watch", "--workers", "1", "--host", "127.0.0.1"]);
+      await server.waitForOutput(/watching .* for changes/);
+      const first = Number((await body(server.url)).split(" ")[1]);
+      const spare = await waitFor("a spare worker beside the serving one", () => lskyChildren(server.pid).find((pid) => pid !== first));
+
+      writeFileSync(app, pidAppSource("two"));
+      await server.waitForOutput(/reload finished in \d+ ms/);
+      assert.equal(await body(server.url), `two ${spare}`);
+      assert.ok(processGone(first), "the replaced worker exited");
+
+      // The next spare boots once the new worker serves; killed unused, the
+      // next save starts a worker the usual way.
+      const next = await waitFor("the next spare", () => lskyChildren(server.pid).find((pid) => pid !== spare));
+      process.kill(next, "SIGKILL");
+      await waitFor("the killed spare to be gone", () => !lskyChildren(server.pid).includes(next) || undefined);
+      writeFileSync(app, pidAppSource("three"));
+      await waitFor("the second reload", () => countMatches(server.output(), /reload finished in \d+ ms/g) === 2 || undefined);
+      const [text, third] = (await body(server.url)).split(" ");
+      assert.equal(text, "three");
+      assert.ok(![first, spare, next].includes(Number(third)), `served by ${third}`);
+      assert.doesNotMatch(server.output(), /crash|exited unexpectedly|boot failed/i);
+
+      const last = await waitFor("a spare after the second reload", () => lskyChildren(server.pid).find((pid) => pid !== Number(third)));
+      assert.deepEqual(await server.stop(), { code: 0, signal: null });
+      await waitFor("the spare to be gone", () => processGone(last) || undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("reloads on a source change, debounced, ignoring node_modules, .git, dist, .gitignore'd and --watch-ignore'd folders", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lsky-watch-"));
     try {

@@ -8,7 +8,7 @@ import { facadeModuleFile, lskyInstalledFrom, serveLskyImport } from "../runtime
 import { type FetchApp, isFetchApp } from "./contract.ts";
 import { embeddedApp } from "./embedded.ts";
 import { explainLoadError } from "./load-error.ts";
-import { needsTranspile, transpileForNode } from "../transpile/transpile-for-node.ts";
+import { enableSourceMaps, needsTranspile, transpileForNode } from "../transpile/transpile-for-node.ts";
 
 export interface LoadedApp {
   app: FetchApp;
@@ -16,8 +16,12 @@ export interface LoadedApp {
   label: string;
 }
 
-/** Loads the user's app, or the embedded default app when no entry is given. */
-export async function loadApp(entry: string | undefined): Promise<LoadedApp> {
+/**
+ * Loads the user's app, or the embedded default app when no entry is given.
+ * `bundle`: on Node, the supervisor's bundle of a TypeScript entry
+ * (supervisor/app-bundle.ts), imported instead of bundling it again here.
+ */
+export async function loadApp(entry: string | undefined, bundle?: string): Promise<LoadedApp> {
   if (!entry) {
     const embedded = embeddedApp();
     if (embedded) return validate(embedded.app, embedded.label);
@@ -25,7 +29,7 @@ export async function loadApp(entry: string | undefined): Promise<LoadedApp> {
     return { app: module.default as unknown as FetchApp, label: "(built-in app)" };
   }
   const path = assertAppFile(entry);
-  const module = await importModule(entry, path);
+  const module = await importModule(entry, path, bundle);
   return validate((module as { default?: unknown }).default, entry);
 }
 
@@ -55,20 +59,31 @@ export function assertAppFile(entry: string): string {
  * bundle made for Node takes lsky's facade in as "lsky" where the app has
  * none installed; any other module gets it through serveLskyImport.
  */
-export async function importUserModule(path: string): Promise<unknown> {
+export async function importUserModule(path: string, bundle?: string): Promise<unknown> {
   if (currentEngine() === "bun") applyAppTsconfigOnBun();
   if (currentEngine() === "node" && needsTranspile(path)) {
-    const facade = lskyInstalledFrom(dirname(path)) ? undefined : facadeModuleFile();
-    return await import(pathToFileURL(await transpileForNode(path, facade)).href);
+    enableSourceMaps();
+    // A bundle removed since (a cache cleared) is made again rather than failing the start.
+    const file = bundle && existsSync(bundle) ? bundle : await nodeBundleOf(path);
+    return await import(pathToFileURL(file).href);
   }
   await serveLskyImport(dirname(path));
   return await import(pathToFileURL(path).href);
 }
 
+/**
+ * The file Node imports for a TypeScript module: a bundle that takes lsky's
+ * facade in as "lsky" where the app has none installed.
+ */
+export function nodeBundleOf(path: string, how: { keepWarm?: boolean } = {}): Promise<string> {
+  const facade = lskyInstalledFrom(dirname(path)) ? undefined : facadeModuleFile();
+  return transpileForNode(path, facade, how);
+}
+
 /** Imports one of the app's modules the way the app itself is imported (also the listeners' modules). */
-export async function importModule(entry: string, path: string): Promise<unknown> {
+export async function importModule(entry: string, path: string, bundle?: string): Promise<unknown> {
   try {
-    return await importUserModule(path);
+    return await importUserModule(path, bundle);
   } catch (error) {
     if (error instanceof LskyError) throw error;
     throw new LskyError("APP_LOAD_FAILED", `Cannot serve "${entry}": the module threw while loading`, {

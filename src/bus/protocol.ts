@@ -130,6 +130,12 @@ export interface WorkerSpec {
   /** "task": a task worker (loads the app, runs its tasks, never listens). Absent: an HTTP worker. */
   role?: "task";
   entry?: string;
+  /**
+   * On Node, the supervisor's bundle of a TypeScript entry, made once per
+   * start and reload for every worker (supervisor/app-bundle.ts). Absent:
+   * the worker bundles the entry itself.
+   */
+  appBundle?: string;
   /** The port actually claimed (settings.port may be 0). */
   port: number;
   busPath: string;

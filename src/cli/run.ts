@@ -1,6 +1,6 @@
 import { PROCESS_SPEC_ENV, type ProcessRoleSpec, WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
-import { PROCESS_ROLE_ARG, WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
+import { PROCESS_ROLE_ARG, SPARE_WORKER_ENV, WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
 import { exitStatusOf, printFatal } from "../fatal.ts";
 import { VERSION } from "../version.ts";
 import { closestMatch } from "../config/closest.ts";
@@ -87,9 +87,15 @@ function presetLogFormat(argv: string[], env: NodeJS.ProcessEnv): void {
 }
 
 async function runWorkerRole(): Promise<void> {
-  const spec = roleSpec<WorkerSpec>(WORKER_SPEC_ENV, WORKER_ROLE_ARG);
   const { runWorker } = await import("../worker/main.ts");
-  await runWorker(spec);
+  if (process.env[SPARE_WORKER_ENV] !== "1") return runWorker(roleSpec<WorkerSpec>(WORKER_SPEC_ENV, WORKER_ROLE_ARG));
+  // A spare: booted ahead of need; its spec comes once a reload takes it.
+  // Meanwhile it loads what every worker loads before its app.
+  const { readSpareSpec } = await import("../worker/spare-spec.ts");
+  const { loadAdapter } = await import("../runtime/load-adapter.ts");
+  const [spec] = await Promise.all([readSpareSpec(), loadAdapter()]);
+  if (spec === undefined) process.exit(0);
+  await runWorker(JSON.parse(spec) as WorkerSpec);
 }
 
 async function runProcessRole(): Promise<void> {

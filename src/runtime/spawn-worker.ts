@@ -50,6 +50,42 @@ export function spawnWorkerProcess(env: Record<string, string>, appEntry?: strin
   return currentEngine() === "node" ? forkClusterWorker(env) : spawnChild(env, appEntry);
 }
 
+/** Set in a spare worker's environment: it reads its spec from stdin (worker/spare-spec.ts). */
+export const SPARE_WORKER_ENV = "LSKY_SPARE_WORKER";
+
+/** A worker process booted ahead of need, waiting for its instructions. */
+export interface SpareWorkerProcess extends WorkerProcess {
+  /** False once it exited: it can no longer be given a spec. */
+  alive(): boolean;
+  /** Hands it its spec (the JSON of WORKER_SPEC_ENV): it then runs as a worker started with it would. */
+  start(spec: string): void;
+}
+
+/**
+ * Starts a worker that boots the engine and lsky, then waits on stdin for
+ * its spec. Started before a --watch reload needs it, it takes the process
+ * start off the time from a save to the new code serving. The supervisor
+ * gone (stdin closed) before it got a spec, it exits.
+ */
+export function spawnSpareWorker(env: Record<string, string>, appEntry?: string): SpareWorkerProcess {
+  const spareEnv = { ...env, [SPARE_WORKER_ENV]: "1" };
+  if (currentEngine() === "node") {
+    // Cluster workers are forked with silent: true, which gives them a stdin pipe too.
+    const { worker, stdin } = forkCluster(spareEnv);
+    return asSpare(worker, stdin);
+  }
+  const child = spawnChildWith(spareEnv, appEntry, WORKER_ROLE_ARG, "pipe");
+  return asSpare(wrapChild(child, child.spawnfile), child.stdin!);
+}
+
+function asSpare(worker: WorkerProcess, stdin: NodeJS.WritableStream): SpareWorkerProcess {
+  let exited = false;
+  worker.onExit(() => (exited = true));
+  // A spare that exits before its spec is written must not take the supervisor down with EPIPE.
+  (stdin as unknown as EventEmitter).on("error", () => {});
+  return { ...worker, alive: () => !exited, start: (spec) => void stdin.end(`${spec}\n`) };
+}
+
 /**
  * Starts lsky again as a custom module process: a plain child on every
  * engine (it shares no port, so Node's cluster has nothing to give it).
@@ -98,13 +134,17 @@ function notStarted(program: string, reason: Promise<Error>): WorkerProcess {
 }
 
 function spawnChild(env: Record<string, string>, appEntry: string | undefined, role = WORKER_ROLE_ARG): WorkerProcess {
+  const child = spawnChildWith(env, appEntry, role, "ignore");
+  return wrapChild(child, child.spawnfile);
+}
+
+function spawnChildWith(env: Record<string, string>, appEntry: string | undefined, role: string, stdin: "ignore" | "pipe"): ChildProcess {
   const { command, args } = selfLaunchCommand(appEntry);
-  const child = spawn(command, [...args, role], {
+  return spawn(command, [...args, role], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [stdin, "pipe", "pipe"],
     ...(role === PROCESS_ROLE_ARG ? OWN_GROUP : {}),
   });
-  return wrapChild(child, command);
 }
 
 function wrapChild(child: ChildProcess, command: string): WorkerProcess {
@@ -119,6 +159,10 @@ function wrapChild(child: ChildProcess, command: string): WorkerProcess {
 }
 
 function forkClusterWorker(env: Record<string, string>): WorkerProcess {
+  return forkCluster(env).worker;
+}
+
+function forkCluster(env: Record<string, string>): { worker: WorkerProcess; stdin: NodeJS.WritableStream } {
   const { args } = selfLaunchCommand();
   // Each worker accepts from the one shared socket (SCHED_NONE) rather than
   // the supervisor accepting and handing connections out (round-robin):
@@ -127,20 +171,21 @@ function forkClusterWorker(env: Record<string, string>): WorkerProcess {
   // while a shared socket keeps its queue when a draining worker lets go.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: args[0], args: [WORKER_ROLE_ARG], execArgv: [], silent: true });
-  const worker = cluster.fork(env);
-  const child = worker.process;
+  const forked = cluster.fork(env);
+  const child = forked.process;
   if (child.pid === undefined) {
     // The cluster re-emits the child's error on the worker, and keeps the
     // worker in its table until an exit that never comes.
-    worker.on("error", () => {});
-    delete cluster.workers?.[worker.id];
+    forked.on("error", () => {});
+    delete cluster.workers?.[forked.id];
     throw refused(child, "a cluster worker");
   }
-  return {
+  const worker: WorkerProcess = {
     pid: child.pid!,
     stdout: child.stdout!,
     stderr: child.stderr!,
     kill: (signal) => void child.kill(signal),
     onExit: (listener) => void child.once("exit", listener),
   };
+  return { worker, stdin: child.stdin! };
 }

@@ -5,6 +5,7 @@ import type { OutputQueue } from "../output-queue.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
 import { pipeLines } from "./log-lines.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
+import type { SpareWorkers } from "./spare-workers.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import type { DrainRequest, WorkerKind } from "./worker-kind.ts";
 
@@ -23,10 +24,10 @@ export interface Relay {
  * the shared port, ready once it listens, recycled by TTL (and by its own
  * request count, memory and listener checks), drained by a bus message.
  */
-export function httpWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "slot">, relay: Relay): WorkerKind {
+export function httpWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "slot">, relay: Relay, spares?: SpareWorkers): WorkerKind {
   return {
     name: "http",
-    launch: (slot) => launchHttpWorker({ ...spec, slot }, relay),
+    launch: (slot) => launchHttpWorker({ ...spec, slot }, relay, spares),
     readiness: "announced",
     bootTimeout: settings.bootTimeout,
     sharesPort: true,
@@ -48,15 +49,28 @@ function drainHttpWorker(worker: WorkerHandle, { cause, quick, from }: DrainRequ
   worker.send(quick ? { type: "drain", handover: false, quick: true } : { type: "drain", handover: cause !== "stop" });
 }
 
-function launchHttpWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
-  // Worker output goes through a pipe; engines that colour their errors
-  // regardless (Deno) are asked not to unless lsky itself writes to a terminal.
-  const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
-  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour }, spec.entry);
+/**
+ * Worker output goes through a pipe; engines that colour their errors
+ * regardless (Deno) are asked not to unless lsky itself writes to a terminal.
+ */
+export function workerColourEnv(): Record<string, string> {
+  return process.stderr.isTTY ? {} : { NO_COLOR: "1" };
+}
+
+function launchHttpWorker(spec: WorkerSpec, relay: Relay, spares?: SpareWorkers): WorkerHandle {
+  const spare = spares?.take();
+  spare?.start(JSON.stringify(spec));
+  const child = spare ?? spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...workerColourEnv() }, spec.entry);
   for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
     const closed = pipeLines(source, target, workerLineFormatter(spec.slot, name));
     relay.open.add(closed);
     void closed.then(() => relay.open.delete(closed));
   }
-  return new WorkerHandle(spec.slot, child);
+  const worker = new WorkerHandle(spec.slot, child);
+  // The next spare boots once this worker serves, not while it loads, and
+  // after the pool has told the worker it replaces to drain (a timer runs
+  // after the pool's own reaction to the same readiness).
+  const refill = () => void setTimeout(() => spares!.fill(), 0);
+  if (spares) void worker.ready.then(refill, refill);
+  return worker;
 }

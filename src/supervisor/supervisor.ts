@@ -7,6 +7,7 @@ import { exitStatusOf, printFatal } from "../fatal.ts";
 import { watchLauncher } from "./launcher-watch.ts";
 import { droppedLogLines, flushOutput, logger, useBoundedOutput } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
+import { spawnSpareWorker } from "../runtime/spawn-worker.ts";
 import { VERSION } from "../version.ts";
 import { embeddedApp } from "../app/embedded.ts";
 import { parseAdminAddress } from "../config/admin-address.ts";
@@ -23,12 +24,14 @@ import { BootSignals, installSignals as installSignalHandlers, type SignalRouter
 import { monotonicNow } from "../clock.ts";
 import { createSystemdNotifier, type SystemdNotifier } from "./systemd.ts";
 import { claimListeners, describeListen, type ListenPlan } from "./edge-settings.ts";
-import { httpWorkerKind, type Relay } from "./http-kind.ts";
+import { httpWorkerKind, type Relay, workerColourEnv } from "./http-kind.ts";
+import { SpareWorkers } from "./spare-workers.ts";
 import { Teardown } from "./teardown.ts";
 import { collectStatus, describeListeners, type SupervisorInfo } from "./status.ts";
 import { startPid1Duties } from "./pid1.ts";
 import { hostNotes, hostNotesLine } from "./host-notes.ts";
 import { startWatching } from "./dev-watch.ts";
+import { refreshAppBundle } from "./app-bundle.ts";
 import type { SettingSource } from "../config/resolve.ts";
 import { PoolScheduler } from "../scheduler/pool-scheduler.ts";
 import { TaskService } from "./task-service.ts";
@@ -78,6 +81,10 @@ interface Run {
   /** Carries bus publishes and requests to the other nodes (with `cluster`). */
   clusterBus?: ClusterBus;
   systemd: SystemdNotifier;
+  /** --watch: workers booted ahead of the next reload (spare-workers.ts). */
+  spares?: SpareWorkers;
+  /** Prepares what every worker of a start or reload loads (app-bundle.ts). */
+  refreshApp(): Promise<void>;
   teardown: Teardown;
   exitCode: number;
   finished: Promise<void>;
@@ -100,6 +107,8 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile,
   // The node name is resolved once here: every worker puts it in its WebSocket ids.
   const workerSettings = { ...settings, adminToken: "", clusterNode: run.cluster?.node ?? settings.clusterNode };
   const spec: Omit<WorkerSpec, "slot"> = { entry, port: run.plan.port, busPath: bus, settings: workerSettings };
+  run.refreshApp = () => refreshAppBundle(spec, settings.watch);
+  await run.refreshApp();
   const busServer = await installPool(run, spec, bus);
   installCacheSweep(run);
   const processRows = installCustomProcesses(processes, run.sidePools, {
@@ -141,7 +150,8 @@ async function prepareRun(settings: ServeSettings, entry: string | undefined): P
     settings, entry, relay: { ...outputs, open: new Set() }, boot, signals, plan,
     pool: undefined as unknown as WorkerPool, sidePools: new SidePools(), metrics: undefined as unknown as MetricsAggregator, scheduler: new PoolScheduler({ log: logger }), tasks: undefined as unknown as TaskService,
     store: new SharedStore(settings, monotonicNow),
-    systemd: createSystemdNotifier(process.env, logger), teardown: new Teardown(), exitCode: 0, finished, finish,
+    systemd: createSystemdNotifier(process.env, logger), refreshApp: async () => {}, teardown: new Teardown(), exitCode: 0, finished, finish,
+    spares: settings.watch ? new SpareWorkers(settings.workers, () => spawnSpareWorker(workerColourEnv(), entry)) : undefined,
   };
 }
 
@@ -151,7 +161,7 @@ async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string
   const { settings, plan } = run;
   run.pool = new WorkerPool({
     size: settings.workers,
-    kind: httpWorkerKind(settings, spec, run.relay),
+    kind: httpWorkerKind(settings, spec, run.relay, run.spares),
     log: logger,
     onWorkerExit: (worker, record) => run.metrics.onWorkerExit(worker, record),
     onFatal: (error) => {
@@ -247,6 +257,7 @@ function createControl(run: Run, info: SupervisorInfo) {
     const started = monotonicNow();
     systemd.reloading();
     try {
+      await run.refreshApp();
       await pool.reload({ quick });
       await run.sidePools.reload(quick);
     } finally {
@@ -348,7 +359,8 @@ async function installPid1(run: Run): Promise<void> {
 function installWatch(run: Run, reload: (quick?: boolean) => Promise<unknown>): void {
   if (!run.settings.watch) return;
   const watcher = startWatching(run.entry, run.settings, logger, () => reload(true));
-  run.teardown.add("watch", () => watcher?.close());
+  run.teardown.add("watch", () => (watcher?.close(), run.spares?.stop()));
+  if (watcher) run.spares?.fill();
 }
 
 function logStartNotes({ settings, entry, plan }: Run, adminLines: string[]): void {

@@ -2,7 +2,7 @@ import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { workerLineFormatter } from "../log.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
-import type { Relay } from "./http-kind.ts";
+import { type Relay, workerColourEnv } from "./http-kind.ts";
 import { pipeLines } from "./log-lines.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { WorkerHandle } from "./worker-handle.ts";
@@ -37,8 +37,7 @@ export function taskWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "
 }
 
 function launchTaskWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
-  const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
-  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...colour }, spec.entry);
+  const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...workerColourEnv() }, spec.entry);
   for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
     const closed = pipeLines(source, target, workerLineFormatter(spec.slot, name, "t"));
     relay.open.add(closed);

@@ -25,11 +25,44 @@ export function needsTranspile(path: string): boolean {
  * from it (src/private-dir.ts). The name carries a hash of the output, so
  * workers that bundle at once write the same file, and a reload picks up new code.
  * `lskyFacade`, when given, is what the app's `import ... from "lsky"` becomes.
+ * `keepWarm` keeps esbuild's service running for the next build (--watch).
  */
-export async function transpileForNode(path: string, lskyFacade?: string): Promise<string> {
-  // Stacks of errors thrown by the app then name the user's .ts file and line,
-  // not the bundle (the bundle carries an inline source map).
+export async function transpileForNode(path: string, lskyFacade?: string, { keepWarm = false } = {}): Promise<string> {
+  enableSourceMaps();
+  building++;
+  try {
+    return await transpileInto(path, lskyFacade);
+  } finally {
+    building--;
+    // esbuild's service is a process of its own (about 12 MB) that would
+    // otherwise live as long as this one; a build after stop() starts it again.
+    if (building === 0 && !keepWarm) void loadedEsbuild?.stop();
+  }
+}
+
+/** Builds in flight: esbuild's service is stopped only when none is. */
+let building = 0;
+let loadedEsbuild: typeof import("esbuild") | undefined;
+
+/**
+ * Stacks of errors thrown by the app then name the user's .ts file and line,
+ * not the bundle (the bundle carries an inline source map).
+ */
+export function enableSourceMaps(): void {
   (process as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);
+}
+
+/** True when esbuild can be loaded here (not when only the binary's Bun could bundle). */
+export async function canBundleWithEsbuild(): Promise<boolean> {
+  try {
+    loadedEsbuild ??= await import("esbuild");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function transpileInto(path: string, lskyFacade?: string): Promise<string> {
   const uid = String(process.getuid?.() ?? "user");
   const nodeModules = findNodeModules(dirname(path));
   const inApp = nodeModules && await tryBundleInto(join(nodeModules, ".cache", "lsky", uid), path, { external: true, lskyFacade });
@@ -60,7 +93,7 @@ async function bundleInto(dir: string, path: string, how: BundleHow): Promise<st
 async function bundle(path: string, outDir: string, how: BundleHow): Promise<string> {
   let esbuild: typeof import("esbuild");
   try {
-    esbuild = await import("esbuild");
+    esbuild = loadedEsbuild ??= await import("esbuild");
   } catch (cause) {
     const bun = process.env.LSKY_BUN_BIN;
     if (bun) return bundleWithBun(bun, path, how);

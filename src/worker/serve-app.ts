@@ -34,7 +34,7 @@ export interface ServeAppParts {
  */
 export async function loadAndListen(state: WorkerState, parts: ServeAppParts): Promise<{ server: HttpServer; jobs: JobSpec[]; taskNames: string[] }> {
   const { spec, counters } = state;
-  const { app } = await loadApp(spec.entry);
+  const { app } = await loadApp(spec.entry, spec.appBundle);
   state.readAppMetrics = appMetricsReader(app, (line) => process.stderr.write(formatLogLine("warn", line)));
   const jobs = state.schedule?.load(app) ?? [];
   const taskNames = [...readTaskHandlers(app).keys()];

@@ -58,7 +58,7 @@ async function serveTasks(spec: WorkerSpec): Promise<void> {
     void stop(ORPHAN_DEADLINE_MS).finally(() => process.exit(1));
   });
   try {
-    const { app } = await loadApp(spec.entry);
+    const { app } = await loadApp(spec.entry, spec.appBundle);
     client.setNames(runner.load(app));
     await lifecycle.start(app);
   } catch (error) {
