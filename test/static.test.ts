@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { writeFileSync } from "node:fs";
+import { unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { type RawResponse, send, sendRawPath } from "./harness/http.ts";
@@ -173,6 +173,25 @@ describeTargets("static files", (target) => {
     }, 10_000, 100);
     assert.equal(served.status, 200);
     assert.equal(served.headers["content-type"], "text/plain; charset=utf-8");
+  });
+
+  test("a file kept in memory is served changed, then not at all, soon after it changes on disk", async () => {
+    const name = `kept-${target.name}.txt`;
+    const file = join(site.publicDir, name);
+    writeFileSync(file, "first");
+    await waitFor("the file to be served", async () => (await get(`/${name}`)).body.toString() === "first" || undefined, 10_000, 100);
+    for (let i = 0; i < 3; i++) assert.equal((await get(`/${name}`)).body.toString(), "first");
+    writeFileSync(file, "second, longer");
+    const changed = await waitFor("the changed file to be served", async () => {
+      const response = await get(`/${name}`);
+      return response.body.toString() === "second, longer" ? response : undefined;
+    }, 10_000, 100);
+    assert.equal(changed.headers["content-length"], String("second, longer".length));
+    unlinkSync(file);
+    await waitFor("the removed file's path to reach the app", async () => {
+      const response = await get(`/${name}`);
+      return response.body.toString() === `app GET /${name}` || undefined;
+    }, 10_000, 100);
   });
 
   test("symlinks inside the folder are served; symlinks pointing out get 404", async () => {

@@ -49,6 +49,7 @@ export interface ServeSettings extends LimitSettings, WebSocketSettings, HookSet
   /** Absolute path of the static directory, or "" for none. */
   static: string;
   staticCache: CacheRules;
+  staticMemory: number;
   compress: boolean;
   compressThreshold: number;
   // Production edges: proxies, TLS, unix sockets, access log.
@@ -228,6 +229,12 @@ export const SETTINGS = [
     parse: parseCacheRules,
     fromFile: cacheRulesFromObject,
     defaultValue: () => [],
+  }),
+  spec({
+    key: "staticMemory", group: "static", flag: "static-memory", env: ["LSKY_STATIC_MEMORY"], valueName: "BYTES",
+    description: "Memory each worker keeps small static files (up to 64 KiB) and their --compress forms in (0: none)",
+    parse: (t) => parseSize(t, 1024 ** 3),
+    defaultValue: () => 16 * 1024 * 1024,
   }),
   spec({
     key: "compress", group: "static", flag: "compress", env: ["LSKY_COMPRESS"], boolean: true,

@@ -2,7 +2,10 @@ import * as zlib from "node:zlib";
 import type { Coding } from "./accept-encoding.ts";
 
 type Compressor = zlib.Gzip | zlib.BrotliCompress;
-type ZlibWithZstd = typeof zlib & { createZstdCompress?: (options?: object) => Compressor };
+type ZlibWithZstd = typeof zlib & {
+  createZstdCompress?: (options?: object) => Compressor;
+  zstdCompressSync?: (input: Uint8Array, options?: object) => Buffer;
+};
 
 // Levels for compressing on the fly, where speed matters as much as size:
 // gzip 6 is zlib's default; brotli's default (11) is meant for build-time
@@ -23,17 +26,34 @@ export function availableCodings(): Coding[] {
   return codings;
 }
 
+const BROTLI_OPTIONS = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } };
+const ZSTD_OPTIONS = { params: { [100 /* ZSTD_c_compressionLevel */]: ZSTD_LEVEL } };
+const GZIP_OPTIONS = { level: GZIP_LEVEL };
+
 function createCompressor(coding: Coding): Compressor {
   switch (coding) {
     case "br":
-      return zlib.createBrotliCompress({
-        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT },
-      });
+      return zlib.createBrotliCompress(BROTLI_OPTIONS);
     case "zstd":
-      return (zlib as ZlibWithZstd).createZstdCompress!({ params: { [100 /* ZSTD_c_compressionLevel */]: ZSTD_LEVEL } });
+      return (zlib as ZlibWithZstd).createZstdCompress!(ZSTD_OPTIONS);
     case "gzip":
-      return zlib.createGzip({ level: GZIP_LEVEL });
+      return zlib.createGzip(GZIP_OPTIONS);
   }
+}
+
+/** The codings compressBytes can produce here (zstd at once needs zstdCompressSync). */
+export function availableByteCodings(): Coding[] {
+  return availableCodings().filter((coding) => coding !== "zstd" || typeof (zlib as ZlibWithZstd).zstdCompressSync === "function");
+}
+
+/** Compresses bytes at once, at the levels of compressStream (a static file compressed once and kept). */
+export function compressBytes(bytes: Uint8Array, coding: Coding): Uint8Array {
+  const out = coding === "br"
+    ? zlib.brotliCompressSync(bytes, BROTLI_OPTIONS)
+    : coding === "zstd"
+    ? (zlib as ZlibWithZstd).zstdCompressSync!(bytes, ZSTD_OPTIONS)
+    : zlib.gzipSync(bytes, GZIP_OPTIONS);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { ServeSettings } from "../config/options.ts";
 import { metricsStage } from "../metrics/metrics-stage.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import { createCompressStage } from "../http/compress.ts";
-import { availableCodings } from "../http/compress-stream.ts";
+import { availableByteCodings, availableCodings } from "../http/compress-stream.ts";
 import type { EngineAdapter, FetchHandler } from "../runtime/types.ts";
 import { createLimitsStage } from "../limits/limits-stage.ts";
 import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
@@ -60,7 +60,8 @@ export async function createStages(settings: ServeSettings, services: WorkerServ
 async function staticStage(settings: ServeSettings, services: WorkerServices): Promise<Stage> {
   const [{ createStaticStage }, { streamingFileResponse }] = await Promise.all([import("../http/static/stage.ts"), import("../http/static/file-stream.ts")]);
   const fileResponse = services.adapter?.fileResponse?.bind(services.adapter) ?? streamingFileResponse;
-  return createStaticStage({ root: settings.static!, cacheRules: settings.staticCache, fileResponse });
+  const compression = settings.compress ? { threshold: settings.compressThreshold, codings: availableByteCodings() } : undefined;
+  return createStaticStage({ root: settings.static!, cacheRules: settings.staticCache, fileResponse, memoryBytes: settings.staticMemory, compression });
 }
 
 export function composeStages(stages: Stage[], inner: FetchHandler): FetchHandler {

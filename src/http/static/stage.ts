@@ -1,10 +1,13 @@
 import { realpathSync } from "node:fs";
 import type { FetchHandler, FileResponseInit } from "../../runtime/types.ts";
 import type { Stage } from "../stage.ts";
-import { negotiateEncoding, type Coding } from "../accept-encoding.ts";
+import type { Coding } from "../accept-encoding.ts";
+import { monotonicNow } from "../../clock.ts";
 import { isCompressibleType } from "../compressible.ts";
 import { type CacheRules, cacheControlFor, compileCacheRules, type CompiledCacheRule } from "../../config/cache-rules.ts";
-import { ifRangeAllows, isNotModified, validatorsFor } from "./conditional.ts";
+import { ifRangeAllows, isNotModified } from "./conditional.ts";
+import { type HotFile, HotFiles } from "./hot-files.ts";
+import { chooseRepresentation, type StaticCompression } from "./representation.ts";
 import { findFile, findSiblings, type FoundFile } from "./find-file.ts";
 import { contentTypeFor } from "./mime.ts";
 import { MissMemo } from "./miss-memo.ts";
@@ -19,20 +22,28 @@ export interface StaticOptions {
   cacheRules: CacheRules;
   /** The engine's file response (zero-copy on Bun) or the portable streaming one. */
   fileResponse: FileResponder;
+  /** Bytes of small files (and compressed forms) kept in memory (--static-memory); 0 keeps none. */
+  memoryBytes: number;
+  /** --compress: each compressible file is compressed once and kept. */
+  compression?: StaticCompression;
 }
 
 const NO_SIBLINGS: ReadonlyMap<Coding, FoundFile> = new Map();
 
-// How long a path that named no file is taken to still name none (a file
-// added to the directory is served after at most this), and how many such
-// paths are remembered at once.
-const MISS_MEMORY_MS = 1000;
+// How long a lookup on disk is trusted: a path that named no file, or where
+// a path led. A file added, changed or removed is served as such after at
+// most this. How many missed paths are remembered at once.
+const LOOKUP_MEMORY_MS = 1000;
 const MISS_MEMORY_ENTRIES = 4096;
+// Larger files are sent from disk each time (zero-copy on Bun).
+const KEPT_FILE_MAX_BYTES = 64 * 1024;
 
 interface StaticContext {
   root: string;
   rules: CompiledCacheRule[];
   respond: FileResponder;
+  files: HotFiles;
+  compression?: StaticCompression;
 }
 
 /**
@@ -45,14 +56,18 @@ export function createStaticStage(options: StaticOptions): Stage {
     root: realpathSync(options.root),
     rules: compileCacheRules(options.cacheRules),
     respond: options.fileResponse,
+    files: new HotFiles({ freshMs: LOOKUP_MEMORY_MS, budgetBytes: options.memoryBytes, maxFileBytes: KEPT_FILE_MAX_BYTES, now: monotonicNow }),
+    compression: options.compression,
   };
-  const misses = new MissMemo(MISS_MEMORY_MS, MISS_MEMORY_ENTRIES);
+  const misses = new MissMemo(LOOKUP_MEMORY_MS, MISS_MEMORY_ENTRIES);
   return (next: FetchHandler): FetchHandler => (request, lskyContext) => {
     if (request.method !== "GET" && request.method !== "HEAD") return next(request, lskyContext);
     const path = parseStaticPath(rawPathOf(request.url));
     if (path === "forbidden") return notFound();
     if (path === "skip") return next(request, lskyContext);
     const key = path.segments.join("/");
+    const hot = context.files.fresh(key);
+    if (hot) return serveFileOr404(context, request, hot);
     if (misses.has(key)) return next(request, lskyContext);
     const found = findFile(context.root, path.segments);
     switch (found.kind) {
@@ -64,61 +79,60 @@ export function createStaticStage(options: StaticOptions): Stage {
       case "redirect":
         return redirectToDirectory(request.url);
       case "file":
-        return serveFileOr404(context, request, found.file);
+        return serveFileOr404(context, request, lookedUp(context, key, found.file));
     }
   };
 }
 
+/** Records where a path led, with what every response for it says. */
+function lookedUp(context: StaticContext, key: string, file: FoundFile): HotFile {
+  const contentType = contentTypeFor(file.relativePath);
+  // Only text-like files have precompressed siblings worth three more stats.
+  const siblings = isCompressibleType(contentType) ? findSiblings(context.root, file) : NO_SIBLINGS;
+  return context.files.remember(key, { file, siblings, contentType, cacheControl: cacheControlFor(context.rules, file.relativePath) });
+}
+
 /** A file deleted or made unreadable between the lookup and the read is a 404, not a 500. */
-function serveFileOr404(context: StaticContext, request: Request, file: FoundFile): Response | Promise<Response> {
+function serveFileOr404(context: StaticContext, request: Request, hot: HotFile): Response | Promise<Response> {
   try {
-    const response = serveFile(context, request, file);
+    const response = serveFile(context, request, hot);
     return response instanceof Promise ? response.catch(notFound) : response;
   } catch {
     return notFound();
   }
 }
 
-function serveFile(context: StaticContext, request: Request, file: FoundFile): Response | Promise<Response> {
-  const contentType = contentTypeFor(file.relativePath);
-  const headers = new Headers({ "content-type": contentType, "accept-ranges": "bytes" });
-  const cacheControl = cacheControlFor(context.rules, file.relativePath);
-  if (cacheControl) headers.set("cache-control", cacheControl);
+function serveFile(context: StaticContext, request: Request, hot: HotFile): Response | Promise<Response> {
+  const headers: Record<string, string> = { "content-type": hot.contentType, "accept-ranges": "bytes" };
+  if (hot.cacheControl) headers["cache-control"] = hot.cacheControl;
   const rangeHeader = request.headers.get("range");
-  let variant = file;
-  // Only text-like files have precompressed siblings worth three more stats.
-  const siblings = isCompressibleType(contentType) ? findSiblings(context.root, file) : NO_SIBLINGS;
-  if (siblings.size > 0) {
-    headers.set("vary", "Accept-Encoding");
-    // A range is a range of the identity file: never of a compressed variant.
-    const coding = rangeHeader ? undefined : negotiateEncoding(request.headers.get("accept-encoding"), [...siblings.keys()] as Coding[]);
-    if (coding) {
-      variant = siblings.get(coding)!;
-      headers.set("content-encoding", coding);
-    }
-  }
-  const validators = validatorsFor(variant.size, variant.mtimeMs);
-  headers.set("etag", validators.etag);
-  headers.set("last-modified", validators.lastModified);
-  if (isNotModified(request.headers, validators, variant.mtimeMs)) return notModified(headers);
   const bodyless = request.method === "HEAD";
-  const range = rangeHeader && ifRangeAllows(request.headers, validators) ? parseRange(rangeHeader, file.size) : undefined;
+  const chosen = chooseRepresentation(hot, request, headers, { files: context.files, compression: context.compression, ranged: rangeHeader !== null, bodyless });
+  headers.etag = chosen.validators.etag;
+  headers["last-modified"] = chosen.validators.lastModified;
+  if (isNotModified(request.headers, chosen.validators, chosen.mtimeMs)) return notModified(headers);
+  const file = hot.file;
+  const range = rangeHeader && ifRangeAllows(request.headers, hot.validators) ? parseRange(rangeHeader, file.size) : undefined;
   if (range === "unsatisfiable") {
-    headers.set("content-range", `bytes */${file.size}`);
-    headers.delete("content-type");
+    headers["content-range"] = `bytes */${file.size}`;
+    delete headers["content-type"];
     return new Response(null, { status: 416, headers });
   }
   if (range) {
-    headers.set("content-range", `bytes ${range.start}-${range.end}/${file.size}`);
-    headers.set("content-length", String(range.end - range.start + 1));
-    return context.respond(file.path, { status: 206, headers, size: file.size, range, bodyless });
+    headers["content-range"] = `bytes ${range.start}-${range.end}/${file.size}`;
+    headers["content-length"] = String(range.end - range.start + 1);
+    return context.respond(file.path, { status: 206, headers: new Headers(headers), size: file.size, range, bodyless });
   }
-  headers.set("content-length", String(variant.size));
-  return context.respond(variant.path, { status: 200, headers, size: variant.size, bodyless });
+  if (chosen.bytes) {
+    headers["content-length"] = String(chosen.bytes.byteLength);
+    return new Response(chosen.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+  }
+  headers["content-length"] = String(chosen.size);
+  return context.respond(chosen.path, { status: 200, headers: new Headers(headers), size: chosen.size, bodyless });
 }
 
-function notModified(headers: Headers): Response {
-  for (const name of ["content-type", "content-encoding", "accept-ranges"]) headers.delete(name);
+function notModified(headers: Record<string, string>): Response {
+  for (const name of ["content-type", "content-encoding", "accept-ranges"]) delete headers[name];
   return new Response(null, { status: 304, headers });
 }
 
