@@ -45,6 +45,16 @@ export function workerTable(result: MemoryResult): string {
   return table(head, body);
 }
 
+/** Where the difference is: anonymous pages (heaps, malloc, thread stacks) and file-backed pages (the executable's code). */
+export function splitTable(result: MemoryResult): string {
+  const body = rows(result).map(({ engine, raw, lsky }) => {
+    const anon = [mb(result, raw, "main.anon"), mb(result, `${lsky}-1`, "worker.anon")] as const;
+    const file = [mb(result, raw, "main.file"), mb(result, `${lsky}-1`, "worker.file")] as const;
+    return [engine, cell(anon[0]), cell(anon[1]), signed(anon[1] - anon[0]), cell(file[0]), cell(file[1]), signed(file[1] - file[0])];
+  });
+  return table(["engine", "raw anon", "worker anon", "anon difference", "raw file-backed", "worker file-backed", "file-backed difference"], body);
+}
+
 /** Every candidate: its main process (supervisor, primary, daemon or lone server) and its workers. */
 export function processTable(result: MemoryResult): string {
   const body = result.candidates.map((c: Candidate) => {
@@ -67,6 +77,10 @@ export function memorySection(context: RunContext, result: MemoryResult): string
     "An lsky worker beside the raw server serving the same app (MB):",
     "",
     workerTable(result),
+    "",
+    "Where the difference lies, 1 worker (RssAnon and RssFile from /proc/PID/status, MB):",
+    "",
+    splitTable(result),
     "",
     "Every candidate (MB). The main process is lsky's supervisor, node:cluster's primary, PM2's daemon (God daemon, with the app running), or the raw server itself:",
     "",

@@ -55,13 +55,16 @@ const SUPERVISED = /^(lsky|node-cluster|pm2)-/;
 
 const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
-/** main.rss / main.pss, and the mean over workers of worker.rss / worker.pss (kB); workers = their count. */
+const FIELDS = { rss: "rssKb", pss: "pssKb", anon: "anonKb", file: "fileKb" } as const;
+
+/** main.* of the main process and worker.* as the mean over its workers (rss, pss, anon, file; kB); workers = their count. */
 export function memoryFigures(main: ProcessMemory, workers: ProcessMemory[]): Figures {
-  const figures: Figures = { "main.rss": main.rssKb, workers: workers.length };
-  if (main.pssKb !== undefined) figures["main.pss"] = main.pssKb;
-  if (workers.length > 0) figures["worker.rss"] = mean(workers.map((w) => w.rssKb));
-  const pss = workers.map((w) => w.pssKb).filter((p): p is number => p !== undefined);
-  if (pss.length > 0 && pss.length === workers.length) figures["worker.pss"] = mean(pss);
+  const figures: Figures = { workers: workers.length };
+  for (const [name, key] of Object.entries(FIELDS)) {
+    if (main[key] !== undefined) figures[`main.${name}`] = main[key];
+    const values = workers.map((w) => w[key]).filter((v): v is number => v !== undefined);
+    if (values.length > 0 && values.length === workers.length) figures[`worker.${name}`] = mean(values);
+  }
   return figures;
 }
 

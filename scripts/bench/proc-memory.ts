@@ -8,6 +8,10 @@ export interface ProcessMemory {
   pid: number;
   /** Resident set size, kB (VmRSS). */
   rssKb: number;
+  /** Of the RSS: anonymous pages (heaps, malloc, thread stacks), kB (RssAnon). */
+  anonKb?: number;
+  /** Of the RSS: file-backed pages (the engine's executable and libraries), kB (RssFile). */
+  fileKb?: number;
   /** Proportional set size, kB (Pss in smaps_rollup); undefined when unreadable. */
   pssKb?: number;
 }
@@ -53,5 +57,6 @@ export function processMemory(pid: number): ProcessMemory {
   const rssKb = status === undefined ? undefined : kbField(status, "VmRSS");
   if (rssKb === undefined) throw new Error(`No VmRSS for pid ${pid} (has it exited?)`);
   const rollup = readOr(`/proc/${pid}/smaps_rollup`);
-  return { pid, rssKb, pssKb: rollup === undefined ? undefined : kbField(rollup, "Pss") };
+  const pssKb = rollup === undefined ? undefined : kbField(rollup, "Pss");
+  return { pid, rssKb, anonKb: kbField(status!, "RssAnon"), fileKb: kbField(status!, "RssFile"), pssKb };
 }
