@@ -3,7 +3,7 @@
 // supervisors beside node:cluster's primary and PM2's daemon.
 import type { Candidate } from "./candidates.ts";
 import type { MemoryResult } from "./memory-suite.ts";
-import { RAW_PEER, WARM_CONNECTIONS } from "./memory-suite.ts";
+import { RAW_PEER, SUPERVISED, WARM_CONNECTIONS } from "./memory-suite.ts";
 import { contextBlock, failureLines, type RunContext, table } from "./report.ts";
 import { series } from "./rounds.ts";
 import { defined, median } from "./stats.ts";
@@ -60,7 +60,7 @@ export function processTable(result: MemoryResult): string {
   const body = result.candidates.map((c: Candidate) => {
     const rounds = defined(series(result, c.id, "main.rss")).length;
     return [c.engine, c.label, cell(mb(result, c.id, "main.rss")), cell(mb(result, c.id, "main.pss")),
-      String(c.id.match(/^(lsky|node-cluster|pm2)-/) ? c.instances : 0), cell(mb(result, c.id, "worker.rss")), cell(mb(result, c.id, "worker.pss")), String(rounds)];
+      String(SUPERVISED.test(c.id) ? c.instances : 0), cell(mb(result, c.id, "worker.rss")), cell(mb(result, c.id, "worker.pss")), String(rounds)];
   });
   const head = ["engine", "candidate", "main process RSS", "main PSS", "workers", "worker RSS (mean)", "worker PSS (mean)", "rounds"];
   return table(head, body);

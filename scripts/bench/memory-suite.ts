@@ -51,7 +51,7 @@ function mainPid(candidate: Candidate, pgids: number[]): number {
 }
 
 /** Candidates whose main process supervises workers (the raw servers are one process). */
-const SUPERVISED = /^(lsky|node-cluster|pm2)-/;
+export const SUPERVISED = /^(lsky|node-cluster|pm2)-/;
 
 const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
