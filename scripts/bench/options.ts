@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import type { Engine } from "./paths.ts";
 
-export type SuiteName = "single" | "parallel" | "pool" | "costs" | "options" | "static" | "bus" | "ws" | "tasks" | "table" | "cluster";
-export const SUITES: SuiteName[] = ["single", "parallel", "pool", "costs", "options", "static", "bus", "ws", "tasks", "table", "cluster"];
+export type SuiteName = "single" | "parallel" | "pool" | "costs" | "options" | "static" | "bus" | "ws" | "tasks" | "table" | "cluster" | "memory" | "scaling";
+export const SUITES: SuiteName[] = ["single", "parallel", "pool", "costs", "options", "static", "bus", "ws", "tasks", "table", "cluster", "memory", "scaling"];
 export const ENGINES: Engine[] = ["bun", "deno", "node"];
 
 export interface BenchOptions {
@@ -39,8 +39,11 @@ export const USAGE = `Usage: npm run bench -- [options]
 Interleaves lsky and its peers (A B C A B C ...) in one run, measures them
 (wrk for HTTP, the app itself for the bus), prints medians and ratios and
 writes them to docs/BENCHMARKS.md (single, parallel, pool, costs, options,
-ws, tasks, table, cluster), docs/BENCHMARKS-STATIC.md (static) and
+ws, tasks, table, cluster, memory, scaling), docs/BENCHMARKS-STATIC.md (static) and
 docs/BENCHMARKS-BUS.md (bus); table and cluster run beside redis-server.
+memory: RSS and PSS of idle servers (supervisor and each worker, beside the
+raw engine, node:cluster and PM2); scaling: 1 and 2 workers on a CPU-bound
+route, req/s and CPU time per request.
 
   --quick              ${QUICK.rounds} round of ${QUICK.duration} s per run, a tenth of the bus messages (a smoke test)
   --only LIST          ${SUITES.join(", ")} (comma separated; default all)

@@ -24,6 +24,10 @@ import { runTasksSuite, tasksSection } from "./tasks/suite.ts";
 import { runTableSuite, tableSection } from "./table/suite.ts";
 import { clusterSection } from "./cluster/section.ts";
 import { runClusterSuite } from "./cluster/suite.ts";
+import { memorySection } from "./memory-report.ts";
+import { runMemorySuite } from "./memory-suite.ts";
+import { scalingSection } from "./scaling-report.ts";
+import { runScalingSuite } from "./scaling-suite.ts";
 
 function hasCommand(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: "ignore" }).error === undefined;
@@ -90,11 +94,14 @@ const PAGES: Record<SuiteName, string> = {
   tasks: DOCS,
   table: DOCS,
   cluster: DOCS,
+  memory: DOCS,
+  scaling: DOCS,
 };
 
 // The pool suite's ratios settle with more rounds than the others need (each
 // pair turn is short); twice the rounds kept two runs within a few per cent.
 const POOL_ROUNDS_FACTOR = 2;
+const SCALING_WARMUP_MAX = 3;
 
 type SuiteRun = (options: BenchOptions, context: RunContext, pinSingle: boolean) => Promise<string | undefined>;
 
@@ -165,6 +172,16 @@ const RUNS: Record<SuiteName, SuiteRun> = {
   cluster: async (options, context) => {
     if (!hasCommand("redis-server", ["--version"])) return void log("cluster: skipped, redis-server is not installed (Debian package redis-server)");
     return clusterSection(context, await runClusterSuite({ rounds: options.rounds, engines: options.engines, quick: options.quick }));
+  },
+  memory: async (options, context) => {
+    const warmRequests = options.quick ? 500 : 5_000;
+    return memorySection(context, await runMemorySuite({ rounds: options.rounds, engines: options.engines, warmRequests }));
+  },
+  scaling: async (options, context) => {
+    // Both workers need both cores, so nothing is pinned; wrk shares them.
+    // The CPU-bound route's JIT is warm after a few seconds.
+    const settings = { rounds: options.rounds, engines: options.engines, warmup: Math.min(options.warmup, SCALING_WARMUP_MAX), load: suiteSettings(options, false).load };
+    return scalingSection(context, await runScalingSuite(settings));
   },
 };
 
