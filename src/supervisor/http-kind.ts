@@ -6,6 +6,7 @@ import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
 import { pipeLines } from "./log-lines.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import type { SpareWorkers } from "./spare-workers.ts";
+import { workerColourEnv } from "./worker-colour.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import type { DrainRequest, WorkerKind } from "./worker-kind.ts";
 
@@ -47,14 +48,6 @@ export function httpWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "
 function drainHttpWorker(worker: WorkerHandle, { cause, quick, from }: DrainRequest): void {
   if (from === "starting") worker.kill("SIGTERM");
   worker.send(quick ? { type: "drain", handover: false, quick: true } : { type: "drain", handover: cause !== "stop" });
-}
-
-/**
- * Worker output goes through a pipe; engines that colour their errors
- * regardless (Deno) are asked not to unless lsky itself writes to a terminal.
- */
-export function workerColourEnv(): Record<string, string> {
-  return process.stderr.isTTY ? {} : { NO_COLOR: "1" };
 }
 
 function launchHttpWorker(spec: WorkerSpec, relay: Relay, spares?: SpareWorkers): WorkerHandle {

@@ -1,11 +1,19 @@
-import type { SpareWorkerProcess } from "../runtime/spawn-worker.ts";
+import type { ServeSettings } from "../config/options.ts";
+import { spawnSpareWorker, type SpareWorkerProcess } from "../runtime/spawn-worker.ts";
+import { workerColourEnv } from "./worker-colour.ts";
+
+/** The spares of a --watch run, one per worker slot; none without --watch. */
+export function spareWorkersFor(settings: Pick<ServeSettings, "watch" | "workers">, entry: string | undefined): SpareWorkers | undefined {
+  if (!settings.watch) return undefined;
+  return new SpareWorkers(settings.workers, () => spawnSpareWorker(workerColourEnv(), entry));
+}
 
 /**
  * --watch keeps worker processes booted ahead of the next reload: a save
  * then waits only for the new code to load, not for an engine and lsky to
  * start (most of a reload on Node). Development only: each spare is an idle
- * process. A spare is replaced once the worker made of it is ready, so
- * booting the next one never competes with the reload it serves. A spare
+ * process. Spares boot once a worker is ready (the first ones after the
+ * start), so booting one never competes with the start or reload it serves. A spare
  * that dies unused is not replaced until the next reload asks for one.
  */
 export class SpareWorkers {

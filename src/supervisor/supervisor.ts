@@ -7,7 +7,6 @@ import { exitStatusOf, printFatal } from "../fatal.ts";
 import { watchLauncher } from "./launcher-watch.ts";
 import { droppedLogLines, flushOutput, logger, useBoundedOutput } from "../log.ts";
 import { currentEngine, currentEngineVersion } from "../runtime/detect.ts";
-import { spawnSpareWorker } from "../runtime/spawn-worker.ts";
 import { VERSION } from "../version.ts";
 import { embeddedApp } from "../app/embedded.ts";
 import { parseAdminAddress } from "../config/admin-address.ts";
@@ -24,8 +23,8 @@ import { BootSignals, installSignals as installSignalHandlers, type SignalRouter
 import { monotonicNow } from "../clock.ts";
 import { createSystemdNotifier, type SystemdNotifier } from "./systemd.ts";
 import { claimListeners, describeListen, type ListenPlan } from "./edge-settings.ts";
-import { httpWorkerKind, type Relay, workerColourEnv } from "./http-kind.ts";
-import { SpareWorkers } from "./spare-workers.ts";
+import { httpWorkerKind, type Relay } from "./http-kind.ts";
+import { spareWorkersFor } from "./spare-workers.ts";
 import { Teardown } from "./teardown.ts";
 import { collectStatus, describeListeners, type SupervisorInfo } from "./status.ts";
 import { startPid1Duties } from "./pid1.ts";
@@ -81,8 +80,6 @@ interface Run {
   /** Carries bus publishes and requests to the other nodes (with `cluster`). */
   clusterBus?: ClusterBus;
   systemd: SystemdNotifier;
-  /** --watch: workers booted ahead of the next reload (spare-workers.ts). */
-  spares?: SpareWorkers;
   /** Prepares what every worker of a start or reload loads (app-bundle.ts). */
   refreshApp(): Promise<void>;
   teardown: Teardown;
@@ -151,7 +148,6 @@ async function prepareRun(settings: ServeSettings, entry: string | undefined): P
     pool: undefined as unknown as WorkerPool, sidePools: new SidePools(), metrics: undefined as unknown as MetricsAggregator, scheduler: new PoolScheduler({ log: logger }), tasks: undefined as unknown as TaskService,
     store: new SharedStore(settings, monotonicNow),
     systemd: createSystemdNotifier(process.env, logger), refreshApp: async () => {}, teardown: new Teardown(), exitCode: 0, finished, finish,
-    spares: settings.watch ? new SpareWorkers(settings.workers, () => spawnSpareWorker(workerColourEnv(), entry)) : undefined,
   };
 }
 
@@ -159,9 +155,11 @@ async function prepareRun(settings: ServeSettings, entry: string | undefined): P
 // long: the HTTP pool, the task service, the bus and their teardown steps, in the order they undo
 async function installPool(run: Run, spec: Omit<WorkerSpec, "slot">, bus: string) {
   const { settings, plan } = run;
+  const spares = spareWorkersFor(settings, spec.entry);
+  if (spares) run.teardown.add("spare workers", () => spares.stop());
   run.pool = new WorkerPool({
     size: settings.workers,
-    kind: httpWorkerKind(settings, spec, run.relay, run.spares),
+    kind: httpWorkerKind(settings, spec, run.relay, spares),
     log: logger,
     onWorkerExit: (worker, record) => run.metrics.onWorkerExit(worker, record),
     onFatal: (error) => {
@@ -359,8 +357,7 @@ async function installPid1(run: Run): Promise<void> {
 function installWatch(run: Run, reload: (quick?: boolean) => Promise<unknown>): void {
   if (!run.settings.watch) return;
   const watcher = startWatching(run.entry, run.settings, logger, () => reload(true));
-  run.teardown.add("watch", () => (watcher?.close(), run.spares?.stop()));
-  if (watcher) run.spares?.fill();
+  run.teardown.add("watch", () => watcher?.close());
 }
 
 function logStartNotes({ settings, entry, plan }: Run, adminLines: string[]): void {
