@@ -10,9 +10,9 @@ function file(path: string, size = 10, mtimeMs = 1000): FoundFile {
   return { path: `/srv/${path}`, relativePath: path, size, mtimeMs };
 }
 
-function hotFiles(budgetBytes = 100) {
+function hotFiles(budgetBytes = 100, maxEntries = 10) {
   let now = 0;
-  const files = new HotFiles({ freshMs: 1000, budgetBytes, maxFileBytes: 50, now: () => now });
+  const files = new HotFiles({ freshMs: 1000, budgetBytes, maxFileBytes: 50, maxEntries, now: () => now });
   const found = (f: FoundFile, siblings = NONE) => ({ file: f, siblings, contentType: "text/plain", cacheControl: undefined });
   return { files, found, at: (ms: number) => void (now = ms) };
 }
@@ -75,4 +75,18 @@ test("keeps only files within the per-file limit and the budget", () => {
   assert.equal(hotFiles(100).files.keeps(50), true);
   assert.equal(hotFiles(100).files.keeps(51), false);
   assert.equal(hotFiles(0).files.keeps(1), false);
+});
+
+test("past the bound on paths the oldest goes, and its bytes with it", () => {
+  const { files, found } = hotFiles(100, 2);
+  const a = files.remember("a", found(file("a")));
+  a.bytes = new Uint8Array(10);
+  files.charge(10);
+  files.remember("b", found(file("b")));
+  files.remember("b", found(file("b")));
+  assert.ok(files.fresh("a"));
+  files.remember("c", found(file("c")));
+  assert.equal(files.fresh("a"), undefined);
+  assert.ok(files.fresh("b") && files.fresh("c"));
+  assert.equal(files.bytes, 0);
 });

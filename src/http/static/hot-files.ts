@@ -25,6 +25,8 @@ export interface HotFilesOptions {
   budgetBytes: number;
   /** Largest file whose bytes are kept. */
   maxFileBytes: number;
+  /** Paths remembered at once, bytes kept or not. */
+  maxEntries: number;
   now: () => number;
 }
 
@@ -35,7 +37,7 @@ export interface HotFilesOptions {
  * precompressed sibling and a read. A path is looked up again on disk once
  * its entry is older than `freshMs`, so a changed file is served within that
  * time, as a new file is (the miss memo). When the bytes kept pass the
- * budget, the oldest entries go first.
+ * budget, or the paths the bound, the oldest entries go first.
  */
 export class HotFiles {
   readonly #entries = new Map<string, HotFile>();
@@ -61,6 +63,7 @@ export class HotFiles {
       return old;
     }
     if (old) this.#forget(key, old);
+    else if (this.#entries.size >= this.options.maxEntries) this.#forgetOldest();
     const siblings = new Map([...found.siblings].map(([coding, file]) => [coding, { file, validators: validatorsFor(file.size, file.mtimeMs) }]));
     const entry: HotFile = { ...found, siblings, validators: validatorsFor(found.file.size, found.file.mtimeMs), compressed: new Map(), checkedAt: now };
     this.#entries.set(key, entry);
@@ -84,6 +87,11 @@ export class HotFiles {
   /** Bytes of contents kept now. */
   get bytes(): number {
     return this.#bytes;
+  }
+
+  #forgetOldest(): void {
+    const [key, entry] = this.#entries.entries().next().value!;
+    this.#forget(key, entry);
   }
 
   #forget(key: string, entry: HotFile): void {

@@ -32,9 +32,10 @@ const NO_SIBLINGS: ReadonlyMap<Coding, FoundFile> = new Map();
 
 // How long a lookup on disk is trusted: a path that named no file, or where
 // a path led. A file added, changed or removed is served as such after at
-// most this. How many missed paths are remembered at once.
+// most this. How many missed paths, and how many files, are remembered at once.
 const LOOKUP_MEMORY_MS = 1000;
 const MISS_MEMORY_ENTRIES = 4096;
+const HOT_ENTRIES = 4096;
 // Larger files are sent from disk each time (zero-copy on Bun).
 const KEPT_FILE_MAX_BYTES = 64 * 1024;
 
@@ -56,7 +57,9 @@ export function createStaticStage(options: StaticOptions): Stage {
     root: realpathSync(options.root),
     rules: compileCacheRules(options.cacheRules),
     respond: options.fileResponse,
-    files: new HotFiles({ freshMs: LOOKUP_MEMORY_MS, budgetBytes: options.memoryBytes, maxFileBytes: KEPT_FILE_MAX_BYTES, now: monotonicNow }),
+    files: new HotFiles({
+      freshMs: LOOKUP_MEMORY_MS, budgetBytes: options.memoryBytes, maxFileBytes: KEPT_FILE_MAX_BYTES, maxEntries: HOT_ENTRIES, now: monotonicNow,
+    }),
     compression: options.compression,
   };
   const misses = new MissMemo(LOOKUP_MEMORY_MS, MISS_MEMORY_ENTRIES);
