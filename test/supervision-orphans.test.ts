@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
-import { allReady, waitForStatus } from "./harness/supervision.ts";
+import { allReady, childrenOf, waitForStatus } from "./harness/supervision.ts";
 import { fixture } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
@@ -35,6 +37,14 @@ function cpuTicks(pid: number): number | undefined {
     return Number(fields[11]) + Number(fields[12]);
   } catch {
     return undefined;
+  }
+}
+
+function isWorker(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("__worker");
+  } catch {
+    return false;
   }
 }
 
@@ -73,5 +83,25 @@ describeTargets("orphans", (target) => {
     abort.abort();
     await Promise.all(requests);
     assert.ok(pids.every(dead));
+  });
+
+  test("kill -9 of a --watch supervisor: its worker and its spare (and Node's warm esbuild) go away", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lsky-orphan-watch-"));
+    try {
+      // TypeScript: on Node the supervisor bundles it and keeps esbuild's service warm.
+      writeFileSync(join(dir, "app.ts"), 'export default { fetch: (): Response => new Response("hi") };\n');
+      const server = await startLsky(target, [join(dir, "app.ts"), "--watch", "--workers", "1", "--host", "127.0.0.1"]);
+      const worker = (await waitForStatus(target, server.port, "a ready worker", (s) => allReady(s, 1))).workers[0]!.pid;
+      // The spare boots once the worker is ready: a second lsky child.
+      const children = await waitFor("the spare beside the worker", () => {
+        const found = childrenOf(server.pid).filter((c) => c.state !== "Z").map((c) => c.pid);
+        return found.some((pid) => pid !== worker && isWorker(pid)) ? found : undefined;
+      });
+      for (const pid of children) workerPids.add(pid);
+      process.kill(server.pid, "SIGKILL");
+      await waitFor("the worker, the spare and every other child to be gone", () => children.every(dead) || undefined, ORPHAN_BOUND_MS * 3, 10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
