@@ -52,14 +52,14 @@ export function enableSourceMaps(): void {
   (process as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);
 }
 
+/** esbuild, imported once; rejects where it is not installed (the binary has only its Bun). */
+async function loadEsbuild(): Promise<typeof import("esbuild")> {
+  return loadedEsbuild ??= await import("esbuild");
+}
+
 /** True when esbuild can be loaded here (not when only the binary's Bun could bundle). */
 export async function canBundleWithEsbuild(): Promise<boolean> {
-  try {
-    loadedEsbuild ??= await import("esbuild");
-    return true;
-  } catch {
-    return false;
-  }
+  return loadEsbuild().then(() => true, () => false);
 }
 
 async function transpileInto(path: string, lskyFacade?: string): Promise<string> {
@@ -93,7 +93,7 @@ async function bundleInto(dir: string, path: string, how: BundleHow): Promise<st
 async function bundle(path: string, outDir: string, how: BundleHow): Promise<string> {
   let esbuild: typeof import("esbuild");
   try {
-    esbuild = loadedEsbuild ??= await import("esbuild");
+    esbuild = await loadEsbuild();
   } catch (cause) {
     const bun = process.env.LSKY_BUN_BIN;
     if (bun) return bundleWithBun(bun, path, how);
