@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { writeAssetModule } from "./dashboard-assets.mjs";
+import { lazyBuiltins } from "./lazy-builtins.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -30,6 +31,7 @@ async function bundle(entry, outfile, shebang, define = {}) {
     external: ["esbuild"],
     define,
     banner: { js: `${shebang ? "#!/usr/bin/env node\n" : ""}${requireShim}` },
+    plugins: [lazyBuiltins],
     logLevel: "warning",
   });
   report(outfile, started);

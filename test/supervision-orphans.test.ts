@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -8,6 +8,7 @@ import { allReady, childrenOf, waitForStatus } from "./harness/supervision.ts";
 import { fixture } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
+import { TIED_PARENT_ENV } from "../src/runtime/tied-launch.ts";
 
 // Workers that outlived the test (the failure this file tests for) would spin
 // forever in their busy loop, adopted by init: kill them by pid.
@@ -48,6 +49,11 @@ function isWorker(pid: number): boolean {
   }
 }
 
+/** Whether a process was started with the environment tied-launch.ts gives a child tied to `parent`. */
+function startedTiedTo(pid: number, parent: number): boolean {
+  return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${TIED_PARENT_ENV}=${parent}`);
+}
+
 /** Gone, or a zombie waiting for whoever adopted it to reap it: either way it serves nothing. */
 function dead(pid: number): boolean {
   try {
@@ -65,6 +71,8 @@ describeTargets("orphans", (target) => {
     const status = await waitForStatus(target, server.port, "two ready workers", (s) => allReady(s, 2));
     const pids = status.workers.map((w) => w.pid);
     for (const pid of pids) workerPids.add(pid);
+    // With setpriv on the host, each worker was started through it: tied before it ran a line.
+    if (existsSync("/usr/bin/setpriv")) for (const pid of pids) assert.ok(startedTiedTo(pid, server.pid), `worker ${pid} started through setpriv`);
     const start = new Map(pids.map((pid) => [pid, cpuTicks(pid)!]));
     const blocked = (pid: number) => cpuTicks(pid)! - start.get(pid)! >= SPINNING_TICKS;
     const requests: Promise<unknown>[] = [];

@@ -1,4 +1,5 @@
 import { loadLibc } from "./libc.ts";
+import { TIED_PARENT_ENV } from "./tied-launch.ts";
 import type { Engine } from "./types.ts";
 
 const PR_SET_PDEATHSIG = 1;
@@ -20,14 +21,29 @@ export type ParentTie = "pdeathsig" | "watchdog-thread" | "none";
  * supervisor idle well past Tokio's 10 s blocking-thread keep-alive), so it
  * fires exactly when the supervisor dies. Node has no FFI: a worker_threads
  * thread, whose event loop the app cannot block, compares process.ppid every
- * PARENT_CHECK_MS.
+ * PARENT_CHECK_MS. Both are fallbacks: a supervisor with setpriv starts its
+ * children through it (tied-launch.ts), so they are tied before they run.
  */
 export async function dieWithParent(engine: Engine): Promise<ParentTie> {
-  const parent = process.ppid;
-  const tie = engine === "node" ? await startWatchdogThread(parent) : await setDeathSignal(engine, parent);
+  const tiedTo = takeTiedParent();
+  const parent = tiedTo ?? process.ppid;
+  const tie = tiedTo !== undefined ? "pdeathsig" : engine === "node" ? await startWatchdogThread(parent) : await setDeathSignal(engine, parent);
   // The parent may have died before the tie was made: then nothing fires.
   if (process.ppid !== parent) process.kill(process.pid, "SIGKILL");
   return tie;
+}
+
+/**
+ * The parent that started this process through setpriv (tied-launch.ts), which
+ * already set the death signal. Taken out of the environment: the app's own
+ * children were not started that way.
+ */
+function takeTiedParent(): number | undefined {
+  const value = process.env[TIED_PARENT_ENV];
+  if (value === undefined) return undefined;
+  delete process.env[TIED_PARENT_ENV];
+  const pid = Number(value);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 /** Without FFI (a libc under another name, no permission) the Node way is tried instead. */

@@ -5,6 +5,7 @@ import { PassThrough, Readable } from "node:stream";
 import { currentEngine } from "./detect.ts";
 import { selfLaunchCommand } from "./launch.ts";
 import { signalChild, signalGroup } from "./signal-child.ts";
+import { tiedLaunch } from "./tied-launch.ts";
 
 /** A started worker process, whichever way it was started. */
 export interface WorkerProcess {
@@ -75,7 +76,7 @@ export function spawnSpareWorker(env: Record<string, string>, appEntry?: string)
     return asSpare(worker, stdin);
   }
   const child = spawnChildWith(spareEnv, appEntry, WORKER_ROLE_ARG, "pipe");
-  return asSpare(wrapChild(child, child.spawnfile), child.stdin!);
+  return asSpare(wrapChild(child, selfLaunchCommand(appEntry).command), child.stdin!);
 }
 
 function asSpare(worker: WorkerProcess, stdin: NodeJS.WritableStream): SpareWorkerProcess {
@@ -135,13 +136,14 @@ function notStarted(program: string, reason: Promise<Error>): WorkerProcess {
 
 function spawnChild(env: Record<string, string>, appEntry: string | undefined, role = WORKER_ROLE_ARG): WorkerProcess {
   const child = spawnChildWith(env, appEntry, role, "ignore");
-  return wrapChild(child, child.spawnfile);
+  return wrapChild(child, selfLaunchCommand(appEntry).command);
 }
 
 function spawnChildWith(env: Record<string, string>, appEntry: string | undefined, role: string, stdin: "ignore" | "pipe"): ChildProcess {
-  const { command, args } = selfLaunchCommand(appEntry);
-  return spawn(command, [...args, role], {
-    env: { ...process.env, ...env },
+  const self = selfLaunchCommand(appEntry);
+  const { command, args, env: childEnv } = tiedLaunch({ ...self, args: [...self.args, role], env: { ...process.env, ...env } as Record<string, string> });
+  return spawn(command, args, {
+    env: childEnv,
     stdio: [stdin, "pipe", "pipe"],
     ...(role === PROCESS_ROLE_ARG ? OWN_GROUP : {}),
   });
@@ -170,8 +172,7 @@ function forkCluster(env: Record<string, string>): { worker: WorkerProcess; stdi
   // connection storm (a handle sent to a worker as it exits is never answered),
   // while a shared socket keeps its queue when a draining worker lets go.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  cluster.setupPrimary({ exec: args[0], args: [WORKER_ROLE_ARG], execArgv: [], silent: true });
-  const forked = cluster.fork(env);
+  const forked = forkTied(args[0]!, env);
   const child = forked.process;
   if (child.pid === undefined) {
     // The cluster re-emits the child's error on the worker, and keeps the
@@ -188,4 +189,21 @@ function forkCluster(env: Record<string, string>): { worker: WorkerProcess; stdi
     onExit: (listener) => void child.once("exit", listener),
   };
   return { worker, stdin: child.stdin! };
+}
+
+/**
+ * cluster.fork() always runs process.execPath, with no option to start it
+ * through a wrapper: the wrapper (tied-launch.ts) becomes process.execPath for
+ * the one synchronous call that spawns, and Node itself its first argument.
+ */
+function forkTied(script: string, env: Record<string, string>): ReturnType<typeof cluster.fork> {
+  const node = process.execPath;
+  const launch = tiedLaunch({ command: node, args: [], env });
+  cluster.setupPrimary({ exec: script, args: [WORKER_ROLE_ARG], execArgv: launch.args, silent: true });
+  process.execPath = launch.command;
+  try {
+    return cluster.fork(launch.env);
+  } finally {
+    process.execPath = node;
+  }
 }
