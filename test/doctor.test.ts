@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { after, test } from "node:test";
 import { killAll, runLsky } from "./harness/lsky.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
@@ -13,6 +14,8 @@ describeTargets("lsky doctor", (target) => {
     assert.match(result.stdout, /^cpus: +\d+$/m);
     assert.match(result.stdout, /^open files: +soft 4096, hard 4096 /m);
     assert.match(result.stdout, /^tcp_migrate_req: +\S/m);
+    // This host has util-linux's setpriv: workers are started through it (docs/RELIABILITY.md, "Orphans").
+    if (existsSync("/usr/bin/setpriv")) assert.match(result.stdout, /^worker tie: +\S*\/setpriv --pdeathsig KILL$/m);
   });
 
   test("explains each warning serve would give with the same options, and refuses an unknown option", async () => {

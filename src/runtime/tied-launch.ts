@@ -37,7 +37,8 @@ export function tiedLaunch(launch: Launch): Launch {
   };
 }
 
-function findSetpriv(): string | undefined {
+/** The setpriv children are started through, or undefined where none knows --pdeathsig. */
+export function findSetpriv(): string | undefined {
   if (setprivPath === undefined) setprivPath = process.platform === "linux" ? (searchPath("setpriv") ?? null) : null;
   return setprivPath ?? undefined;
 }
