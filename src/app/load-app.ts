@@ -5,6 +5,7 @@ import { LskyError } from "../errors.ts";
 import { applyAppTsconfigOnBun } from "../runtime/bun-tsconfig-jsx.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import { facadeModuleFile, lskyInstalledFrom, serveLskyImport } from "../runtime/lsky-import.ts";
+import { mayImportLsky } from "./lsky-reference.ts";
 import { type FetchApp, isFetchApp } from "./contract.ts";
 import { embeddedApp } from "./embedded.ts";
 import { explainLoadError } from "./load-error.ts";
@@ -67,7 +68,8 @@ export async function importUserModule(path: string, bundle?: string): Promise<u
     const file = bundle && existsSync(bundle) ? bundle : await nodeBundleOf(path);
     return await import(pathToFileURL(file).href);
   }
-  await serveLskyImport(dirname(path));
+  // Most modules never import "lsky": serving it costs Node a loader thread.
+  if (mayImportLsky(path)) await serveLskyImport(dirname(path));
   return await import(pathToFileURL(path).href);
 }
 
