@@ -94,13 +94,7 @@ export function scriptPeer(id: string, label: string, engine: Engine, file: stri
     engine,
     instances,
     command: `${copies > 1 ? `${copies} x ` : ""}${shownCommand(command, argv, envText)}`,
-    start: async (port, cpus) => {
-      const procs: Started[] = [];
-      for (let i = 0; i < copies; i++) {
-        procs.push(startProcess(command, argv, { cpus, env: { ...env, PORT: String(port), HOST } }));
-      }
-      return group(procs);
-    },
+    start: async (port, cpus) => group([startProcess(command, argv, { cpus, copies, env: { ...env, PORT: String(port), HOST } })]),
   };
 }
 
