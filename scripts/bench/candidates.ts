@@ -118,9 +118,9 @@ export function pm2Cluster(workers: number): Candidate {
     engine: "node",
     instances: workers,
     command: PM2_START_SHOWN,
-    start: async (port) => {
+    start: async (port, cpus) => {
       const name = `lsky-bench-${port}`;
-      pm2Start(name, join(SERVERS, "node-hono.mjs"), workers, { PORT: String(port), HOST });
+      pm2Start(name, join(SERVERS, "node-hono.mjs"), workers, { PORT: String(port), HOST }, cpus);
       // PM2's cluster workers are forked by its daemon and share its group;
       // the daemon (the cluster primary, which accepts) counts too.
       return { died: () => undefined, pgids: () => pm2DaemonPgid(), stop: () => pm2Delete(name) };

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { processGone, runToEnd } from "./processes.ts";
 import { BIN } from "./paths.ts";
@@ -60,9 +60,21 @@ class Pm2Home {
 export const pm2 = new Pm2Home();
 process.on("exit", () => pm2.kill());
 
-/** Starts a script in PM2 cluster mode with `instances` instances. */
-export function pm2Start(name: string, script: string, instances: number, env: Record<string, string>): void {
+/**
+ * Starts a script in PM2 cluster mode with `instances` instances, its daemon
+ * and workers pinned to `cpus` (every thread), or free on every CPU. The
+ * daemon outlives one candidate's turn and PM2 starts it itself, so unlike
+ * the other candidates it cannot be started under taskset: until
+ * 2026-11-30 the pool suite left PM2 on both CPUs while lsky's pool, pinned
+ * to one, shared it (PM2 got about 1.3 times lsky's CPU time there).
+ */
+export function pm2Start(name: string, script: string, instances: number, env: Record<string, string>, cpus?: string): void {
   pm2.run(["start", script, "--name", name, "-i", String(instances), "--no-autorestart"], env);
+  const daemon = pm2.daemonPid();
+  const every = `0-${availableParallelism() - 1}`;
+  for (const pid of [...(daemon ? [daemon] : []), ...pm2.pids(name)]) {
+    spawnSync("taskset", ["-a", "-p", "-c", cpus ?? every, String(pid)], { stdio: "ignore" });
+  }
 }
 
 /** Deletes the app and waits until its processes are gone. */
