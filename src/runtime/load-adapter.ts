@@ -6,10 +6,10 @@ import type { EngineAdapter } from "./types.ts";
  * Loads the adapter for the engine this process runs on. Each adapter is
  * imported lazily, so its own code is evaluated only where it serves. The
  * built-in modules an adapter imports are another matter in a bundle: an
- * ESM bundle loads every `node:` import it holds at start, so `bun
- * dist/lsky.mjs` loads node:http and node:http2 (for @hono/node-server) in
- * every worker, about 2.5 MB of its RSS (measured; docs/BENCHMARKS.md,
- * "Memory of an idle server"). The compiled binary does not pay it.
+ * ESM bundle loads every `node:` import it holds at start, so the build
+ * stands in for node:http and node:http2 (the Node adapter's, through
+ * @hono/node-server) with modules loaded on first use
+ * (build/lazy-builtins.mjs); the compiled binary loads built-ins lazily itself.
  */
 export async function loadAdapter(): Promise<EngineAdapter> {
   switch (currentEngine()) {
