@@ -21,7 +21,7 @@ describeTargets("recycling", (target) => {
     const server = await startLsky(target, [
       fixture("supervised.ts"), "--workers", "2", "--host", "127.0.0.1", "--max-requests", "100",
     ]);
-    const load = startLoad({ url: `${server.url}/`, connections: 4, maxRequests: 1_000_000, maxDuration: 90_000 });
+    const load = startLoad({ url: `${server.url}/`, connections: 4, maxRequests: 10_000_000, maxDuration: 90_000 });
     let totals;
     try {
       // Load runs until both slots were recycled at least twice.
