@@ -11,6 +11,7 @@ import { freePort } from "../harness/ports.ts";
 import { SKIP_SLOW, skipBunBesideBinary } from "../harness/slow.ts";
 import { runWrk, type WrkResult } from "../harness/wrk.ts";
 import { describeTargets } from "../harness/describe-targets.ts";
+import { hostMigrates, toleratedResets } from "../harness/reset-bound.ts";
 
 after(killAll);
 
@@ -44,6 +45,7 @@ const MIN_RECYCLES = 80;
 const HEAP_PER_RECYCLE_BYTES = 4 * 1024;
 const MAX_RSS_GROWTH_BYTES = 10 * MB;
 const REPORTS_PER_SAMPLE = 5;
+const CONNECTIONS = 8;
 // Lets the supervisor collect its garbage when status asks (Bun needs no flag).
 // The soak runs, where it can (root), in a network namespace of its own with
 // tcp_migrate_req=1, the setting lsky asks for at start: about 200 recycles
@@ -70,7 +72,7 @@ describeTargets("soak with recycling", (target) => {
     // would make the next target's start be refused as a second server.
     t.after(() => server.stop());
     const load = (seconds: number) =>
-      runWrk({ url: `${server.url}/`, connections: 8, durationSeconds: seconds, prefix: namespace?.exec });
+      runWrk({ url: `${server.url}/`, connections: CONNECTIONS, durationSeconds: seconds, prefix: namespace?.exec });
     await load(WARMUP_SECONDS);
     const startFds = await quietFds(target, server);
     const startRss = residentBytes(server.pid);
@@ -106,7 +108,13 @@ describeTargets("soak with recycling", (target) => {
     // higher than the quiet count (a status connection the supervisor has
     // not closed yet when counted, seen in CI as 20 -> 19), never lower.
     assert.ok(endFds <= startFds, `supervisor descriptors ${startFds} -> ${endFds}`);
-    assert.equal(failures, 0, `${warm.output}\n${rest.output}`);
+    // Recycling closes keep-alive connections, so wrk opens new ones; Deno.serve resets a few
+    // accepted as a worker stops (the documented rate, reset-bound.ts). Each recycle closes at
+    // most the 8 connections.
+    const newConnections = CONNECTIONS * (last.recycles + 1);
+    const bound = toleratedResets({ engine: target.engine, migrate: namespace !== undefined || hostMigrates(), newConnections });
+    assert.equal(warm.non2xx + rest.non2xx, 0, `${warm.output}\n${rest.output}`);
+    assert.ok(failures <= bound, `${failures} failed, at most ${bound} tolerated\n${warm.output}\n${rest.output}`);
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
   });
 });
