@@ -113,13 +113,20 @@ export function findEngineBinary(engine: Engine): string {
     .map((root) => join(root, "node_modules", ".bin", engine));
   const found = local.find((candidate) => existsSync(candidate));
   if (found) return found;
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(dir, engine);
-    if (dir && existsSync(candidate)) return candidate;
-  }
+  const onPath = findOnPath(engine);
+  if (onPath) return onPath;
   throw new LskyError("ENGINE_MISSING", `Cannot run on ${engine}: the "${engine}" executable was not found`, {
     hint: installHint(engine),
   });
+}
+
+/** The first `program` in PATH's directories, then in `fallbacks`, that `accept` takes (by default: it exists). */
+export function findOnPath(program: string, fallbacks: string[] = [], accept: (path: string) => boolean = existsSync): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter).concat(fallbacks)) {
+    const candidate = join(dir, program);
+    if (dir && accept(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 function installHint(engine: Engine): string {

@@ -75,8 +75,8 @@ export function spawnSpareWorker(env: Record<string, string>, appEntry?: string)
     const { worker, stdin } = forkCluster(spareEnv);
     return asSpare(worker, stdin);
   }
-  const child = spawnChildWith(spareEnv, appEntry, WORKER_ROLE_ARG, "pipe");
-  return asSpare(wrapChild(child, selfLaunchCommand(appEntry).command), child.stdin!);
+  const { child, command } = spawnChildWith(spareEnv, appEntry, WORKER_ROLE_ARG, "pipe");
+  return asSpare(wrapChild(child, command), child.stdin!);
 }
 
 function asSpare(worker: WorkerProcess, stdin: NodeJS.WritableStream): SpareWorkerProcess {
@@ -135,18 +135,20 @@ function notStarted(program: string, reason: Promise<Error>): WorkerProcess {
 }
 
 function spawnChild(env: Record<string, string>, appEntry: string | undefined, role = WORKER_ROLE_ARG): WorkerProcess {
-  const child = spawnChildWith(env, appEntry, role, "ignore");
-  return wrapChild(child, selfLaunchCommand(appEntry).command);
+  const { child, command } = spawnChildWith(env, appEntry, role, "ignore");
+  return wrapChild(child, command);
 }
 
-function spawnChildWith(env: Record<string, string>, appEntry: string | undefined, role: string, stdin: "ignore" | "pipe"): ChildProcess {
+/** Starts lsky in `role`; `command` is lsky's own (for messages), not the setpriv it may run through. */
+function spawnChildWith(env: Record<string, string>, appEntry: string | undefined, role: string, stdin: "ignore" | "pipe"): { child: ChildProcess; command: string } {
   const self = selfLaunchCommand(appEntry);
-  const { command, args, env: childEnv } = tiedLaunch({ ...self, args: [...self.args, role], env: { ...process.env, ...env } as Record<string, string> });
-  return spawn(command, args, {
-    env: childEnv,
+  const launch = tiedLaunch({ ...self, args: [...self.args, role], env: { ...process.env, ...env } as Record<string, string> });
+  const child = spawn(launch.command, launch.args, {
+    env: launch.env,
     stdio: [stdin, "pipe", "pipe"],
     ...(role === PROCESS_ROLE_ARG ? OWN_GROUP : {}),
   });
+  return { child, command: self.command };
 }
 
 function wrapChild(child: ChildProcess, command: string): WorkerProcess {

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { findOnPath } from "./launch.ts";
 
 /**
  * Set in a child's environment when it was started through `setpriv
@@ -39,18 +39,8 @@ export function tiedLaunch(launch: Launch): Launch {
 
 /** The setpriv children are started through, or undefined where none knows --pdeathsig. */
 export function findSetpriv(): string | undefined {
-  if (setprivPath === undefined) setprivPath = process.platform === "linux" ? (searchPath("setpriv") ?? null) : null;
+  if (setprivPath === undefined) setprivPath = process.platform === "linux" ? (findOnPath("setpriv", ["/usr/bin", "/bin"], knowsDeathSignal) ?? null) : null;
   return setprivPath ?? undefined;
-}
-
-function searchPath(program: string): string | undefined {
-  const directories = (process.env.PATH ?? "").split(delimiter).concat(["/usr/bin", "/bin"]);
-  for (const directory of directories) {
-    if (!directory) continue;
-    const candidate = join(directory, program);
-    if (existsSync(candidate) && knowsDeathSignal(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 // getopt_long can only accept an option whose name is written in the program,
