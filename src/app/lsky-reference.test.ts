@@ -22,8 +22,8 @@ function answerFor(files: Record<string, string>): boolean {
 test("an app that never names lsky, across its relative imports, does not need it served", () => {
   assert.equal(answerFor({
     "app.mjs": 'import { Hono } from "hono";\nimport { routes } from "./lib/routes.js";\nimport "./side";\nexport default { fetch: () => new Response("hi") };\n',
-    "lib/routes.js": "export * from '../shared/index.mjs';\nexport const routes = [];\n",
-    "shared/index.mjs": 'const text = "taken from the shelf";\nexport { text };\n',
+    "lib/routes.js": "export * from '../common/index.mjs';\nexport const routes = [];\n",
+    "common/index.mjs": 'const text = "taken from the shelf";\nexport { text };\n',
     "side.ts": "export {};\n",
   }), false);
 });
@@ -39,7 +39,7 @@ test("what cannot be followed errs towards serving it", () => {
   assert.equal(answerFor({ "app.mjs": "await import(`./routes/${name}.js`);\n" }), true, "a template import");
   assert.equal(answerFor({ "app.mjs": 'import { db } from "#db";\n' }), true, "a package.json imports alias");
   assert.equal(answerFor({ "app.mjs": 'import "./missing.js";\n' }), true, "a file it cannot find");
-  assert.equal(answerFor({ "app.mjs": 'import "/srv/shared/x.js";\n' }), true, "an absolute path");
+  assert.equal(answerFor({ "app.mjs": 'import "/srv/common/x.js";\n' }), true, "an absolute path");
   assert.equal(mayImportLsky(join(tmpdir(), "no-such-dir-lsky", "app.mjs")), true, "an entry it cannot read");
 });
 

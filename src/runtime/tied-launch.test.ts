@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { processExited, waitFor } from "../../test/harness/wait.ts";
 import { TIED_PARENT_ENV, tiedLaunch } from "./tied-launch.ts";
 
 const launch = { command: "/usr/bin/sleep", args: ["30"], env: { A: "1" } };
@@ -18,16 +18,6 @@ test("with setpriv the command runs through it, tied to this process", { skip: !
   assert.deepEqual(wrapped.env, { A: "1", [TIED_PARENT_ENV]: String(process.pid) });
 });
 
-/** Gone, or a zombie nobody reaped: either way it no longer runs. */
-function stopped(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return true;
-  }
-}
-
 test("a child started tied dies when its parent is killed with SIGKILL", { skip: !hasSetpriv && "no setpriv here" }, async () => {
   // The parent starts the tied child, prints its pid, then waits to be killed.
   const parentScript = `
@@ -40,13 +30,12 @@ test("a child started tied dies when its parent is killed with SIGKILL", { skip:
   const parent = spawn(process.execPath, ["-e", parentScript], { stdio: ["ignore", "pipe", "inherit"] });
   const childPid = await new Promise<number>((resolve) => parent.stdout.once("data", (chunk) => resolve(Number(String(chunk)))));
   try {
-    assert.ok(!stopped(childPid), "the tied child runs while its parent does");
+    assert.ok(!processExited(childPid), "the tied child runs while its parent does");
     parent.kill("SIGKILL");
-    const deadline = Date.now() + 5000;
-    while (!stopped(childPid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.ok(stopped(childPid), "the tied child was killed with its parent");
+    await waitFor("the tied child to be killed with its parent", () => processExited(childPid), 5000, 10);
+    assert.ok(processExited(childPid), "the tied child was killed with its parent");
   } finally {
     parent.kill("SIGKILL");
-    if (!stopped(childPid)) process.kill(childPid, "SIGKILL");
+    if (!processExited(childPid)) process.kill(childPid, "SIGKILL");
   }
 });
