@@ -23,9 +23,30 @@ export function resolveClientInfo(peer: string | undefined, headers: Headers, po
 
 /** What the headers say, for a request whose direct peer is already known to be trusted. */
 export function forwardedInfo(headers: Headers, policy: TrustPolicy): ClientInfo {
-  const forwarded = headers.get("forwarded");
-  if (forwarded !== null) return fromForwarded(forwarded, policy);
-  return fromXForwarded(headers, policy);
+  return infoFromValues(readProxyHeaders(headers), policy);
+}
+
+/** The values of the four headers proxies set, null where absent. */
+export interface ProxyHeaderValues {
+  forwarded: string | null;
+  forwardedFor: string | null;
+  forwardedProto: string | null;
+  forwardedHost: string | null;
+}
+
+export function readProxyHeaders(headers: Headers): ProxyHeaderValues {
+  return {
+    forwarded: headers.get("forwarded"),
+    forwardedFor: headers.get("x-forwarded-for"),
+    forwardedProto: headers.get("x-forwarded-proto"),
+    forwardedHost: headers.get("x-forwarded-host"),
+  };
+}
+
+/** What the header values say, for a request whose direct peer is already known to be trusted. */
+export function infoFromValues(values: ProxyHeaderValues, policy: TrustPolicy): ClientInfo {
+  if (values.forwarded !== null) return fromForwarded(values.forwarded, policy);
+  return fromXForwarded(values, policy);
 }
 
 function fromForwarded(header: string, policy: TrustPolicy): ClientInfo {
@@ -41,16 +62,16 @@ function fromForwarded(header: string, policy: TrustPolicy): ClientInfo {
   return {};
 }
 
-function fromXForwarded(headers: Headers, policy: TrustPolicy): ClientInfo {
+function fromXForwarded(values: ProxyHeaderValues, policy: TrustPolicy): ClientInfo {
   const info: ClientInfo = {};
-  eachFromRight(headers.get("x-forwarded-for"), (hop) => {
+  eachFromRight(values.forwardedFor, (hop) => {
     info.address = nodeAddress(hop);
     return policy.trusts(info.address);
   });
   // The rightmost value was set by the proxy nearest to lsky (trusted);
   // values further left may come from the client.
-  info.proto = lastOf(headers.get("x-forwarded-proto"));
-  info.host = lastOf(headers.get("x-forwarded-host"));
+  info.proto = lastOf(values.forwardedProto);
+  info.host = lastOf(values.forwardedHost);
   return info;
 }
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { LskyContext } from "../../runtime/types.ts";
-import { createProxyStage, rewriteUrl } from "./proxy-stage.ts";
+import { createProxyStage } from "./proxy-stage.ts";
+import { rewriteUrl } from "./forwarding.ts";
 
 const peer = (hostname: string) => ({ remoteAddr: { transport: "tcp", hostname, port: 5000 } }) as LskyContext;
 
@@ -80,4 +81,20 @@ test("on a loopback listener with loopback trusted, the peer is never looked up"
   const open = createProxyStage({ trustProxy: ["loopback"], https: false, host: "0.0.0.0" })!;
   await open(() => new Response("ok"))(new Request("http://127.0.0.1:8000/a", { headers: { "x-forwarded-host": "example.com" } }), context);
   assert.equal(lookedUp, 1);
+});
+
+test("the answer kept for one request's headers is not used for another's", () => {
+  const stage = createProxyStage({ trustProxy: ["loopback"], https: false });
+  const send = (url: string, headers: Record<string, string>) => run(stage, new Request(url, { headers }), peer("127.0.0.1"));
+  const first = send("http://127.0.0.1:8000/a", { "x-forwarded-for": "203.0.113.5", "x-forwarded-host": "one.example" });
+  const again = send("http://127.0.0.1:8000/b", { "x-forwarded-for": "203.0.113.5", "x-forwarded-host": "one.example" });
+  const otherClient = send("http://127.0.0.1:8000/c", { "x-forwarded-for": "203.0.113.6", "x-forwarded-host": "one.example" });
+  const otherOrigin = send("http://127.0.0.1:800/d", { "x-forwarded-for": "203.0.113.6", "x-forwarded-proto": "https" });
+  const longerPort = send("http://127.0.0.1:8001/e", { "x-forwarded-for": "203.0.113.6", "x-forwarded-proto": "https" });
+  assert.equal(first.request.url, "http://one.example/a");
+  assert.equal(again.request.url, "http://one.example/b");
+  assert.equal(again.context.remoteAddr.hostname, "203.0.113.5");
+  assert.equal(otherClient.context.remoteAddr.hostname, "203.0.113.6");
+  assert.equal(otherOrigin.request.url, "https://127.0.0.1:800/d");
+  assert.equal(longerPort.request.url, "https://127.0.0.1:8001/e");
 });
