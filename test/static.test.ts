@@ -96,6 +96,23 @@ describeTargets("static files", (target) => {
     assert.equal((await get("/style.css", { "if-modified-since": "Thu, 01 Jan 1970 00:00:00 GMT" })).status, 200);
   });
 
+  test("small files kept in memory are sent byte for byte, text or not", async () => {
+    const files: Record<string, Buffer> = {
+      "/kept-text.txt": Buffer.from("\ufeffcaf\u00e9 \u2603 \u{1f600}\n", "utf8"),
+      "/kept-binary.txt": Buffer.from([0x61, 0xc3, 0x28, 0xff, 0xfe, 0x00, 0x62]),
+    };
+    for (const [path, bytes] of Object.entries(files)) writeFileSync(join(site.publicDir, path.slice(1)), bytes);
+    // The first request reads the file and keeps it; the next ones are sent from memory.
+    for (let i = 0; i < 3; i++) {
+      for (const [path, bytes] of Object.entries(files)) {
+        const response = await get(path);
+        assert.equal(response.status, 200, path);
+        assert.equal(response.headers["content-length"], String(bytes.byteLength), path);
+        assert.deepEqual(response.body, bytes, path);
+      }
+    }
+  });
+
   test("Range gives 206 with the exact bytes; 416 when unsatisfiable; 200 for several ranges", async () => {
     const cases: Array<[string, number, number]> = [["bytes=0-99", 0, 99], ["bytes=100000-", 100000, 199999], ["bytes=-1000", 199000, 199999], ["bytes=150000-999999", 150000, 199999]];
     for (const [range, start, end] of cases) {

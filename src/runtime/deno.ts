@@ -5,6 +5,7 @@ import { asksForWebSocket } from "../websocket/engine.ts";
 import { finishDenoUpgrade } from "./deno-websocket.ts";
 import { DenoRequestGuard } from "./deno-request-guard.ts";
 import { heldBodyLength, recordBodies } from "./held-bodies.ts";
+import { exactText } from "./exact-text.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
 declare const Deno: any;
@@ -172,4 +173,5 @@ export const denoAdapter: EngineAdapter = {
   fileResponse,
   recordBodies,
   bodyLength: heldBodyLength,
+  textBody: exactText,
 };

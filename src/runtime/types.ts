@@ -193,4 +193,11 @@ export interface EngineAdapter {
    * when a stage will ask for body lengths; Bun records always.
    */
   recordBodies?(): void;
+  /**
+   * The same bytes as text, when the engine sends a text body faster than a
+   * byte body and the bytes are UTF-8 that decode and encode back exactly;
+   * undefined to send the bytes. For bodies kept in memory and sent many
+   * times (static files): Deno copies a byte body on every response.
+   */
+  textBody?(bytes: Uint8Array): string | undefined;
 }

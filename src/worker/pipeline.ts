@@ -20,7 +20,7 @@ export interface WorkerServices {
   /** Present when metrics are on (--admin). */
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
-  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength" | "recordBodies">;
+  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength" | "recordBodies" | "textBody">;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
 }
@@ -61,7 +61,9 @@ async function staticStage(settings: ServeSettings, services: WorkerServices): P
   const [{ createStaticStage }, { streamingFileResponse }] = await Promise.all([import("../http/static/stage.ts"), import("../http/static/file-stream.ts")]);
   const fileResponse = services.adapter?.fileResponse?.bind(services.adapter) ?? streamingFileResponse;
   const compression = settings.compress ? { threshold: settings.compressThreshold, codings: availableByteCodings() } : undefined;
-  return createStaticStage({ root: settings.static!, cacheRules: settings.staticCache, fileResponse, memoryBytes: settings.staticMemory, compression });
+  return createStaticStage({
+    root: settings.static!, cacheRules: settings.staticCache, fileResponse, memoryBytes: settings.staticMemory, compression, textBody: services.adapter?.textBody,
+  });
 }
 
 export function composeStages(stages: Stage[], inner: FetchHandler): FetchHandler {

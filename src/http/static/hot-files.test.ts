@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Coding } from "../accept-encoding.ts";
 import type { FoundFile } from "./find-file.ts";
-import { HotFiles } from "./hot-files.ts";
+import { HotFiles, textMemory } from "./hot-files.ts";
 
 const NONE: ReadonlyMap<Coding, FoundFile> = new Map();
 
@@ -89,4 +89,21 @@ test("past the bound on paths the oldest goes, and its bytes with it", () => {
   assert.equal(files.fresh("a"), undefined);
   assert.ok(files.fresh("b") && files.fresh("c"));
   assert.equal(files.bytes, 0);
+});
+
+test("a kept text form counts against the budget and is given back with its entry", () => {
+  const { files, found, at } = hotFiles();
+  const entry = files.remember("a.txt", found(file("a.txt")));
+  entry.bytes = new Uint8Array(10);
+  entry.text = "0123456789";
+  files.charge(10 + textMemory(entry.text));
+  assert.equal(files.bytes, 20);
+  at(1500);
+  files.remember("a.txt", found(file("a.txt", 12, 2000)));
+  assert.equal(files.bytes, 0);
+});
+
+test("a string takes a byte a character up to Latin-1 and two beyond", () => {
+  assert.equal(textMemory("caf\u00e9"), 4);
+  assert.equal(textMemory("\u2603 snow"), 12);
 });

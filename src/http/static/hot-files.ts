@@ -12,6 +12,8 @@ export interface HotFile {
   readonly cacheControl: string | undefined;
   /** The file's bytes, once read, when it is small enough to keep. */
   bytes?: Uint8Array;
+  /** Their text form for the engine (TextBody); null when they are not text. */
+  text?: string | null;
   /** The file compressed here (--compress), by coding. */
   readonly compressed: Map<Coding, Uint8Array>;
   /** Monotonic ms of the last look at the disk. */
@@ -96,8 +98,13 @@ export class HotFiles {
 
   #forget(key: string, entry: HotFile): void {
     this.#entries.delete(key);
-    this.#bytes -= (entry.bytes?.byteLength ?? 0) + [...entry.compressed.values()].reduce((n, b) => n + b.byteLength, 0);
+    this.#bytes -= (entry.bytes?.byteLength ?? 0) + (entry.text ? textMemory(entry.text) : 0) + [...entry.compressed.values()].reduce((n, b) => n + b.byteLength, 0);
   }
+}
+
+/** What a string takes in memory: one byte a character, two when one is beyond Latin-1. */
+export function textMemory(text: string): number {
+  return /[^\u0000-\u00ff]/.test(text) ? text.length * 2 : text.length;
 }
 
 function sameFile(a: FoundFile, b: FoundFile): boolean {

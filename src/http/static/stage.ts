@@ -7,7 +7,7 @@ import { isCompressibleType } from "../compressible.ts";
 import { type CacheRules, cacheControlFor, compileCacheRules, type CompiledCacheRule } from "../../config/cache-rules.ts";
 import { ifRangeAllows, isNotModified } from "./conditional.ts";
 import { type HotFile, HotFiles } from "./hot-files.ts";
-import { chooseRepresentation, type StaticCompression } from "./representation.ts";
+import { chooseRepresentation, type StaticCompression, type TextBody } from "./representation.ts";
 import { findFile, findSiblings, type FoundFile } from "./find-file.ts";
 import { contentTypeFor } from "./mime.ts";
 import { MissMemo } from "./miss-memo.ts";
@@ -26,6 +26,8 @@ export interface StaticOptions {
   memoryBytes: number;
   /** --compress: each compressible file is compressed once and kept. */
   compression?: StaticCompression;
+  /** The engine's text form of kept bytes (EngineAdapter.textBody). */
+  textBody?: TextBody;
 }
 
 const NO_SIBLINGS: ReadonlyMap<Coding, FoundFile> = new Map();
@@ -45,6 +47,7 @@ interface StaticContext {
   respond: FileResponder;
   files: HotFiles;
   compression?: StaticCompression;
+  textBody?: TextBody;
 }
 
 /**
@@ -61,6 +64,7 @@ export function createStaticStage(options: StaticOptions): Stage {
       freshMs: LOOKUP_MEMORY_MS, budgetBytes: options.memoryBytes, maxFileBytes: KEPT_FILE_MAX_BYTES, maxEntries: HOT_ENTRIES, now: monotonicNow,
     }),
     compression: options.compression,
+    textBody: options.textBody,
   };
   const misses = new MissMemo(LOOKUP_MEMORY_MS, MISS_MEMORY_ENTRIES);
   return (next: FetchHandler): FetchHandler => (request, lskyContext) => {
@@ -110,7 +114,9 @@ function serveFile(context: StaticContext, request: Request, hot: HotFile): Resp
   if (hot.cacheControl) headers["cache-control"] = hot.cacheControl;
   const rangeHeader = request.headers.get("range");
   const bodyless = request.method === "HEAD";
-  const chosen = chooseRepresentation(hot, request, headers, { files: context.files, compression: context.compression, ranged: rangeHeader !== null, bodyless });
+  const chosen = chooseRepresentation(hot, request, headers, {
+    files: context.files, compression: context.compression, textBody: context.textBody, ranged: rangeHeader !== null, bodyless,
+  });
   headers.etag = chosen.validators.etag;
   headers["last-modified"] = chosen.validators.lastModified;
   if (isNotModified(request.headers, chosen.validators, chosen.mtimeMs)) return notModified(headers);
@@ -128,7 +134,7 @@ function serveFile(context: StaticContext, request: Request, hot: HotFile): Resp
   }
   if (chosen.bytes) {
     headers["content-length"] = String(chosen.bytes.byteLength);
-    return new Response(chosen.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+    return new Response(chosen.text ?? chosen.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
   }
   headers["content-length"] = String(chosen.size);
   return context.respond(chosen.path, { status: 200, headers: new Headers(headers), size: chosen.size, bodyless });
