@@ -1,4 +1,5 @@
-// Builds dist/: lsky.mjs (Node and Deno), lsky-lib.mjs (linked into `lsky
+// Builds dist/: lsky.mjs (Node and Deno), lsky-worker.mjs (what their
+// workers run: no commands, supervisor or Redis client), lsky-lib.mjs (linked into `lsky
 // compile` output), lsky-app.mjs (the app-facing facade lsky serves as
 // "lsky" where the app has none installed; its text is built into the other
 // bundles and the binary), types/ (the declarations the package exports to apps) and
@@ -98,6 +99,8 @@ await bundleFacade();
 const withFacade = { LSKY_APP_FACADE: JSON.stringify(readFileSync(join(dist, "lsky-app.mjs"), "utf8")) };
 await bundle("src/cli/main.ts", "lsky.mjs", true, withFacade);
 chmodSync(join(dist, "lsky.mjs"), 0o755);
+// Workers and custom processes start from this smaller bundle (runtime/launch.ts, roleScript).
+await bundle("src/worker/entry.ts", "lsky-worker.mjs", false, withFacade);
 await bundle("src/lib.ts", "lsky-lib.mjs", false, withFacade);
 emitTypes();
 if (!skipBinary) compileBinary();

@@ -62,6 +62,14 @@ describeTargets("default app", (target) => {
     assert.match(page, /docs\/CONFIGURATION\.md/, "names the docs");
   });
 
+  test("the worker runs from the worker bundle beside lsky.mjs (the binary: from itself)", async () => {
+    const health = await (await fetch(`${server.url}/healthz`)).json() as { pid: number };
+    const argv = readFileSync(`/proc/${health.pid}/cmdline`, "utf8").split("\0");
+    const expected = target.name === "binary" ? join(ROOT, "dist", "lsky") : join(ROOT, "dist", "lsky-worker.mjs");
+    assert.ok(argv.includes(expected), `started as ${argv.join(" ")}`);
+    assert.ok(argv.includes("__worker"), argv.join(" "));
+  });
+
   test("an unknown path is a 404", async () => {
     assert.equal((await fetch(`${server.url}/nope`)).status, 404);
   });

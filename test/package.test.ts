@@ -72,7 +72,7 @@ describe("the npm package", { timeout: 300_000 }, () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   test("holds the built CLI, the library, the types, README and LICENSE; not the 100 MB binary", () => {
-    for (const path of ["dist/lsky.mjs", "dist/lsky-lib.mjs", "dist/lsky-app.mjs", "dist/types/types.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
+    for (const path of ["dist/lsky.mjs", "dist/lsky-worker.mjs", "dist/lsky-lib.mjs", "dist/lsky-app.mjs", "dist/types/types.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json"]) {
       assert.ok(files.includes(path), `${path} is in the package: ${files.join(", ")}`);
     }
     assert.ok(!files.includes("dist/lsky"), "the compiled executable stays out");

@@ -1,6 +1,5 @@
-import { PROCESS_SPEC_ENV, type ProcessRoleSpec, WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import { LskyError } from "../errors.ts";
-import { PROCESS_ROLE_ARG, SPARE_WORKER_ENV, WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
+import { PROCESS_ROLE_ARG, WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
 import { exitStatusOf, printFatal } from "../fatal.ts";
 import { VERSION } from "../version.ts";
 import { closestMatch } from "../config/closest.ts";
@@ -14,8 +13,10 @@ export interface MainOptions {
 
 /** lsky's entry: dispatches a command and exits with its status (0 ok, 1 failure, 2 usage, 3 no server). */
 export async function main(argv: string[], options: MainOptions = {}): Promise<void> {
-  if (argv[0] === WORKER_ROLE_ARG) return runWorkerRole();
-  if (argv[0] === PROCESS_ROLE_ARG) return runProcessRole();
+  if (argv[0] === WORKER_ROLE_ARG || argv[0] === PROCESS_ROLE_ARG) {
+    await (await import("../worker/role.ts")).runRole(argv[0]);
+    return;
+  }
   presetLogFormat(argv, process.env);
   let code: number;
   try {
@@ -84,32 +85,4 @@ function presetLogFormat(argv: string[], env: NodeJS.ProcessEnv): void {
   const at = argv.indexOf("--log-format");
   const given = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith("--log-format="))?.slice(13) ?? env.LSKY_LOG_FORMAT;
   if (given === "json" || given === "text") setLogFormat(given);
-}
-
-async function runWorkerRole(): Promise<void> {
-  const { runWorker } = await import("../worker/main.ts");
-  if (process.env[SPARE_WORKER_ENV] !== "1") return runWorker(roleSpec<WorkerSpec>(WORKER_SPEC_ENV, WORKER_ROLE_ARG));
-  // A spare: booted ahead of need; its spec comes once a reload takes it.
-  // Meanwhile it loads what every worker loads before its app.
-  const { readSpareSpec } = await import("../worker/spare-spec.ts");
-  const { loadAdapter } = await import("../runtime/load-adapter.ts");
-  const [spec] = await Promise.all([readSpareSpec(), loadAdapter()]);
-  if (spec === undefined) process.exit(0);
-  await runWorker(JSON.parse(spec) as WorkerSpec);
-}
-
-async function runProcessRole(): Promise<void> {
-  const spec = roleSpec<ProcessRoleSpec>(PROCESS_SPEC_ENV, PROCESS_ROLE_ARG);
-  const { runCustomProcess } = await import("../worker/custom-process.ts");
-  await runCustomProcess(spec);
-}
-
-/** A role's instructions, which only the supervisor writes: started by hand, the role exits with 2. */
-function roleSpec<T>(envName: string, role: string): T {
-  const text = process.env[envName];
-  if (!text) {
-    process.stderr.write(`lsky: the ${role} role is started by the supervisor, not by hand\n`);
-    process.exit(2);
-  }
-  return JSON.parse(text) as T;
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { basename, delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { embeddedBundle } from "./embedded-assets.ts";
 import { LskyError } from "../errors.ts";
@@ -25,12 +25,13 @@ const BUN_FLAGS = ["--no-env-file"];
 /**
  * The command that starts lsky on the engine this process runs on: used to
  * launch workers, which are always this same program with another role. A
- * compiled binary is its own command; a script is run by the engine again.
+ * compiled binary is its own command; a script is run by the engine again
+ * (from the worker bundle where there is one).
  * Deno is also told where the app's packages and configuration are.
  */
 export function selfLaunchCommand(appEntry?: string): LaunchCommand {
   if (isCompiledBinary()) return { command: process.execPath, args: [] };
-  const script = lskyScript();
+  const script = roleScript();
   switch (currentEngine()) {
     case "deno":
       return { command: process.execPath, args: [...DENO_FLAGS, ...denoAppFlags(appEntry), script] };
@@ -88,12 +89,26 @@ function extractEmbeddedBundle(): string | undefined {
   return writeCachedFile(runtimeDir(), `lsky-${contentHash(text)}.mjs`, text);
 }
 
-/** The file this lsky was started from: dist/lsky.mjs, or src/cli/main.ts. */
+// build/build.mjs writes both: the commands' bundle and, beside it, the
+// workers' (no commands, supervisor or Redis client).
+const COMMAND_BUNDLE = "lsky.mjs";
+const WORKER_BUNDLE = "lsky-worker.mjs";
+
+/** lsky's command script: dist/lsky.mjs (also from a worker run by the worker bundle), or src/cli/main.ts. */
 export function lskyScript(): string {
   const here = fileURLToPath(import.meta.url);
-  // In the bundle every module is this one file; from sources, this file
+  // In a bundle every module is this one file; from sources, this file
   // lives in src/runtime/ and the entry is src/cli/main.ts.
-  return here.endsWith(".mjs") ? here : join(dirname(here), "..", "cli", "main.ts");
+  if (!here.endsWith(".mjs")) return join(dirname(here), "..", "cli", "main.ts");
+  return basename(here) === WORKER_BUNDLE ? join(dirname(here), COMMAND_BUNDLE) : here;
+}
+
+/** What a worker or custom process is started from: the worker bundle beside lsky.mjs, or lsky's own script. */
+export function roleScript(): string {
+  const script = lskyScript();
+  if (basename(script) !== COMMAND_BUNDLE) return script;
+  const workers = join(dirname(script), WORKER_BUNDLE);
+  return existsSync(workers) ? workers : script;
 }
 
 /** Finds an engine's executable: $LSKY_<ENGINE>_BIN, lsky's own node_modules, then PATH. */
