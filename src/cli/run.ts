@@ -1,5 +1,5 @@
 import { LskyError } from "../errors.ts";
-import { PROCESS_ROLE_ARG, WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
+import { runRole } from "../worker/role.ts";
 import { exitStatusOf, printFatal } from "../fatal.ts";
 import { VERSION } from "../version.ts";
 import { closestMatch } from "../config/closest.ts";
@@ -13,10 +13,7 @@ export interface MainOptions {
 
 /** lsky's entry: dispatches a command and exits with its status (0 ok, 1 failure, 2 usage, 3 no server). */
 export async function main(argv: string[], options: MainOptions = {}): Promise<void> {
-  if (argv[0] === WORKER_ROLE_ARG || argv[0] === PROCESS_ROLE_ARG) {
-    await (await import("../worker/role.ts")).runRole(argv[0]);
-    return;
-  }
+  if (await runRole(argv[0])) return;
   presetLogFormat(argv, process.env);
   let code: number;
   try {

@@ -12,7 +12,7 @@ export interface HotFile {
   readonly cacheControl: string | undefined;
   /** The file's bytes, once read, when it is small enough to keep. */
   bytes?: Uint8Array;
-  /** Their text form for the engine (TextBody); null when they are not text. */
+  /** Their text form for the engine (TextBody): undefined until asked for, null when they are not text. */
   text?: string | null;
   /** The file compressed here (--compress), by coding. */
   readonly compressed: Map<Coding, Uint8Array>;
