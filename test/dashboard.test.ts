@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { type Browser, chromiumAvailable, launchChromium, type Page } from "./harness/chromium.ts";
 import { send } from "./harness/http.ts";
 import { killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
@@ -9,7 +9,7 @@ import { freePort } from "./harness/ports.ts";
 import { startRequestLoop } from "./harness/request-loop.ts";
 import { openEventStream } from "./harness/sse.ts";
 import { skipUnless } from "./harness/system-tools.ts";
-import { fixture, FIXTURES, ROOT, type Target } from "./harness/targets.ts";
+import { fixture, FIXTURES, ROOT, selectedTargets, type Target } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
 
@@ -254,5 +254,38 @@ describeTargets("dashboard in headless Chromium", { skip: browserSkip }, (target
     assert.deepEqual(page.errors, [], "no JavaScript error in the page");
     // Not asserted: failures. The kill -9 above resets the requests the killed worker held.
     assert.ok(load.ok > 0, "the load reached the workers");
+  });
+});
+
+// What sits beside the HTTP workers is drawn by the supervisor's code alone,
+// the same whatever engine runs the workers: one target is enough (the
+// binary, what most users run, when it is selected).
+const besideTarget = selectedTargets().find((t) => t.name === "binary") ?? selectedTargets()[0]!;
+
+describe(`dashboard beside the HTTP workers in headless Chromium on ${besideTarget.name}`, { skip: browserSkip }, () => {
+  test("task workers, the task queue, the tables and the cache each get a block; unused facilities none", async () => {
+    const adminPort = await freePort();
+    // The entry named relative to the folder, so that the page (and the docs' picture) shows "app.ts".
+    const args = ["app.ts", "--workers", "1", "--task-workers", "2", "--admin", `127.0.0.1:${adminPort}`];
+    const lsky = await startLsky(besideTarget, args, { cwd: join(FIXTURES, "tables") });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.navigate(`http://127.0.0.1:${adminPort}/`);
+      const taskRows = "[...document.querySelectorAll('[data-block=\"pool:task\"] tbody tr')].map((r) => r.className)";
+      await waitFor("two ready task workers", async () => JSON.stringify(await page.evaluate<string[]>(taskRows)) === JSON.stringify(["ready", "ready"]));
+      const blocks = await page.evaluate<string[]>("[...document.querySelectorAll('#beside > div')].map((b) => b.dataset.block)");
+      assert.deepEqual(blocks, ["pool:task", "tasks", "tables"], "no block for WebSockets, the schedule, listeners or the cluster, none of which this app uses");
+      const tables = await page.evaluate<string[]>("[...document.querySelectorAll('[data-block=\"tables\"] tbody tr td:first-child')].map((c) => c.textContent)");
+      assert.deepEqual(tables, ["stats", "counters", "pool", "rows"]);
+      assert.equal(await page.evaluate("document.getElementById('panel-beside').hidden"), false);
+      // A few seconds of history: with one sample the charts' time axis spans years.
+      await waitFor("3 s of history", () => page.evaluate<boolean>("lskyDashboard.charts.requests.data[0].length >= 3"));
+      await page.screenshot(join(SCREENSHOTS, "dashboard-beside.png"));
+      assert.deepEqual(page.errors, [], "no JavaScript error in the page");
+    } finally {
+      await browser.close();
+      assert.deepEqual(await lsky.stop(), { code: 0, signal: null });
+    }
   });
 });

@@ -146,6 +146,19 @@ describeTargets("shared tables and cache", (target) => {
     assert.ok(store.cache.evictions >= 1);
   });
 
+  test("the dashboard's state has the task workers, the task queue, the tables and the cache", async () => {
+    const state = await (await fetch(`${admin}/api/state`)).json() as {
+      pools: { name: string; workers: { pid: number; state: string }[] }[];
+      facilities: Record<string, unknown> & { tables: { name: string; rows: number; size: number }[]; tasks: { workers: number }; cache: { entries: number } };
+    };
+    const taskPool = state.pools.find((pool) => pool.name === "task");
+    assert.equal(taskPool?.workers.filter((w) => w.state === "ready" && w.pid > 0).length, 2, JSON.stringify(state.pools));
+    assert.deepEqual(state.facilities.tables.find((t) => t.name === "counters"), { name: "counters", rows: 1, size: 16 });
+    assert.equal(state.facilities.tasks.workers, 2);
+    assert.equal(state.facilities.cache.entries, 3);
+    for (const unused of ["websockets", "schedule", "listeners", "cluster"]) assert.equal(state.facilities[unused], null, unused);
+  });
+
   test("a reload replaces the workers and keeps every row and entry", async () => {
     const reload = await runLsky(target, ["reload", "--port", String(server.port)]);
     assert.equal(reload.code, 0, reload.stderr);

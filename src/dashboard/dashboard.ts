@@ -6,7 +6,7 @@ import type { WorkerPool } from "../supervisor/pool.ts";
 import { type SupervisorInfo, supervisorMemory } from "../supervisor/status.ts";
 import { EventStream } from "./event-stream.ts";
 import { History } from "./history.ts";
-import { configRows, slotGauges, workerRows } from "./state.ts";
+import { configRows, facilityState, sidePoolRows, slotGauges, workerRows } from "./state.ts";
 
 export interface DashboardSource {
   pool: WorkerPool;
@@ -17,6 +17,8 @@ export interface DashboardSource {
   settings: ServeSettings;
   sources: Partial<Record<keyof ServeSettings, SettingSource>>;
   configFile?: string;
+  /** The pools beside the HTTP pool (task workers, custom processes). */
+  sidePools?: { list(): readonly { name: string; pool: WorkerPool }[] };
 }
 
 const TICK_MS = 1000;
@@ -30,8 +32,9 @@ const HISTORY_SAMPLES = 300;
  *
  * Messages: `hello` (once per connection: the server, the configuration,
  * the history) and `tick` (every second). Each panel of the page reads its
- * own key; a later feature (WebSockets, tasks, schedule, tables) adds a key
- * and a panel without changing the others.
+ * own key: `pools` has the task workers and custom processes, `facilities`
+ * what WebSockets, tasks, the schedule, tables, listeners and the cluster
+ * report (null for those the server does not use).
  */
 export class Dashboard {
   readonly history = new History(HISTORY_SAMPLES);
@@ -62,29 +65,36 @@ export class Dashboard {
 
   /** Everything a new page needs, also served as JSON at /api/state. */
   hello() {
-    const { pool, metrics } = this.source;
+    const { pool, metrics, info } = this.source;
     return {
       server: this.server(),
       config: this.config,
       slots: pool.slots.map((slot) => slot.id),
       workers: workerRows(pool),
+      pools: this.pools(),
+      facilities: facilityState(metrics.snapshot(pool, info.startedAt), info.listeners),
       history: this.history.samples,
       events: metrics.eventsAfter(0),
     };
   }
 
   private tick(): void {
-    const sample = this.sample();
+    const { sample, facilities } = this.sample();
     const events = this.source.metrics.eventsAfter(this.lastEventSeq);
     if (events.length) this.lastEventSeq = events[events.length - 1]!.seq;
-    this.stream.broadcast("tick", { server: this.server(), workers: workerRows(this.source.pool), sample, events });
+    this.stream.broadcast("tick", { server: this.server(), workers: workerRows(this.source.pool), pools: this.pools(), facilities, sample, events });
   }
 
   private sample() {
     const { pool, metrics, info } = this.source;
-    const { requests } = metrics.snapshot(pool, info.startedAt);
+    const snapshot = metrics.snapshot(pool, info.startedAt);
+    const { requests } = snapshot;
     const totals = { at: Date.now(), statusClasses: requests.statusClasses, duration: requests.duration.counts };
-    return this.history.add(totals, slotGauges(pool));
+    return { sample: this.history.add(totals, slotGauges(pool)), facilities: facilityState(snapshot, info.listeners) };
+  }
+
+  private pools() {
+    return sidePoolRows(this.source.sidePools?.list() ?? []);
   }
 
   private server() {

@@ -2,8 +2,9 @@ import { formatSettingValue } from "../config/format-value.ts";
 import { type ServeSettings, SETTINGS, type SettingSpec } from "../config/options.ts";
 import type { SettingSource } from "../config/resolve.ts";
 import { monotonicNow } from "../clock.ts";
+import type { MetricsSnapshot } from "../metrics/exposition.ts";
 import type { WorkerPool } from "../supervisor/pool.ts";
-import type { WorkerRow } from "../supervisor/status.ts";
+import type { ListenerRow, WorkerRow } from "../supervisor/status.ts";
 import type { WorkerHandle } from "../supervisor/worker-handle.ts";
 import type { Gauges } from "./history.ts";
 
@@ -60,4 +61,42 @@ export function configRows(settings: ServeSettings, sources: Partial<Record<keyo
     flag: `--${spec.flag}`,
     env: spec.env,
   }));
+}
+
+/** The pools beside the HTTP pool (task workers, custom processes), each with its rows. */
+export function sidePoolRows(pools: readonly { name: string; pool: Pick<WorkerPool, "slots" | "draining"> }[], now = monotonicNow()) {
+  return pools.map(({ name, pool }) => ({ name, workers: workerRows(pool, now) }));
+}
+
+/**
+ * What the facilities beside the HTTP workers report, for their panels: null
+ * for a facility this server does not use, so the page shows only its own.
+ */
+export function facilityState(snapshot: MetricsSnapshot, listeners: readonly ListenerRow[] | undefined) {
+  const { tasks: t, store } = snapshot;
+  const tasks = t && t.workers + t.queued + t.delayed + t.running + t.done + t.failed > 0 ? t : null;
+  return {
+    websockets: socketTotals(snapshot.workers),
+    tasks,
+    schedule: snapshot.schedule?.length ? snapshot.schedule : null,
+    tables: store?.tables.length ? store.tables : null,
+    cache: store && (store.cache.entries > 0 || store.cache.hits + store.cache.misses > 0) ? store.cache : null,
+    listeners: listeners?.length ? listeners : null,
+    cluster: snapshot.cluster ?? null,
+  };
+}
+
+// Every worker reports its counters, zeros included: the block shows once a
+// client has connected (or was refused), so an app without WebSockets has none.
+function socketTotals(workers: MetricsSnapshot["workers"]) {
+  const total = { open: 0, opened: 0, messagesIn: 0, messagesOut: 0, refused: 0 };
+  for (const { websockets } of workers) {
+    if (!websockets) continue;
+    total.open += websockets.open;
+    total.opened += websockets.opened;
+    total.messagesIn += websockets.messagesIn;
+    total.messagesOut += websockets.messagesOut;
+    total.refused += websockets.refused;
+  }
+  return total.opened + total.refused > 0 ? total : null;
 }

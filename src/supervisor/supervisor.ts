@@ -307,12 +307,12 @@ function installPidFile({ settings, teardown }: Run): void {
 async function installAdmin(
   run: Run, info: SupervisorInfo, config: { sources: SupervisorOptions["sources"]; configFile?: string }, reload: () => Promise<unknown>,
 ): Promise<string[]> {
-  const { settings, pool, metrics, plan } = run;
+  const { settings, pool, sidePools, metrics, plan } = run;
   if (!settings.admin) return [];
   // Loaded only with --admin: its pages are a good part of the bundle (start-up time).
   const { startDashboard } = await import("../dashboard/start.ts");
   const dashboard = startDashboard(
-    { pool, metrics, info, listen: describeListen(settings, plan), settings, sources: config.sources ?? {}, configFile: config.configFile },
+    { pool, sidePools, metrics, info, listen: describeListen(settings, plan), settings, sources: config.sources ?? {}, configFile: config.configFile },
     { reload: () => reload(), replaceWorker: (slot) => pool.replaceWorker(slot) },
     (message) => logger.info(message),
   );

@@ -1,7 +1,7 @@
 // The lsky dashboard: one EventSource on /api/events, panels that each read
-// their own key of the `hello` and `tick` messages. A later panel (WebSockets,
-// tasks, schedule, tables) calls lskyDashboard.registerPanel and needs no
-// change here. No framework: the page must stay small and ship in the binary.
+// their own key of the `hello` and `tick` messages; a new panel calls
+// lskyDashboard.registerPanel and needs no change elsewhere. No framework:
+// the page must stay small and ship in the binary.
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -106,6 +106,85 @@
   $("workers").addEventListener("click", (event) => {
     const slot = event.target.dataset && event.target.dataset.slot;
     if (slot) confirmAction(`Stop worker ${slot}? A new worker starts first, then this one drains and exits.`, `/api/workers/${slot}/stop`, `stop worker ${slot}`);
+  });
+
+  // ---- beside the HTTP workers: task workers, custom processes, facilities ----
+  function table(headings, rows, className) {
+    const node = el("table", undefined, className);
+    const head = el("tr");
+    for (const heading of headings) head.append(el("th", heading));
+    node.createTHead().append(head);
+    const body = node.createTBody();
+    for (const { cells, state } of rows) {
+      const row = el("tr", undefined, state);
+      for (const cell of cells) row.append(el("td", String(cell)));
+      body.append(row);
+    }
+    return node;
+  }
+  function facts(pairs) {
+    const list = el("dl", undefined, "facts");
+    for (const [key, value] of pairs) {
+      const row = el("div");
+      row.append(el("dt", key), el("dd", String(value)));
+      list.append(row);
+    }
+    return list;
+  }
+  function block(name, title, content) {
+    const box = el("div");
+    box.dataset.block = name;
+    box.append(el("h3", title), content);
+    return box;
+  }
+  const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "-");
+  const POOL_COLUMNS = ["ID", "PID", "State", "Uptime", "Memory", "Restarts", "Last exit"];
+  function poolBlock(pool) {
+    const title = pool.name === "task" ? "Task workers" : pool.name.startsWith("process:") ? `Process ${pool.name.slice(8)}` : pool.name;
+    const rows = pool.workers.map((w) => ({
+      cells: [w.id, w.pid || "-", w.state, w.pid ? duration(w.uptime) : "-", bytes(w.rss), w.restarts, exit(w.lastExit)],
+      state: w.state,
+    }));
+    return block(`pool:${pool.name}`, title, table(POOL_COLUMNS, rows, "pool"));
+  }
+  const FACILITIES = {
+    websockets: (w) => block("websockets", "WebSockets", facts([
+      ["open connections", w.open], ["opened since start", w.opened], ["refused (worker full)", w.refused],
+      ["messages in", w.messagesIn], ["messages out", w.messagesOut],
+    ])),
+    tasks: (t) => block("tasks", "Task queue", facts([
+      ["task workers", t.workers], ["queued", t.queued], ["delayed", t.delayed], ["running", t.running],
+      ["done", t.done], ["failed", t.failed], ["retried", t.retried],
+    ])),
+    schedule: (jobs) => block("schedule", "Schedule", table(
+      ["Job", "When", "Next run", "Last run", "Result", "Runs", "Failures", "Skipped", "Missed"],
+      jobs.map((j) => ({
+        cells: [j.name, j.timing, clock(j.nextRun), clock(j.lastRun), j.lastResult || "-", j.runs, j.failures, j.skips, j.missed],
+        state: j.lastResult === "failed" ? "failed" : "",
+      })),
+    )),
+    tables: (tables) => block("tables", "Tables", table(
+      ["Table", "Rows", "Size", "Used"],
+      tables.map((t) => ({ cells: [t.name, t.rows, t.size, `${Math.round((t.rows / t.size) * 100)}%`] })),
+    )),
+    cache: (c) => block("cache", "Cache", facts([
+      ["entries", c.entries], ["memory", bytes(c.bytes)], ["hits", c.hits], ["misses", c.misses],
+      ["evictions", c.evictions], ["expirations", c.expirations],
+    ])),
+    listeners: (listeners) => block("listeners", "Listeners", table(
+      ["Protocol", "Address", "Module", "Served by"],
+      listeners.map((l) => ({ cells: [l.protocol, `${l.host}:${l.port}`, l.module, l.servedBy] })),
+    )),
+    cluster: (c) => block("cluster", "Cluster", facts([["node", c.node], ["Redis", c.redis], ["state", c.state], ["link drops", c.linkDrops], ["last error", c.lastError || "-"]])),
+  };
+  dashboard.registerPanel({
+    update(msg) {
+      if (!msg.pools && !msg.facilities) return;
+      const pools = (msg.pools || []).map(poolBlock);
+      const facilities = Object.entries(msg.facilities || {}).filter(([name, value]) => value && FACILITIES[name]).map(([name, value]) => FACILITIES[name](value));
+      $("beside").replaceChildren(...pools, ...facilities);
+      $("panel-beside").hidden = pools.length + facilities.length === 0;
+    },
   });
 
   // ---- charts ----
