@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -282,6 +283,34 @@ describe(`dashboard beside the HTTP workers in headless Chromium on ${besideTarg
       // A few seconds of history: with one sample the charts' time axis spans years.
       await waitFor("3 s of history", () => page.evaluate<boolean>("lskyDashboard.charts.requests.data[0].length >= 3"));
       await page.screenshot(join(SCREENSHOTS, "dashboard-beside.png"));
+      assert.deepEqual(page.errors, [], "no JavaScript error in the page");
+    } finally {
+      await browser.close();
+      assert.deepEqual(await lsky.stop(), { code: 0, signal: null });
+    }
+  });
+  test("a command process, the schedule and a TCP listener each get a block", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lsky-dashboard-beside-"));
+    writeFileSync(join(dir, "lsky.config.mjs"), `export default ${JSON.stringify({
+      entry: fixture("schedule-app.ts"),
+      processes: { sleeper: { command: ["sleep", "600"] } },
+      listeners: [{ protocol: "tcp", port: await freePort(), module: join(ROOT, "examples", "listeners", "echo-tcp.ts") }],
+    })};\n`);
+    const adminPort = await freePort();
+    const lsky = await startLsky(besideTarget, ["--workers", "1", "--admin", `127.0.0.1:${adminPort}`], { cwd: dir, env: { SCHEDULE_JOBS: "second" } });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.navigate(`http://127.0.0.1:${adminPort}/`);
+      const blocks = () => page.evaluate<string[]>("[...document.querySelectorAll('#beside > div')].map((b) => b.dataset.block)");
+      await waitFor("the process, the schedule and the listener", async () => JSON.stringify(await blocks()) === JSON.stringify(["pool:process:sleeper", "schedule", "listeners"]));
+      const cells = (block: string) => page.evaluate<string[]>(`[...document.querySelectorAll('[data-block="${block}"] tbody td')].map((c) => c.textContent)`);
+      await waitFor("the sleeper ready", async () => (await cells("pool:process:sleeper"))[2] === "ready");
+      await waitFor("the job's first run", async () => (await cells("schedule"))[4] === "ok");
+      const job = await cells("schedule");
+      assert.equal(job[0], "second");
+      assert.equal((await cells("listeners"))[0], "tcp");
+      assert.equal(await page.evaluate("document.querySelector('[data-block=\"pool:process:sleeper\"] h3').textContent"), "Process sleeper");
       assert.deepEqual(page.errors, [], "no JavaScript error in the page");
     } finally {
       await browser.close();
