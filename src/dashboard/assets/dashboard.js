@@ -369,8 +369,13 @@
   const dispatch = (kind) => (event) => {
     const msg = JSON.parse(event.data);
     for (const panel of panels) {
-      if (panel[kind]) panel[kind](msg);
-      if (panel.update) panel.update(msg);
+      // One panel's fault must not stop the others (and the console shows it).
+      try {
+        if (panel[kind]) panel[kind](msg);
+        if (panel.update) panel.update(msg);
+      } catch (error) {
+        console.error(error);
+      }
     }
     if (kind === "tick") dashboard.ticks++;
     badge.textContent = "live";
