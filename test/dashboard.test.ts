@@ -289,6 +289,7 @@ describe(`dashboard beside the HTTP workers in headless Chromium on ${besideTarg
       assert.deepEqual(await lsky.stop(), { code: 0, signal: null });
     }
   });
+
   test("a command process, the schedule and a TCP listener each get a block", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lsky-dashboard-beside-"));
     writeFileSync(join(dir, "lsky.config.mjs"), `export default ${JSON.stringify({

@@ -1,4 +1,5 @@
 import type { StatusReport, WorkerRow } from "../supervisor/status.ts";
+import { tasksInUse } from "../tasks/metrics.ts";
 
 /** Renders `lsky status` as text: the supervisor's facts, then one row per worker. */
 export function formatStatus(report: StatusReport): string {
@@ -41,7 +42,7 @@ function formatPools(pools: StatusReport["pools"]): string[] {
 
 /** The task queue's counters; nothing for a server with no task workers, no tasks seen and no cluster. */
 function formatTasks(tasks: StatusReport["tasks"]): string[] {
-  if (!tasks || (tasks.workers === 0 && tasks.done + tasks.failed + tasks.lost === 0 && !tasks.durable)) return [];
+  if (!tasksInUse(tasks)) return [];
   const { workers, queued, delayed, running, done, failed, retried, lost } = tasks;
   const columns = ["TASKS", "WORKERS", "QUEUED", "DELAYED", "RUNNING", "DONE", "FAILED", "RETRIED", "LOST"];
   const rows = [columns, ["", ...[workers, queued, delayed, running, done, failed, retried, lost].map(String)]];

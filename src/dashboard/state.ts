@@ -3,6 +3,7 @@ import { type ServeSettings, SETTINGS, type SettingSpec } from "../config/option
 import type { SettingSource } from "../config/resolve.ts";
 import { monotonicNow } from "../clock.ts";
 import type { MetricsSnapshot } from "../metrics/exposition.ts";
+import { tasksInUse } from "../tasks/metrics.ts";
 import type { WorkerPool } from "../supervisor/pool.ts";
 import type { ListenerRow, WorkerRow } from "../supervisor/status.ts";
 import type { WorkerHandle } from "../supervisor/worker-handle.ts";
@@ -73,11 +74,10 @@ export function sidePoolRows(pools: readonly { name: string; pool: Pick<WorkerPo
  * for a facility this server does not use, so the page shows only its own.
  */
 export function facilityState(snapshot: MetricsSnapshot, listeners: readonly ListenerRow[] | undefined) {
-  const { tasks: t, store } = snapshot;
-  const tasks = t && t.workers + t.queued + t.delayed + t.running + t.done + t.failed > 0 ? t : null;
+  const { tasks, store } = snapshot;
   return {
     websockets: socketTotals(snapshot.workers),
-    tasks,
+    tasks: tasksInUse(tasks) ? tasks : null,
     schedule: snapshot.schedule?.length ? snapshot.schedule : null,
     tables: store?.tables.length ? store.tables : null,
     cache: store && (store.cache.entries > 0 || store.cache.hits + store.cache.misses > 0) ? store.cache : null,

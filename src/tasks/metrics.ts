@@ -1,6 +1,15 @@
 import type { DurableCounters } from "./durable.ts";
 import type { TaskCounters } from "./queue.ts";
 
+/**
+ * Whether a server uses tasks at all, for the views that show the queue only
+ * then (`lsky status`, the dashboard): task workers, tasks seen, or a cluster's
+ * durable tasks.
+ */
+export function tasksInUse<T extends TaskCounters & { workers: number; durable?: DurableCounters }>(tasks: T | undefined): tasks is T {
+  return !!tasks && (tasks.workers > 0 || tasks.done + tasks.failed + tasks.lost > 0 || tasks.durable !== undefined);
+}
+
 /** The task queue's Prometheus families (docs/TASKS.md). */
 export function taskMetricLines(
   tasks: TaskCounters & { workers: number; durable?: DurableCounters },
