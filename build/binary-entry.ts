@@ -1,19 +1,12 @@
-// The entry of dist/lsky: lsky's CLI, with its library bundle (for `lsky
-// compile`), its Node/Deno bundle (for `--runtime node|deno`) and the app
-// facade (served as "lsky" to an app that has none installed) embedded, so
-// the binary needs nothing beside it.
-// @ts-ignore: a file import resolves to the embedded file's path (Bun only).
-import libraryPath from "../dist/lsky-lib.mjs" with { type: "file" };
-// @ts-ignore: as above.
-import bundlePath from "../dist/lsky.mjs" with { type: "file" };
-// @ts-ignore: as above.
-import facadePath from "../dist/lsky-app.mjs" with { type: "file" };
-import { setEmbeddedAssets } from "../src/runtime/embedded-assets.ts";
-import { main } from "../src/cli/run.ts";
+// The entry of dist/lsky. The binary holds two programs, each compiled to
+// bytecode of its own (build/build.mjs names both as entry points): the
+// commands and supervisor (binary-cli.ts) and the workers (binary-worker.ts).
+// This file only chooses, so a worker never loads the commands' code: an
+// idle worker holds less memory and starts sooner (docs/BENCHMARKS.md,
+// "Memory of an idle server").
+import { isRoleArg } from "../src/runtime/role-names.ts";
 
-setEmbeddedAssets({
-  library: libraryPath as unknown as string,
-  bundle: bundlePath as unknown as string,
-  facade: facadePath as unknown as string,
-});
-void main(process.argv.slice(2));
+// A computed specifier: the bundler keeps the import, which resolves to the
+// entry point embedded beside this one.
+const program = isRoleArg(process.argv[2]) ? "./binary-worker.ts" : "./binary-cli.ts";
+void import(program);

@@ -63,6 +63,8 @@ function compileBinary() {
   const bun = join(root, "node_modules", ".bin", "bun");
   const result = spawnSync(bun, [
     "build", "--compile", join(root, "build", "binary-entry.ts"),
+    // The two programs binary-entry.ts chooses between, each with bytecode of its own.
+    join(root, "build", "binary-cli.ts"), join(root, "build", "binary-worker.ts"),
     "--outfile", join(dist, "lsky"), "--external", "esbuild",
     // lsky loads .env itself, with its own precedence (src/config/dotenv.ts).
     "--no-compile-autoload-dotenv",

@@ -1,6 +1,7 @@
 /**
  * Files built into dist/lsky, registered by its build entry
- * (build/binary-entry.ts) and unset everywhere else:
+ * (build/binary-cli.ts, the facade alone by build/binary-worker.ts) and
+ * unset everywhere else:
  * - the library bundle, which `lsky compile` links into new executables;
  * - the Node/Deno bundle (dist/lsky.mjs), which the binary hands to
  *   `node` or `deno` when asked for `--runtime node|deno`;
@@ -11,7 +12,7 @@ let library: string | undefined;
 let bundle: string | undefined;
 let facade: string | undefined;
 
-export function setEmbeddedAssets(assets: { library: string; bundle: string; facade?: string }): void {
+export function setEmbeddedAssets(assets: { library?: string; bundle?: string; facade?: string }): void {
   library = assets.library;
   bundle = assets.bundle;
   facade = assets.facade;

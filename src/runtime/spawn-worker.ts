@@ -3,6 +3,7 @@ import type { EventEmitter } from "node:events";
 import cluster from "node:cluster";
 import { PassThrough, Readable } from "node:stream";
 import { currentEngine } from "./detect.ts";
+import { PROCESS_ROLE_ARG, SPARE_WORKER_ENV, WORKER_ROLE_ARG } from "./role-names.ts";
 import { selfLaunchCommand } from "./launch.ts";
 import { signalChild, signalGroup } from "./signal-child.ts";
 import { tiedLaunch } from "./tied-launch.ts";
@@ -16,9 +17,6 @@ export interface WorkerProcess {
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
 
-export const WORKER_ROLE_ARG = "__worker";
-/** The role of a custom module process (docs/PROCESSES.md). */
-export const PROCESS_ROLE_ARG = "__process";
 
 /**
  * A start the host refused (no descriptors or processes left). Every engine
@@ -50,9 +48,6 @@ function refused(emitter: EventEmitter, command: string): SpawnRefusedError {
 export function spawnWorkerProcess(env: Record<string, string>, appEntry?: string): WorkerProcess {
   return currentEngine() === "node" ? forkClusterWorker(env) : spawnChild(env, appEntry);
 }
-
-/** Set in a spare worker's environment: it reads its spec from stdin (worker/spare-spec.ts). */
-export const SPARE_WORKER_ENV = "LSKY_SPARE_WORKER";
 
 /** A worker process booted ahead of need, waiting for its instructions. */
 export interface SpareWorkerProcess extends WorkerProcess {

@@ -1,8 +1,6 @@
 import type { ServeSettings } from "../config/options.ts";
 import { metricsStage } from "../metrics/metrics-stage.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
-import { createCompressStage } from "../http/compress.ts";
-import { availableByteCodings, availableCodings } from "../http/compress-stream.ts";
 import type { EngineAdapter, FetchHandler } from "../runtime/types.ts";
 import { createLimitsStage } from "../limits/limits-stage.ts";
 import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
@@ -48,9 +46,15 @@ export async function createStages(settings: ServeSettings, services: WorkerServ
   stages.push(createLimitsStage(settings, services.engine));
   // Compression is outside static files so that it applies to both; it leaves
   // precompressed files (which carry a Content-Encoding) alone.
-  if (settings.compress) stages.push(createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings(), bodyLength: services.adapter?.bodyLength }));
+  if (settings.compress) stages.push(await compressStage(settings, services));
   if (settings.static) stages.push(await staticStage(settings, services));
   return stages;
+}
+
+/** Loaded only with --compress: node:zlib is about 1 MB of a Bun worker's memory (docs/BENCHMARKS.md). */
+async function compressStage(settings: ServeSettings, services: WorkerServices): Promise<Stage> {
+  const [{ createCompressStage }, { availableCodings }] = await Promise.all([import("../http/compress.ts"), import("../http/compress-stream.ts")]);
+  return createCompressStage({ threshold: settings.compressThreshold, codings: availableCodings(), bodyLength: services.adapter?.bodyLength });
 }
 
 /**
@@ -58,7 +62,9 @@ export async function createStages(settings: ServeSettings, services: WorkerServ
  * what a worker would otherwise evaluate at start (start-up time).
  */
 async function staticStage(settings: ServeSettings, services: WorkerServices): Promise<Stage> {
-  const [{ createStaticStage }, { streamingFileResponse }] = await Promise.all([import("../http/static/stage.ts"), import("../http/static/file-stream.ts")]);
+  const [{ createStaticStage }, { streamingFileResponse }, { availableByteCodings }] = await Promise.all([
+    import("../http/static/stage.ts"), import("../http/static/file-stream.ts"), import("../http/compress-stream.ts"),
+  ]);
   const fileResponse = services.adapter?.fileResponse?.bind(services.adapter) ?? streamingFileResponse;
   const compression = settings.compress ? { threshold: settings.compressThreshold, codings: availableByteCodings() } : undefined;
   return createStaticStage({

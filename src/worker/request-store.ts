@@ -1,10 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomUUID } from "node:crypto";
 import type { FetchHandler, LskyContext, RemoteAddr } from "../runtime/types.ts";
 import type { CurrentRequest } from "../app/current-request.ts";
 
 export type { CurrentRequest };
-
 
 /** Built per request, so everything that costs (id, store, address) waits for first use. */
 class RequestEntry implements CurrentRequest {
@@ -14,7 +12,7 @@ class RequestEntry implements CurrentRequest {
   constructor(readonly request: Request, private readonly context: LskyContext, readonly workerId: number) {}
 
   get id(): string {
-    return (this.#id ??= randomUUID());
+    return (this.#id ??= crypto.randomUUID());
   }
 
   get remoteAddr(): RemoteAddr {

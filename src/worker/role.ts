@@ -1,5 +1,5 @@
 import { PROCESS_SPEC_ENV, type ProcessRoleSpec, WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
-import { PROCESS_ROLE_ARG, SPARE_WORKER_ENV, WORKER_ROLE_ARG } from "../runtime/spawn-worker.ts";
+import { PROCESS_ROLE_ARG, SPARE_WORKER_ENV, WORKER_ROLE_ARG } from "../runtime/role-names.ts";
 
 /**
  * Runs lsky in a role the supervisor starts it in (`__worker`, `__process`):

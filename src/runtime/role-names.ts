@@ -1,0 +1,16 @@
+/**
+ * The first argument the supervisor starts lsky's own child processes with.
+ * A module of its own, importing nothing, so that the binary's entry can
+ * tell a worker's start from a command's before it loads either.
+ */
+export const WORKER_ROLE_ARG = "__worker";
+/** The role of a custom module process (docs/PROCESSES.md). */
+export const PROCESS_ROLE_ARG = "__process";
+
+/** Set in a spare worker's environment: it reads its spec from stdin (worker/spare-spec.ts). */
+export const SPARE_WORKER_ENV = "LSKY_SPARE_WORKER";
+
+/** True for an argument that starts lsky in one of the roles above. */
+export function isRoleArg(arg: string | undefined): boolean {
+  return arg === WORKER_ROLE_ARG || arg === PROCESS_ROLE_ARG;
+}
