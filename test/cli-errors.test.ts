@@ -133,6 +133,16 @@ describeTargets("CLI errors and options", (target) => {
     assert.equal(result.stderr, "");
   });
 
+  test("a worker or process role started by hand: one line saying the supervisor starts it, exit 2", async () => {
+    // In dist/lsky these go through the worker program compiled beside the commands.
+    for (const role of ["__worker", "__process"]) {
+      const result = await runLsky(target, [role]);
+      assert.equal(result.code, 2, `${role}: ${result.stdout}${result.stderr}`);
+      assert.deepEqual(errorLines(result), [`lsky: the ${role} role is started by the supervisor, not by hand`]);
+      assert.equal(result.stdout, "");
+    }
+  });
+
   test("--help lists the commands, serve --help the options and their env vars, exit 0", async () => {
     const main = await runLsky(target, ["--help"]);
     assert.equal(main.code, 0);
