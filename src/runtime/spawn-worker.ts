@@ -17,7 +17,6 @@ export interface WorkerProcess {
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
 
-
 /**
  * A start the host refused (no descriptors or processes left). Every engine
  * reports why only a tick later, as an `error` event: `reason` settles with
