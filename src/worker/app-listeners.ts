@@ -3,7 +3,7 @@ import { assertAppFile, importModule } from "../app/load-app.ts";
 import { type ListenerSpec, type ListenerStats, UDP_OWNER_SLOT } from "../config/listener-options.ts";
 import { LskyError } from "../errors.ts";
 import { listenTcp, type TcpConnection, type TcpEvents, type TcpListener } from "../runtime/tcp-listener.ts";
-import { bindUdp, type UdpPeer, type UdpSocket } from "../runtime/udp-socket.ts";
+import type { UdpPeer, UdpSocket } from "../runtime/udp-socket.ts";
 
 export interface AppListeners {
   stats(): ListenerStats[];
@@ -44,6 +44,8 @@ async function startOne(spec: WorkerSpec, listener: ListenerSpec, reportError: R
   const report = (error: unknown) => reportError(`Listener ${listener.protocol} port ${listener.port}: ${describe(error)}`);
   if (listener.protocol === "udp") {
     const message = handlers.message as (bytes: Uint8Array, peer: UdpPeer, socket: UdpSocket) => unknown;
+    // Loaded only for a UDP listener: node:dgram adds to a worker's memory (docs/BENCHMARKS.md).
+    const { bindUdp } = await import("../runtime/udp-socket.ts");
     const udp = await bindUdp({
       hostname, port: listener.port,
       onMessage: (bytes, peer, socket) => {

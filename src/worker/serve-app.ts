@@ -1,16 +1,15 @@
 import { loadApp } from "../app/load-app.ts";
 import { appPortNote } from "../app/start-notes.ts";
 import type { LskyBus } from "../bus/app-api.ts";
-import type { WorkerSpec } from "../bus/protocol.ts";
 import { formatLogLine, logger } from "../log.ts";
 import { loadAdapter } from "../runtime/load-adapter.ts";
 import type { EngineBindings, HttpServer, RemoteAddr } from "../runtime/types.ts";
 import type { JobSpec } from "../scheduler/job-spec.ts";
 import { readTaskHandlers } from "../tasks/runner.ts";
 import type { StoreGlobal } from "../store/app-api.ts";
-import type { AppListeners } from "./app-listeners.ts";
 import { appMetricsReader } from "./app-metrics-report.ts";
 import { createHandler } from "./handler.ts";
+import { startAppListeners } from "./app-listeners.ts";
 import { startListeners } from "./listeners.ts";
 import { composeStages, createStages } from "./pipeline.ts";
 import { RequestContext } from "./request-context.ts";
@@ -54,7 +53,7 @@ export async function loadAndListen(state: WorkerState, parts: ServeAppParts): P
   // Before the listener opens: with a shared port the kernel would hand
   // this worker connections while its start hook still ran.
   await state.lifecycle?.start(app);
-  state.listeners = await startAppListenersOf(spec);
+  state.listeners = await startAppListeners(spec, (line) => process.stderr.write(formatLogLine("error", line)));
   const onAcceptFailed = (error: unknown) => replaceForDeadListener(state, error);
   const server = await startListeners(spec, adapter, counted, () => state.draining, context, parts.sockets.hub, appWebSocketExport(app), onAcceptFailed);
   return { server, jobs, taskNames };
@@ -88,14 +87,4 @@ function replaceForDeadListener(state: WorkerState, error: unknown): void {
     : `the engine stopped accepting connections: ${error instanceof Error ? error.message : String(error)}`;
   process.stderr.write(formatLogLine("warn", line));
   askRecycle(state, "listener-dead");
-}
-
-/**
- * The app's TCP and UDP listeners, when it has any: loaded only then, as
- * node:dgram adds to every worker's memory (docs/BENCHMARKS.md).
- */
-async function startAppListenersOf(spec: WorkerSpec): Promise<AppListeners | undefined> {
-  if (spec.settings.listeners.length === 0) return undefined;
-  const { startAppListeners } = await import("./app-listeners.ts");
-  return startAppListeners(spec, (line) => process.stderr.write(formatLogLine("error", line)));
 }
