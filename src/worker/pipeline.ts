@@ -5,7 +5,7 @@ import type { EngineAdapter, FetchHandler } from "../runtime/types.ts";
 import { createLimitsStage } from "../limits/limits-stage.ts";
 import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
 import { formatAccessJson, formatAccessText } from "../http/access-log/format.ts";
-import { createBufferedLineWriter } from "../http/access-log/line-writer.ts";
+import { createBatchedWriter } from "../http/access-log/batched-writer.ts";
 import { createProxyStage } from "../http/proxy/proxy-stage.ts";
 import type { EngineFacts, Stage } from "../http/stage.ts";
 
@@ -35,8 +35,10 @@ export async function createStages(settings: ServeSettings, services: WorkerServ
   if (settings.accessLog) {
     stages.push(createAccessLogStage({
       worker: services.worker ?? 0,
-      format: settings.logFormat === "json" ? formatAccessJson : formatAccessText,
-      write: createBufferedLineWriter((text) => void process.stdout.write(text)),
+      record: createBatchedWriter(
+        settings.logFormat === "json" ? formatAccessJson : formatAccessText,
+        (text) => void process.stdout.write(text),
+      ),
       bodyLength: services.adapter?.bodyLength,
     }));
   }

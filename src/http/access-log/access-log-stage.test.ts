@@ -11,8 +11,7 @@ function collect(app: (r: Request) => Response | Promise<Response>) {
   let clock = 0;
   const stage = createAccessLogStage({
     worker: 3,
-    format: (e) => (entries.push({ ...e }), ""),
-    write: () => {},
+    record: (e) => entries.push(e),
     now: () => (clock += 2),
   });
   return { handler: stage((r) => app(r)), entries };

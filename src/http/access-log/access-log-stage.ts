@@ -1,12 +1,11 @@
 import type { FetchHandler, LskyContext } from "../../runtime/types.ts";
 import { countBody } from "./count-body.ts";
-import type { AccessEntry, AccessFormatter } from "./format.ts";
+import type { AccessEntry } from "./format.ts";
 
 export interface AccessLogOptions {
   worker: number;
-  format: AccessFormatter;
-  /** Receives one line without its newline. */
-  write(line: string): void;
+  /** Receives each finished entry, which is not changed afterwards (batched-writer.ts formats and writes them). */
+  record(entry: AccessEntry): void;
   /** The engine's way to tell a body's length without reading it (EngineAdapter.bodyLength). */
   bodyLength?: (response: Response) => number | undefined;
   /** A clock in milliseconds (performance.now by default), for tests. */
@@ -91,5 +90,5 @@ function knownLength(response: Response, bodyLength?: (response: Response) => nu
 function log(options: AccessLogOptions, entry: AccessEntry, bytes: number, duration: number): void {
   entry.bytes = bytes;
   entry.durationMs = Math.round(duration * 1000) / 1000;
-  options.write(options.format(entry));
+  options.record(entry);
 }
