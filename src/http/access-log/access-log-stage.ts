@@ -1,6 +1,7 @@
 import type { FetchHandler, LskyContext } from "../../runtime/types.ts";
 import { countBody } from "./count-body.ts";
 import type { AccessEntry } from "./format.ts";
+import { createWallClock } from "./wall-clock.ts";
 
 export interface AccessLogOptions {
   worker: number;
@@ -21,9 +22,10 @@ export interface AccessLogOptions {
  */
 export function createAccessLogStage(options: AccessLogOptions): (next: FetchHandler) => FetchHandler {
   const now = options.now ?? (() => performance.now());
+  const wallAt = createWallClock(now);
   return (next) => (request, context) => {
     const started = now();
-    const entry = startEntry(request, context, options.worker);
+    const entry = startEntry(request, context, options.worker, isoAt(wallAt(started)));
     const finish = (response: Response): Response | Promise<Response> => {
       entry.status = response.status;
       const known = knownLength(response, options.bodyLength);
@@ -42,8 +44,8 @@ export function createAccessLogStage(options: AccessLogOptions): (next: FetchHan
 // under load many requests arrive in the same millisecond and share it.
 let stampedMs = -1;
 let stamp = "";
-function isoNow(): string {
-  const ms = Date.now();
+function isoAt(wallMs: number): string {
+  const ms = Math.floor(wallMs);
   if (ms !== stampedMs) {
     stampedMs = ms;
     stamp = new Date(ms).toISOString();
@@ -51,10 +53,10 @@ function isoNow(): string {
   return stamp;
 }
 
-function startEntry(request: Request, context: LskyContext, worker: number): AccessEntry {
+function startEntry(request: Request, context: LskyContext, worker: number, time: string): AccessEntry {
   const { remoteAddr } = context;
   return {
-    time: isoNow(),
+    time,
     worker,
     client: remoteAddr.transport === "unix" && !remoteAddr.hostname ? "unix" : remoteAddr.hostname,
     method: request.method,
