@@ -17,11 +17,11 @@ const FORWARDED = {
 async function whoami(server: LskyProcess, path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${server.url}${path}`, { method: "POST", headers, body: "payload" });
   assert.equal(response.status, 200);
-  return response.json() as Promise<{ url: string; client: string; body: string }>;
+  return response.json() as Promise<{ url: string; cloned: string; client: string; body: string }>;
 }
 
 /** GET `path` from a chosen local address (127.0.0.2 reaches a 127.0.0.1 listener too); the JSON the app answered. */
-function whoamiFrom(localAddress: string, server: LskyProcess, path: string): Promise<{ url: string; client: string }> {
+function whoamiFrom(localAddress: string, server: LskyProcess, path: string): Promise<{ url: string; cloned: string; client: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port: server.port, path, localAddress, headers: FORWARDED, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -37,7 +37,7 @@ describeTargets("proxy headers, --https and the access log", (target) => {
   test("a trusted peer's X-Forwarded-* set client, scheme and host; the body still arrives", async () => {
     const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "loopback,10.0.0.0/8"]);
     const seen = await whoami(server, "/a?b=1", FORWARDED);
-    assert.deepEqual(seen, { ...seen, url: "https://shop.example/a?b=1", client: "198.51.100.7", body: "payload" });
+    assert.deepEqual(seen, { ...seen, url: "https://shop.example/a?b=1", cloned: "https://shop.example/a?b=1", client: "198.51.100.7", body: "payload" });
     const forwarded = await whoami(server, "/f", { forwarded: 'for="[2001:db8::5]:1234";proto=https;host=fwd.example' });
     assert.equal(forwarded.url, "https://fwd.example/f");
     assert.equal(forwarded.client, "2001:db8::5");
@@ -63,7 +63,7 @@ describeTargets("proxy headers, --https and the access log", (target) => {
     assert.deepEqual(await one.stop(), { code: 0, signal: null });
     const all = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "loopback"]);
     const seen = await whoamiFrom("127.0.0.2", all, "/a");
-    assert.deepEqual([seen.client, seen.url], ["10.1.2.3", "https://shop.example/a"]);
+    assert.deepEqual([seen.client, seen.url, seen.cloned], ["10.1.2.3", "https://shop.example/a", "https://shop.example/a"]);
     assert.deepEqual(await all.stop(), { code: 0, signal: null });
   });
 

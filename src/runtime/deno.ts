@@ -5,6 +5,7 @@ import { asksForWebSocket } from "../websocket/engine.ts";
 import { finishDenoUpgrade } from "./deno-websocket.ts";
 import { DenoRequestGuard } from "./deno-request-guard.ts";
 import { heldBodyLength, recordBodies } from "./held-bodies.ts";
+import { replaceDenoUrl } from "./deno-request-url.ts";
 import { exactText } from "./exact-text.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
@@ -173,5 +174,6 @@ export const denoAdapter: EngineAdapter = {
   fileResponse,
   recordBodies,
   bodyLength: heldBodyLength,
+  replaceUrl: replaceDenoUrl,
   textBody: exactText,
 };

@@ -194,6 +194,13 @@ export interface EngineAdapter {
    */
   recordBodies?(): void;
   /**
+   * Gives the request another URL in place, when the engine keeps the URL
+   * where lsky can set it without changing the request's shape (Deno:
+   * deno-request-url.ts); undefined when it cannot, and the proxy stage uses
+   * the engine-neutral way (src/http/request-url.ts).
+   */
+  replaceUrl?(request: Request, url: string): Request | undefined;
+  /**
    * The same bytes as text, when the engine sends a text body faster than a
    * byte body and the bytes are UTF-8 that decode and encode back exactly;
    * undefined to send the bytes. For bodies kept in memory and sent many

@@ -18,7 +18,7 @@ export interface WorkerServices {
   /** Present when metrics are on (--admin). */
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
-  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength" | "recordBodies" | "textBody">;
+  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength" | "recordBodies" | "replaceUrl" | "textBody">;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
 }
@@ -30,7 +30,9 @@ export async function createStages(settings: ServeSettings, services: WorkerServ
   if (settings.accessLog || settings.compress) services.adapter?.recordBodies?.();
   // Outermost: every later stage (the access log, metrics) sees the forwarded client.
   const host = settings.listen ? undefined : settings.host;
-  const proxy = createProxyStage({ trustProxy: settings.trustProxy, https: settings.https, host });
+  const proxy = createProxyStage({
+    trustProxy: settings.trustProxy, https: settings.https, host, replaceUrl: services.adapter?.replaceUrl,
+  });
   if (proxy) stages.push(proxy);
   if (settings.accessLog) {
     stages.push(createAccessLogStage({

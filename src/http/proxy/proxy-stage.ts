@@ -10,6 +10,8 @@ export interface ProxyStageOptions {
   https: boolean;
   /** `--host`, when lsky listens on TCP (not `--listen unix:`). */
   host?: string;
+  /** The engine's way to give a request another URL in place (EngineAdapter.replaceUrl). */
+  replaceUrl?: (request: Request, url: string) => Request | undefined;
 }
 
 /**
@@ -27,6 +29,8 @@ export function createProxyStage(options: ProxyStageOptions): ((next: FetchHandl
   // Looking a peer up costs a system call on Bun (getpeername, 14% of a small
   // request's time): skipped when every peer that can connect is trusted.
   const trustEveryPeer = options.host !== undefined && policy.coversListener(options.host);
+  const { replaceUrl } = options;
+  const setUrl = replaceUrl ? (request: Request, url: string) => replaceUrl(request, url) ?? withUrl(request, url) : withUrl;
   return (next) => (request, context) => {
     const trusted = options.trustProxy.length > 0 && (trustEveryPeer || policy.trusts(peerOf(context)));
     const url = request.url;
@@ -36,7 +40,7 @@ export function createProxyStage(options: ProxyStageOptions): ((next: FetchHandl
     // rest of the stage.
     if (forwarding.remoteAddr) context.remoteAddr = forwarding.remoteAddr;
     const rewritten = forwardedUrl(url, forwarding);
-    return next(rewritten === undefined ? request : withUrl(request, rewritten), context);
+    return next(rewritten === undefined ? request : setUrl(request, rewritten), context);
   };
 }
 
