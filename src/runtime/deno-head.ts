@@ -22,6 +22,17 @@ function headerList(headers: Headers): HeaderList | undefined {
   return Array.isArray(list) ? (list as HeaderList) : undefined;
 }
 
+// The field list of the request checked last. Deno builds the list anew on
+// every read (about 0.3 us); the stages that run right after the check (the
+// proxy stage) use this one again, for the same request only.
+let lastChecked: Request | undefined;
+let lastList: HeaderList | undefined;
+
+/** The raw field list checkDenoHead walked, when `request` is the one it checked last. */
+export function checkedHeaderFields(request: Request): HeaderList | undefined {
+  return request === lastChecked ? lastList : undefined;
+}
+
 /**
  * The checks of request-checks.ts on Deno.serve's raw field list: the status
  * to refuse with, the kind of request that may go on, or undefined when the
@@ -30,6 +41,8 @@ function headerList(headers: Headers): HeaderList | undefined {
 export function checkDenoHead(request: Request, limits: HeadLimits): { status: number } | { kind: Prechecked } | undefined {
   const list = headerList(request.headers);
   if (list === undefined) return undefined;
+  lastChecked = request;
+  lastList = list;
   const url = request.url;
   if (url.length > limits.maxUrlLength && requestTargetLength(url) > limits.maxUrlLength) return { status: 414 };
   if (list.length > limits.maxHeaderCount) return { status: 431 };

@@ -6,6 +6,7 @@ import { finishDenoUpgrade } from "./deno-websocket.ts";
 import { DenoRequestGuard } from "./deno-request-guard.ts";
 import { heldBodyLength, recordBodies } from "./held-bodies.ts";
 import { replaceDenoUrl } from "./deno-request-url.ts";
+import { checkedHeaderFields } from "./deno-head.ts";
 import { exactText } from "./exact-text.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
@@ -175,5 +176,6 @@ export const denoAdapter: EngineAdapter = {
   recordBodies,
   bodyLength: heldBodyLength,
   replaceUrl: replaceDenoUrl,
+  headerFields: checkedHeaderFields,
   textBody: exactText,
 };

@@ -201,6 +201,12 @@ export interface EngineAdapter {
    */
   replaceUrl?(request: Request, url: string): Request | undefined;
   /**
+   * The request's header fields as the engine parsed them (names as the
+   * client spelled them, one entry per line), when the adapter has just read
+   * them for its own checks (Deno: deno-head.ts); undefined otherwise.
+   */
+  headerFields?(request: Request): readonly (readonly [string, string])[] | undefined;
+  /**
    * The same bytes as text, when the engine sends a text body faster than a
    * byte body and the bytes are UTF-8 that decode and encode back exactly;
    * undefined to send the bytes. For bodies kept in memory and sent many

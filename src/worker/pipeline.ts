@@ -18,7 +18,7 @@ export interface WorkerServices {
   /** Present when metrics are on (--admin). */
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
-  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength" | "recordBodies" | "replaceUrl" | "textBody">;
+  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength" | "recordBodies" | "replaceUrl" | "headerFields" | "textBody">;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
 }
@@ -31,7 +31,7 @@ export async function createStages(settings: ServeSettings, services: WorkerServ
   // Outermost: every later stage (the access log, metrics) sees the forwarded client.
   const host = settings.listen ? undefined : settings.host;
   const proxy = createProxyStage({
-    trustProxy: settings.trustProxy, https: settings.https, host, replaceUrl: services.adapter?.replaceUrl,
+    trustProxy: settings.trustProxy, https: settings.https, host, replaceUrl: services.adapter?.replaceUrl, headerFields: services.adapter?.headerFields,
   });
   if (proxy) stages.push(proxy);
   if (settings.accessLog) {

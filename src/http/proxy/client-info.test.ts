@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { resolveClientInfo } from "./client-info.ts";
+import { readProxyFields, readProxyHeaders, resolveClientInfo } from "./client-info.ts";
 import { compileTrust, parseTrustEntries } from "../../net/trust.ts";
 
 const policy = (list: string) => compileTrust(parseTrustEntries(list));
@@ -59,4 +59,20 @@ test("empty entries and spaces in the lists are skipped, not taken as hops or va
   assert.deepEqual(resolveClientInfo("127.0.0.1", h, policy("loopback,private")), { address: "6.6.6.6", proto: "https", host: "example.com" });
   const empty = headers({ "x-forwarded-for": " , ", "x-forwarded-proto": "" });
   assert.equal(resolveClientInfo("127.0.0.1", empty, policy("loopback"))?.address, undefined);
+});
+
+test("the raw field list gives the values Headers gives: any case, repeats joined, other names of the same length ignored", () => {
+  const fields: [string, string][] = [
+    ["Host", "127.0.0.1"],
+    ["Accept-Encoding", "gzip"], // as long as X-Forwarded-For
+    ["X-Forwarded-For", "198.51.100.7"],
+    ["x-forwarded-for", "10.1.2.3"],
+    ["X-FORWARDED-PROTO", "https"],
+    ["X-Forwarded-Host", "shop.example"],
+    ["Forwarded", "for=192.0.2.1"],
+  ];
+  const expected = readProxyHeaders(new Headers(fields));
+  assert.deepEqual(readProxyFields(fields), expected);
+  assert.equal(expected.forwardedFor, "198.51.100.7, 10.1.2.3");
+  assert.deepEqual(readProxyFields([["Host", "x"]]), { forwarded: null, forwardedFor: null, forwardedProto: null, forwardedHost: null });
 });

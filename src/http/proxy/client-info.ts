@@ -43,6 +43,37 @@ export function readProxyHeaders(headers: Headers): ProxyHeaderValues {
   };
 }
 
+/** A request's header fields as the client sent them: names in any case, a name repeated per line. */
+export type HeaderFields = readonly (readonly [name: string, value: string])[];
+
+/**
+ * The same four values from the raw field list an engine parsed, in one pass:
+ * names compared without case, a repeated field's values joined with ", " as
+ * `Headers.get` joins them. Only a name of a matching length is lower-cased.
+ */
+export function readProxyFields(fields: HeaderFields): ProxyHeaderValues {
+  const values: ProxyHeaderValues = { forwarded: null, forwardedFor: null, forwardedProto: null, forwardedHost: null };
+  for (const [name, value] of fields) {
+    const key = PROXY_FIELD_BY_LENGTH[name.length];
+    if (key === undefined || name.toLowerCase() !== PROXY_FIELD_NAMES[key]) continue;
+    const before = values[key];
+    values[key] = before === null ? value : `${before}, ${value}`;
+  }
+  return values;
+}
+
+const PROXY_FIELD_NAMES = {
+  forwarded: "forwarded",
+  forwardedFor: "x-forwarded-for",
+  forwardedProto: "x-forwarded-proto",
+  forwardedHost: "x-forwarded-host",
+} as const satisfies Record<keyof ProxyHeaderValues, string>;
+
+// The four names have four different lengths.
+const PROXY_FIELD_BY_LENGTH: Record<number, keyof ProxyHeaderValues> = Object.fromEntries(
+  Object.entries(PROXY_FIELD_NAMES).map(([key, name]) => [name.length, key as keyof ProxyHeaderValues]),
+);
+
 /** What the header values say, for a request whose direct peer is already known to be trusted. */
 export function infoFromValues(values: ProxyHeaderValues, policy: TrustPolicy): ClientInfo {
   if (values.forwarded !== null) return fromForwarded(values.forwarded, policy);

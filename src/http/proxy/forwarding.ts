@@ -1,6 +1,6 @@
 import type { RemoteAddr } from "../../runtime/types.ts";
 import type { TrustPolicy } from "../../net/trust.ts";
-import { type ClientInfo, infoFromValues, type ProxyHeaderValues, readProxyHeaders } from "./client-info.ts";
+import { type ClientInfo, infoFromValues, type ProxyHeaderValues } from "./client-info.ts";
 
 /**
  * What a request's proxy headers mean for the app. A proxy sends the same
@@ -18,16 +18,16 @@ export interface Forwarding {
   remoteAddr: RemoteAddr | undefined;
 }
 
-/** `headers` is undefined when the peer is not trusted: its proxy headers are ignored. */
-export type ForwardingReader = (headers: Headers | undefined, url: string) => Forwarding;
+/** `values` is undefined when the peer is not trusted: its proxy headers are ignored. */
+export type ForwardingReader = (values: ProxyHeaderValues | undefined, url: string) => Forwarding;
 
 const UNTRUSTED: ProxyHeaderValues = { forwarded: null, forwardedFor: null, forwardedProto: null, forwardedHost: null };
 
 export function createForwardingReader(policy: TrustPolicy, https: boolean): ForwardingReader {
   let lastValues = UNTRUSTED;
   let last: Forwarding | undefined;
-  return (headers, url) => {
-    const values = headers === undefined ? UNTRUSTED : readProxyHeaders(headers);
+  return (given, url) => {
+    const values = given ?? UNTRUSTED;
     if (last === undefined || !sameValues(values, lastValues) || !hasOrigin(url, last.from)) {
       lastValues = values;
       last = workOut(values, url, policy, https);

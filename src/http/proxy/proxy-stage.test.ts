@@ -98,3 +98,16 @@ test("the answer kept for one request's headers is not used for another's", () =
   assert.equal(otherOrigin.request.url, "https://127.0.0.1:800/d");
   assert.equal(longerPort.request.url, "https://127.0.0.1:8001/e");
 });
+
+test("the engine's raw field list, when it has one for the request, is read instead of the Headers", () => {
+  const fields: [string, string][] = [["X-Forwarded-For", "203.0.113.9"], ["X-Forwarded-Proto", "https"]];
+  const request = new Request("http://127.0.0.1:8000/p");
+  const stage = createProxyStage({
+    trustProxy: ["loopback"], https: false, headerFields: (r) => (r === request ? fields : undefined),
+  });
+  const seen = run(stage, request, peer("127.0.0.1"));
+  assert.equal(seen.request.url, "https://127.0.0.1:8000/p");
+  assert.equal(seen.context.remoteAddr.hostname, "203.0.113.9");
+  const other = new Request("http://127.0.0.1:8000/q", { headers: { "x-forwarded-for": "198.51.100.1" } });
+  assert.equal(run(stage, other, peer("127.0.0.1")).context.remoteAddr.hostname, "198.51.100.1", "another request: its Headers");
+});
