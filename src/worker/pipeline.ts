@@ -31,7 +31,11 @@ export async function createStages(settings: ServeSettings, services: WorkerServ
   // Outermost: every later stage (the access log, metrics) sees the forwarded client.
   const host = settings.listen ? undefined : settings.host;
   const proxy = createProxyStage({
-    trustProxy: settings.trustProxy, https: settings.https, host, replaceUrl: services.adapter?.replaceUrl, headerFields: services.adapter?.headerFields,
+    trustProxy: settings.trustProxy,
+    https: settings.https,
+    host,
+    replaceUrl: services.adapter?.replaceUrl,
+    headerFields: services.adapter?.headerFields,
   });
   if (proxy) stages.push(proxy);
   if (settings.accessLog) {
