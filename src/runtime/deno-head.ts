@@ -1,8 +1,8 @@
 import type { LimitSettings } from "../config/limit-options.ts";
+import type { HeaderFields } from "./types.ts";
 import { Prechecked } from "../limits/prechecked.ts";
 import { framingStatus, HAS_BODY, requestTargetLength } from "../limits/request-checks.ts";
 
-type HeaderList = [name: string, value: string][];
 type HeadLimits = Pick<LimitSettings, "maxHeaderSize" | "maxHeaderCount" | "maxUrlLength" | "maxBodySize">;
 
 // Deno.serve's Headers reach the request's fields through an internal target
@@ -13,23 +13,23 @@ type HeadLimits = Pick<LimitSettings, "maxHeaderSize" | "maxHeaderCount" | "maxU
 // and the limits stage checks the Headers as on every other engine.
 let targetKey: symbol | null | undefined;
 
-function headerList(headers: Headers): HeaderList | undefined {
+function headerList(headers: Headers): HeaderFields | undefined {
   if (targetKey === undefined) {
     targetKey = Object.getOwnPropertySymbols(headers).find((key) => key.description === "header target") ?? null;
   }
   if (targetKey === null) return undefined;
   const list = (headers as unknown as Record<symbol, { headerList?: unknown } | null>)[targetKey]?.headerList;
-  return Array.isArray(list) ? (list as HeaderList) : undefined;
+  return Array.isArray(list) ? (list as HeaderFields) : undefined;
 }
 
 // The field list of the request checked last. Deno builds the list anew on
 // every read (about 0.3 us); the stages that run right after the check (the
 // proxy stage) use this one again, for the same request only.
 let lastChecked: Request | undefined;
-let lastList: HeaderList | undefined;
+let lastList: HeaderFields | undefined;
 
 /** The raw field list checkDenoHead walked, when `request` is the one it checked last. */
-export function checkedHeaderFields(request: Request): HeaderList | undefined {
+export function checkedHeaderFields(request: Request): HeaderFields | undefined {
   return request === lastChecked ? lastList : undefined;
 }
 

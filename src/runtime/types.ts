@@ -157,6 +157,9 @@ export interface FileResponseInit {
   bodyless?: boolean;
 }
 
+/** A request's header fields as the client sent them: names in any case, a name repeated per line. */
+export type HeaderFields = readonly (readonly [name: string, value: string])[];
+
 export interface EngineAdapter {
   readonly engine: Engine;
   /** The engine's own version, e.g. "1.4.5". */
@@ -205,7 +208,7 @@ export interface EngineAdapter {
    * client spelled them, one entry per line), when the adapter has just read
    * them for its own checks (Deno: deno-head.ts); undefined otherwise.
    */
-  headerFields?(request: Request): readonly (readonly [string, string])[] | undefined;
+  headerFields?(request: Request): HeaderFields | undefined;
   /**
    * The same bytes as text, when the engine sends a text body faster than a
    * byte body and the bytes are UTF-8 that decode and encode back exactly;

@@ -1,5 +1,6 @@
 import { nodeAddress, parseForwarded } from "./forwarded.ts";
 import type { TrustPolicy } from "../../net/trust.ts";
+import type { HeaderFields } from "../../runtime/types.ts";
 
 /** What the proxies in front say about the original request. */
 export interface ClientInfo {
@@ -36,15 +37,12 @@ export interface ProxyHeaderValues {
 
 export function readProxyHeaders(headers: Headers): ProxyHeaderValues {
   return {
-    forwarded: headers.get("forwarded"),
-    forwardedFor: headers.get("x-forwarded-for"),
-    forwardedProto: headers.get("x-forwarded-proto"),
-    forwardedHost: headers.get("x-forwarded-host"),
+    forwarded: headers.get(PROXY_FIELD_NAMES.forwarded),
+    forwardedFor: headers.get(PROXY_FIELD_NAMES.forwardedFor),
+    forwardedProto: headers.get(PROXY_FIELD_NAMES.forwardedProto),
+    forwardedHost: headers.get(PROXY_FIELD_NAMES.forwardedHost),
   };
 }
-
-/** A request's header fields as the client sent them: names in any case, a name repeated per line. */
-export type HeaderFields = readonly (readonly [name: string, value: string])[];
 
 /**
  * The same four values from the raw field list an engine parsed, in one pass:

@@ -1,8 +1,8 @@
-import type { FetchHandler, LskyContext } from "../../runtime/types.ts";
+import type { FetchHandler, HeaderFields, LskyContext } from "../../runtime/types.ts";
 import { compileTrust } from "../../net/trust.ts";
 import { withUrl } from "../request-url.ts";
 import { createForwardingReader, forwardedUrl } from "./forwarding.ts";
-import { type HeaderFields, type ProxyHeaderValues, readProxyFields, readProxyHeaders } from "./client-info.ts";
+import { type ProxyHeaderValues, readProxyFields, readProxyHeaders } from "./client-info.ts";
 
 export interface ProxyStageOptions {
   /** `--trust-proxy` entries, already checked. */
