@@ -3,8 +3,6 @@
 // `bun build --compile` hello, interleaved, medians. Usage:
 //   node --import tsx scripts/start-latency.ts [binary,bun,node,deno] [rounds]
 // A name with a slash is a path to another lsky executable (to compare builds).
-// With LSKY_START_TRACE=1 in its environment lsky prints where its start-up
-// time goes (milliseconds since the process began) on stderr.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
