@@ -10,6 +10,15 @@ export interface DenoPeer {
 }
 
 /**
+ * Where the peer is read from: Deno.serve's handler info, whose `remoteAddr`
+ * asks Deno for the address and makes a new object on every read. It is read
+ * only when a connection is refused or has been: at most once a request.
+ */
+export interface PeerSource {
+  readonly remoteAddr: DenoPeer;
+}
+
+/**
  * lsky's limits on Deno.serve over TCP. The head is checked on Deno's raw
  * field list before the app (marked, so the limits stage skips its own
  * checks). Deno.serve cannot close a connection after a refusal, so the
@@ -22,23 +31,23 @@ export class DenoRequestGuard {
   constructor(private readonly limits: LimitSettings) {}
 
   /** The answer when the request must not reach the app; undefined lets it go on. */
-  check(request: Request, peer: DenoPeer): Response | undefined {
-    if (this.refused.size > 0 && this.refused.has(peerKey(peer), Date.now())) return this.refuse(400, peer);
+  check(request: Request, source: PeerSource): Response | undefined {
+    if (this.refused.size > 0 && this.refused.has(peerKey(source.remoteAddr), Date.now())) return this.refuse(400, source);
     const head = checkDenoHead(request, this.limits);
     if (head === undefined) return undefined;
-    if ("status" in head) return this.refuse(head.status, peer);
+    if ("status" in head) return this.refuse(head.status, source);
     markPrechecked(request, head.kind);
     return undefined;
   }
 
   /** Notes the connection of a refusal made later (a body over the limit or too slow, a handler timeout). */
-  settle(response: Response, peer: DenoPeer): Response {
-    if (isRefusal(response)) this.refused.add(peerKey(peer), Date.now());
+  settle(response: Response, source: PeerSource): Response {
+    if (isRefusal(response)) this.refused.add(peerKey(source.remoteAddr), Date.now());
     return response;
   }
 
-  private refuse(status: number, peer: DenoPeer): Response {
-    this.refused.add(peerKey(peer), Date.now());
+  private refuse(status: number, source: PeerSource): Response {
+    this.refused.add(peerKey(source.remoteAddr), Date.now());
     return refusal(status);
   }
 }

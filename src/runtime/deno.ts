@@ -6,7 +6,7 @@ import { finishDenoUpgrade } from "./deno-websocket.ts";
 import { DenoRequestGuard } from "./deno-request-guard.ts";
 import { heldBodyLength, recordBodies } from "./held-bodies.ts";
 import { replaceDenoUrl } from "./deno-request-url.ts";
-import { checkedHeaderFields } from "./deno-head.ts";
+import { checkedHeaderFields, checkedUpgrade } from "./deno-head.ts";
 import { exactText } from "./exact-text.ts";
 import type { EngineAdapter, FetchHandler, FileResponseInit, HttpServer, RemoteAddr, ServeOptions } from "./types.ts";
 
@@ -56,11 +56,12 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
         return new Response(null, { status: 500 });
       },
       handler(request: Request, info: DenoServeInfo) {
-        if (sockets && asksForWebSocket(request.headers.get("upgrade"))) return upgrade(request, info);
-        const refused = guard?.check(request, info.remoteAddr);
+        // The head first, a handshake's too: the guard reads Upgrade without request.headers.
+        const refused = guard?.check(request, info);
         if (refused) return refused;
+        if (sockets && asksForWebSocket(upgradeField(request))) return upgrade(request, info);
         let result = handler(request, options.context(peerOf, info));
-        if (guard) result = result instanceof Promise ? result.then((response) => guard.settle(response, info.remoteAddr)) : guard.settle(result, info.remoteAddr);
+        if (guard) result = result instanceof Promise ? result.then((response) => guard.settle(response, info)) : guard.settle(result, info);
         if (!shouldClose()) return result;
         return result instanceof Promise ? result.then(withConnectionClose) : withConnectionClose(result);
       },
@@ -72,6 +73,11 @@ function serveNative(options: ServeOptions): Promise<HttpServer> {
   // descriptors, say) and `finished` rejects: left alone, that kills the worker.
   void server.finished.catch((error: unknown) => options.onAcceptFailed?.(error));
   return Promise.resolve(wrap(server, options.unixPath ? 0 : server.addr.port, abort));
+}
+
+function upgradeField(request: Request): string | null {
+  const checked = checkedUpgrade(request);
+  return checked === undefined ? request.headers.get("upgrade") : checked;
 }
 
 interface DenoServeInfo {
