@@ -7,13 +7,15 @@
 // - an event stream lifts Bun's idle timer, which otherwise cuts a stream
 //   quiet for longer than the keep-alive time; that reads the response's headers.
 // Beside raw Bun.serve and lsky, it shows how much of lsky's cost on Bun is
-// these promises rather than lsky itself. PORT and HOST come from the environment.
+// these promises rather than lsky itself. PORT and HOST come from the environment;
+// REUSE_PORT=1 lets two of these processes share the port (the two-worker peer).
 import app from "./app.mjs";
 import { hostRefused, isEventStream, MAX_HEADER_COUNT } from "./checks.ts";
 
 const server = Bun.serve({
   hostname: process.env.HOST ?? "127.0.0.1",
   port: Number(process.env.PORT),
+  reusePort: process.env.REUSE_PORT === "1",
   fetch(request) {
     const headers = request.headers;
     if (headers.count > MAX_HEADER_COUNT || hostRefused(headers)) return new Response(null, { status: 400 });
