@@ -12,7 +12,8 @@ export interface DenoPeer {
 /**
  * Where the peer is read from: Deno.serve's handler info, whose `remoteAddr`
  * asks Deno for the address and makes a new object on every read. It is read
- * only when a connection is refused or has been: at most once a request.
+ * only to refuse a connection, or while some connection refused lately is
+ * remembered; a request that goes on as usual never reads it.
  */
 export interface PeerSource {
   readonly remoteAddr: DenoPeer;
