@@ -33,10 +33,13 @@ export class DenoRequestGuard {
 
   /** The answer when the request must not reach the app; undefined lets it go on. */
   check(request: Request, source: PeerSource): Response | undefined {
-    if (this.refused.size > 0 && this.refused.has(peerKey(source.remoteAddr), Date.now())) return this.refuse(400, source);
+    if (this.refused.size > 0) {
+      const peer = peerKey(source.remoteAddr);
+      if (this.refused.has(peer, Date.now())) return this.refuse(400, peer);
+    }
     const head = checkDenoHead(request, this.limits);
     if (head === undefined) return undefined;
-    if ("status" in head) return this.refuse(head.status, source);
+    if ("status" in head) return this.refuse(head.status, peerKey(source.remoteAddr));
     markPrechecked(request, head.kind);
     return undefined;
   }
@@ -47,8 +50,8 @@ export class DenoRequestGuard {
     return response;
   }
 
-  private refuse(status: number, source: PeerSource): Response {
-    this.refused.add(peerKey(source.remoteAddr), Date.now());
+  private refuse(status: number, peer: string): Response {
+    this.refused.add(peer, Date.now());
     return refusal(status);
   }
 }
