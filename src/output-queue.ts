@@ -42,11 +42,13 @@ export class OutputQueue {
   }
 
   /** Queues `text` (whole lines); false when it was dropped. */
-  write(text: string, lines = countLines(text)): boolean {
+  write(text: string): boolean {
     const bytes = encoder.encode(text);
     if (this.queuedBytes + bytes.length > this.options.maxBytes) {
-      this.droppedInEpisode += lines;
-      this.lost += lines;
+      // Counted only when dropped: most writes are never dropped.
+      const dropped = Math.max(countNewlines(bytes), 1);
+      this.droppedInEpisode += dropped;
+      this.lost += dropped;
       return false;
     }
     this.chunks.push(bytes);
@@ -130,12 +132,6 @@ export class OutputQueue {
     this.chunks.push(bytes);
     this.queuedBytes += bytes.length;
   }
-}
-
-function countLines(text: string): number {
-  let count = 0;
-  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) count++;
-  return Math.max(count, 1);
 }
 
 function countNewlines(bytes: Uint8Array): number {
