@@ -43,13 +43,18 @@ export function formatLogLine(level: LogLevel, message: string, fields: LogField
   return `${PREFIX} ${TEXT_LEVEL[level]}${message}\n${hint}`;
 }
 
+/** "[w1]": what a worker's lines start with in text ("[t1]" for a task worker). */
+export function workerLabel(slot: number, prefix = "w"): string {
+  return `[${prefix}${slot}]`;
+}
+
 /**
  * How a line of a worker's output is relayed: prefixed with the worker's label
  * in text; in json, wrapped in an object naming the worker, or, when the line
  * already is a JSON object (an access log line), given the worker's name.
  */
 export function workerLineFormatter(slot: number, stream: "stdout" | "stderr", prefix = "w"): (line: string) => string {
-  const label = `[${prefix}${slot}]`;
+  const label = workerLabel(slot, prefix);
   return (line) => {
     if (format !== "json") return `${label} ${line}`;
     const parsed = parseObject(line);

@@ -50,6 +50,17 @@ describe("OutputQueue", () => {
     assert.equal(out.written.at(-1), line);
   });
 
+  test("lines given as bytes go in the same queue, and are counted by their newlines when dropped", async () => {
+    const out = heldOutput();
+    const queue = new OutputQueue({ write: out.write, maxBytes: 12, notice });
+    assert.equal(queue.write("a\n"), true);
+    assert.equal(queue.writeBytes(new TextEncoder().encode("b\nc\n")), true);
+    assert.equal(queue.writeBytes(new TextEncoder().encode("d\ne\nf\ng\n")), false);
+    assert.equal(queue.droppedLines(), 4);
+    await out.release();
+    assert.equal(out.written.join(""), "a\nb\nc\n[lsky] warning: 4 log lines dropped\n");
+  });
+
   test("a failing output (EPIPE, ENOSPC) loses its lines, counted, and never throws", async () => {
     const out = heldOutput();
     const queue = new OutputQueue({ write: out.write, maxBytes: 1000, notice });

@@ -43,7 +43,11 @@ export class OutputQueue {
 
   /** Queues `text` (whole lines); false when it was dropped. */
   write(text: string): boolean {
-    const bytes = encoder.encode(text);
+    return this.writeBytes(encoder.encode(text));
+  }
+
+  /** Queues whole lines already encoded; false when they were dropped. */
+  writeBytes(bytes: Uint8Array): boolean {
     if (this.queuedBytes + bytes.length > this.options.maxBytes) {
       // Counted only when dropped: most writes are never dropped.
       const dropped = Math.max(countNewlines(bytes), 1);

@@ -91,6 +91,35 @@ describeTargets("proxy headers, --https and the access log", (target) => {
     assert.equal(server.stdout().match(/"GET /g)?.length, 2);
   });
 
+  test("--access-log --log-format json: one object a request, the worker first, beside the app's own lines", async () => {
+    const server = await startLsky(target, [fixture("env-echo.ts"), "--workers", "1", "--host", "127.0.0.1", "--access-log"], {
+      env: { LSKY_LOG_FORMAT: "json" },
+    });
+    assert.equal(await (await fetch(`${server.url}/?name=NOTHING`)).text(), "(unset)");
+    await waitFor("the access line", () => server.stdout().includes('"type":"access"'));
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    const objects = server.stdout().split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const access = objects.filter((o) => o.type === "access");
+    assert.equal(access.length, 1);
+    assert.deepEqual(Object.keys(access[0]!), ["worker", "type", "time", "client", "method", "path", "status", "bytes", "durationMs"]);
+    assert.deepEqual({ ...access[0], time: 0, durationMs: 0 }, {
+      worker: 1, type: "access", time: 0, client: "127.0.0.1", method: "GET", path: "/?name=NOTHING", status: 200, bytes: 7, durationMs: 0,
+    });
+    assert.ok(objects.some((o) => o.worker === 1 && o.stream === "stdout" && o.msg === "looked up NOTHING"));
+  });
+
+  test("--access-log: the lines of requests answered just before a stop are all printed", async () => {
+    const server = await startLsky(target, [fixture("env-echo.ts"), "--workers", "2", "--host", "127.0.0.1", "--access-log"]);
+    const count = 120;
+    const answers = await Promise.all(Array.from({ length: count }, (_, i) => fetch(`${server.url}/?name=N${i}`).then((r) => r.text())));
+    assert.deepEqual(new Set(answers), new Set(["(unset)"]));
+    // Stopped at once: lines may still wait in a worker's batch (written every 50 ms, and at exit).
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+    const logged = server.stdout().match(/^\[w[12]\] \S+ 127\.0\.0\.1 "GET \/\?name=N\d+" 200 7 \d+\.\d\dms$/gm) ?? [];
+    assert.equal(logged.length, count);
+    assert.equal(server.stdout().match(/^\[w[12]\] looked up N\d+$/gm)?.length, count);
+  });
+
   test("a bad --trust-proxy entry is a usage error naming it (exit 2)", async () => {
     const result = await runLsky(target, ["serve", fixture("whoami.ts"), "--port", "0", "--trust-proxy", "127.0.0.1,localhost"]);
     assert.equal(result.code, 2);

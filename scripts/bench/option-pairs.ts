@@ -30,7 +30,7 @@ function enginePairs(engine: Engine): Pair[] {
     ["--trust-proxy 127.0.0.1 (forwarded address, scheme and host)", option(engine, "trust-proxy", ["--trust-proxy", "127.0.0.1"])],
     // Every peer of a 127.0.0.1 listener is in 127.0.0.0/8: no peer is looked up.
     ["--trust-proxy loopback (the same, every peer of the listener trusted)", option(engine, "trust-loopback", ["--trust-proxy", "loopback"])],
-    ["--access-log (text lines to stdout, read by the supervisor)", option(engine, "access-log", ["--access-log"])],
+    ["--access-log (text lines, passed on by the supervisor)", option(engine, "access-log", ["--access-log"])],
     ["--compress on a 13-byte response (below the threshold)", option(engine, "compress", ["--compress"])],
   ];
   return measured.map(([label, candidate]) => ({ label, engine, measured: candidate, baseline, headers: REQUEST_HEADERS }));

@@ -3,7 +3,7 @@ import type { EventEmitter } from "node:events";
 import cluster from "node:cluster";
 import { PassThrough, Readable } from "node:stream";
 import { currentEngine } from "./detect.ts";
-import { PROCESS_ROLE_ARG, SPARE_WORKER_ENV, WORKER_ROLE_ARG } from "./role-names.ts";
+import { ACCESS_LOG_FD, ACCESS_LOG_FD_ENV, PROCESS_ROLE_ARG, SPARE_WORKER_ENV, WORKER_ROLE_ARG } from "./role-names.ts";
 import { selfLaunchCommand } from "./launch.ts";
 import { signalChild, signalGroup } from "./signal-child.ts";
 import { tiedLaunch } from "./tied-launch.ts";
@@ -13,6 +13,8 @@ export interface WorkerProcess {
   readonly pid: number;
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** A worker's access-log pipe (ACCESS_LOG_FD_ENV); other processes have none. */
+  readonly accessLog?: Readable;
   kill(signal: NodeJS.Signals): void;
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
@@ -136,10 +138,12 @@ function spawnChild(env: Record<string, string>, appEntry: string | undefined, r
 /** Starts lsky in `role`; `command` is lsky's own (for messages), not the setpriv it may run through. */
 function spawnChildWith(env: Record<string, string>, appEntry: string | undefined, role: string, stdin: "ignore" | "pipe"): { child: ChildProcess; command: string } {
   const self = selfLaunchCommand(appEntry);
-  const launch = tiedLaunch({ ...self, args: [...self.args, role], env: { ...process.env, ...env } as Record<string, string> });
+  const worker = role === WORKER_ROLE_ARG;
+  const fullEnv = { ...process.env, ...env, ...(worker ? ACCESS_LOG_PIPE_ENV : {}) } as Record<string, string>;
+  const launch = tiedLaunch({ ...self, args: [...self.args, role], env: fullEnv });
   const child = spawn(launch.command, launch.args, {
     env: launch.env,
-    stdio: [stdin, "pipe", "pipe"],
+    stdio: worker ? [stdin, "pipe", "pipe", "pipe"] : [stdin, "pipe", "pipe"],
     ...(role === PROCESS_ROLE_ARG ? OWN_GROUP : {}),
   });
   return { child, command: self.command };
@@ -151,6 +155,7 @@ function wrapChild(child: ChildProcess, command: string): WorkerProcess {
     pid: child.pid,
     stdout: child.stdout!,
     stderr: child.stderr!,
+    accessLog: accessLogOf(child),
     kill: (signal) => signalChild(child, signal),
     onExit: (listener) => void child.once("exit", listener),
   };
@@ -181,6 +186,7 @@ function forkCluster(env: Record<string, string>): { worker: WorkerProcess; stdi
     pid: child.pid!,
     stdout: child.stdout!,
     stderr: child.stderr!,
+    accessLog: accessLogOf(child),
     kill: (signal) => void child.kill(signal),
     onExit: (listener) => void child.once("exit", listener),
   };
@@ -194,12 +200,21 @@ function forkCluster(env: Record<string, string>): { worker: WorkerProcess; stdi
  */
 function forkTied(script: string, env: Record<string, string>): ReturnType<typeof cluster.fork> {
   const node = process.execPath;
-  const launch = tiedLaunch({ command: node, args: [], env });
-  cluster.setupPrimary({ exec: script, args: [WORKER_ROLE_ARG], execArgv: launch.args, silent: true });
+  const launch = tiedLaunch({ command: node, args: [], env: { ...env, ...ACCESS_LOG_PIPE_ENV } });
+  // What `silent: true` gives (pipes for stdin, stdout and stderr) and the
+  // access-log pipe; the cluster's channel after it, at any descriptor.
+  cluster.setupPrimary({ exec: script, args: [WORKER_ROLE_ARG], execArgv: launch.args, stdio: ["pipe", "pipe", "pipe", "pipe", "ipc"] });
   process.execPath = launch.command;
   try {
     return cluster.fork(launch.env);
   } finally {
     process.execPath = node;
   }
+}
+
+const ACCESS_LOG_PIPE_ENV = { [ACCESS_LOG_FD_ENV]: String(ACCESS_LOG_FD) };
+
+function accessLogOf(child: ChildProcess): Readable | undefined {
+  const pipe = child.stdio[ACCESS_LOG_FD];
+  return pipe instanceof Readable ? pipe : undefined;
 }

@@ -2,8 +2,8 @@ import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { workerLineFormatter } from "../log.ts";
 import type { OutputQueue } from "../output-queue.ts";
-import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
-import { pipeLines } from "./log-lines.ts";
+import { spawnWorkerProcess, type WorkerProcess } from "../runtime/spawn-worker.ts";
+import { passLines, pipeLines } from "./log-lines.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import type { SpareWorkers } from "./spare-workers.ts";
 import { workerColourEnv } from "./worker-colour.ts";
@@ -41,6 +41,21 @@ export function httpWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "
 }
 
 /**
+ * Relays a worker's stdout and stderr line by line, labelled ("[w1]", "[t1]"
+ * with prefix "t"), and its access-log pipe as it comes, until each closes.
+ */
+export function relayWorkerOutput(child: WorkerProcess, relay: Relay, slot: number, prefix?: string): void {
+  const track = (closed: Promise<void>) => {
+    relay.open.add(closed);
+    void closed.then(() => relay.open.delete(closed));
+  };
+  for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
+    track(pipeLines(source, target, workerLineFormatter(slot, name, prefix)));
+  }
+  if (child.accessLog) track(passLines(child.accessLog, relay.stdout));
+}
+
+/**
  * `handover`: a replacement already serves, so the worker keeps its listener
  * open a while; on stop nobody takes over. A worker still booting has no
  * listener yet and may not have reached the bus: SIGTERM stops it.
@@ -54,11 +69,7 @@ function launchHttpWorker(spec: WorkerSpec, relay: Relay, spares?: SpareWorkers)
   const spare = spares?.take();
   spare?.start(JSON.stringify(spec));
   const child = spare ?? spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...workerColourEnv() }, spec.entry);
-  for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
-    const closed = pipeLines(source, target, workerLineFormatter(spec.slot, name));
-    relay.open.add(closed);
-    void closed.then(() => relay.open.delete(closed));
-  }
+  relayWorkerOutput(child, relay, spec.slot);
   const worker = new WorkerHandle(spec.slot, child);
   // The next spare boots once this worker serves, not while it loads, and
   // after the pool has told the worker it replaces to drain (a timer runs

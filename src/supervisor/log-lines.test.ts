@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import { describe, test } from "node:test";
-import { MAX_PARTIAL_LINE, pipeLines, prefixLines } from "./log-lines.ts";
+import { type ByteLineTarget, MAX_PARTIAL_LINE, passLines, pipeLines, prefixLines } from "./log-lines.ts";
 
 describe("prefixLines", () => {
   test("prefixes one line and ends it with a newline", () => {
@@ -96,5 +96,46 @@ describe("pipeLines", () => {
     await new Promise(setImmediate);
     assert.equal(written.length, 1);
     assert.equal(written[0]!.length, "[w1] ".length + MAX_PARTIAL_LINE + 2);
+  });
+});
+
+describe("passLines", () => {
+  function collectBytes(): { target: ByteLineTarget; writes: string[] } {
+    const writes: string[] = [];
+    return { writes, target: { writeBytes: (bytes) => void writes.push(Buffer.from(bytes).toString("utf8")) } };
+  }
+
+  test("passes whole lines on as they came, holding a partial one until its end", async () => {
+    const source = new PassThrough();
+    const { target, writes } = collectBytes();
+    const ended = passLines(source, target);
+    source.write("[w1] one\n[w1] tw");
+    await new Promise(setImmediate);
+    assert.deepEqual(writes, ["[w1] one\n"]);
+    source.write("o\n");
+    source.end("[w1] last");
+    await ended;
+    assert.deepEqual(writes, ["[w1] one\n", "[w1] two\n", "[w1] last\n"], "a last line without a newline is ended");
+  });
+
+  test("keeps a character split across chunks whole", async () => {
+    const source = new PassThrough();
+    const { target, writes } = collectBytes();
+    const ended = passLines(source, target);
+    const bytes = Buffer.from("[w1] é ✓\n");
+    for (const byte of bytes) source.write(Buffer.from([byte]));
+    source.end();
+    await ended;
+    assert.deepEqual(writes, ["[w1] é ✓\n"]);
+  });
+
+  test("a line longer than the cap without a newline is passed on rather than held whole", async () => {
+    const source = new PassThrough();
+    const { target, writes } = collectBytes();
+    void passLines(source, target);
+    source.write("y".repeat(MAX_PARTIAL_LINE + 1));
+    await new Promise(setImmediate);
+    assert.equal(writes.length, 1);
+    assert.equal(writes[0]!.length, MAX_PARTIAL_LINE + 2);
   });
 });

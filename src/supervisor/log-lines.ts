@@ -1,11 +1,20 @@
+import { Buffer } from "node:buffer";
 import type { Readable } from "node:stream";
 
-/** Where relayed lines go: a stream, or a bounded output queue that drops and counts. */
-export interface LineTarget {
-  write(text: string): unknown;
-  /** True when the relay should stop reading for a while (see OutputQueue). */
+/** Whether a relay's target wants it to stop reading for a while (see OutputQueue). */
+interface Pressure {
   pressed?(): boolean;
   whenRelieved?(holdMs: number): Promise<void>;
+}
+
+/** Where relayed lines go: a stream, or a bounded output queue that drops and counts. */
+export interface LineTarget extends Pressure {
+  write(text: string): unknown;
+}
+
+/** Where lines already in their final form go, as bytes (passLines). */
+export interface ByteLineTarget extends Pressure {
+  writeBytes(bytes: Uint8Array): unknown;
 }
 
 // How long a worker's output may wait for a slow supervisor output before
@@ -34,11 +43,7 @@ export function pipeLines(source: Readable, target: LineTarget, label: string | 
   let pending = "";
   source.setEncoding("utf8");
   source.on("error", () => {});
-  const holdIfPressed = () => {
-    if (!target.pressed?.()) return;
-    source.pause();
-    void target.whenRelieved!(RELAY_HOLD_MS).then(() => source.resume());
-  };
+  const holdIfPressed = holdWhilePressed(source, target);
   source.on("data", (chunk: string) => {
     pending += chunk;
     const lastNewline = pending.lastIndexOf("\n");
@@ -64,6 +69,51 @@ export function pipeLines(source: Readable, target: LineTarget, label: string | 
     // A destroyed pipe (error) may close without "end".
     source.once("close", finish);
   });
+}
+
+/**
+ * Relays lines a worker wrote in their final form (its access log, on a pipe
+ * of their own: worker/access-log-pipe.ts) as the bytes they came as, whole
+ * lines at a time: no decoding, splitting or labelling. As pipeLines, a slow
+ * target holds the reading, and a last line without a newline is ended.
+ */
+export function passLines(source: Readable, target: ByteLineTarget): Promise<void> {
+  let partial: Buffer | undefined;
+  source.on("error", () => {});
+  const holdIfPressed = holdWhilePressed(source, target);
+  source.on("data", (chunk: Buffer) => {
+    const data = partial ? Buffer.concat([partial, chunk]) : chunk;
+    const lastNewline = data.lastIndexOf(NEWLINE);
+    if (lastNewline === -1 && data.length <= MAX_PARTIAL_LINE) {
+      partial = data;
+      return;
+    }
+    const end = lastNewline === -1 ? data.length : lastNewline + 1;
+    partial = end < data.length ? Buffer.from(data.subarray(end)) : undefined;
+    target.writeBytes(lastNewline === -1 ? Buffer.concat([data, NEWLINE_BYTES]) : data.subarray(0, end));
+    holdIfPressed();
+  });
+  return new Promise((resolve) => {
+    const finish = () => {
+      if (partial) target.writeBytes(Buffer.concat([partial, NEWLINE_BYTES]));
+      partial = undefined;
+      resolve();
+    };
+    source.once("end", finish);
+    source.once("close", finish);
+  });
+}
+
+const NEWLINE = 0x0a;
+const NEWLINE_BYTES = Buffer.from("\n");
+
+/** Pauses the source while the target is pressed, for at most RELAY_HOLD_MS. */
+function holdWhilePressed(source: Readable, target: Pressure): () => void {
+  return () => {
+    if (!target.pressed?.()) return;
+    source.pause();
+    void target.whenRelieved!(RELAY_HOLD_MS).then(() => source.resume());
+  };
 }
 
 /** Prefixes every line of `text` (without its final newline) and ends it with one. */

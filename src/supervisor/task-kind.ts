@@ -1,10 +1,8 @@
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
-import { workerLineFormatter } from "../log.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
-import type { Relay } from "./http-kind.ts";
+import { type Relay, relayWorkerOutput } from "./http-kind.ts";
 import { workerColourEnv } from "./worker-colour.ts";
-import { pipeLines } from "./log-lines.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import type { DrainRequest, WorkerKind } from "./worker-kind.ts";
@@ -39,10 +37,6 @@ export function taskWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "
 
 function launchTaskWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
   const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...workerColourEnv() }, spec.entry);
-  for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
-    const closed = pipeLines(source, target, workerLineFormatter(spec.slot, name, "t"));
-    relay.open.add(closed);
-    void closed.then(() => relay.open.delete(closed));
-  }
+  relayWorkerOutput(child, relay, spec.slot, "t");
   return new WorkerHandle(spec.slot, child);
 }

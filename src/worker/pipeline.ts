@@ -4,8 +4,7 @@ import type { RequestMetrics } from "../metrics/request-metrics.ts";
 import type { EngineAdapter, FetchHandler } from "../runtime/types.ts";
 import { createLimitsStage } from "../limits/limits-stage.ts";
 import { createAccessLogStage } from "../http/access-log/access-log-stage.ts";
-import { formatAccessJson, formatAccessText } from "../http/access-log/format.ts";
-import { createBatchedWriter } from "../http/access-log/batched-writer.ts";
+import { createAccessLogSink } from "./access-log-pipe.ts";
 import { createProxyStage } from "../http/proxy/proxy-stage.ts";
 import type { EngineFacts, Stage } from "../http/stage.ts";
 
@@ -41,10 +40,7 @@ export async function createStages(settings: ServeSettings, services: WorkerServ
   if (settings.accessLog) {
     stages.push(createAccessLogStage({
       worker: services.worker ?? 0,
-      record: createBatchedWriter(
-        settings.logFormat === "json" ? formatAccessJson : formatAccessText,
-        (text) => void process.stdout.write(text),
-      ),
+      record: createAccessLogSink(settings.logFormat, services.worker ?? 0),
       bodyLength: services.adapter?.bodyLength,
     }));
   }
