@@ -31,9 +31,23 @@ function enginePairs(engine: Engine): Pair[] {
     // Every peer of a 127.0.0.1 listener is in 127.0.0.0/8: no peer is looked up.
     ["--trust-proxy loopback (the same, every peer of the listener trusted)", option(engine, "trust-loopback", ["--trust-proxy", "loopback"])],
     ["--access-log (text lines, passed on by the supervisor)", option(engine, "access-log", ["--access-log"])],
+    ["--access-log --log-format json (JSON lines, passed on by the supervisor)", option(engine, "access-log-json", ["--access-log", "--log-format", "json"])],
     ["--compress on a 13-byte response (below the threshold)", option(engine, "compress", ["--compress"])],
   ];
-  return measured.map(([label, candidate]) => ({ label, engine, measured: candidate, baseline, headers: REQUEST_HEADERS }));
+  const pairs = measured.map(([label, candidate]): Pair => ({ label, engine, measured: candidate, baseline, headers: REQUEST_HEADERS }));
+  return [...pairs, behindTrustedProxy(engine)];
+}
+
+/** The access log as deployed behind nginx: both sides trust the proxy, so neither looks up the peer. */
+function behindTrustedProxy(engine: Engine): Pair {
+  const trusted = ["--trust-proxy", "loopback"];
+  return {
+    label: "--access-log behind a trusted proxy (the client named by X-Forwarded-For)",
+    engine,
+    measured: option(engine, "trust-loopback-access-log", [...trusted, "--access-log"]),
+    baseline: option(engine, "trust-loopback", trusted),
+    headers: REQUEST_HEADERS,
+  };
 }
 
 export function optionPairs(): Pair[] {
