@@ -126,6 +126,18 @@ describeTargets("proxy headers, --https and the access log", (target) => {
     assert.match(result.stderr, /Invalid value "127\.0\.0\.1,localhost" for --trust-proxy: "localhost" is not an IP address or CIDR/);
   });
 
+  test("a process the app starts inherits only its standard streams, none of the supervisor's sockets; the access log's variable stays lsky's", async () => {
+    // Two workers: the second is started after the supervisor accepted the first's bus connection.
+    const plain = await startLsky(target, [fixture("child-fds.ts"), "--workers", "2", "--host", "127.0.0.1"]);
+    for (let i = 0; i < 4; i++) assert.deepEqual(await (await fetch(plain.url)).json(), { sockets: [], accessLogEnv: null });
+    assert.deepEqual(await plain.stop(), { code: 0, signal: null });
+    const logged = await startLsky(target, [fixture("child-fds.ts"), "--workers", "1", "--host", "127.0.0.1", "--access-log"]);
+    // A Deno worker cannot mark the access log's pipe close-on-exec without FFI, which it does not load (docs/DEPLOYMENT.md).
+    const sockets = target.engine === "deno" ? [3] : [];
+    assert.deepEqual(await (await fetch(logged.url)).json(), { sockets, accessLogEnv: null });
+    assert.deepEqual(await logged.stop(), { code: 0, signal: null });
+  });
+
   test("the access log is off by default", async () => {
     const server = await startLsky(target, [fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1"]);
     assert.equal((await fetch(`${server.url}/quiet`)).status, 200);

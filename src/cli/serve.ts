@@ -5,6 +5,7 @@ import { LskyError } from "../errors.ts";
 import { setLogFormat } from "../log.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import { raiseDescriptorLimit } from "../runtime/descriptor-limit.ts";
+import { prepareCloseOnExec } from "../runtime/close-on-exec.ts";
 import { runSupervisor } from "../supervisor/supervisor.ts";
 import { type ParsedCommand, parseCommandArgs, serveOptionConfigs, settingFlags } from "./args.ts";
 import { handOff } from "./hand-off.ts";
@@ -26,8 +27,9 @@ export async function serveCommand(args: string[], options: { embedded?: boolean
   if (entry) assertAppFile(entry);
   checkListeners(settings);
   if (settings.runtime !== currentEngine()) return handOff(settings.runtime, ["serve", ...args]);
-  // Before any worker starts: they inherit the limit.
+  // Before any worker starts: they inherit the limit, and only the descriptors meant for them.
   await raiseDescriptorLimit(currentEngine());
+  await prepareCloseOnExec(currentEngine());
   return runSupervisor({ settings, entry, sources: config.sources, configFile: config.configFile, processes: config.processes });
 }
 

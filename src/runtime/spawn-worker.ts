@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { EventEmitter } from "node:events";
 import cluster from "node:cluster";
 import { PassThrough, Readable } from "node:stream";
+import { markCloseOnExec } from "./close-on-exec.ts";
 import { currentEngine } from "./detect.ts";
 import { ACCESS_LOG_FD, ACCESS_LOG_FD_ENV, PROCESS_ROLE_ARG, SPARE_WORKER_ENV, WORKER_ROLE_ARG } from "./role-names.ts";
 import { selfLaunchCommand } from "./launch.ts";
@@ -45,9 +46,14 @@ function refused(emitter: EventEmitter, command: string): SpawnRefusedError {
  * worker: Node 20 has no SO_REUSEPORT, and cluster lets every worker's
  * `listen()` share the supervisor's socket. Bun and Deno workers are plain
  * children that bind the port themselves with SO_REUSEPORT.
+ *
+ * `accessLogPipe`: the worker gets a pipe for its access log (ACCESS_LOG_FD).
+ * Only a worker that logs gets one: Deno passes a descriptor it inherited on
+ * to every process the app starts, where it would hold the supervisor's end
+ * open after the worker is gone. A worker without it logs to stdout.
  */
-export function spawnWorkerProcess(env: Record<string, string>, appEntry?: string): WorkerProcess {
-  return currentEngine() === "node" ? forkClusterWorker(env) : spawnChild(env, appEntry);
+export function spawnWorkerProcess(env: Record<string, string>, appEntry?: string, accessLogPipe = false): WorkerProcess {
+  return currentEngine() === "node" ? forkCluster(env, accessLogPipe).worker : spawnChild(env, appEntry, WORKER_ROLE_ARG, accessLogPipe);
 }
 
 /** A worker process booted ahead of need, waiting for its instructions. */
@@ -64,14 +70,14 @@ export interface SpareWorkerProcess extends WorkerProcess {
  * start off the time from a save to the new code serving. The supervisor
  * gone (stdin closed) before it got a spec, it exits.
  */
-export function spawnSpareWorker(env: Record<string, string>, appEntry?: string): SpareWorkerProcess {
+export function spawnSpareWorker(env: Record<string, string>, appEntry?: string, accessLogPipe = false): SpareWorkerProcess {
   const spareEnv = { ...env, [SPARE_WORKER_ENV]: "1" };
   if (currentEngine() === "node") {
-    // Cluster workers are forked with silent: true, which gives them a stdin pipe too.
-    const { worker, stdin } = forkCluster(spareEnv);
+    // Cluster workers are forked with a stdin pipe too.
+    const { worker, stdin } = forkCluster(spareEnv, accessLogPipe);
     return asSpare(worker, stdin);
   }
-  const { child, command } = spawnChildWith(spareEnv, appEntry, WORKER_ROLE_ARG, "pipe");
+  const { child, command } = spawnChildWith(spareEnv, appEntry, WORKER_ROLE_ARG, "pipe", accessLogPipe);
   return asSpare(wrapChild(child, command), child.stdin!);
 }
 
@@ -106,6 +112,7 @@ const OWN_GROUP = { detached: true } as const;
 export function spawnCommand(argv: readonly string[], cwd: string, env: Record<string, string>): WorkerProcess {
   let child: ChildProcess;
   try {
+    markCloseOnExec();
     child = spawn(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], ...OWN_GROUP });
   } catch (error) {
     return notStarted(argv[0]!, Promise.resolve(error as Error));
@@ -130,20 +137,20 @@ function notStarted(program: string, reason: Promise<Error>): WorkerProcess {
   };
 }
 
-function spawnChild(env: Record<string, string>, appEntry: string | undefined, role = WORKER_ROLE_ARG): WorkerProcess {
-  const { child, command } = spawnChildWith(env, appEntry, role, "ignore");
+function spawnChild(env: Record<string, string>, appEntry: string | undefined, role: string, accessLogPipe = false): WorkerProcess {
+  const { child, command } = spawnChildWith(env, appEntry, role, "ignore", accessLogPipe);
   return wrapChild(child, command);
 }
 
 /** Starts lsky in `role`; `command` is lsky's own (for messages), not the setpriv it may run through. */
-function spawnChildWith(env: Record<string, string>, appEntry: string | undefined, role: string, stdin: "ignore" | "pipe"): { child: ChildProcess; command: string } {
+function spawnChildWith(env: Record<string, string>, appEntry: string | undefined, role: string, stdin: "ignore" | "pipe", accessLogPipe: boolean): { child: ChildProcess; command: string } {
   const self = selfLaunchCommand(appEntry);
-  const worker = role === WORKER_ROLE_ARG;
-  const fullEnv = { ...process.env, ...env, ...(worker ? ACCESS_LOG_PIPE_ENV : {}) } as Record<string, string>;
+  const fullEnv = { ...process.env, ...env, ...(accessLogPipe ? ACCESS_LOG_PIPE_ENV : {}) } as Record<string, string>;
   const launch = tiedLaunch({ ...self, args: [...self.args, role], env: fullEnv });
+  markCloseOnExec();
   const child = spawn(launch.command, launch.args, {
     env: launch.env,
-    stdio: worker ? [stdin, "pipe", "pipe", "pipe"] : [stdin, "pipe", "pipe"],
+    stdio: accessLogPipe ? [stdin, "pipe", "pipe", "pipe"] : [stdin, "pipe", "pipe"],
     ...(role === PROCESS_ROLE_ARG ? OWN_GROUP : {}),
   });
   return { child, command: self.command };
@@ -161,11 +168,7 @@ function wrapChild(child: ChildProcess, command: string): WorkerProcess {
   };
 }
 
-function forkClusterWorker(env: Record<string, string>): WorkerProcess {
-  return forkCluster(env).worker;
-}
-
-function forkCluster(env: Record<string, string>): { worker: WorkerProcess; stdin: NodeJS.WritableStream } {
+function forkCluster(env: Record<string, string>, accessLogPipe: boolean): { worker: WorkerProcess; stdin: NodeJS.WritableStream } {
   const { args } = selfLaunchCommand();
   // Each worker accepts from the one shared socket (SCHED_NONE) rather than
   // the supervisor accepting and handing connections out (round-robin):
@@ -173,7 +176,7 @@ function forkCluster(env: Record<string, string>): { worker: WorkerProcess; stdi
   // connection storm (a handle sent to a worker as it exits is never answered),
   // while a shared socket keeps its queue when a draining worker lets go.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  const forked = forkTied(args[0]!, env);
+  const forked = forkTied(args[0]!, env, accessLogPipe);
   const child = forked.process;
   if (child.pid === undefined) {
     // The cluster re-emits the child's error on the worker, and keeps the
@@ -198,12 +201,13 @@ function forkCluster(env: Record<string, string>): { worker: WorkerProcess; stdi
  * through a wrapper: the wrapper (tied-launch.ts) becomes process.execPath for
  * the one synchronous call that spawns, and Node itself its first argument.
  */
-function forkTied(script: string, env: Record<string, string>): ReturnType<typeof cluster.fork> {
+function forkTied(script: string, env: Record<string, string>, accessLogPipe: boolean): ReturnType<typeof cluster.fork> {
   const node = process.execPath;
-  const launch = tiedLaunch({ command: node, args: [], env: { ...env, ...ACCESS_LOG_PIPE_ENV } });
-  // What `silent: true` gives (pipes for stdin, stdout and stderr) and the
-  // access-log pipe; the cluster's channel after it, at any descriptor.
-  cluster.setupPrimary({ exec: script, args: [WORKER_ROLE_ARG], execArgv: launch.args, stdio: ["pipe", "pipe", "pipe", "pipe", "ipc"] });
+  const launch = tiedLaunch({ command: node, args: [], env: accessLogPipe ? { ...env, ...ACCESS_LOG_PIPE_ENV } : env });
+  // What `silent: true` gives (pipes for stdin, stdout and stderr), the
+  // access-log pipe if asked for, and the cluster's channel after them.
+  const stdio = accessLogPipe ? ["pipe", "pipe", "pipe", "pipe", "ipc"] : ["pipe", "pipe", "pipe", "ipc"];
+  cluster.setupPrimary({ exec: script, args: [WORKER_ROLE_ARG], execArgv: launch.args, stdio });
   process.execPath = launch.command;
   try {
     return cluster.fork(launch.env);

@@ -68,7 +68,7 @@ function drainHttpWorker(worker: WorkerHandle, { cause, quick, from }: DrainRequ
 function launchHttpWorker(spec: WorkerSpec, relay: Relay, spares?: SpareWorkers): WorkerHandle {
   const spare = spares?.take();
   spare?.start(JSON.stringify(spec));
-  const child = spare ?? spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...workerColourEnv() }, spec.entry);
+  const child = spare ?? spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...workerColourEnv() }, spec.entry, spec.settings.accessLog);
   relayWorkerOutput(child, relay, spec.slot);
   const worker = new WorkerHandle(spec.slot, child);
   // The next spare boots once this worker serves, not while it loads, and

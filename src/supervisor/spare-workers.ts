@@ -3,9 +3,10 @@ import { spawnSpareWorker, type SpareWorkerProcess } from "../runtime/spawn-work
 import { workerColourEnv } from "./worker-colour.ts";
 
 /** The spares of a --watch run, one per worker slot; none without --watch. */
-export function spareWorkersFor(settings: Pick<ServeSettings, "watch" | "workers">, entry: string | undefined): SpareWorkers | undefined {
+export function spareWorkersFor(settings: Pick<ServeSettings, "watch" | "workers" | "accessLog">, entry: string | undefined): SpareWorkers | undefined {
   if (!settings.watch) return undefined;
-  return new SpareWorkers(settings.workers, () => spawnSpareWorker(workerColourEnv(), entry));
+  // A reload that turns the access log on finds spares without its pipe: they log to stdout.
+  return new SpareWorkers(settings.workers, () => spawnSpareWorker(workerColourEnv(), entry, settings.accessLog));
 }
 
 /**
