@@ -73,6 +73,17 @@ const USES_FACILITIES = `export default {
 };
 `;
 
+// Lists the sockets above stderr that the shell holds, then stays up.
+const FD_LISTER = `cd /proc/$$/fd
+for fd in *; do
+  if [ "$fd" -gt 2 ]; then
+    case "$(readlink "$fd")" in socket:*) echo "holds socket $fd $(readlink "$fd")" ;; esac
+  fi
+done
+echo "descriptors listed"
+exec sleep 600
+`;
+
 function project(name: string, config: string, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), `lsky-processes-${name}-`));
   writeFileSync(join(dir, "app.mjs"), APP);
@@ -209,6 +220,18 @@ describeTargets("custom processes", (target) => {
     group.forEach((pid) => seen.add(pid));
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
     for (const pid of group) await waitFor(`process ${pid} gone`, () => processGone(pid), 10_000);
+  });
+
+  test("a command process holds none of the supervisor's sockets, only its standard streams", async () => {
+    // Deno's node:net opens the supervisor's bus and control sockets without
+    // close-on-exec; the supervisor marks them before it spawns (src/runtime/close-on-exec.ts).
+    const cwd = project("fds", `{ entry: "app.mjs", processes: { fds: { command: ["sh", "fds.sh"] } } }`, { "fds.sh": FD_LISTER });
+    const server = await startLsky(target, ["--workers", "2", "--host", "127.0.0.1"], { cwd });
+    await server.waitForOutput(/\[fds\] descriptors listed/);
+    // Seen ready, its pid is killed after the tests whatever happens.
+    await waitForStatus(target, server.port, "the lister ready", (s) => readyRow(s, "fds") !== undefined);
+    assert.doesNotMatch(server.output(), /holds socket/);
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
   });
 
   test("a bad processes entry fails with exit code 2 and names what is wrong", async () => {
