@@ -3,7 +3,7 @@ import type { ServeSettings } from "../config/options.ts";
 import { workerLineFormatter } from "../log.ts";
 import type { OutputQueue } from "../output-queue.ts";
 import { spawnWorkerProcess, type WorkerProcess } from "../runtime/spawn-worker.ts";
-import { passLines, pipeLines } from "./log-lines.ts";
+import { type LineFormatter, passLines, pipeLines } from "./log-lines.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import type { SpareWorkers } from "./spare-workers.ts";
 import { workerColourEnv } from "./worker-colour.ts";
@@ -41,16 +41,17 @@ export function httpWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "
 }
 
 /**
- * Relays a worker's stdout and stderr line by line, labelled ("[w1]", "[t1]"
- * with prefix "t"), and its access-log pipe as it comes, until each closes.
+ * Relays a child's stdout and stderr line by line, each line as `formatterFor`
+ * its stream says ("[w1] ...", "[mailer] ..."), and a worker's access-log pipe
+ * as it comes, until each closes.
  */
-export function relayWorkerOutput(child: WorkerProcess, relay: Relay, slot: number, prefix?: string): void {
+export function relayChildOutput(child: WorkerProcess, relay: Relay, formatterFor: (stream: "stdout" | "stderr") => LineFormatter): void {
   const track = (closed: Promise<void>) => {
     relay.open.add(closed);
     void closed.then(() => relay.open.delete(closed));
   };
-  for (const [source, target, name] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
-    track(pipeLines(source, target, workerLineFormatter(slot, name, prefix)));
+  for (const [source, target, stream] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
+    track(pipeLines(source, target, formatterFor(stream)));
   }
   if (child.accessLog) track(passLines(child.accessLog, relay.stdout));
 }
@@ -69,7 +70,7 @@ function launchHttpWorker(spec: WorkerSpec, relay: Relay, spares?: SpareWorkers)
   const spare = spares?.take();
   spare?.start(JSON.stringify(spec));
   const child = spare ?? spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...workerColourEnv() }, spec.entry, spec.settings.accessLog);
-  relayWorkerOutput(child, relay, spec.slot);
+  relayChildOutput(child, relay, (stream) => workerLineFormatter(spec.slot, stream));
   const worker = new WorkerHandle(spec.slot, child);
   // The next spare boots once this worker serves, not while it loads, and
   // after the pool has told the worker it replaces to drain (a timer runs

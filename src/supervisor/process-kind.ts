@@ -2,8 +2,7 @@ import { PROCESS_SPEC_ENV, type ProcessRoleSpec } from "../bus/protocol.ts";
 import type { ProcessSpec } from "../config/process-config.ts";
 import { processLineFormatter } from "../log.ts";
 import { spawnCommand, spawnProcessRole, type WorkerProcess } from "../runtime/spawn-worker.ts";
-import type { Relay } from "./http-kind.ts";
-import { pipeLines } from "./log-lines.ts";
+import { type Relay, relayChildOutput } from "./http-kind.ts";
 import type { RestartPolicy } from "./restart-policy.ts";
 import { WorkerHandle } from "./worker-handle.ts";
 import type { DrainRequest, WorkerKind } from "./worker-kind.ts";
@@ -69,11 +68,7 @@ function launchProcess(spec: ProcessSpec, slot: number, context: ProcessKindCont
 
 /** Every line the process writes, whole, prefixed with its name (and instance when there are several). */
 function relayOutput(name: string, slot: number, child: WorkerProcess, relay: Relay): WorkerProcess {
-  for (const [source, target, stream] of [[child.stdout, relay.stdout, "stdout"], [child.stderr, relay.stderr, "stderr"]] as const) {
-    const closed = pipeLines(source, target, processLineFormatter(name, slot, stream));
-    relay.open.add(closed);
-    void closed.then(() => relay.open.delete(closed));
-  }
+  relayChildOutput(child, relay, (stream) => processLineFormatter(name, slot, stream));
   return child;
 }
 

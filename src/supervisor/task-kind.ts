@@ -1,7 +1,8 @@
 import { WORKER_SPEC_ENV, type WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
+import { workerLineFormatter } from "../log.ts";
 import { spawnWorkerProcess } from "../runtime/spawn-worker.ts";
-import { type Relay, relayWorkerOutput } from "./http-kind.ts";
+import { type Relay, relayChildOutput } from "./http-kind.ts";
 import { workerColourEnv } from "./worker-colour.ts";
 import { DEFAULT_RESTART_POLICY } from "./restart-policy.ts";
 import { WorkerHandle } from "./worker-handle.ts";
@@ -37,6 +38,6 @@ export function taskWorkerKind(settings: ServeSettings, spec: Omit<WorkerSpec, "
 
 function launchTaskWorker(spec: WorkerSpec, relay: Relay): WorkerHandle {
   const child = spawnWorkerProcess({ [WORKER_SPEC_ENV]: JSON.stringify(spec), ...workerColourEnv() }, spec.entry);
-  relayWorkerOutput(child, relay, spec.slot, "t");
+  relayChildOutput(child, relay, (stream) => workerLineFormatter(spec.slot, stream, "t"));
   return new WorkerHandle(spec.slot, child);
 }
