@@ -5,7 +5,7 @@ import { killAll, runLsky, startLsky } from "../harness/lsky.ts";
 import { canMakeNamespaces, makeNamespace } from "../harness/netns.ts";
 import { freePort } from "../harness/ports.ts";
 import { toleratedResets } from "../harness/reset-bound.ts";
-import { fixture, selectedTargets } from "../harness/targets.ts";
+import { fixture, selectedTargets, type Target } from "../harness/targets.ts";
 import { skipBunBesideBinary } from "../harness/slow.ts";
 
 after(killAll);
@@ -23,6 +23,15 @@ const INTERVAL_MS = 5_000;
 const MAX_SECONDS = 600;
 const SAFETY_MS = 180_000;
 
+// tcp_migrate_req=0 only affects the reconnections here, and the storm suite
+// (a new connection for every request, far more of them) measures that on
+// every target; CI runs this case at 0 on the binary alone, where Bun's
+// losses at 0 were largest (docs/RELIABILITY.md). LSKY_KEEPALIVE_MIGRATE=0
+// runs it everywhere.
+const MIGRATE_ZERO_EVERYWHERE = process.env.LSKY_KEEPALIVE_MIGRATE === "0";
+const migrateZeroSkip = (target: Target) =>
+  !MIGRATE_ZERO_EVERYWHERE && target.name !== "binary" && 'the storm suite covers new connections at 0 (LSKY_KEEPALIVE_MIGRATE=0 runs it)';
+
 const rootOnly = canMakeNamespaces() ? false : "needs root and iproute2 to make a network namespace";
 
 // Deno.serve (Deno's default server) cannot keep this promise: its shutdown()
@@ -39,7 +48,9 @@ for (const target of selectedTargets()) {
   const servers = target.engine === "deno" ? DENO_SERVERS : [{ args: [] as string[], title: "", keepsPromise: true }];
   for (const migrate of ["1", "0"] as const) for (const { args, title, keepsPromise } of servers) {
     if (!keepsPromise && migrate === "0") continue;
-    describe(`${CLIENTS} keep-alive clients through ${RELOADS} reloads on ${target.name}${title}, tcp_migrate_req=${migrate}`, { skip: rootOnly || skipBunBesideBinary(target, selectedTargets()) }, () => {
+    describe(`${CLIENTS} keep-alive clients through ${RELOADS} reloads on ${target.name}${title}, tcp_migrate_req=${migrate}`, {
+      skip: rootOnly || skipBunBesideBinary(target, selectedTargets()) || (migrate === "0" && migrateZeroSkip(target)),
+    }, () => {
       test("loses no request to the drain", { timeout: MAX_SECONDS * 1000 }, async () => {
         const namespace = makeNamespace({ "net.ipv4.tcp_migrate_req": migrate });
         const raiseLimit = ["sh", "-c", 'ulimit -n "$(ulimit -Hn)" && exec "$@"', "sh"];

@@ -20,7 +20,8 @@ const STORM_MAX_SECONDS = 300;
 for (const target of selectedTargets()) {
   for (const migrate of ["1", "0"] as const) {
     describe(`connection storm during ${RELOADS} reloads on ${target.name}, tcp_migrate_req=${migrate}`, {
-      skip: skipUnless(canMakeNamespaces(), "root and iproute2 (ip, sysctl) to make a network namespace") || skipBunBesideBinary(target, selectedTargets()),
+      skip: skipUnless(canMakeNamespaces(), "root and iproute2 (ip, sysctl) to make a network namespace") || skipBunBesideBinary(target, selectedTargets()) ||
+        (target.engine === "node" && migrate === "1" && "Node's cluster primary accepts every connection: the setting does not apply (the run at 0 shows it)"),
     }, () => {
       test("counts refused or reset connections", { timeout: 360_000 }, async () => {
         const namespace = makeNamespace({ "net.ipv4.tcp_migrate_req": migrate });

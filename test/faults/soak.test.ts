@@ -15,9 +15,11 @@ import { hostMigrates, toleratedResets } from "../harness/reset-bound.ts";
 
 after(killAll);
 
-// Three minutes per target (LSKY_SOAK_SECONDS to change it while investigating).
-const SECONDS = Number(process.env.LSKY_SOAK_SECONDS ?? 180);
+// Two and a half minutes per target (LSKY_SOAK_SECONDS to change it while investigating).
+const SECONDS = Number(process.env.LSKY_SOAK_SECONDS ?? 150);
 const WARMUP_SECONDS = 10;
+// Load before the first sample; the rest of SECONDS is the measured window.
+const SETTLING_SECONDS = Math.min(40, Math.round(SECONDS / 3));
 const MB = 1_048_576;
 
 // What is measured, and why. Resident memory over the whole run is mostly
@@ -27,15 +29,15 @@ const MB = 1_048_576;
 // sockets: ~20 KB) until the engine collects, which Bun and V8 put off while
 // the heap is small. After a full collection the supervisor's heap is flat
 // within ~1 KB per recycle once its JIT has warmed up (+0.3 MB over the first
-// minute). So the first
-// third of the run is warm-up, and over the other two thirds the test asserts
-// on:
+// minute). So the first 50 s of load (10 s, then 40 s) are warm-up, and over
+// the rest (110 s) the test asserts on:
 // - the heap after a full collection (the supervisor collects before each
 //   status report with LSKY_STATUS_GC=1): at most 4 KB per recycle, so that a
 //   leak of 10 KB per recycle fails (one added on purpose in pool.ts measured
 //   9.1 KB per recycle against a 496 KB bound). --ttl 2s recycles each worker at least
 //   every 2 s (plus its replacement's boot) whatever the throughput, so the
-//   window holds 80 recycles or more (~96 at 180 s; fewer seconds fail) and
+//   window holds 80 recycles or more (Node, the slowest, had 100 in 120 s
+//   on 2026-12-01; fewer seconds fail) and
 //   the bound (320 KB or more) stays above the noise: Bun's heap
 //   after a collection varies by up to ~0.5 MB between reports, which the
 //   lowest of a few reports smooths;
@@ -76,10 +78,10 @@ describeTargets("soak with recycling", (target) => {
     await load(WARMUP_SECONDS);
     const startFds = await quietFds(target, server);
     const startRss = residentBytes(server.pid);
-    const warm = await load(Math.round(SECONDS / 3));
+    const warm = await load(SETTLING_SECONDS);
     await settled(target, server.port);
     const first = await sample(target, server);
-    const rest = await load(SECONDS - Math.round(SECONDS / 3));
+    const rest = await load(SECONDS - SETTLING_SECONDS);
     const status = await settled(target, server.port);
     const last = await sample(target, server);
     const endFds = await waitFor("descriptors to return to their starting count", () => {
@@ -96,7 +98,7 @@ describeTargets("soak with recycling", (target) => {
     process.stdout.write(
       `# figure ${target.name} soak ${SECONDS}s: ${warm.requests + rest.requests} requests, ${failures} failed, ` +
         `${last.recycles} recycles; supervisor RSS ${mb(residentBytes(server.pid) - startRss)} MB growth since warm-up, ` +
-        `over the last two thirds (${recycles} recycles): heap after GC ${kb(heapGrowth)} KB ` +
+        `over the window (${recycles} recycles): heap after GC ${kb(heapGrowth)} KB ` +
         `(${kb(heapGrowth / Math.max(recycles, 1))} KB per recycle; bound ${kb(heapBound)} KB), ` +
         `RSS after GC ${mb(rssGrowth)} MB; fds ${startFds} -> ${endFds}, last exits ${exits.join(",")}\n`,
     );
