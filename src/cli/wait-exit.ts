@@ -1,14 +1,32 @@
+import { readFileSync } from "node:fs";
+
 const POLL_MS = 50;
 const REPORT_EVERY_MS = 5_000;
 
-/** True while a process with this pid exists (signal 0 checks without sending anything). */
+/**
+ * True while a process with this pid runs (signal 0 checks without sending
+ * anything). A zombie has exited: it only waits for its parent to collect
+ * its status, and a parent that never does (a shell that exited, a container
+ * init that does not reap) would otherwise keep `lsky stop` waiting forever.
+ */
 export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+/** Linux only (/proc); elsewhere a process is taken to be running. */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (command) state ...": the command may hold spaces and parentheses.
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false;
   }
 }
 
