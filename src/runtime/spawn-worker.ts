@@ -145,12 +145,12 @@ function spawnChild(env: Record<string, string>, appEntry: string | undefined, r
 /** Starts lsky in `role`; `command` is lsky's own (for messages), not the setpriv it may run through. */
 function spawnChildWith(env: Record<string, string>, appEntry: string | undefined, role: string, stdin: "ignore" | "pipe", accessLogPipe: boolean): { child: ChildProcess; command: string } {
   const self = selfLaunchCommand(appEntry);
-  const fullEnv = { ...process.env, ...env, ...(accessLogPipe ? ACCESS_LOG_PIPE_ENV : {}) } as Record<string, string>;
-  const launch = tiedLaunch({ ...self, args: [...self.args, role], env: fullEnv });
+  const io = withAccessLogPipe({ ...process.env, ...env } as Record<string, string>, [stdin, "pipe", "pipe"], accessLogPipe);
+  const launch = tiedLaunch({ ...self, args: [...self.args, role], env: io.env });
   markCloseOnExec();
   const child = spawn(launch.command, launch.args, {
     env: launch.env,
-    stdio: accessLogPipe ? [stdin, "pipe", "pipe", "pipe"] : [stdin, "pipe", "pipe"],
+    stdio: io.stdio,
     ...(role === PROCESS_ROLE_ARG ? OWN_GROUP : {}),
   });
   return { child, command: self.command };
@@ -203,11 +203,11 @@ function forkCluster(env: Record<string, string>, accessLogPipe: boolean): { wor
  */
 function forkTied(script: string, env: Record<string, string>, accessLogPipe: boolean): ReturnType<typeof cluster.fork> {
   const node = process.execPath;
-  const launch = tiedLaunch({ command: node, args: [], env: accessLogPipe ? { ...env, ...ACCESS_LOG_PIPE_ENV } : env });
   // What `silent: true` gives (pipes for stdin, stdout and stderr), the
   // access-log pipe if asked for, and the cluster's channel after them.
-  const stdio = accessLogPipe ? ["pipe", "pipe", "pipe", "pipe", "ipc"] : ["pipe", "pipe", "pipe", "ipc"];
-  cluster.setupPrimary({ exec: script, args: [WORKER_ROLE_ARG], execArgv: launch.args, stdio });
+  const io = withAccessLogPipe(env, ["pipe", "pipe", "pipe"], accessLogPipe);
+  const launch = tiedLaunch({ command: node, args: [], env: io.env });
+  cluster.setupPrimary({ exec: script, args: [WORKER_ROLE_ARG], execArgv: launch.args, stdio: [...io.stdio, "ipc"] });
   process.execPath = launch.command;
   try {
     return cluster.fork(launch.env);
@@ -216,7 +216,13 @@ function forkTied(script: string, env: Record<string, string>, accessLogPipe: bo
   }
 }
 
-const ACCESS_LOG_PIPE_ENV = { [ACCESS_LOG_FD_ENV]: String(ACCESS_LOG_FD) };
+type StdioEntry = "pipe" | "ignore";
+
+/** The standard streams, plus the access-log pipe at ACCESS_LOG_FD and its variable when asked for. */
+function withAccessLogPipe(env: Record<string, string>, standard: [StdioEntry, StdioEntry, StdioEntry], accessLogPipe: boolean) {
+  if (!accessLogPipe) return { env, stdio: standard as StdioEntry[] };
+  return { env: { ...env, [ACCESS_LOG_FD_ENV]: String(ACCESS_LOG_FD) }, stdio: [...standard, "pipe"] as StdioEntry[] };
+}
 
 function accessLogOf(child: ChildProcess): Readable | undefined {
   const pipe = child.stdio[ACCESS_LOG_FD];
