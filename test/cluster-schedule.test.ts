@@ -60,7 +60,9 @@ async function runsInWindow(file: string, from: number, what: string): Promise<R
 type JobRow = { name: string; runs: number; skips: number; cluster?: { elsewhere: number; lockErrors: number; locksLost: number } };
 const beatOf = (status: object) => (status as { schedule?: JobRow[] }).schedule?.find((j) => j.name === "beat");
 
-describeTargets("a scheduled job on a cluster of two nodes", { skip: hasRedisServer() ? false : "redis-server is not installed (apt-get install redis-server)" }, (target: Target) => {
+describeTargets("a scheduled job on a cluster of two nodes", {
+  skip: hasRedisServer() ? false : "redis-server is not installed (apt-get install redis-server)", binaryStandsForBun: true,
+}, (target: Target) => {
   let redis: RedisServer;
   let scratch: string;
   before(async () => {

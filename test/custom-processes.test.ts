@@ -122,7 +122,7 @@ async function assertServes(server: LskyProcess): Promise<void> {
   assert.equal(await response.text(), "app ok");
 }
 
-describeTargets("custom processes", (target) => {
+describeTargets("custom processes", { binaryStandsForBun: true }, (target) => {
   test("a module process runs a task and writes the shared table and cache through ctx", async () => {
     const cwd = project("facilities", `{
       entry: "app.mjs",

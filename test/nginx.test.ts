@@ -11,6 +11,7 @@ import { canMakeNamespaces, makeNamespace } from "./harness/netns.ts";
 import { type Nginx, siteConfig, startNginx } from "./harness/nginx.ts";
 import { freePort } from "./harness/ports.ts";
 import { startRequestLoop } from "./harness/request-loop.ts";
+import { skipBunBesideBinary } from "./harness/slow.ts";
 import { fixture, selectedTargets } from "./harness/targets.ts";
 import { httpsRequest, makeTestCertificate, type TestCertificate } from "./harness/tls.ts";
 import { waitFor } from "./harness/wait.ts";
@@ -49,7 +50,7 @@ function get(url: string, agent: Agent | false = false, headers: Record<string, 
   });
 }
 
-describeTargets("nginx in front of lsky", (target) => {
+describeTargets("nginx in front of lsky", { binaryStandsForBun: true }, (target) => {
   let lsky: LskyProcess;
   let nginx: Nginx;
   let front: string;
@@ -115,7 +116,7 @@ const NGINX_RELOADS = 4;
 const LOAD_CLIENTS = Number(process.env.LSKY_NGINX_CLIENTS ?? 16);
 for (const target of selectedTargets()) {
   describe(`nginx in front of lsky on ${target.name}, tcp_migrate_req=0`, {
-    skip: canMakeNamespaces() ? false : "needs root and iproute2 to make a network namespace",
+    skip: (canMakeNamespaces() ? false : "needs root and iproute2 to make a network namespace") || skipBunBesideBinary(target, selectedTargets()),
   }, () => {
     test(`${NGINX_RELOADS} reloads under load through the documented block give no 502`, { timeout: 300_000 }, async () => {
       const namespace = makeNamespace({ "net.ipv4.tcp_migrate_req": "0" });

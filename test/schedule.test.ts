@@ -3,6 +3,7 @@ import { after, describe, test } from "node:test";
 import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
 import { freePort } from "./harness/ports.ts";
 import { waitForStatus } from "./harness/supervision.ts";
+import { skipBunBesideBinary } from "./harness/slow.ts";
 import { fixture, selectedTargets, type Target } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 
@@ -67,7 +68,8 @@ function jobOf(status: object, name: string): JobRow | undefined {
 }
 
 for (const target of selectedTargets()) {
-  describe(`scheduler on ${target.name}`, () => {
+  const skip = skipBunBesideBinary(target, selectedTargets());
+  describe(`scheduler on ${target.name}`, { skip }, () => {
     let server: LskyProcess;
     let admin: string;
 
@@ -144,7 +146,7 @@ for (const target of selectedTargets()) {
     });
   });
 
-  describe(`scheduler: a run whose worker dies on ${target.name}`, () => {
+  describe(`scheduler: a run whose worker dies on ${target.name}`, { skip }, () => {
     test("is counted failed, its lock released, and the next tick goes to another worker; a run past its timeout too", async () => {
       const server = await startLsky(target, [fixture("schedule-app.ts"), "--workers", "2", "--host", "127.0.0.1", "--grace-period", "1"], {
         env: { SCHEDULE_JOBS: "hang,stuck" },

@@ -40,7 +40,7 @@ async function assertAllGone(server: LskyProcess, pids: number[]): Promise<void>
   assert.ok(await portIsFree(server.port), `port ${server.port} is still taken`);
 }
 
-describeTargets("stop and control", (target) => {
+describeTargets("stop and control", { binaryStandsForBun: true }, (target) => {
   test("lsky stop (found by directory) drains and exits 0; pid file and sockets are cleaned up", async () => {
     const cwd = mkdtempSync(join(scratch, "app-"));
     const pidFile = join(cwd, "lsky.pid");

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { toleratedResets } from "./harness/reset-bound.ts";
 import { ROOT, selectedTargets } from "./harness/targets.ts";
+import { skipBunBesideBinary } from "./harness/slow.ts";
 import { skipUnless } from "./harness/system-tools.ts";
 
 // A network namespace of our own, where this test may set the sysctl (root only).
@@ -11,7 +12,9 @@ const SETUP = "ip link set lo up && sysctl -qw net.ipv4.tcp_migrate_req=1";
 const canUnshare = spawnSync("unshare", ["-n", "sh", "-c", SETUP]).status === 0;
 
 for (const target of selectedTargets().filter((t) => t.engine === "bun")) {
-  describe(`tcp_migrate_req=1 on ${target.name}`, { skip: skipUnless(canUnshare, "unshare, ip and sysctl (util-linux, iproute2, procps) to make a network namespace") }, () => {
+  describe(`tcp_migrate_req=1 on ${target.name}`, {
+    skip: skipUnless(canUnshare, "unshare, ip and sysctl (util-linux, iproute2, procps) to make a network namespace") || skipBunBesideBinary(target, selectedTargets()),
+  }, () => {
     test("reloads under new-connection-per-request load fail no request", () => {
       const probe = join(ROOT, "test", "harness", "reload-probe.ts");
       const result = spawnSync("unshare", ["-n", "sh", "-c", `${SETUP} && exec "$0" --import tsx "$@"`, process.execPath, probe, target.name, "5", "new-connections"], {

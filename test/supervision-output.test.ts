@@ -69,7 +69,7 @@ async function stillWorks(target: Target, port: number): Promise<void> {
   assert.equal((await fetch(`${url}/`)).status, 200);
 }
 
-describeTargets("the supervisor's own output", (target) => {
+describeTargets("the supervisor's own output", { binaryStandsForBun: true }, (target) => {
   test("the reader of its stdout and stderr exits (EPIPE): it keeps serving, reloading and answering status", async () => {
     const server = await startLsky(target, [fixture("supervised.ts"), "--workers", "2"]);
     // What `lsky serve | head -1` does once it has its line.

@@ -16,7 +16,7 @@ after(killAll);
 // setting. The bound comes from the documented rates (reset-bound.ts).
 const MIGRATES = hostMigrates();
 
-describeTargets("recycling", (target) => {
+describeTargets("recycling", { binaryStandsForBun: true }, (target) => {
   test("--max-requests recycles workers under load without failing a request", async () => {
     const server = await startLsky(target, [
       fixture("supervised.ts"), "--workers", "2", "--host", "127.0.0.1", "--max-requests", "100",

@@ -37,7 +37,7 @@ async function startWatched(target: Target, workers: number, timeoutMs: number) 
   return { server, admin: `http://127.0.0.1:${adminPort}`, workers: ready.workers };
 }
 
-describeTargets("the heartbeat watchdog", (target) => {
+describeTargets("the heartbeat watchdog", { binaryStandsForBun: true }, (target) => {
   test("SIGSTOP for three heartbeat timeouts, then SIGCONT: the same workers keep serving", async () => {
     const { server, admin, workers: before } = await startWatched(target, 2, HEARTBEAT_TIMEOUT_MS);
     server.signal("SIGSTOP");

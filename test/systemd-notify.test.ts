@@ -45,7 +45,7 @@ function fields(message: string): Record<string, string> {
   return Object.fromEntries(message.split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
 }
 
-describeTargets("systemd notify", (target) => {
+describeTargets("systemd notify", { binaryStandsForBun: true }, (target) => {
   const dir = mkdtempSync(join(tmpdir(), "lsky-notify-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -17,7 +17,7 @@ interface Answer {
   error?: { code: string; message: string };
 }
 
-describeTargets("shared tables and cache", (target) => {
+describeTargets("shared tables and cache", { binaryStandsForBun: true }, (target) => {
   let server: LskyProcess;
   let admin: string;
   const call = async (path: string, params: Record<string, unknown> = {}): Promise<Answer> => {

@@ -36,7 +36,7 @@ const DELAY_SLACK_MS = 5;
 // The most a 500 ms delay may overrun on a loaded 2-core host before the test calls it not honoured.
 const DELAY_TOLERANCE_MS = 3000;
 
-describeTargets("tasks", (target) => {
+describeTargets("tasks", { binaryStandsForBun: true }, (target) => {
   let server: LskyProcess;
   let admin: string;
 

@@ -34,7 +34,7 @@ async function servesAgain(url: string): Promise<string> {
   }, 60_000, 200);
 }
 
-describeTargets("descriptor exhaustion", (target) => {
+describeTargets("descriptor exhaustion", { binaryStandsForBun: true }, (target) => {
   test("no worker exits, one line names the limit, and the server serves again once connections close", async () => {
     const server = await startLsky(target, [fixture("hello.js"), "--workers", "2", "--host", "127.0.0.1"], {
       prefix: ["prlimit", `--nofile=${LIMIT}:${LIMIT}`, "--"],

@@ -28,7 +28,7 @@ async function keptConnection(port: number) {
   return { socket, ask, isClosed: () => closed };
 }
 
-describeTargets("drain", (target) => {
+describeTargets("drain", { binaryStandsForBun: true }, (target) => {
   test("during a reload, responses carry Connection: close and idle keep-alive connections are closed", async () => {
     // A long keep-alive timeout and drain delay: only the drain can close these connections.
     // It closes an idle one once idle for half the grace period (5 s here), not at once.

@@ -43,7 +43,7 @@ function figure(target: string, name: string, value: string): void {
   process.stdout.write(`# figure ${target} ${name}: ${value}\n`);
 }
 
-describeTargets("process faults", (target) => {
+describeTargets("process faults", { binaryStandsForBun: true }, (target) => {
   test("kill -9 of a worker under load fails only requests in flight on it; a replacement serves", async () => {
     const server = await startLsky(target, [fixture("pid-header.ts"), "--workers", "2", "--host", "127.0.0.1"]);
     const workerPids = readyPids(await readStatus(target, server.port));

@@ -113,7 +113,7 @@ function trickleBody(port: number, everyMs: number, boundMs: number): Promise<{ 
   });
 }
 
-describeTargets("slow readers", (target) => {
+describeTargets("slow readers", { binaryStandsForBun: true }, (target) => {
   let server: LskyProcess;
   before(async () => {
     server = await startLsky(target, [fixture("large-body.ts"), "--workers", "1", "--host", "127.0.0.1", "--keep-alive-timeout", "1s"]);
@@ -132,7 +132,7 @@ describeTargets("slow readers", (target) => {
   });
 });
 
-describeTargets("slow bodies", (target) => {
+describeTargets("slow bodies", { binaryStandsForBun: true }, (target) => {
   for (const variant of serverVariants(target)) describe(`server${variant.title || " by default"}`, () => slowBodyCases(target, variant));
 });
 

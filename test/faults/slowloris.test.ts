@@ -46,7 +46,7 @@ function trickle(socket: Socket, boundMs: number): Promise<SlowResult> {
   });
 }
 
-describeTargets("slowloris", { skip: SKIP_SLOW }, (target) => {
+describeTargets("slowloris", { skip: SKIP_SLOW, binaryStandsForBun: true }, (target) => {
   test(`${CONNECTIONS} trickling connections are closed by the header deadline while others are served`, async () => {
     const server = await startLsky(target, [fixture("faults.ts"), "--workers", "2", "--host", "127.0.0.1", "--header-timeout", `${HEADER_TIMEOUT_MS}ms`]);
     const isBun = target.engine === "bun";

@@ -39,7 +39,7 @@ const TOLERANCE_MS = 1000;
 // is coarse (1 s measured as 1.5 to 4 s).
 const KEEP_ALIVE_MARGIN_MS: Record<ServerKey, number> = { node: 1000, "deno node:http": 1000, deno: 0, bun: 3000 };
 
-describeTargets("timeouts", (target) => {
+describeTargets("timeouts", { binaryStandsForBun: true }, (target) => {
   for (const variant of serverVariants(target)) describe(`server${variant.title || " by default"}`, () => timeoutCases(target, variant));
 });
 

@@ -8,13 +8,15 @@ export const SKIP_SLOW: string | false = process.env.LSKY_QUICK === "1" ? "slow 
 
 /**
  * The long load cases (the soak, the keep-alive and connection-storm
- * reloads) measure the engine, and the binary is Bun: with the binary
- * selected, the same minutes on `bun dist/lsky.mjs` are left out, which keeps
- * the CI run under an hour. `LSKY_LOAD_ALL=1` runs them on both.
+ * reloads) and the suites of what the engine and the supervisor do (faults,
+ * timeouts, recycling, side processes: describeTargets' binaryStandsForBun)
+ * measure the engine, and the binary is Bun: with the binary selected, the
+ * same minutes on `bun dist/lsky.mjs` are left out, which keeps the CI run
+ * under an hour. `LSKY_LOAD_ALL=1` runs them on both.
  */
 export function skipBunBesideBinary(target: { name: string }, selected: ReadonlyArray<{ name: string }>): string | false {
   const binarySelected = selected.some((t) => t.name === "binary");
   return target.name === "bun" && binarySelected && process.env.LSKY_LOAD_ALL !== "1"
-    ? "a long load case: the binary runs it on Bun (LSKY_LOAD_ALL=1 runs it here too)"
+    ? "the binary runs this on Bun (LSKY_LOAD_ALL=1 runs it here too)"
     : false;
 }
