@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readStat } from "../proc-stat.ts";
 
 const POLL_MS = 50;
 const REPORT_EVERY_MS = 5_000;
@@ -21,13 +21,7 @@ export function processExists(pid: number): boolean {
 
 /** Linux only (/proc); elsewhere a process is taken to be running. */
 export function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // "pid (command) state ...": the command may hold spaces and parentheses.
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
-  } catch {
-    return false;
-  }
+  return readStat(`/proc/${pid}/stat`)?.state === "Z";
 }
 
 /**

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import type { Logger } from "../log.ts";
+import { readStat } from "../proc-stat.ts";
 import { currentEngine } from "../runtime/detect.ts";
 import { loadReaper } from "../runtime/reap.ts";
 
@@ -46,20 +47,4 @@ export function zombieChildren(parent: number, proc = "/proc"): number[] {
     if (stat && stat.state === "Z" && stat.ppid === parent) zombies.push(Number(entry));
   }
   return zombies;
-}
-
-/** Parses /proc/PID/stat: "pid (comm) state ppid ...", where comm may hold spaces and parentheses. */
-export function parseStat(text: string): { state: string; ppid: number } | undefined {
-  const close = text.lastIndexOf(")");
-  if (close === -1) return undefined;
-  const [state, ppid] = text.slice(close + 2).split(" ");
-  return state && ppid ? { state, ppid: Number(ppid) } : undefined;
-}
-
-function readStat(path: string): { state: string; ppid: number } | undefined {
-  try {
-    return parseStat(readFileSync(path, "utf8"));
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseStat } from "./pid1.ts";
+import { parseStat } from "./proc-stat.ts";
 
 test("parses state and parent from /proc/PID/stat, even with odd process names", () => {
   assert.deepEqual(parseStat("42 (sleep) Z 1 42 42 0 -1"), { state: "Z", ppid: 1 });
