@@ -93,18 +93,21 @@ export interface OutputTarget {
   write(text: string): void;
 }
 
-const direct = (stream: NodeJS.WriteStream): OutputTarget => ({
+// The stream is looked up at the first write: on Bun the first touch of
+// process.stdout or process.stderr builds Node's stream layer (1 to 3 ms),
+// which a worker would otherwise pay before it serves.
+const direct = (stream: () => NodeJS.WriteStream): OutputTarget => ({
   write: (text) => {
     try {
-      stream.write(text);
+      stream().write(text);
     } catch {
       // A full or closed output must not turn a log line into a crash.
     }
   },
 });
 
-let out: OutputTarget = direct(process.stdout);
-let err: OutputTarget = direct(process.stderr);
+let out: OutputTarget = direct(() => process.stdout);
+let err: OutputTarget = direct(() => process.stderr);
 let queues: OutputQueue[] = [];
 
 /**

@@ -8,7 +8,7 @@ import { allReady, childrenOf, waitForStatus } from "./harness/supervision.ts";
 import { fixture } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
-import { TIED_PARENT_ENV } from "../src/runtime/tied-launch.ts";
+import { TIED_PARENT_ENV } from "../src/runtime/role-names.ts";
 
 // Workers that outlived the test (the failure this file tests for) would spin
 // forever in their busy loop, adopted by init: kill them by pid.

@@ -4,12 +4,10 @@ import { pathToFileURL } from "node:url";
 import { LskyError } from "../errors.ts";
 import { applyAppTsconfigOnBun } from "../runtime/bun-tsconfig-jsx.ts";
 import { currentEngine } from "../runtime/detect.ts";
-import { facadeModuleFile, lskyInstalledFrom, serveLskyImport } from "../runtime/lsky-import.ts";
 import { mayImportLsky } from "./lsky-reference.ts";
 import { type FetchApp, isFetchApp } from "./contract.ts";
 import { embeddedApp } from "./embedded.ts";
 import { explainLoadError } from "./load-error.ts";
-import { enableSourceMaps, needsTranspile, transpileForNode } from "../transpile/transpile-for-node.ts";
 
 export interface LoadedApp {
   app: FetchApp;
@@ -60,16 +58,23 @@ export function assertAppFile(entry: string): string {
  * bundle made for Node takes lsky's facade in as "lsky" where the app has
  * none installed; any other module gets it through serveLskyImport.
  */
+// The transpiler and the "lsky" import are loaded where they are used, not
+// with this module: on Bun a worker that loads them as it starts also loads
+// node:crypto and node:child_process, 2 to 3 ms of its start
+// (docs/BENCHMARKS.md, "Start to first response").
 export async function importUserModule(path: string, bundle?: string): Promise<unknown> {
   if (currentEngine() === "bun") applyAppTsconfigOnBun();
-  if (currentEngine() === "node" && needsTranspile(path)) {
-    enableSourceMaps();
-    // A bundle removed since (a cache cleared) is made again rather than failing the start.
-    const file = bundle && existsSync(bundle) ? bundle : await nodeBundleOf(path);
-    return await import(pathToFileURL(file).href);
+  if (currentEngine() === "node") {
+    const { enableSourceMaps, needsTranspile } = await import("../transpile/transpile-for-node.ts");
+    if (needsTranspile(path)) {
+      enableSourceMaps();
+      // A bundle removed since (a cache cleared) is made again rather than failing the start.
+      const file = bundle && existsSync(bundle) ? bundle : await nodeBundleOf(path);
+      return await import(pathToFileURL(file).href);
+    }
   }
   // Most modules never import "lsky": serving it costs Node a loader thread.
-  if (mayImportLsky(path)) await serveLskyImport(dirname(path));
+  if (mayImportLsky(path)) await (await import("../runtime/lsky-import.ts")).serveLskyImport(dirname(path));
   return await import(pathToFileURL(path).href);
 }
 
@@ -77,7 +82,9 @@ export async function importUserModule(path: string, bundle?: string): Promise<u
  * The file Node imports for a TypeScript module: a bundle that takes lsky's
  * facade in as "lsky" where the app has none installed.
  */
-export function nodeBundleOf(path: string, how: { keepWarm?: boolean } = {}): Promise<string> {
+export async function nodeBundleOf(path: string, how: { keepWarm?: boolean } = {}): Promise<string> {
+  const { facadeModuleFile, lskyInstalledFrom } = await import("../runtime/lsky-import.ts");
+  const { transpileForNode } = await import("../transpile/transpile-for-node.ts");
   const facade = lskyInstalledFrom(dirname(path)) ? undefined : facadeModuleFile();
   return transpileForNode(path, facade, how);
 }

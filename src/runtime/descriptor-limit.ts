@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadLibc } from "./libc.ts";
 import type { Engine } from "./types.ts";
@@ -52,7 +51,7 @@ export async function raiseDescriptorLimit(engine: Engine): Promise<RaiseOutcome
   const before = readDescriptorLimit();
   if (!before) return { before, after: before, how: "unknown (no /proc/self/limits)" };
   if (before.soft >= before.hard) return { before, after: before, how: "soft already at hard: Node, Bun and Deno raise it at start" };
-  const how = engine === "node" ? raiseWithPrlimit(before.hard) : await raiseWithSetrlimit(engine);
+  const how = engine === "node" ? await raiseWithPrlimit(before.hard) : await raiseWithSetrlimit(engine);
   return { before, after: readDescriptorLimit() ?? before, how };
 }
 
@@ -69,8 +68,11 @@ async function raiseWithSetrlimit(engine: "bun" | "deno"): Promise<string> {
   return Number(libc.setrlimit(RLIMIT_NOFILE, limit)) === 0 ? "setrlimit" : "not raised (setrlimit failed)";
 }
 
-function raiseWithPrlimit(hard: number): string {
+async function raiseWithPrlimit(hard: number): Promise<string> {
   if (!Number.isFinite(hard)) return "not raised (the hard limit is unlimited)";
+  // Imported here: workers read their limit through this module, and on Bun
+  // a worker that imports node:child_process starts later (docs/BENCHMARKS.md).
+  const { spawnSync } = await import("node:child_process");
   const result = spawnSync("prlimit", ["--pid", String(process.pid), `--nofile=${hard}:${hard}`], { stdio: "ignore", timeout: 5000 });
   if (result.error) return "not raised (Node has no FFI and prlimit from util-linux is not installed)";
   return result.status === 0 ? "prlimit" : "not raised (prlimit failed)";

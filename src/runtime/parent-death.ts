@@ -1,5 +1,5 @@
 import { loadLibc } from "./libc.ts";
-import { TIED_PARENT_ENV } from "./tied-launch.ts";
+import { TIED_PARENT_ENV } from "./role-names.ts";
 import type { Engine } from "./types.ts";
 
 const PR_SET_PDEATHSIG = 1;

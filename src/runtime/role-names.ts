@@ -19,6 +19,14 @@ export const ACCESS_LOG_FD_ENV = "LSKY_ACCESS_LOG_FD";
 /** The descriptor the pipe is on: the first after stdin, stdout and stderr. */
 export const ACCESS_LOG_FD = 3;
 
+/**
+ * Set in a child's environment when it was started through `setpriv
+ * --pdeathsig KILL`: the pid of the parent it is tied to. The child checks
+ * that this parent is still its own (parent-death.ts): one that died before
+ * setpriv made the tie fires no signal.
+ */
+export const TIED_PARENT_ENV = "LSKY_TIED_PARENT";
+
 /** True for an argument that starts lsky in one of the roles above. */
 export function isRoleArg(arg: string | undefined): boolean {
   return arg === WORKER_ROLE_ARG || arg === PROCESS_ROLE_ARG;

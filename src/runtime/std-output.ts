@@ -70,6 +70,10 @@ function denoWriter(fd: 1 | 2): RawWrite {
  * Bun die of an unhandled EPIPE on process.stdout).
  */
 export function ignoreOutputErrors(): void {
+  if (outputErrorsIgnored) return;
+  outputErrorsIgnored = true;
   process.stdout.on("error", () => {});
   process.stderr.on("error", () => {});
 }
+
+let outputErrorsIgnored = false;

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
 import { processExited, waitFor } from "../../test/harness/wait.ts";
-import { TIED_PARENT_ENV, tiedLaunch } from "./tied-launch.ts";
+import { TIED_PARENT_ENV } from "./role-names.ts";
+import { tiedLaunch } from "./tied-launch.ts";
 
 const launch = { command: "/usr/bin/sleep", args: ["30"], env: { A: "1" } };
 const wrapped = tiedLaunch(launch);

@@ -1,13 +1,7 @@
 import { readFileSync } from "node:fs";
 import { findOnPath } from "./launch.ts";
+import { TIED_PARENT_ENV } from "./role-names.ts";
 
-/**
- * Set in a child's environment when it was started through `setpriv
- * --pdeathsig KILL`: the pid of the parent it is tied to. The child checks
- * that this parent is still its own (parent-death.ts): one that died before
- * setpriv made the tie fires no signal.
- */
-export const TIED_PARENT_ENV = "LSKY_TIED_PARENT";
 
 /** A command to start, with the environment to start it with. */
 export interface Launch {

@@ -5,6 +5,7 @@ import { spawnCommand, spawnProcessRole, type WorkerProcess } from "../runtime/s
 import { type Relay, relayChildOutput } from "./http-kind.ts";
 import type { RestartPolicy } from "./restart-policy.ts";
 import { WorkerHandle } from "./worker-handle.ts";
+import { workerColourEnv } from "./worker-colour.ts";
 import type { DrainRequest, WorkerKind } from "./worker-kind.ts";
 
 // Beyond the stop timeout a module process applies to stop(ctx) itself, how long before SIGKILL.
@@ -62,8 +63,7 @@ function launchProcess(spec: ProcessSpec, slot: number, context: ProcessKindCont
   const role: ProcessRoleSpec = {
     name: spec.name, slot, module: spec.module, busPath: context.busPath, stopTimeout: spec.stopTimeout, logFormat: context.logFormat, taskPayloadLimit: context.taskPayloadLimit,
   };
-  const colour: Record<string, string> = process.stderr.isTTY ? {} : { NO_COLOR: "1" };
-  return spawnProcessRole({ ...env, ...colour, [PROCESS_SPEC_ENV]: JSON.stringify(role) }, spec.module);
+  return spawnProcessRole({ ...env, ...workerColourEnv(), [PROCESS_SPEC_ENV]: JSON.stringify(role) }, spec.module);
 }
 
 /** Every line the process writes, whole, prefixed with its name (and instance when there are several). */

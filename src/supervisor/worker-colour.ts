@@ -1,7 +1,9 @@
+import { isatty } from "node:tty";
+
 /**
  * Worker output goes through a pipe; engines that colour their errors
  * regardless (Deno) are asked not to unless lsky itself writes to a terminal.
  */
 export function workerColourEnv(): Record<string, string> {
-  return process.stderr.isTTY ? {} : { NO_COLOR: "1" };
+  return isatty(2) ? {} : { NO_COLOR: "1" };
 }

@@ -2,7 +2,7 @@ import type { WorkerSpec } from "../bus/protocol.ts";
 import { assertAppFile, importModule } from "../app/load-app.ts";
 import { type ListenerSpec, type ListenerStats, UDP_OWNER_SLOT } from "../config/listener-options.ts";
 import { LskyError } from "../errors.ts";
-import { listenTcp, type TcpConnection, type TcpEvents, type TcpListener } from "../runtime/tcp-listener.ts";
+import type { TcpConnection, TcpEvents, TcpListener } from "../runtime/tcp-listener.ts";
 import type { UdpPeer, UdpSocket } from "../runtime/udp-socket.ts";
 
 export interface AppListeners {
@@ -57,6 +57,9 @@ async function startOne(spec: WorkerSpec, listener: ListenerSpec, reportError: R
   }
   stats.limited = {};
   const limited = stats.limited;
+  // Loaded only for a TCP listener: on Bun its node:net and node:cluster
+  // would otherwise be loaded by every worker as it starts (docs/BENCHMARKS.md).
+  const { listenTcp } = await import("../runtime/tcp-listener.ts");
   const tcp = await listenTcp({
     hostname, port: listener.port,
     maxConnections: spec.settings.listenerMaxConnections,

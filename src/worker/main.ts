@@ -36,8 +36,6 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   // The bus disconnect below stops an orphan only while its event loop runs;
   // this also stops one whose loop the app blocked.
   await dieWithParent(currentEngine());
-  // A broken or full output (the supervisor gone, a full disk) must not kill a worker that serves.
-  ignoreOutputErrors();
   const state: WorkerState = { spec, counters: { requests: 0, inflight: 0 }, draining: false, recycleAsked: false };
   const activity = watchRequestActivity(state.counters);
   const reporter = createStatsReporter(state);
@@ -74,9 +72,24 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   bus.send({ type: "ready", port: served.server.port, ...(state.readAppMetrics && reporter.metrics ? { appMetrics: true } : {}) });
   state.leakWatch = await startLeakWatch(spec.settings, () => state.counters.requests, (line) => process.stderr.write(formatLogLine("warn", line)));
   startHeartbeat(state, reporter, served.server.port);
+  guardOutputSoon();
 }
 
-/** `tasks` from "lsky" and ctx.tasks: this worker's client of the supervisor's task queue. */
+/**
+ * A worker's output is a pipe to the supervisor, which breaks only when the
+ * supervisor is gone: the bus reports that too, and an orphan ignores output
+ * errors before it drains. Otherwise the guard waits until the worker has
+ * served a while: on Bun the first touch of process.stdout builds Node's
+ * stream layer (2 to 3 ms), which would delay the first response
+ * (docs/BENCHMARKS.md, "Start to first response").
+ */
+function guardOutputSoon(): void {
+  const timer = setTimeout(ignoreOutputErrors, OUTPUT_GUARD_DELAY_MS);
+  (timer as { unref?: () => void }).unref?.();
+}
+
+const OUTPUT_GUARD_DELAY_MS = 1000;
+
 /** The worker's end of the bus: drain and stats requests, the app's bus, the schedule; an orphan drains fast. */
 function connectBus(
   state: WorkerState,
@@ -96,6 +109,7 @@ function connectBus(
     ...facilities.receive,
     ...schedule?.receive,
   }, () => {
+    ignoreOutputErrors();
     facilities.disconnected();
     void drain(false, ORPHAN_DEADLINE_MS, 0).finally(() => process.exit(1));
   });

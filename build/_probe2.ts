@@ -1,0 +1,2 @@
+const program = process.argv[2] === "x" ? "./_probe.ts" : "./binary-cli.ts";
+void import(program);
