@@ -1,17 +1,32 @@
 import { readFileSync } from "node:fs";
 
-/** The fields of /proc/PID/stat lsky reads: the state ("Z" for a zombie) and the parent. */
+/** What lsky and its tests and benchmarks read from /proc/PID/stat. */
 export interface ProcessStat {
+  /** The command name, without its parentheses. */
+  name: string;
+  /** "R", "S", "Z" (a zombie), "T" (stopped)... */
   state: string;
   ppid: number;
+  pgid: number;
+  /** User plus system CPU time of all the process's threads, in clock ticks (USER_HZ, 100 on Linux). */
+  cpuTicks: number;
 }
 
-/** Parses /proc/PID/stat: "pid (comm) state ppid ...", where comm may hold spaces and parentheses. */
+/** Parses /proc/PID/stat: "pid (comm) state ppid pgrp ...", where comm may hold spaces and parentheses. */
 export function parseStat(text: string): ProcessStat | undefined {
+  const open = text.indexOf("(");
   const close = text.lastIndexOf(")");
-  if (close === -1) return undefined;
-  const [state, ppid] = text.slice(close + 2).split(" ");
-  return state && ppid ? { state, ppid: Number(ppid) } : undefined;
+  if (open === -1 || close < open) return undefined;
+  // Fields from the state on; utime and stime are the 14th and 15th of the whole line.
+  const fields = text.slice(close + 2).split(" ");
+  if (fields.length < 13 || !fields[0]) return undefined;
+  return {
+    name: text.slice(open + 1, close),
+    state: fields[0],
+    ppid: Number(fields[1]),
+    pgid: Number(fields[2]),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+  };
 }
 
 /** Reads a stat file (`/proc/PID/stat`); undefined when it is gone, unreadable or not Linux. */
@@ -21,4 +36,9 @@ export function readStat(path: string): ProcessStat | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The stat of process `pid`; undefined when it is gone. */
+export function processStat(pid: number): ProcessStat | undefined {
+  return readStat(`/proc/${pid}/stat`);
 }

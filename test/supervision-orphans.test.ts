@@ -8,6 +8,7 @@ import { allReady, childrenOf, waitForStatus } from "./harness/supervision.ts";
 import { fixture } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
+import { processStat } from "../src/proc-stat.ts";
 import { TIED_PARENT_ENV } from "../src/runtime/role-names.ts";
 
 // Workers that outlived the test (the failure this file tests for) would spin
@@ -33,9 +34,7 @@ const SPINNING_TICKS = 50;
 /** user + system CPU ticks of a process, or undefined once it is gone. */
 function cpuTicks(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
+    return processStat(pid)?.cpuTicks;
   } catch {
     return undefined;
   }
@@ -57,8 +56,8 @@ function startedTiedTo(pid: number, parent: number): boolean {
 /** Gone, or a zombie waiting for whoever adopted it to reap it: either way it serves nothing. */
 function dead(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+    const state = processStat(pid)?.state;
+    return state === undefined || state === "Z";
   } catch {
     return true;
   }

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
 import { freePort } from "./harness/ports.ts";
@@ -7,6 +6,7 @@ import { allReady, waitForStatus } from "./harness/supervision.ts";
 import { fixture, type Target } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
+import { processStat } from "../src/proc-stat.ts";
 
 after(killAll);
 
@@ -14,7 +14,7 @@ const HEARTBEAT_TIMEOUT_MS = 1000;
 
 /** The state letter of a process (T: stopped), from /proc. */
 function processState(pid: number): string {
-  return readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "")[0]!;
+  return processStat(pid)?.state ?? "gone";
 }
 
 async function metric(admin: string, name: string): Promise<number> {

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { processStat } from "../../src/proc-stat.ts";
 
 /**
  * CPU time used by a server's processes, read from /proc. Throughput on a
@@ -28,16 +29,8 @@ export function snapshotCpu(pgids: readonly number[]): CpuSnapshot {
   if (process.platform !== "linux" || pgids.length === 0) return snapshot;
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, "utf8");
-    } catch {
-      continue; // Exited meanwhile.
-    }
-    // The command name in parentheses may hold spaces: fields start after ") ".
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (!pgids.includes(Number(fields[2]))) continue;
-    snapshot.set(Number(name), Number(fields[11]) + Number(fields[12]));
+    const stat = processStat(Number(name)); // undefined: exited meanwhile
+    if (stat && pgids.includes(stat.pgid)) snapshot.set(Number(name), stat.cpuTicks);
   }
   return snapshot;
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { processGone, runToEnd } from "./processes.ts";
 import { BIN } from "./paths.ts";
 import { waitUntil } from "./probe.ts";
+import { processStat } from "../../src/proc-stat.ts";
 
 const PM2 = join(BIN, "pm2");
 
@@ -88,12 +89,8 @@ export async function pm2Delete(name: string): Promise<void> {
 export function pm2DaemonPgid(): number[] {
   const pid = pm2.daemonPid();
   if (pid === undefined) return [];
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return [Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2])];
-  } catch {
-    return [];
-  }
+  const pgid = processStat(pid)?.pgid;
+  return pgid === undefined ? [] : [pgid];
 }
 
 export const PM2_START_SHOWN = "PM2_HOME=$(mktemp -d) pm2 start scripts/bench/servers/node-hono.mjs -i 2 --no-autorestart";

@@ -3,6 +3,7 @@
 // among the processes mapping it, so two workers of one executable do not
 // each count the executable's pages in full.
 import { readdirSync, readFileSync } from "node:fs";
+import { parseStat } from "../../src/proc-stat.ts";
 
 export interface ProcessMemory {
   pid: number;
@@ -24,7 +25,7 @@ export function kbField(text: string, name: string): number | undefined {
 
 /** The parent pid in the text of /proc/PID/stat (the command name may hold spaces and parentheses). */
 export function parentPid(stat: string): number {
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  return parseStat(stat)?.ppid ?? Number.NaN;
 }
 
 /** The pids among `stats` (pid -> /proc/PID/stat text) whose parent is `pid`, ascending. */

@@ -6,13 +6,14 @@
 // busy host disturbs far less than requests/s).
 // Usage: node --import tsx scripts/bench/request-context.ts [engine=bun] [rounds=3] [seconds=5]
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../test/harness/ports.ts";
 import { ROOT } from "../../test/harness/targets.ts";
 import { waitFor } from "../../test/harness/wait.ts";
 import { runWrk } from "./wrk.ts";
+import { processStat } from "../../src/proc-stat.ts";
 
 const [engine = "bun", rounds = "3", seconds = "5"] = process.argv.slice(2);
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -51,13 +52,8 @@ async function stop(child: ChildProcess): Promise<void> {
 function groupCpuSeconds(pgid: number): number {
   let ticks = 0;
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      // Fields after the command (which may hold spaces): state ppid pgrp ... utime(14) stime(15).
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Gone meanwhile.
-    }
+    const stat = processStat(Number(pid));
+    if (stat?.pgid === pgid) ticks += stat.cpuTicks;
   }
   return ticks / 100; // USER_HZ is 100 on Linux
 }

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { runLsky } from "./lsky.ts";
 import type { Target } from "./targets.ts";
 import { waitFor } from "./wait.ts";
+import { processStat } from "../../src/proc-stat.ts";
 
 /** What `lsky status --json` prints (kept loose: the tests assert the fields). */
 export interface StatusJson {
@@ -57,16 +58,8 @@ export function childrenOf(ppid: number): Array<{ pid: number; state: string; na
   const found: Array<{ pid: number; state: string; name: string }> = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    // "pid (name) S ppid ...": the name may hold spaces and parentheses.
-    const close = stat.lastIndexOf(")");
-    const [state, parent] = stat.slice(close + 2).split(" ");
-    if (Number(parent) === ppid) found.push({ pid: Number(entry), state: state!, name: stat.slice(stat.indexOf("(") + 1, close) });
+    const stat = processStat(Number(entry));
+    if (stat?.ppid === ppid) found.push({ pid: Number(entry), state: stat.state, name: stat.name });
   }
   return found;
 }

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { processStat } from "../../src/proc-stat.ts";
 
 /**
  * Waits for a condition by polling it, never for a guessed time. Fails with
@@ -48,8 +49,8 @@ export function processGone(pid: number): boolean {
 export function processExited(pid: number): boolean {
   if (processGone(pid)) return true;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z") && readdirSync(`/proc/${pid}/task`).length <= 1;
+    const stat = processStat(pid);
+    return stat === undefined || (stat.state === "Z" && readdirSync(`/proc/${pid}/task`).length <= 1);
   } catch {
     return true;
   }

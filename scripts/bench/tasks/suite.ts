@@ -3,7 +3,6 @@
 // supervisor's queue), beside Piscina and a raw child-process IPC round trip
 // run from this (Node) process. Round trip median and p99 one at a time,
 // tasks/s with 64 in flight, and the CPU time all processes spent per task.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { lskyCandidate } from "../candidates.ts";
 import { cpuMsBetween, snapshotCpu } from "../cpu.ts";
@@ -14,6 +13,7 @@ import { defined, median } from "../stats.ts";
 import { checkAlive, type Served, serve } from "../suite.ts";
 import { roundTrips, throughput } from "./measure.ts";
 import { ipcPeer, piscinaPeer, type TaskPeer } from "./peers.ts";
+import { processStat } from "../../../src/proc-stat.ts";
 
 const TASKS_APP = join(ROOT, "scripts", "bench", "tasks", "app.ts");
 const RTT_N = 2000;
@@ -54,15 +54,8 @@ async function measureLsky(served: Served, scaleDown: number): Promise<Figures> 
 /** utime + stime of these processes, in ms (Linux; 0 elsewhere). */
 function childCpuMs(pids: number[]): number {
   let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Not Linux, or gone.
-    }
-  }
+  // Nothing for a process that is gone, or where there is no /proc.
+  for (const pid of pids) ticks += processStat(pid)?.cpuTicks ?? 0;
   return ticks * 10; // USER_HZ is 100 on Linux
 }
 
