@@ -42,9 +42,8 @@ export function pipeLines(source: Readable, target: LineTarget, label: string | 
   const format: LineFormatter = typeof label === "string" ? (line) => `${label} ${line}` : label;
   let pending = "";
   source.setEncoding("utf8");
-  source.on("error", () => {});
   const holdIfPressed = holdWhilePressed(source, target);
-  source.on("data", (chunk: string) => {
+  return relayUntilEnd(source, (chunk: string) => {
     pending += chunk;
     const lastNewline = pending.lastIndexOf("\n");
     if (lastNewline === -1) {
@@ -58,16 +57,9 @@ export function pipeLines(source: Readable, target: LineTarget, label: string | 
     pending = pending.slice(lastNewline + 1);
     target.write(formatLines(complete, format));
     holdIfPressed();
-  });
-  return new Promise((resolve) => {
-    const finish = () => {
-      if (pending) target.write(formatLines(pending, format));
-      pending = "";
-      resolve();
-    };
-    source.once("end", finish);
-    // A destroyed pipe (error) may close without "end".
-    source.once("close", finish);
+  }, () => {
+    if (pending) target.write(formatLines(pending, format));
+    pending = "";
   });
 }
 
@@ -79,9 +71,8 @@ export function pipeLines(source: Readable, target: LineTarget, label: string | 
  */
 export function passLines(source: Readable, target: ByteLineTarget): Promise<void> {
   let partial: Buffer | undefined;
-  source.on("error", () => {});
   const holdIfPressed = holdWhilePressed(source, target);
-  source.on("data", (chunk: Buffer) => {
+  return relayUntilEnd(source, (chunk: Buffer) => {
     const data = partial ? Buffer.concat([partial, chunk]) : chunk;
     const lastNewline = data.lastIndexOf(NEWLINE);
     if (lastNewline === -1 && data.length <= MAX_PARTIAL_LINE) {
@@ -92,14 +83,27 @@ export function passLines(source: Readable, target: ByteLineTarget): Promise<voi
     partial = end < data.length ? Buffer.from(data.subarray(end)) : undefined;
     target.writeBytes(lastNewline === -1 ? Buffer.concat([data, NEWLINE_BYTES]) : data.subarray(0, end));
     holdIfPressed();
+  }, () => {
+    if (partial) target.writeBytes(Buffer.concat([partial, NEWLINE_BYTES]));
+    partial = undefined;
   });
+}
+
+/**
+ * Feeds the source's chunks to `onChunk` and, once it ends, calls `flush` for
+ * the last partial line; resolves then. A read error ends the relay quietly:
+ * the worker's exit is reported on its own.
+ */
+function relayUntilEnd<T>(source: Readable, onChunk: (chunk: T) => void, flush: () => void): Promise<void> {
+  source.on("error", () => {});
+  source.on("data", onChunk);
   return new Promise((resolve) => {
     const finish = () => {
-      if (partial) target.writeBytes(Buffer.concat([partial, NEWLINE_BYTES]));
-      partial = undefined;
+      flush();
       resolve();
     };
     source.once("end", finish);
+    // A destroyed pipe (error) may close without "end".
     source.once("close", finish);
   });
 }
