@@ -57,11 +57,12 @@ export function assertAppFile(entry: string): string {
  * engine. Node 20 cannot import TypeScript; Bun and Deno can, directly. The
  * bundle made for Node takes lsky's facade in as "lsky" where the app has
  * none installed; any other module gets it through serveLskyImport.
+ *
+ * The transpiler and the "lsky" import are loaded where they are used, not
+ * with this module: on Bun a worker that loads them as it starts also loads
+ * node:crypto and node:child_process, 2 to 3 ms of its start
+ * (docs/BENCHMARKS.md, "Start to first response").
  */
-// The transpiler and the "lsky" import are loaded where they are used, not
-// with this module: on Bun a worker that loads them as it starts also loads
-// node:crypto and node:child_process, 2 to 3 ms of its start
-// (docs/BENCHMARKS.md, "Start to first response").
 export async function importUserModule(path: string, bundle?: string): Promise<unknown> {
   if (currentEngine() === "bun") applyAppTsconfigOnBun();
   if (currentEngine() === "node") {
