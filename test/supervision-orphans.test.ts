@@ -33,11 +33,7 @@ const SPINNING_TICKS = 50;
 
 /** user + system CPU ticks of a process, or undefined once it is gone. */
 function cpuTicks(pid: number): number | undefined {
-  try {
-    return processStat(pid)?.cpuTicks;
-  } catch {
-    return undefined;
-  }
+  return processStat(pid)?.cpuTicks;
 }
 
 function isWorker(pid: number): boolean {
@@ -55,12 +51,8 @@ function startedTiedTo(pid: number, parent: number): boolean {
 
 /** Gone, or a zombie waiting for whoever adopted it to reap it: either way it serves nothing. */
 function dead(pid: number): boolean {
-  try {
-    const state = processStat(pid)?.state;
-    return state === undefined || state === "Z";
-  } catch {
-    return true;
-  }
+  const state = processStat(pid)?.state;
+  return state === undefined || state === "Z";
 }
 
 describeTargets("orphans", (target) => {

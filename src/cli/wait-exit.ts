@@ -1,4 +1,4 @@
-import { readStat } from "../proc-stat.ts";
+import { processStat } from "../proc-stat.ts";
 
 const POLL_MS = 50;
 const REPORT_EVERY_MS = 5_000;
@@ -21,7 +21,7 @@ export function processExists(pid: number): boolean {
 
 /** Linux only (/proc); elsewhere a process is taken to be running. */
 export function isZombie(pid: number): boolean {
-  return readStat(`/proc/${pid}/stat`)?.state === "Z";
+  return processStat(pid)?.state === "Z";
 }
 
 /**
