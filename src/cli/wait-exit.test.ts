@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
-import { isZombie, processExists } from "./wait-exit.ts";
+import { exitedUnreaped, processExists } from "./wait-exit.ts";
 
 test("a running process exists and is no zombie", () => {
   assert.equal(processExists(process.pid), true);
-  assert.equal(isZombie(process.pid), false);
+  assert.equal(exitedUnreaped(process.pid), false);
 });
 
 test("an exited child not yet collected by its parent counts as gone", { skip: process.platform !== "linux" && "reads /proc" }, async () => {
@@ -17,7 +17,7 @@ test("an exited child not yet collected by its parent counts as gone", { skip: p
   let sawZombie = false;
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && !sawZombie) {
-    sawZombie = isZombie(pid);
+    sawZombie = exitedUnreaped(pid);
     if (sawZombie) assert.equal(processExists(pid), false);
   }
   await new Promise((resolve) => child.once("exit", resolve));

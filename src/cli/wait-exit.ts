@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { processStat } from "../proc-stat.ts";
 
 const POLL_MS = 50;
@@ -16,12 +17,23 @@ export function processExists(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
-  return !isZombie(pid);
+  return !exitedUnreaped(pid);
 }
 
-/** Linux only (/proc); elsewhere a process is taken to be running. */
-export function isZombie(pid: number): boolean {
-  return processStat(pid)?.state === "Z";
+/**
+ * A zombie whose threads have all exited; Linux only (/proc), elsewhere a
+ * process is taken to be running. The main thread shows "Z" as soon as it
+ * exits, but the engines run other threads, and the process's descriptors
+ * (its listening port) stay open until the last of them has exited too:
+ * `lsky stop` returning before that would leave the port taken a moment.
+ */
+export function exitedUnreaped(pid: number): boolean {
+  if (processStat(pid)?.state !== "Z") return false;
+  try {
+    return readdirSync(`/proc/${pid}/task`).length <= 1;
+  } catch {
+    return true; // Reaped meanwhile.
+  }
 }
 
 /**

@@ -1,5 +1,4 @@
-import { readdirSync } from "node:fs";
-import { processStat } from "../../src/proc-stat.ts";
+import { exitedUnreaped } from "../../src/cli/wait-exit.ts";
 
 /**
  * Waits for a condition by polling it, never for a guessed time. Fails with
@@ -47,11 +46,6 @@ export function processGone(pid: number): boolean {
  * (its listening socket) stay open until the last of them has exited.
  */
 export function processExited(pid: number): boolean {
-  if (processGone(pid)) return true;
-  try {
-    const stat = processStat(pid);
-    return stat === undefined || (stat.state === "Z" && readdirSync(`/proc/${pid}/task`).length <= 1);
-  } catch {
-    return true;
-  }
+  // Asked again last: it may have been reaped between the first two checks.
+  return processGone(pid) || exitedUnreaped(pid) || processGone(pid);
 }
