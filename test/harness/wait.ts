@@ -39,11 +39,10 @@ export function processGone(pid: number): boolean {
 }
 
 /**
- * True when the process has exited: gone, or a zombie not yet reaped. An
+ * True when the process has exited: gone, or a zombie not yet reaped whose
+ * threads have all exited (exitedUnreaped, the rule `lsky stop` waits by). An
  * orphan is reaped by the host's init (PID 1), whose delay (measured up to
- * 1.6 s in a container) is not the exiting program's. A zombie main thread
- * is not enough: the engines run threads, and the process's descriptors
- * (its listening socket) stay open until the last of them has exited.
+ * 1.6 s in a container) is not the exiting program's.
  */
 export function processExited(pid: number): boolean {
   // Asked again last: it may have been reaped between the first two checks.
