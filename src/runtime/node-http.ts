@@ -8,6 +8,8 @@ import { checkRawHead, markPrechecked, prechecked } from "../limits/prechecked.t
 import { isRefusal } from "../limits/responses.ts";
 import { listenError, UNIX_PEER } from "./listen-error.ts";
 import { keepDenoHeaderDefaults } from "./deno-node-headers.ts";
+import { recordBodies } from "./held-bodies.ts";
+import { sendHeldBody } from "./node-held-send.ts";
 import type { DrainableServer } from "./drainable-server.ts";
 import { ConnectionActivity } from "./connection-activity.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
@@ -63,12 +65,17 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
       closing.add(incoming.socket);
       outgoing.shouldKeepAlive = false;
     }
-    if (!how.overrideGlobalObjects) keepDenoHeaderDefaults(outgoing, response);
+    if (how.overrideGlobalObjects) return response;
+    const sent = sendHeldBody(outgoing, response);
+    if (sent) return sent;
+    keepDenoHeaderDefaults(outgoing, response);
     return response;
   };
+  // On Deno: responses record the body they were made with (sendHeldBody).
+  if (!how.overrideGlobalObjects) recordBodies();
   const listener = getRequestListener((lightweight, env) => {
     const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
-    const request = how.overrideGlobalObjects ? lightweight : toEngineRequest(lightweight);
+    const request = how.overrideGlobalObjects ? lightweight : toEngineRequest(lightweight, incoming);
     const kind = prechecked(incoming);
     if (kind !== undefined) markPrechecked(request, kind);
     const result = handler(request, options.context(readAddress, incoming, env as EngineBindings));
@@ -126,11 +133,11 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
  * stage, or the app's own code) fails after locking its body. The engine's
  * Request made from its parts is what the app gets under the engine directly.
  */
-function toEngineRequest(lightweight: Request): Request {
+function toEngineRequest(lightweight: Request, incoming: IncomingMessage): Request {
   const hasBody = lightweight.method !== "GET" && lightweight.method !== "HEAD";
   const init: RequestInit & { duplex?: "half" } = {
     method: lightweight.method,
-    headers: lightweight.headers,
+    headers: fieldPairs(incoming.rawHeaders),
     signal: lightweight.signal,
   };
   if (hasBody) {
@@ -138,6 +145,17 @@ function toEngineRequest(lightweight: Request): Request {
     init.duplex = "half";
   }
   return new Request(lightweight.url, init);
+}
+
+/**
+ * The fields as the client sent them, for the engine's Request to take in
+ * one pass: the lightweight request's `headers` would build a Headers that
+ * the Request then copies again.
+ */
+function fieldPairs(raw: string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+  return pairs;
 }
 
 /**
