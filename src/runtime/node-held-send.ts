@@ -22,9 +22,9 @@ export function sendHeldBody(outgoing: ServerResponse, response: Response): Resp
   if (typeof body !== "string" && !(body instanceof Uint8Array)) return undefined;
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of response.headers) {
-    // Headers yields each Set-Cookie on its own and joins every other field.
-    const previous = headers[name];
-    headers[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [String(previous)]), value];
+    // Headers joins every repeated field but Set-Cookie, which it yields once per cookie.
+    if (name === "set-cookie") headers[name] ??= response.headers.getSetCookie();
+    else headers[name] = value;
   }
   // The length of what is sent, whatever the app claimed (as Deno.serve does).
   headers["content-length"] = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
