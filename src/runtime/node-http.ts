@@ -10,6 +10,7 @@ import { listenError, UNIX_PEER } from "./listen-error.ts";
 import { keepDenoHeaderDefaults } from "./deno-node-headers.ts";
 import { recordBodies } from "./held-bodies.ts";
 import { sendHeldBody } from "./node-held-send.ts";
+import { keepResponseDefaults } from "./node-response-defaults.ts";
 import type { DrainableServer } from "./drainable-server.ts";
 import { ConnectionActivity } from "./connection-activity.ts";
 import { createSecureNodeServer } from "./node-secure.ts";
@@ -65,7 +66,10 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
       closing.add(incoming.socket);
       outgoing.shouldKeepAlive = false;
     }
-    if (how.overrideGlobalObjects) return response;
+    if (how.overrideGlobalObjects) {
+      keepResponseDefaults(response);
+      return response;
+    }
     const sent = sendHeldBody(outgoing, response);
     if (sent) return sent;
     keepDenoHeaderDefaults(outgoing, response);
