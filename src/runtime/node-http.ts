@@ -10,6 +10,7 @@ import { listenError, UNIX_PEER } from "./listen-error.ts";
 import { keepDenoHeaderDefaults } from "./deno-node-headers.ts";
 import { recordBodies } from "./held-bodies.ts";
 import { sendHeldBody } from "./node-held-send.ts";
+import { fieldPairs } from "./raw-fields.ts";
 import { keepResponseDefaults } from "./node-response-defaults.ts";
 import type { DrainableServer } from "./drainable-server.ts";
 import { ConnectionActivity } from "./connection-activity.ts";
@@ -149,17 +150,6 @@ function toEngineRequest(lightweight: Request, incoming: IncomingMessage): Reque
     init.duplex = "half";
   }
   return new Request(lightweight.url, init);
-}
-
-/**
- * The fields as the client sent them, for the engine's Request to take in
- * one pass: the lightweight request's `headers` would build a Headers that
- * the Request then copies again.
- */
-function fieldPairs(raw: string[]): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
-  return pairs;
 }
 
 /**

@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { asksForWebSocket, type EngineSocket, type SocketHost, type UpgradeSlot } from "../websocket/engine.ts";
 import { formatLogLine } from "../log.ts";
 import type { RemoteAddr, ServeOptions } from "./types.ts";
+import { fieldPairs } from "./raw-fields.ts";
 
 const decoder = new TextDecoder();
 
@@ -85,11 +86,8 @@ function refuseEngineUpgrade(): Response {
 function upgradeRequest(incoming: IncomingMessage): Request | undefined {
   const hostHeader = incoming.headers.host;
   if (incoming.method !== "GET" || !hostHeader || !asksForWebSocket(incoming.headers.upgrade)) return undefined;
-  const headers = new Headers();
-  const raw = incoming.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   try {
-    return new Request(`http://${hostHeader}${incoming.url ?? "/"}`, { method: "GET", headers });
+    return new Request(`http://${hostHeader}${incoming.url ?? "/"}`, { method: "GET", headers: fieldPairs(incoming.rawHeaders) });
   } catch {
     return undefined;
   }
