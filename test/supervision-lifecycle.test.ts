@@ -105,7 +105,7 @@ describeTargets("stop and control", { binaryStandsForBun: true }, (target) => {
     }
     const byDir = await runLsky(target, ["status"], { env, cwd: mkdtempSync(join(scratch, "empty-")) });
     assert.equal(byDir.code, 3);
-    assert.match(byDir.stderr, /^\S.*No lsky server is running started in .*\n$/);
+    assert.match(byDir.stderr, /^\S.*No lsky server started in \S+ is running\n$/);
   });
 
   test("status -i refreshes; --port selects the server", async () => {

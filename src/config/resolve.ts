@@ -52,7 +52,7 @@ function parseOrThrow(spec: SettingSpec, text: string, origin: string): unknown 
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new LskyError("INVALID_CONFIG", `Invalid value "${text}" for ${origin}: ${why}`, {
-      hint: `See "lsky serve --help" for ${spec.key}`,
+      hint: `See --${spec.flag} in "lsky serve --help"`,
     });
   }
 }
