@@ -65,6 +65,14 @@ describe("resolveSettings", () => {
     });
   });
 
+  test("a bad value's hint names the flag as --help spells it, not the setting's key", () => {
+    assert.throws(() => resolveSettings({ flags: { trustProxy: "bogus" }, env: {}, context }), (error: unknown) => {
+      assert.ok(error instanceof LskyError);
+      assert.equal(error.hint, 'See --trust-proxy in "lsky serve --help"');
+      return true;
+    });
+  });
+
   test("a bad environment value names the variable", () => {
     assert.throws(
       () => resolveSettings({ flags: {}, env: { PORT: "abc" }, context }),
