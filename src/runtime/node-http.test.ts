@@ -13,6 +13,8 @@ const LIMITS: LimitSettings = {
   headerTimeout: 10_000, bodyTimeout: 0, minBodyRate: 0, bodyRateGrace: 0, keepAliveTimeout: 60_000, requestTimeout: 0, denoServer: "node",
 };
 
+// Without overrideGlobalObjects (the Deno setting) the adapter leaves this
+// process's Request and Response alone; the tracking is the same either way.
 function start(handler: () => Response | Promise<Response>): Promise<HttpServer> {
   return serveNodeHttp({
     hostname: "127.0.0.1",

@@ -89,8 +89,7 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
   }, { overrideGlobalObjects: how.overrideGlobalObjects });
   const activity = new ConnectionActivity();
   const track = requestTracker(activity);
-  const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    track(incoming, outgoing);
+  const answer = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     if (closing.has(incoming.socket)) return;
     const refused = earlyRefusal(incoming);
     if (refused) {
@@ -105,6 +104,11 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     markPrechecked(incoming, checked.kind);
     void listener(incoming, outgoing);
   };
+  // Every request is tracked before anything answers it, a refusal included.
+  const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    track(incoming, outgoing);
+    answer(incoming, outgoing);
+  };
   // With TLS it is a node:http2 secure server that also speaks HTTP/1.1
   // (node-secure.ts); the limits stage keeps lsky's answers there.
   if (options.tls) {
@@ -118,12 +122,13 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
   // Node answers "100 Continue" by itself unless asked; a body that will be
   // refused is not invited.
   server.on("checkContinue", (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    track(incoming, outgoing);
     if (Number(incoming.headers["content-length"] ?? 0) > options.limits.maxBodySize) {
       closing.add(incoming.socket);
       return refuse(outgoing, 413);
     }
     outgoing.writeContinue();
-    onRequest(incoming, outgoing);
+    answer(incoming, outgoing);
   });
   server.on("clientError", answerClientError);
   server.on("connection", (socket: Duplex) => activity.opened(socket));
