@@ -1,7 +1,7 @@
 import { getRequestListener } from "@hono/node-server";
 import cluster from "node:cluster";
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
-import { Server as NetServer } from "node:net";
+import { Server as NetServer, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { formatLogLine } from "../log.ts";
 import { checkRawHead, markPrechecked, prechecked } from "../limits/prechecked.ts";
@@ -21,6 +21,9 @@ import type { CloseOptions, EngineBindings, HttpServer, RemoteAddr, ServeOptions
 // How often a closing server sweeps connections that went idle after their
 // last response, so a drain never waits for the keep-alive timeout.
 const IDLE_SWEEP_MS = 50;
+// How often a serving server notes which connections were active: a drain
+// closes an idle connection at its margin or up to this much later.
+const ACTIVITY_LOOK_MS = 1000;
 // After a cluster worker's server closed, the primary may still have handed it
 // a connection (a "newconn" message in flight). The worker declines it and the
 // primary passes it to another worker, but only while the worker is alive: a
@@ -87,8 +90,6 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     if (result instanceof Promise) return result.then((response) => settle(incoming, outgoing, response));
     return settle(incoming, outgoing, result);
   }, { overrideGlobalObjects: how.overrideGlobalObjects });
-  const activity = new ConnectionActivity();
-  const track = requestTracker(activity);
   const answer = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     if (closing.has(incoming.socket)) return;
     const refused = earlyRefusal(incoming);
@@ -104,11 +105,6 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     markPrechecked(incoming, checked.kind);
     void listener(incoming, outgoing);
   };
-  // Every request is tracked before anything answers it, a refusal included.
-  const onRequest = (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    track(incoming, outgoing);
-    answer(incoming, outgoing);
-  };
   // With TLS it is a node:http2 secure server that also speaks HTTP/1.1
   // (node-secure.ts); the limits stage keeps lsky's answers there.
   if (options.tls) {
@@ -118,11 +114,10 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     acceptUpgrades(secure as unknown as Server, options, readAddress);
     return listen(secure, options, how);
   }
-  const server = createServer(serverOptions(options.limits), onRequest);
+  const server = createServer(serverOptions(options.limits), answer);
   // Node answers "100 Continue" by itself unless asked; a body that will be
   // refused is not invited.
   server.on("checkContinue", (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    track(incoming, outgoing);
     if (Number(incoming.headers["content-length"] ?? 0) > options.limits.maxBodySize) {
       closing.add(incoming.socket);
       return refuse(outgoing, 413);
@@ -131,8 +126,11 @@ export function serveNodeHttp(options: ServeOptions, how: NodeHttpListen): Promi
     answer(incoming, outgoing);
   });
   server.on("clientError", answerClientError);
-  server.on("connection", (socket: Duplex) => activity.opened(socket));
-  acceptUpgrades(server, options, readAddress);
+  const activity = new ConnectionActivity(isAnswering);
+  server.on("connection", (socket: Socket) => activity.opened(socket));
+  // An upgraded connection belongs to the WebSocket hub, which closes it with
+  // 1012 or 1001 after its own drain period, not as an idle HTTP connection.
+  if (acceptUpgrades(server, options, readAddress)) server.on("upgrade", (incoming: IncomingMessage) => activity.forget(incoming.socket));
   // Above the limit, Node keeps parsing but drops the extra fields silently;
   // one more than the limit lets the limits stage see the excess and answer 431.
   server.maxHeadersCount = options.limits.maxHeaderCount + 1;
@@ -160,28 +158,10 @@ function toEngineRequest(lightweight: Request, incoming: IncomingMessage): Reque
   return new Request(lightweight.url, init);
 }
 
-/**
- * Follows each connection's requests, so a handover closes only long-idle
- * ones. Called from the server's one request listener: a second listener
- * (prepended) made node:http emit every request through its listener-array
- * path, about 4% of a small request (paired A/B, 2026-12-03). One function
- * for every response's close, which finds its connection on the response: a
- * closure and a `once` per request were about 1.5% more.
- */
-function requestTracker(activity: ConnectionActivity): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
-  function onResponseClosed(this: ServerResponse & { [CONNECTION]?: Duplex }) {
-    const connection = this[CONNECTION];
-    if (connection) activity.requestEnded(connection);
-  }
-  return (incoming: IncomingMessage, outgoing: ServerResponse & { [CONNECTION]?: Duplex }) => {
-    activity.requestStarted(incoming.socket);
-    outgoing[CONNECTION] = incoming.socket;
-    // A response closes once; the listener stays with it.
-    outgoing.on("close", onResponseClosed);
-  };
+/** A response is under way on the connection: node:http sets `_httpMessage` until the response has finished. */
+function isAnswering(connection: object): boolean {
+  return (connection as { _httpMessage?: unknown })._httpMessage != null;
 }
-
-const CONNECTION = Symbol("lsky.connection");
 
 function listen(server: DrainableServer, options: ServeOptions, how: NodeHttpListen, activity?: ConnectionActivity): Promise<HttpServer> {
   return new Promise((resolve, reject) => {
@@ -284,10 +264,13 @@ function tcpAddressOf(incoming: IncomingMessage): RemoteAddr {
 
 function wrap(server: DrainableServer, port: number, activity?: ConnectionActivity): HttpServer {
   const keepsIdleConnections = activity !== undefined && server instanceof NetServer;
+  const looking = keepsIdleConnections ? setInterval(() => activity.look(), ACTIVITY_LOOK_MS) : undefined;
+  looking?.unref();
   return {
     port,
     keepsIdleConnections,
     close: (options) => {
+      clearInterval(looking);
       const closed = keepsIdleConnections && options
         ? closeAfterIdleMargin(server as DrainableServer & NetServer, activity!, options)
         : closeIdleNow(server);

@@ -16,9 +16,10 @@ const decoder = new TextDecoder();
  * when the app accepted, or writes the app's own response. `ws` enforces the
  * size (1009), masking (1002) and UTF-8 (1007); lsky pings idle sockets.
  */
-export function acceptUpgrades(server: Server, options: ServeOptions, readAddress: (incoming: IncomingMessage) => RemoteAddr): void {
+export function acceptUpgrades(server: Server, options: ServeOptions, readAddress: (incoming: IncomingMessage) => RemoteAddr): boolean {
   const host = options.websockets;
-  if (!host) return;
+  // Without a listener node:http answers an upgrade request as a plain request.
+  if (!host) return false;
   const wss = new WebSocketServer({ noServer: true, maxPayload: host.policy.wsMaxMessage, perMessageDeflate: host.policy.wsDeflate, clientTracking: false });
   server.on("upgrade", (incoming: IncomingMessage, socket: Duplex, head: Uint8Array) => {
     socket.on("error", () => socket.destroy());
@@ -32,6 +33,7 @@ export function acceptUpgrades(server: Server, options: ServeOptions, readAddres
       wss.handleUpgrade(incoming, socket, head, (ws) => attach(ws, slot, host));
     }, () => socket.destroy());
   });
+  return true;
 }
 
 function attach(ws: WebSocket, slot: UpgradeSlot, host: SocketHost): void {
