@@ -93,14 +93,11 @@ for (const target of selectedTargets()) {
 // (--keep-alive-timeout, here 1 s); an upgraded connection is not one of them,
 // whatever its age: the hub closes it with 1012 after --ws-drain-period. On
 // node:http the idle sweep once took a WebSocket older than the margin for an
-// idle connection and cut it, without a close frame, before the hub's 1012.
-// Not on Deno.serve: its shutdown, once the margin has passed, closes the
-// server's WebSockets itself with 1001 before a drain period longer than the
-// margin ends (a gap of its own, docs/WEBSOCKET.md).
-const idleSweepVariants = (target: Target) => variantsOf(target).filter((v) => target.engine !== "deno" || v.args.length > 0);
-
+// idle connection and cut it, without a close frame, before the hub's 1012;
+// Deno.serve's shutdown, once the margin had passed, closed them itself with
+// 1001 (the drain now waits for the hub first).
 for (const target of selectedTargets()) {
-  for (const variant of idleSweepVariants(target)) describe(`WebSocket older than the idle margin on ${target.name}${variant.title}`, () => {
+  for (const variant of variantsOf(target)) describe(`WebSocket older than the idle margin on ${target.name}${variant.title}`, () => {
     test("gets 1012 at a reload, not a cut connection", { timeout: 60_000 }, async () => {
       const server = await startLsky(target, [fixture("ws-app.ts"), "--workers", "1", "--host", "127.0.0.1", "--keep-alive-timeout", "1s",
         "--ws-drain-period", "2s", "--grace-period", "10s", ...variant.args]);

@@ -133,6 +133,7 @@ function wrap(server: any, port: number, abort: AbortController): HttpServer {
     // shutdown() stops the listener, closes idle connections and resolves
     // once in-flight requests have finished.
     close: () => server.shutdown(),
+    closesWebSockets: true,
     forceClose: () => abort.abort(),
   };
 }

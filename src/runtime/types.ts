@@ -141,6 +141,12 @@ export interface HttpServer {
    * before it closes (src/worker/drain.ts).
    */
   readonly keepsIdleConnections?: boolean;
+  /**
+   * True when close() also closes the server's WebSockets (Deno.serve's
+   * shutdown, with 1001): a drain lets the hub close them first (1012 on a
+   * reload), within the grace period.
+   */
+  readonly closesWebSockets?: boolean;
   /** Drops every connection now (the drain deadline passed). */
   forceClose(): void;
 }

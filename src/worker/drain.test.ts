@@ -48,6 +48,23 @@ describe("drainServer", () => {
     assert.ok(calls[0]!.at - started < 30_000, "the listener did not wait out the margin again");
   });
 
+  test("a server whose close would close its WebSockets waits for their own drain first, within the grace period", async () => {
+    for (const closesWebSockets of [true, false]) {
+      const { server, calls } = fakeServer(false);
+      let socketsDone = false;
+      const socketsClosed = new Promise<void>((resolve) => setTimeout(() => resolve(void (socketsDone = true)), 100));
+      const closed = drainServer({ ...server, closesWebSockets, close: (options) => (calls.push({ options, at: socketsDone ? 1 : 0 }), Promise.resolve()) },
+        counters, { ...plan, keepAliveTimeout: 60_000, handover: false, socketsClosed });
+      await closed;
+      assert.deepEqual(calls.map((c) => c.at), [closesWebSockets ? 1 : 0]);
+      await socketsClosed;
+    }
+    const { server, calls } = fakeServer(false);
+    const never = new Promise<void>(() => {});
+    await drainServer({ ...server, closesWebSockets: true }, counters, { ...plan, gracePeriod: 50, keepAliveTimeout: 60_000, handover: false, socketsClosed: never });
+    assert.equal(calls.length, 1, "closed at the grace deadline even though the sockets never finished");
+  });
+
   test("on a stop, idle connections close at once", async () => {
     for (const keeps of [true, false]) {
       const { server, calls } = fakeServer(keeps);

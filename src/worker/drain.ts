@@ -24,6 +24,8 @@ export interface DrainPlan {
   keepAliveTimeout: number;
   /** No earlier than the last request before the drain (RequestActivity); unknown means the drain's start. */
   lastRequestBound?: number;
+  /** The WebSockets' own drain: waited for before closing a server that would close them too (closesWebSockets). */
+  socketsClosed?: Promise<void>;
 }
 
 // On a handover, idle connections are closed only once idle this share of
@@ -75,6 +77,8 @@ export async function drainServer(server: HttpServer, counters: RequestCounters,
   // it, so a worker that had no request for the margin closes at once.
   const lastUse = Math.min(started, plan.lastRequestBound ?? started);
   if (plan.handover && !server.keepsIdleConnections) await sleep(lastUse + idleMargin - Date.now());
+  // Otherwise a drain period longer than the margin would end in the engine's 1001, not the hub's 1012.
+  if (server.closesWebSockets && plan.socketsClosed) await Promise.race([plan.socketsClosed, sleep(graceEnds - Date.now())]);
   const force = setTimeout(() => server.forceClose(), Math.max(0, graceEnds - Date.now()));
   try {
     await server.close(plan.handover && server.keepsIdleConnections ? { idleMargin } : undefined);

@@ -23,7 +23,7 @@ export function createDrain(state: WorkerState, activity: RequestActivity, repor
     const listenersClosed = state.listeners?.drain(deadline);
     if (state.server) await drainServer(state.server, state.counters, {
       drainDelay, gracePeriod, handover, keepAliveTimeout: settings.keepAliveTimeout,
-      lastRequestBound: activity.lastRequestBound(),
+      lastRequestBound: activity.lastRequestBound(), socketsClosed,
     });
     await socketsClosed;
     await listenersClosed;
