@@ -158,9 +158,13 @@ function toEngineRequest(lightweight: Request, incoming: IncomingMessage): Reque
   return new Request(lightweight.url, init);
 }
 
-/** A response is under way on the connection: node:http sets `_httpMessage` until the response has finished. */
+/** The response under way on a connection: node:http keeps it in `_httpMessage` until it has finished. */
+function responseOn(connection: object): ServerResponse | undefined {
+  return (connection as { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+}
+
 function isAnswering(connection: object): boolean {
-  return (connection as { _httpMessage?: unknown })._httpMessage != null;
+  return responseOn(connection) !== undefined;
 }
 
 function listen(server: DrainableServer, options: ServeOptions, how: NodeHttpListen, activity?: ConnectionActivity): Promise<HttpServer> {
@@ -228,8 +232,7 @@ type ClientError = NodeJS.ErrnoException & { rawPacket?: Buffer };
 
 /** Answers a request the parser refused, then closes: nothing more is read. */
 function answerClientError(error: ClientError, socket: Duplex): void {
-  const httpMessage = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
-  if (error.code === "ECONNRESET" || !socket.writable || httpMessage?.headersSent) {
+  if (error.code === "ECONNRESET" || !socket.writable || responseOn(socket)?.headersSent) {
     socket.destroy();
     return;
   }
