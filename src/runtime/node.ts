@@ -1,4 +1,5 @@
 import { serveNodeHttp } from "./node-http.ts";
+import type { IncomingMessage } from "node:http";
 import type { EngineAdapter } from "./types.ts";
 import { lightweightBodyLength } from "./node-body-length.ts";
 
@@ -10,5 +11,7 @@ export const nodeAdapter: EngineAdapter = {
   headCeiling: 0,
   prechecks: true,
   bodyLength: lightweightBodyLength,
+  // node:http keys every request's fields (@hono/node-server reads Host from it).
+  headerRecord: (context) => (context as { incoming?: IncomingMessage }).incoming?.headers,
   serve: (options) => serveNodeHttp(options, { reusePort: false, overrideGlobalObjects: true }),
 };

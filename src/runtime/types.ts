@@ -166,6 +166,8 @@ export interface FileResponseInit {
 /** A request's header fields as the client sent them: names in any case, a name repeated per line. */
 export type HeaderFields = readonly (readonly [name: string, value: string])[];
 
+export type HeaderRecord = Readonly<Record<string, string | string[] | undefined>>;
+
 export interface EngineAdapter {
   readonly engine: Engine;
   /** The engine's own version, e.g. "1.4.5". */
@@ -215,6 +217,13 @@ export interface EngineAdapter {
    * them for its own checks (Deno: deno-head.ts); undefined otherwise.
    */
   headerFields?(request: Request): HeaderFields | undefined;
+  /**
+   * The request's header fields as the engine already keyed them: lower-case
+   * names, a repeated field's values joined with ", " (Node: the
+   * IncomingMessage's `headers`, which node:http builds for every request);
+   * undefined where the engine has no such record.
+   */
+  headerRecord?(context: LskyContext): HeaderRecord | undefined;
   /**
    * The same bytes as text, when the engine sends a text body faster than a
    * byte body and the bytes are UTF-8 that decode and encode back exactly;

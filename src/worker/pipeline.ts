@@ -17,7 +17,7 @@ export interface WorkerServices {
   /** Present when metrics are on (--admin). */
   metrics?: RequestMetrics;
   /** The engine's adapter, for zero-copy file responses where it has them. */
-  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength" | "recordBodies" | "replaceUrl" | "headerFields" | "textBody">;
+  adapter?: Pick<EngineAdapter, "fileResponse" | "bodyLength" | "recordBodies" | "replaceUrl" | "headerFields" | "headerRecord" | "textBody">;
   /** What the engine already guarantees (the limits stage skips those checks). */
   engine?: EngineFacts;
 }
@@ -35,6 +35,7 @@ export async function createStages(settings: ServeSettings, services: WorkerServ
     host,
     replaceUrl: services.adapter?.replaceUrl,
     headerFields: services.adapter?.headerFields,
+    headerRecord: services.adapter?.headerRecord,
   });
   if (proxy) stages.push(proxy);
   if (settings.accessLog) {

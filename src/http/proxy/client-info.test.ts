@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { readProxyFields, readProxyHeaders, resolveClientInfo } from "./client-info.ts";
+import { readProxyFields, readProxyHeaders, readProxyRecord, resolveClientInfo } from "./client-info.ts";
 import { compileTrust, parseTrustEntries } from "../../net/trust.ts";
 
 const policy = (list: string) => compileTrust(parseTrustEntries(list));
@@ -75,4 +75,17 @@ test("the raw field list gives the values Headers gives: any case, repeats joine
   assert.deepEqual(readProxyFields(fields), expected);
   assert.equal(expected.forwardedFor, "198.51.100.7, 10.1.2.3");
   assert.deepEqual(readProxyFields([["Host", "x"]]), { forwarded: null, forwardedFor: null, forwardedProto: null, forwardedHost: null });
+});
+
+test("a keyed record (Node's IncomingMessage.headers) gives the values Headers gives", () => {
+  const record = {
+    host: "127.0.0.1",
+    "x-forwarded-for": "198.51.100.7, 10.1.2.3",
+    "x-forwarded-proto": "https",
+    forwarded: ["for=192.0.2.1", "for=192.0.2.2"],
+  };
+  assert.deepEqual(readProxyRecord(record), {
+    forwarded: "for=192.0.2.1, for=192.0.2.2", forwardedFor: "198.51.100.7, 10.1.2.3", forwardedProto: "https", forwardedHost: null,
+  });
+  assert.deepEqual(readProxyRecord({ host: "x" }), { forwarded: null, forwardedFor: null, forwardedProto: null, forwardedHost: null });
 });

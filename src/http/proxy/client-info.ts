@@ -1,6 +1,6 @@
 import { nodeAddress, parseForwarded } from "./forwarded.ts";
 import type { TrustPolicy } from "../../net/trust.ts";
-import type { HeaderFields } from "../../runtime/types.ts";
+import type { HeaderFields, HeaderRecord } from "../../runtime/types.ts";
 
 /** What the proxies in front say about the original request. */
 export interface ClientInfo {
@@ -58,6 +58,25 @@ export function readProxyFields(fields: HeaderFields): ProxyHeaderValues {
     values[key] = before === null ? value : `${before}, ${value}`;
   }
   return values;
+}
+
+/**
+ * The same four values from a record the engine keyed already (lower-case
+ * names, repeated fields joined): four property reads, where `Headers.get`
+ * on @hono/node-server's request checks and lower-cases each name first.
+ */
+export function readProxyRecord(record: HeaderRecord): ProxyHeaderValues {
+  return {
+    forwarded: recordValue(record[PROXY_FIELD_NAMES.forwarded]),
+    forwardedFor: recordValue(record[PROXY_FIELD_NAMES.forwardedFor]),
+    forwardedProto: recordValue(record[PROXY_FIELD_NAMES.forwardedProto]),
+    forwardedHost: recordValue(record[PROXY_FIELD_NAMES.forwardedHost]),
+  };
+}
+
+function recordValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return typeof value === "string" ? value : value.join(", ");
 }
 
 const PROXY_FIELD_NAMES = {

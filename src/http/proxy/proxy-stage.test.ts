@@ -111,3 +111,18 @@ test("the engine's raw field list, when it has one for the request, is read inst
   const other = new Request("http://127.0.0.1:8000/q", { headers: { "x-forwarded-for": "198.51.100.1" } });
   assert.equal(run(stage, other, peer("127.0.0.1")).context.remoteAddr.hostname, "198.51.100.1", "another request: its Headers");
 });
+
+test("the engine's keyed record, when the context has one, is read instead of the Headers", () => {
+  const record = { "x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https" };
+  const withRecord = { ...peer("127.0.0.1"), incoming: { headers: record } } as LskyContext;
+  const stage = createProxyStage({
+    trustProxy: ["loopback"], https: false,
+    headerRecord: (context) => (context as { incoming?: { headers: typeof record } }).incoming?.headers,
+  });
+  // The request's own Headers say otherwise: the record must win.
+  const request = new Request("http://127.0.0.1:8000/p", { headers: { "x-forwarded-for": "198.51.100.1" } });
+  const seen = run(stage, request, withRecord);
+  assert.equal(seen.request.url, "https://127.0.0.1:8000/p");
+  assert.equal(seen.context.remoteAddr.hostname, "203.0.113.9");
+  assert.equal(run(stage, request, peer("127.0.0.1")).context.remoteAddr.hostname, "198.51.100.1", "no record: the Headers");
+});

@@ -1,8 +1,8 @@
-import type { FetchHandler, HeaderFields, LskyContext } from "../../runtime/types.ts";
+import type { FetchHandler, HeaderFields, HeaderRecord, LskyContext } from "../../runtime/types.ts";
 import { compileTrust } from "../../net/trust.ts";
 import { withUrl } from "../request-url.ts";
 import { createForwardingReader, forwardedUrl } from "./forwarding.ts";
-import { type ProxyHeaderValues, readProxyFields, readProxyHeaders } from "./client-info.ts";
+import { type ProxyHeaderValues, readProxyFields, readProxyHeaders, readProxyRecord } from "./client-info.ts";
 
 export interface ProxyStageOptions {
   /** `--trust-proxy` entries, already checked. */
@@ -15,6 +15,8 @@ export interface ProxyStageOptions {
   headerFields?: (request: Request) => HeaderFields | undefined;
   /** The engine's way to give a request another URL in place (EngineAdapter.replaceUrl). */
   replaceUrl?: (request: Request, url: string) => Request | undefined;
+  /** The fields as the engine keyed them already (EngineAdapter.headerRecord). */
+  headerRecord?: (context: LskyContext) => HeaderRecord | undefined;
 }
 
 /**
@@ -33,11 +35,12 @@ export function createProxyStage(options: ProxyStageOptions): ((next: FetchHandl
   // request's time): skipped when every peer that can connect is trusted.
   const trustEveryPeer = options.host !== undefined && policy.coversListener(options.host);
   const { replaceUrl } = options;
+  const readValues = proxyValuesReader(options);
   const setUrl = replaceUrl ? (request: Request, url: string) => replaceUrl(request, url) ?? withUrl(request, url) : withUrl;
   return (next) => (request, context) => {
     const trusted = options.trustProxy.length > 0 && (trustEveryPeer || policy.trusts(peerOf(context)));
     const url = request.url;
-    const forwarding = read(trusted ? proxyValues(request, options.headerFields) : undefined, url);
+    const forwarding = read(trusted ? readValues(request, context) : undefined, url);
     // Set on the request's own context (lsky's RequestContext takes it in
     // place of the engine's peer): a copy of the context cost more than the
     // rest of the stage.
@@ -47,11 +50,23 @@ export function createProxyStage(options: ProxyStageOptions): ((next: FetchHandl
   };
 }
 
-// Deno builds its raw field list anew on each read (about 0.3 us); the one
-// lsky's own checks walked is used again when the adapter still has it.
-function proxyValues(request: Request, headerFields: ProxyStageOptions["headerFields"]): ProxyHeaderValues {
-  const fields = headerFields?.(request);
-  return fields ? readProxyFields(fields) : readProxyHeaders(request.headers);
+/**
+ * Where the four proxy fields are read from: Deno builds its raw field list
+ * anew on each read (about 0.3 us), so the one lsky's own checks walked is
+ * used again when the adapter still has it; Node keyed every field already
+ * (IncomingMessage.headers); elsewhere the request's Headers.
+ */
+function proxyValuesReader(options: ProxyStageOptions): (request: Request, context: LskyContext) => ProxyHeaderValues {
+  const { headerFields, headerRecord } = options;
+  if (headerFields) return (request) => {
+    const fields = headerFields(request);
+    return fields ? readProxyFields(fields) : readProxyHeaders(request.headers);
+  };
+  if (headerRecord) return (request, context) => {
+    const record = headerRecord(context);
+    return record ? readProxyRecord(record) : readProxyHeaders(request.headers);
+  };
+  return (request) => readProxyHeaders(request.headers);
 }
 
 function peerOf(context: LskyContext): string | undefined {
