@@ -39,7 +39,9 @@ export function runWrk(load: LoadSettings, url: string, headers?: Record<string,
     // wrk stops itself after the duration; this only guards against a hang.
     const guard = setTimeout(() => child.kill("SIGKILL"), (load.duration + 30) * 1000);
     child.once("error", (error) => (clearTimeout(guard), reject(error)));
-    child.once("exit", (code) => {
+    // "close", not "exit": a child may exit before its output has all been
+    // read, which once left a finished run with no report to parse.
+    child.once("close", (code) => {
       clearTimeout(guard);
       if (code !== 0) return reject(new Error(`wrk ${args.join(" ")} exited with ${code}:\n${out}`));
       try {
