@@ -11,6 +11,9 @@ import { countConnections, hostMigrates, toleratedResets } from "./harness/reset
 import { describeTargets } from "./harness/describe-targets.ts";
 
 let cert: TestCertificate;
+
+/** The fields of the whoami fixture's answer that the proxy stage sets. */
+const pick = ({ url, client }: { url: string; client: string }) => ({ url, client });
 before(() => (cert = makeTestCertificate()));
 after(() => {
   killAll();
@@ -41,6 +44,25 @@ describeTargets("TLS", (target) => {
     assert.equal(redirect.status, 308);
     assert.equal(redirect.headers.get("location"), `${origin}/three?z=3`);
 
+    assert.deepEqual(await server.stop(), { code: 0, signal: null });
+  });
+
+  test("behind a trusted proxy, X-Forwarded-* over HTTP/2 and HTTPS/1.1 give the app the client, scheme and host", async () => {
+    const server = await startLsky(target, [
+      fixture("whoami.ts"), "--workers", "1", "--host", "127.0.0.1", "--trust-proxy", "loopback",
+      "--tls-cert", cert.certPath, "--tls-key", cert.keyPath,
+    ]);
+    const origin = `https://127.0.0.1:${server.port}`;
+    // Two X-Forwarded-For fields: the right-most hop is the client (every hop is outside loopback).
+    const forwarded = { "x-forwarded-for": ["203.0.113.7", "198.51.100.2"], "x-forwarded-proto": "http", "x-forwarded-host": "shop.example" };
+    const h2 = await http2Request(origin, "/two?y=2", cert.ca, forwarded);
+    assert.equal(h2.alpn, "h2");
+    assert.deepEqual(pick(JSON.parse(h2.body)), { url: "http://shop.example/two?y=2", client: "198.51.100.2" });
+    const h1 = await httpsRequest(`${origin}/one`, cert.ca, { ...forwarded, "x-forwarded-for": "203.0.113.7, 198.51.100.3" });
+    assert.equal(h1.alpn, "http/1.1");
+    assert.deepEqual(pick(JSON.parse(h1.body)), { url: "http://shop.example/one", client: "198.51.100.3" });
+    const direct = await http2Request(origin, "/plain", cert.ca);
+    assert.deepEqual(pick(JSON.parse(direct.body)), { url: `${origin}/plain`, client: "127.0.0.1" });
     assert.deepEqual(await server.stop(), { code: 0, signal: null });
   });
 

@@ -53,11 +53,11 @@ export function httpsRequest(url: string, ca: string, headers: Record<string, st
 }
 
 /** One request over HTTP/2 (ALPN h2 only), trusting `ca`. */
-export function http2Request(origin: string, path: string, ca: string): Promise<SecureResponse> {
+export function http2Request(origin: string, path: string, ca: string, requestHeaders: Record<string, string | string[]> = {}): Promise<SecureResponse> {
   return new Promise((resolve, reject) => {
     const session = http2Connect(origin, { ca });
     session.once("error", reject);
-    const stream = session.request({ ":path": path });
+    const stream = session.request({ ...requestHeaders, ":path": path });
     let body = "";
     let headers: Record<string, string | string[] | undefined> = {};
     stream.setEncoding("utf8");
