@@ -12,7 +12,7 @@ import { createHandler } from "./handler.ts";
 import { startAppListeners } from "./app-listeners.ts";
 import { startListeners } from "./listeners.ts";
 import { composeStages, createStages } from "./pipeline.ts";
-import { RequestContext } from "./request-context.ts";
+import { contextShared, RequestContext } from "./request-context.ts";
 import type { RequestStore } from "./request-store.ts";
 import type { StatsReporter } from "./stats-reporter.ts";
 import type { startSockets } from "./websockets.ts";
@@ -48,8 +48,9 @@ export async function loadAndListen(state: WorkerState, parts: ServeAppParts): P
   const handler = composeStages(await createStages(spec.settings, { metrics: parts.reporter.metrics, adapter, worker: spec.slot, engine: adapter }), appHandler);
   const maxRequests = spec.settings.maxRequests;
   const counted = maxRequests > 0 ? countTowardsRecycle(handler, state, maxRequests) : handler;
+  const shared = contextShared(parts.bus, parts.sockets, parts.store);
   const context = <Source>(readRemoteAddr: (source: Source) => RemoteAddr, source: Source, bindings?: EngineBindings) =>
-    new RequestContext(readRemoteAddr, source, parts.bus, bindings, parts.sockets, parts.store);
+    new RequestContext(readRemoteAddr, source, shared, bindings);
   // Before the listener opens: with a shared port the kernel would hand
   // this worker connections while its start hook still ran.
   await state.lifecycle?.start(app);
