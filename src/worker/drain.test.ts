@@ -65,6 +65,14 @@ describe("drainServer", () => {
     assert.equal(calls.length, 1, "closed at the grace deadline even though the sockets never finished");
   });
 
+  test("WebSockets that finish early leave no timer waiting for the grace deadline", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    const before = timers();
+    const { server } = fakeServer(true);
+    await drainServer({ ...server, closesWebSockets: true }, counters, { ...plan, gracePeriod: 60_000, handover: false, socketsClosed: Promise.resolve() });
+    assert.equal(timers(), before);
+  });
+
   test("on a stop, idle connections close at once", async () => {
     for (const keeps of [true, false]) {
       const { server, calls } = fakeServer(keeps);

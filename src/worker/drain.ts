@@ -78,7 +78,7 @@ export async function drainServer(server: HttpServer, counters: RequestCounters,
   const lastUse = Math.min(started, plan.lastRequestBound ?? started);
   if (plan.handover && !server.keepsIdleConnections) await sleep(lastUse + idleMargin - Date.now());
   // Otherwise a drain period longer than the margin would end in the engine's 1001, not the hub's 1012.
-  if (server.closesWebSockets && plan.socketsClosed) await Promise.race([plan.socketsClosed, sleep(graceEnds - Date.now())]);
+  if (server.closesWebSockets && plan.socketsClosed) await settledOrAt(plan.socketsClosed, graceEnds);
   const force = setTimeout(() => server.forceClose(), Math.max(0, graceEnds - Date.now()));
   try {
     await server.close(plan.handover && server.keepsIdleConnections ? { idleMargin } : undefined);
@@ -100,6 +100,14 @@ async function untilQuiet(counters: RequestCounters, deadline: number): Promise<
       return;
     }
   }
+}
+
+/** Resolves when `promise` settles or at `deadline` (Date.now() time), whichever comes first; the timer goes with it. */
+function settledOrAt(promise: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+  const settled = promise.then(() => {}, () => {});
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
 
 function sleep(ms: number): Promise<void> {
