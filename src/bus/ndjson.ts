@@ -1,11 +1,27 @@
-import type { Socket } from "node:net";
 import type { OutgoingLimit } from "./outgoing-limit.ts";
+
+/**
+ * The part of a stream socket a channel uses. A `node:net` Socket is one
+ * (Bun, Deno and Node all ship it); a worker on Bun connects through Bun's own
+ * sockets instead (runtime/unix-connect.ts).
+ */
+export interface LineSocket {
+  readonly destroyed: boolean;
+  setEncoding(encoding: "utf8"): unknown;
+  on(event: "data", listener: (chunk: string) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "close", listener: () => void): unknown;
+  /** `done` runs once the kernel has the text. */
+  write(text: string, done?: () => void): unknown;
+  /** Closes this side once what was written is out. */
+  end(): unknown;
+  /** Writes `text`, then closes this side; `done` runs once the kernel has it. */
+  end(text: string, done?: () => void): unknown;
+}
 
 /**
  * Newline-delimited JSON over a stream socket: the framing of every message
  * between lsky processes (worker <-> supervisor, CLI <-> control socket).
- * Plain `node:net`, which Bun, Deno and Node all ship, so one implementation
- * serves every engine.
  */
 export interface MessageChannel<T> {
   /** False when the message was not queued: the connection is closed, or the limit dropped it. */
@@ -17,7 +33,7 @@ export interface MessageChannel<T> {
    */
   sendLine(line: string): boolean;
   close(): void;
-  readonly socket: Socket;
+  readonly socket: LineSocket;
 }
 
 /** Bounds what is queued for the peer; only messages `droppable` says yes to are ever dropped. */
@@ -27,7 +43,7 @@ export interface ChannelLimit<Out> {
 }
 
 export function openChannel<In, Out>(
-  socket: Socket,
+  socket: LineSocket,
   onMessage: (message: In) => void,
   onClose?: () => void,
   bound?: ChannelLimit<Out>,

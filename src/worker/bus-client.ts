@@ -1,6 +1,6 @@
-import { connect } from "node:net";
 import type { SupervisorMessage, WorkerMessage } from "../bus/protocol.ts";
 import { type MessageChannel, openChannel } from "../bus/ndjson.ts";
+import { connectUnix } from "../runtime/unix-connect.ts";
 
 export type SupervisorHandlers = {
   [K in SupervisorMessage["type"]]?: (message: Extract<SupervisorMessage, { type: K }>) => void;
@@ -23,19 +23,13 @@ export class BusClient {
   ) {}
 
   /** Connects to the supervisor's bus socket at `path` and says hello as worker `slot`. */
-  static connect(path: string, slot: number, handlers: SupervisorHandlers, onLost: () => void): Promise<BusClient> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(path);
-      socket.once("error", reject);
-      socket.once("connect", () => {
-        socket.off("error", reject);
-        let client: BusClient | undefined;
-        const channel = openChannel<SupervisorMessage, WorkerMessage>(socket, (message) => client?.onMessage(message), onLost);
-        client = new BusClient(channel, handlers);
-        client.send({ type: "hello", slot, pid: process.pid });
-        resolve(client);
-      });
-    });
+  static async connect(path: string, slot: number, handlers: SupervisorHandlers, onLost: () => void): Promise<BusClient> {
+    const socket = await connectUnix(path);
+    let client: BusClient | undefined;
+    const channel = openChannel<SupervisorMessage, WorkerMessage>(socket, (message) => client?.onMessage(message), onLost);
+    client = new BusClient(channel, handlers);
+    client.send({ type: "hello", slot, pid: process.pid });
+    return client;
   }
 
   /** Takes every message the supervisor sends; one without a handler is ignored. */
