@@ -3,8 +3,7 @@
 // mode, given up on without stopping the server, stopped with it, and shown
 // in status and /metrics; a bad `processes` entry fails with exit code 2.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { killAll, type LskyProcess, runLsky, startLsky } from "./harness/lsky.ts";
@@ -13,6 +12,7 @@ import { childrenOf, type StatusJson, statusJson, waitForStatus } from "./harnes
 import type { Target } from "./harness/targets.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
 import { processGone, waitFor } from "./harness/wait.ts";
+import { tempDir } from "./harness/temp-dir.ts";
 
 // Custom processes lead process groups of their own, out of reach of the
 // harness's group kill: every pid a test saw is killed here by its pid.
@@ -85,7 +85,7 @@ exec sleep 600
 `;
 
 function project(name: string, config: string, files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), `lsky-processes-${name}-`));
+  const dir = tempDir(`lsky-processes-${name}-`);
   writeFileSync(join(dir, "app.mjs"), APP);
   writeFileSync(join(dir, "lsky.config.mjs"), `export default ${config};\n`);
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);

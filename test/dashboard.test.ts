@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -13,6 +13,7 @@ import { skipUnless } from "./harness/system-tools.ts";
 import { fixture, FIXTURES, ROOT, selectedTargets, type Target } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
+import { tempDir } from "./harness/temp-dir.ts";
 
 after(killAll);
 
@@ -291,7 +292,7 @@ describe(`dashboard beside the HTTP workers in headless Chromium on ${besideTarg
   });
 
   test("a command process, the schedule and a TCP listener each get a block", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "lsky-dashboard-beside-"));
+    const dir = tempDir("lsky-dashboard-beside-");
     writeFileSync(join(dir, "lsky.config.mjs"), `export default ${JSON.stringify({
       entry: fixture("schedule-app.ts"),
       processes: { sleeper: { command: ["sleep", "600"] } },

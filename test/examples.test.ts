@@ -1,14 +1,14 @@
 // Every example in examples/ serves what its README promises, on each engine
 // and the binary.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
 import { ROOT } from "./harness/targets.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
 import { processGone, waitFor } from "./harness/wait.ts";
+import { tempDir } from "./harness/temp-dir.ts";
 
 after(killAll);
 
@@ -56,7 +56,7 @@ describeTargets("examples", (target) => {
 
   test("hooks: state from onWorkerStart, requestContext() in a helper, onWorkerStop on stop", async () => {
     // As its README says: run from a folder where lsky is installed.
-    const cwd = mkdtempSync(join(tmpdir(), "lsky-example-hooks-"));
+    const cwd = tempDir("lsky-example-hooks-");
     mkdirSync(join(cwd, "node_modules"));
     symlinkSync(ROOT, join(cwd, "node_modules", "lsky"));
     copyFileSync(join(EXAMPLES, "hooks", "app.ts"), join(cwd, "app.ts"));

@@ -1,9 +1,8 @@
 // TCP and UDP listeners beside the HTTP port (docs/LISTENERS.md): the
 // examples' echoes, the limits, a bad config, and the rows in status.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { killAll, runLsky, startLsky } from "./harness/lsky.ts";
@@ -13,6 +12,7 @@ import { statusJson, waitForStatus } from "./harness/supervision.ts";
 import { fixture, ROOT } from "./harness/targets.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
 import { waitFor } from "./harness/wait.ts";
+import { tempDir } from "./harness/temp-dir.ts";
 
 after(killAll);
 
@@ -110,7 +110,7 @@ describeTargets("listeners", (target) => {
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /has no default export with data\(\)/);
     // The config file form: the entry and the key named, before any worker starts.
-    const dir = mkdtempSync(join(tmpdir(), "lsky-listeners-config-"));
+    const dir = tempDir("lsky-listeners-config-");
     writeFileSync(join(dir, "lsky.config.json"), JSON.stringify({ entry: fixture("echo.ts"), listeners: [{ port: 7000, protocol: "quic", module: "./x.ts" }] }));
     const file = await runLsky(target, ["serve", "--port", String(await freePort())], { cwd: dir });
     assert.equal(file.code, 2, file.stderr);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { type Exit, killAll, type LskyProcess, startLsky } from "./harness/lsky.ts";
@@ -9,6 +8,7 @@ import { childrenOf } from "./harness/supervision.ts";
 import { fixture, type Target } from "./harness/targets.ts";
 import { waitFor } from "./harness/wait.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
+import { tempDir } from "./harness/temp-dir.ts";
 
 after(killAll);
 
@@ -20,7 +20,7 @@ function asPid1(target: Target): Target {
 
 /** A server whose workers wait in their module until the test writes the gate file. */
 async function startBooting(target: Target) {
-  const dir = mkdtempSync(join(tmpdir(), "lsky-boot-signals-"));
+  const dir = tempDir("lsky-boot-signals-");
   const gate = join(dir, "gate");
   const runtime = join(dir, "run");
   const pidFile = join(dir, "lsky.pid");

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { killAll, startLsky } from "./harness/lsky.ts";
@@ -10,6 +9,7 @@ import { fixture, type Target } from "./harness/targets.ts";
 import { processGone, waitFor } from "./harness/wait.ts";
 import { skipUnless } from "./harness/system-tools.ts";
 import { describeTargets } from "./harness/describe-targets.ts";
+import { tempDir } from "./harness/temp-dir.ts";
 
 after(killAll);
 
@@ -52,7 +52,7 @@ describeTargets("as PID 1", { skip: skipUnless(canUnshare, "unshare --pid (util-
   });
 
   test("custom processes: reaped when they crash, their orphans reaped, gone after SIGTERM", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "lsky-pid1-processes-"));
+    const cwd = tempDir("lsky-pid1-processes-");
     writeFileSync(join(cwd, "app.mjs"), `export default { fetch: () => new Response("ok") };\n`);
     writeFileSync(join(cwd, "ticker.mjs"), `export default { start() { setInterval(() => {}, 1000); } };\n`);
     // The command leaves an orphan (a `sleep 1` whose parent shell exited) each time it starts.

@@ -6,14 +6,13 @@
 // fell in and the ms since that reload began, and the server's output is
 // printed with the totals, so a rare failure can be traced to a step.
 // Usage: tcp-reload-probe.ts TARGET RELOADS
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tcpEchoRound } from "./line-echo.ts";
 import { killAll, runLsky, startLsky } from "./lsky.ts";
 import { freePort } from "./ports.ts";
 import { ROOT, TARGETS } from "./targets.ts";
 import { waitFor } from "./wait.ts";
+import { tempDir } from "./temp-dir.ts";
 
 const [name, reloadsText] = process.argv.slice(2);
 const target = TARGETS.find((t) => t.name === name);
@@ -49,7 +48,7 @@ try {
   const example = join(ROOT, "examples", "listeners");
   const tcp = await freePort();
   // A directory of its own: one server per directory (the control socket).
-  const cwd = mkdtempSync(join(tmpdir(), "lsky-tcp-reload-"));
+  const cwd = tempDir("lsky-tcp-reload-");
   const server = await startLsky(target, [join(example, "app.ts"), "--workers", "2", "--host", "127.0.0.1",
     "--listeners", `tcp:${tcp}=${join(example, "echo-tcp.ts")}`], { cwd });
   const clients = Array.from({ length: CLIENTS }, () => client(tcp));
