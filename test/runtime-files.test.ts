@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import {
-  chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+  chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -124,7 +124,7 @@ describeTargets("runtime files", (target) => {
     }
   });
 
-  test("the control socket of a server killed with SIGKILL is cleaned up and a new server starts", async () => {
+  test("the sockets of a server killed with SIGKILL are cleaned up and a new server starts", async () => {
     const { dir, env } = runtimeBase(() => {});
     const cwd = mkdtempSync(join(scratch, "app-"));
     const first = await startLsky(target, [fixture("echo.ts"), "--workers", "1", "--host", "127.0.0.1"], { cwd, env });
@@ -136,12 +136,21 @@ describeTargets("runtime files", (target) => {
     await waitFor("the killed server's processes to be gone", () => processGone(first.pid));
     assert.ok(existsSync(join(dir, sockets[0]!)), "the killed server's socket is there");
 
+    // Its bus and port sockets are left too; made older than the minute a refused socket is given.
+    const leftovers = readdirSync(dir).filter((f) => /^(bus|port)-\d+\.sock$/.test(f));
+    assert.deepEqual(leftovers.map((f) => f.split("-")[0]).sort(), ["bus", "port"]);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const name of leftovers) utimesSync(join(dir, name), hourAgo, hourAgo);
+
     let second: LskyProcess | undefined;
     try {
       second = await startLsky(target, [fixture("echo.ts"), "--workers", "1", "--host", "127.0.0.1"], { cwd, env });
       const status = await runLsky(target, ["status", "--json"], { cwd, env });
       assert.equal(status.code, 0, status.stderr);
       assert.equal(JSON.parse(status.stdout).pid, second.pid);
+      await second.waitForOutput(new RegExp(`removed 2 sockets left in ${dir} by servers that were killed`), 30_000);
+      assert.deepEqual(leftovers.filter((name) => existsSync(join(dir, name))), [], "a leftover socket is still there");
+      assert.ok(existsSync(join(dir, `bus-${second.pid}.sock`)), "the running server's bus socket was removed");
       const stop = await runLsky(target, ["stop"], { cwd, env });
       assert.equal(stop.code, 0, stop.stderr);
       assert.deepEqual(await second.exited, { code: 0, signal: null });

@@ -16,7 +16,8 @@ import { MetricsAggregator } from "./metrics-aggregator.ts";
 import { closeControlServers, type ControlCommand, startControlServer } from "./control-server.ts";
 import { claimControlSocketOrFail } from "./control-probe.ts";
 import { MessageRouter } from "./message-router.ts";
-import { busPath, controlPathForDir, controlPathForPort } from "../paths.ts";
+import { busPath, controlPathForDir, controlPathForPort, runtimeDir } from "../paths.ts";
+import { removeStaleSockets } from "./stale-sockets.ts";
 import { WorkerPool } from "./pool.ts";
 import { SidePools } from "./side-pools.ts";
 import { BootSignals, installSignals as installSignalHandlers, type SignalRouter } from "./signals.ts";
@@ -120,6 +121,7 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile,
   const info = supervisorInfo(run);
   const control = createControl(run, info);
   await installControlSocket(run, control.onControl);
+  installStaleSocketSweep(run, bus);
   installPidFile(run);
   const adminLines = await installAdmin(run, info, { sources, configFile }, control.reload);
   installSignals(run, control.reload);
@@ -211,6 +213,26 @@ function installCacheSweep(run: Run): void {
   const sweep = setInterval(() => run.store.cache.sweep(), CACHE_SWEEP_MS);
   sweep.unref?.();
   run.teardown.add("cache sweep", () => clearInterval(sweep));
+}
+
+// Long enough after the start that the sweep never competes with the first requests.
+const STALE_SOCKET_SWEEP_DELAY_MS = 5_000;
+
+/** Once serving, removes the sockets killed servers left in the runtime directory (stale-sockets.ts). */
+function installStaleSocketSweep(run: Run, bus: string): void {
+  const port = run.plan.port;
+  const own = new Set([bus, controlPathForDir(process.cwd()), ...(port ? [controlPathForPort(port)] : [])]);
+  const timer = setTimeout(async () => {
+    try {
+      const dir = runtimeDir();
+      const removed = await removeStaleSockets(dir, own);
+      if (removed.length > 0) logger.info(`removed ${removed.length} socket${removed.length === 1 ? "" : "s"} left in ${dir} by servers that were killed`);
+    } catch {
+      // Best effort: a file that cannot be removed now is tried again at the next start.
+    }
+  }, STALE_SOCKET_SWEEP_DELAY_MS);
+  timer.unref?.();
+  run.teardown.add("stale socket sweep", () => clearTimeout(timer));
 }
 
 /** Starts the workers; false when a stop signal came meanwhile (the run is then over). */
