@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { LskyError } from "../errors.ts";
 import { loadDotenvFiles, parseDotenv } from "./dotenv.ts";
 
@@ -48,6 +48,7 @@ describe("parseDotenv", () => {
 
 describe("loadDotenvFiles", () => {
   const dir = mkdtempSync(join(tmpdir(), "lsky-dotenv-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, ".env"), "A=from-env\nB=from-env\nC=from-env\n");
   writeFileSync(join(dir, ".env.staging"), "B=from-staging\n");
 
