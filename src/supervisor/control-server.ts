@@ -2,9 +2,10 @@ import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { logger } from "../log.ts";
 import { claimControlSocket, claimControlSocketOrFail, describeLiveServer } from "./control-probe.ts";
-import { describeControlPath } from "../paths.ts";
+import { controlPathForDir, controlPathForPort, describeControlPath } from "../paths.ts";
 import { listenPrivate } from "./private-socket.ts";
 import { openChannel } from "../bus/ndjson.ts";
+import type { Teardown } from "./teardown.ts";
 
 import type { ControlCommand, ControlReply, ControlRequest } from "./control-protocol.ts";
 
@@ -30,6 +31,25 @@ export async function startControlServer(paths: { dir: string; port?: string }, 
     else logger.warn(`another lsky server (${describeLiveServer(live)}) answers the control socket for "lsky status --port" ${describeControlPath(paths.port)}; reach this one with "lsky status" in this directory`);
   }
   return Promise.all(usable.map((path) => listenOn(path, handle)));
+}
+
+/**
+ * Answers the control sockets of the server started in this directory, and
+ * of its `port` (0: none), until the teardown; returns their paths. When
+ * another server took the directory while the workers booted, the whole
+ * start-up is undone and the error thrown.
+ */
+export async function installControlServer(port: number, handle: ControlHandler, teardown: Teardown): Promise<string[]> {
+  const paths = { dir: controlPathForDir(process.cwd()), port: port ? controlPathForPort(port) : undefined };
+  let control: Server[];
+  try {
+    control = await startControlServer(paths, handle);
+  } catch (error) {
+    await teardown.run();
+    throw error;
+  }
+  teardown.add("control socket", () => closeControlServers(control));
+  return paths.port ? [paths.dir, paths.port] : [paths.dir];
 }
 
 // Each server's socket path, so that stopping removes only the files it made.

@@ -1,6 +1,9 @@
 import { lstatSync, readdirSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { logger } from "../log.ts";
+import { runtimeDir } from "../paths.ts";
+import type { Teardown } from "./teardown.ts";
 
 /** The runtime directory's socket names (src/paths.ts): buses, and control sockets by directory and by port. */
 const SOCKET_NAME = /^(bus|port|dir)-[0-9a-f]+\.sock$/;
@@ -11,8 +14,29 @@ const SOCKET_NAME = /^(bus|port|dir)-[0-9a-f]+\.sock$/;
  */
 const SETTLED_MS = 60_000;
 
+/** Long enough after the start that the sweep never competes with the first requests. */
+const SWEEP_DELAY_MS = 5_000;
+
 /** A live listener answers a Unix connect at once; this only bounds a stuck one. */
 const CONNECT_WAIT_MS = 1_000;
+
+/**
+ * Once a server serves, removes the sockets killed servers left in the
+ * runtime directory (removeStaleSockets), apart from its own (`own`).
+ */
+export function scheduleStaleSocketSweep(own: ReadonlySet<string>, teardown: Teardown): void {
+  const timer = setTimeout(async () => {
+    try {
+      const dir = runtimeDir();
+      const removed = await removeStaleSockets(dir, own);
+      if (removed.length > 0) logger.info(`removed ${removed.length} socket${removed.length === 1 ? "" : "s"} left in ${dir} by servers that were killed`);
+    } catch {
+      // Best effort: a file that cannot be removed now is tried again at the next start.
+    }
+  }, SWEEP_DELAY_MS);
+  timer.unref?.();
+  teardown.add("stale socket sweep", () => clearTimeout(timer));
+}
 
 /**
  * Removes the sockets that servers stopped without a chance to clean up

@@ -1,6 +1,5 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { staticFirstNote } from "../app/start-notes.ts";
-import type { Server } from "node:net";
 import type { WorkerSpec } from "../bus/protocol.ts";
 import type { ServeSettings } from "../config/options.ts";
 import { exitStatusOf, printFatal } from "../fatal.ts";
@@ -13,11 +12,11 @@ import { parseAdminAddress } from "../config/admin-address.ts";
 import { startAdminServer } from "./admin-server.ts";
 import { startBusServer } from "./bus-server.ts";
 import { MetricsAggregator } from "./metrics-aggregator.ts";
-import { closeControlServers, type ControlCommand, startControlServer } from "./control-server.ts";
+import { type ControlCommand, installControlServer } from "./control-server.ts";
 import { claimControlSocketOrFail } from "./control-probe.ts";
 import { MessageRouter } from "./message-router.ts";
-import { busPath, controlPathForDir, controlPathForPort, runtimeDir } from "../paths.ts";
-import { removeStaleSockets } from "./stale-sockets.ts";
+import { busPath, controlPathForDir } from "../paths.ts";
+import { scheduleStaleSocketSweep } from "./stale-sockets.ts";
 import { WorkerPool } from "./pool.ts";
 import { SidePools } from "./side-pools.ts";
 import { BootSignals, installSignals as installSignalHandlers, type SignalRouter } from "./signals.ts";
@@ -120,8 +119,8 @@ export async function runSupervisor({ settings, entry, sources = {}, configFile,
 
   const info = supervisorInfo(run);
   const control = createControl(run, info);
-  await installControlSocket(run, control.onControl);
-  installStaleSocketSweep(run, bus);
+  const controlPaths = await installControlServer(run.plan.port, control.onControl, run.teardown);
+  scheduleStaleSocketSweep(new Set([bus, ...controlPaths]), run.teardown);
   installPidFile(run);
   const adminLines = await installAdmin(run, info, { sources, configFile }, control.reload);
   installSignals(run, control.reload);
@@ -215,26 +214,6 @@ function installCacheSweep(run: Run): void {
   run.teardown.add("cache sweep", () => clearInterval(sweep));
 }
 
-// Long enough after the start that the sweep never competes with the first requests.
-const STALE_SOCKET_SWEEP_DELAY_MS = 5_000;
-
-/** Once serving, removes the sockets killed servers left in the runtime directory (stale-sockets.ts). */
-function installStaleSocketSweep(run: Run, bus: string): void {
-  const port = run.plan.port;
-  const own = new Set([bus, controlPathForDir(process.cwd()), ...(port ? [controlPathForPort(port)] : [])]);
-  const timer = setTimeout(async () => {
-    try {
-      const dir = runtimeDir();
-      const removed = await removeStaleSockets(dir, own);
-      if (removed.length > 0) logger.info(`removed ${removed.length} socket${removed.length === 1 ? "" : "s"} left in ${dir} by servers that were killed`);
-    } catch {
-      // Best effort: a file that cannot be removed now is tried again at the next start.
-    }
-  }, STALE_SOCKET_SWEEP_DELAY_MS);
-  timer.unref?.();
-  run.teardown.add("stale socket sweep", () => clearTimeout(timer));
-}
-
 /** Starts the workers; false when a stop signal came meanwhile (the run is then over). */
 async function startPool(run: Run): Promise<boolean> {
   const { pool, signals } = run;
@@ -302,20 +281,6 @@ function createControl(run: Run, info: SupervisorInfo) {
     }
   };
   return { reload, onControl, readyStatus };
-}
-
-async function installControlSocket(run: Run, onControl: (command: ControlCommand) => Promise<unknown>): Promise<void> {
-  const port = run.plan.port;
-  const paths = { dir: controlPathForDir(process.cwd()), port: port ? controlPathForPort(port) : undefined };
-  let control: Server[];
-  try {
-    control = await startControlServer(paths, onControl);
-  } catch (error) {
-    // Another server took the directory while the workers booted.
-    await run.teardown.run();
-    throw error;
-  }
-  run.teardown.add("control socket", () => closeControlServers(control));
 }
 
 function installPidFile({ settings, teardown }: Run): void {
