@@ -28,8 +28,8 @@ import type { Agent } from "node:http";
  *   received, then never passes the streams that arrived just before it to
  *   the app and closes the session under them. A raw Deno.serve with a client
  *   keeping 2 streams in flight lost both in 6 of 40 shutdowns under CPU load
- *   (2026-12-04), none on a quiet host: at most the streams in flight, once
- *   per worker that stops under the session.
+ *   (2026-12-04, scripts/deno-h2-shutdown.ts), none on a quiet host: at most
+ *   the streams in flight, once per worker that stops under the session.
  *
  * The bound is twice the documented rate (a busy host queues connections for
  * longer) times the new connections the test made while workers stopped,
