@@ -66,8 +66,8 @@ async function echoSection(settings: WebSocketSuiteSettings, connections: number
     "| engine | lsky, 1 worker | raw engine | lsky / raw | lsky CPU | raw CPU |", "|---|---|---|---|---|---|"];
   const pairs: [string, Candidate, Candidate][] = settings.engines.flatMap((engine): [string, Candidate, Candidate][] => [
     [engine, lsky(engine, 1), raw(engine)],
-    // Deno's default server is node:http with `ws`; Deno.serve is the engine's own.
-    ...(engine === "deno" ? [["deno, `--deno-server native`", lsky("deno", 1, ["--deno-server", "native"]), raw("deno")] as [string, Candidate, Candidate]] : []),
+    // Deno's default server is Deno.serve; `--deno-server node` is node:http with `ws`.
+    ...(engine === "deno" ? [["deno, `--deno-server node`", lsky("deno", 1, ["--deno-server", "node"]), raw("deno")] as [string, Candidate, Candidate]] : []),
   ]);
   for (const [label, mine, theirs] of pairs) {
     const [a, b] = await interleaved([mine, theirs], ["echo", String(connections), "4", String(settings.seconds)], "messagesPerSecond", settings);
