@@ -100,7 +100,10 @@ describe("openChannel with an outgoing limit", () => {
     const sent = Array.from({ length: 10 }, () => channel.send(deliver));
     assert.deepEqual(sent, [...Array(fits).fill(true), ...Array(10 - fits).fill(false)]);
     assert.equal(channel.send({ type: "drain" }), true, "control messages are never dropped");
-    assert.equal(written.length, fits + 1);
+    assert.equal(written.length, 0, "nothing is written before the turn ends");
+    channel.flush();
+    assert.equal(written.length, 1, "the turn's messages go out in one write");
+    assert.equal(written[0]!.split("\n").length - 1, fits + 1);
     assert.equal(limit.queued(), fits * size);
     assert.deepEqual(reports, [`started at ${fits * size}`], "reported once, not per message");
     assert.equal(channel.send({ type: "deliver" }), false, "a small message that would fit waits for the peer to catch up too");
@@ -109,5 +112,70 @@ describe("openChannel with an outgoing limit", () => {
     assert.deepEqual(reports, [`started at ${fits * size}`, `ended, ${11 - fits} dropped`]);
     assert.equal(channel.send(deliver), true, "it sends again once the peer caught up");
     assert.equal(limit.dropped(), 11 - fits);
+  });
+});
+
+describe("openChannel's writes", () => {
+  function recordingSocket() {
+    const writes: string[] = [];
+    const events: string[] = [];
+    const socket = new EventEmitter() as EventEmitter & Record<string, unknown>;
+    Object.assign(socket, {
+      destroyed: false,
+      setEncoding: () => socket,
+      write: (text: string) => {
+        writes.push(text);
+        events.push("write");
+        return true;
+      },
+      end: () => void events.push("end"),
+    });
+    return { socket: socket as unknown as Socket, writes, events };
+  }
+
+  test("the messages of one turn go out in one write, in order, once the turn ends", async () => {
+    const { socket, writes } = recordingSocket();
+    const runs: Array<() => void> = [];
+    const channel = openChannel<unknown, { n: number }>(socket, () => {}, undefined, undefined, (run) => runs.push(run));
+    for (let n = 1; n <= 3; n++) channel.send({ n });
+    channel.sendLine('{"n":4}');
+    assert.deepEqual(writes, []);
+    assert.equal(runs.length, 1, "one flush is scheduled for the turn");
+    runs[0]!();
+    assert.deepEqual(writes, ['{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n']);
+    channel.send({ n: 5 });
+    assert.equal(runs.length, 2, "the next turn schedules its own");
+  });
+
+  test("by default the batch is written once the running job and its promise jobs are done", async () => {
+    const { socket, writes } = recordingSocket();
+    const channel = openChannel<unknown, { n: number }>(socket, () => {});
+    channel.send({ n: 1 });
+    channel.send({ n: 2 });
+    assert.deepEqual(writes, []);
+    await Promise.resolve();
+    assert.deepEqual(writes, ['{"n":1}\n{"n":2}\n']);
+  });
+
+  test("close writes what waits before it ends the socket", () => {
+    const { socket, events } = recordingSocket();
+    const channel = openChannel<unknown, { n: number }>(socket, () => {}, undefined, undefined, () => {});
+    channel.send({ n: 1 });
+    channel.close();
+    assert.deepEqual(events, ["write", "end"]);
+  });
+
+  test("a socket gone before the flush: nothing is written and the limit lets the bytes go", () => {
+    const { socket, writes } = recordingSocket();
+    const limit = new OutgoingLimit(1000, { started: () => {}, ended: () => {} });
+    const runs: Array<() => void> = [];
+    const channel = openChannel<unknown, { type: string }>(socket, () => {}, undefined, { limit, droppable: () => true }, (run) => runs.push(run));
+    assert.equal(channel.send({ type: "deliver" }), true);
+    assert.ok(limit.queued() > 0);
+    (socket as unknown as { destroyed: boolean }).destroyed = true;
+    runs[0]!();
+    assert.deepEqual(writes, []);
+    assert.equal(limit.queued(), 0);
+    assert.equal(channel.send({ type: "deliver" }), false, "a closed channel takes nothing");
   });
 });

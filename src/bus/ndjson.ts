@@ -32,6 +32,9 @@ export interface MessageChannel<T> {
    * connection is closed; a full kernel buffer just queues the line.
    */
   sendLine(line: string): boolean;
+  /** Writes what waits for the end of this run of JavaScript now (before writing to `socket` directly). */
+  flush(): void;
+  /** Writes what waits, then closes this side. */
   close(): void;
   readonly socket: LineSocket;
 }
@@ -47,6 +50,7 @@ export function openChannel<In, Out>(
   onMessage: (message: In) => void,
   onClose?: () => void,
   bound?: ChannelLimit<Out>,
+  later: (run: () => void) => void = queueMicrotask,
 ): MessageChannel<Out> {
   const decode = createLineDecoder((line) => {
     let message: In;
@@ -61,21 +65,70 @@ export function openChannel<In, Out>(
   socket.on("data", (chunk: string) => decode(chunk));
   socket.on("error", () => {});
   socket.on("close", () => onClose?.());
+  const batch = new WriteBatch(socket, later, bound?.limit);
   const write = (text: string, message?: Out): boolean => {
     if (socket.destroyed) return false;
     // Control messages (drain, stats) are small and rare: only bus traffic is bounded.
-    const limit = message !== undefined && bound?.droppable(message) ? bound.limit : undefined;
-    if (!limit) return (socket.write(text), true);
-    if (!limit.admit(text.length)) return false;
-    socket.write(text, () => limit.written(text.length));
+    const limited = message !== undefined && bound !== undefined && bound.droppable(message);
+    if (limited && !bound.limit.admit(text.length)) return false;
+    batch.add(text, limited);
     return true;
   };
   return {
     socket,
     send: (message) => write(`${JSON.stringify(message)}\n`, message),
     sendLine: (line) => write(`${line}\n`),
-    close: () => socket.end(),
+    flush: () => batch.flush(),
+    close: () => {
+      batch.flush();
+      socket.end();
+    },
   };
+}
+
+/**
+ * The lines a channel sends in one run of JavaScript (an event's callback
+ * and the promise jobs it queued), written to the socket together when that
+ * run ends: one system call for a burst instead of one a message, and no
+ * later than before for a lone message. Measured (2026-12-05, `--only bus`):
+ * `bus.send` in a loop went from about 190,000 to 300,000-590,000 messages a
+ * second; deferring to the next turn of the event loop instead (setImmediate)
+ * added 50 to 100 µs to a task's round trip on Node and Deno.
+ */
+class WriteBatch {
+  #text = "";
+  /** The part of #text the outgoing limit counted, released once the kernel has it. */
+  #counted = 0;
+  #scheduled = false;
+  readonly #socket: LineSocket;
+  readonly #later: (run: () => void) => void;
+  readonly #limit: OutgoingLimit | undefined;
+
+  constructor(socket: LineSocket, later: (run: () => void) => void, limit: OutgoingLimit | undefined) {
+    this.#socket = socket;
+    this.#later = later;
+    this.#limit = limit;
+  }
+
+  add(text: string, counted: boolean): void {
+    this.#text += text;
+    if (counted) this.#counted += text.length;
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#later(() => this.flush());
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#text === "") return;
+    const [text, counted, limit] = [this.#text, this.#counted, this.#limit];
+    this.#text = "";
+    this.#counted = 0;
+    // Gone meanwhile: nothing will take these bytes, so the limit lets them go.
+    if (this.#socket.destroyed) return void (counted > 0 && limit?.written(counted));
+    if (counted > 0 && limit) this.#socket.write(text, () => limit.written(counted));
+    else this.#socket.write(text);
+  }
 }
 
 /** Splits a stream of text into lines; a partial line waits for its end. */

@@ -52,6 +52,8 @@ export class BusClient {
     const socket = this.channel.socket;
     return new Promise((resolve) => {
       if (socket.destroyed) return resolve();
+      // What this turn sent goes first, in order.
+      this.channel.flush();
       socket.end(`${JSON.stringify(message)}\n`, () => resolve());
       setTimeout(resolve, FINAL_SEND_LIMIT_MS).unref?.();
     });
