@@ -52,7 +52,7 @@ export function clusterSection(context: RunContext, result: ClusterResult): stri
     "",
     publishTable(result),
     "",
-    `- Durable tasks: an empty handler; ${t.bulk} jobs added at once (BullMQ \`addBulk\`; lsky: that many \`tasks.dispatch(…, { durable: true })\` in flight), then ${t.single} added one after another (each add awaited). jobs/s from the first add to the last handler's end; add→handler end per job (on both sides: lsky's app sees no later point); CPU of producer, workers and redis-server per job. Completed jobs removed (\`removeOnComplete\`)`,
+    `- Durable tasks: an empty handler; after an unmeasured run of ${t.bulk} jobs on each side, ${t.bulk} jobs added at once (BullMQ \`addBulk\`; lsky: that many \`tasks.dispatch(…, { durable: true })\` in flight), then ${t.single} added one after another (each add awaited). jobs/s from the first add to the last handler's end; add→handler end per job (on both sides: lsky's app sees no later point); CPU of producer, workers and redis-server per job. Completed jobs removed (\`removeOnComplete\`)`,
     ...(result.durableUnavailable ? [`- lsky durable: not available in this build (${result.durableUnavailable})`] : []),
     "",
     tasksTable(result),
