@@ -125,7 +125,8 @@ export class TaskQueue {
       return refuse({ code: "TASK_QUEUE_FULL", message: `Cannot queue task "${message.name}": ${this.options.limit} tasks are waiting already (--task-queue-limit)` });
     }
     const task: Task = { id: `t${this.nextId++}`, name: message.name, payload: message.payload, spec: message.spec, attempt: 0, waiter: message.wait ? { peer: from, ref: message.ref } : undefined };
-    from.send({ type: "task-accepted", ref: message.ref, id: task.id });
+    // A waiting caller hears only the result: the id would be one more message each way for nothing.
+    if (!message.wait) from.send({ type: "task-accepted", ref: message.ref, id: task.id });
     this.enqueue(task, task.spec.delay);
   }
 
