@@ -45,6 +45,25 @@ describe("the durable task queue on a real redis-server", { skip: missing }, () 
     assert.equal(await live.redis.zcard(durableKeys("q2").active), 0);
   });
 
+  test("ack-and-claim acks only the owner's job and claims the next one either way; an empty queue claims nothing", async () => {
+    const a = createDurableQueue(live.redis, { prefix: "q6", node: "a", visibility: 5000 });
+    const b = createDurableQueue(live.redis, { prefix: "q6", node: "b", visibility: 5000 });
+    const [x, y, z] = [await a.enqueue("x", '"1"', spec), await a.enqueue("y", '"2"', spec), await a.enqueue("z", '"3"', spec)];
+    const first = claimed(await a.claim());
+    assert.equal(first.id, x);
+    const afterFirst = await a.ackAndClaim(first);
+    assert.equal(afterFirst.acked, true);
+    assert.deepEqual(afterFirst.next, { id: y, name: "y", payload: '"2"', tries: 1, timeout: 0, attempt: 1, fails: 0, token: "a/1" });
+    assert.equal(await live.redis.exists(`${durableKeys("q6").job}${x}`), 0, "the acked job is gone");
+    const stranger = await b.ackAndClaim({ ...afterFirst.next!, token: "b/1" });
+    assert.equal(stranger.acked, false, "a token that does not own the job acks nothing");
+    assert.equal(stranger.next?.id, z);
+    assert.equal(await live.redis.zscore(durableKeys("q6").active, y) !== null, true, "y is still a's");
+    const last = await a.ackAndClaim(afterFirst.next!);
+    assert.deepEqual([last.acked, last.next], [true, undefined]);
+    assert.equal(await live.redis.zcard(durableKeys("q6").active), 1, "only z, b's claim, is active");
+  });
+
   test("the reaper gives back a job past its deadline; the old owner can no longer ack it, the new one can", async () => {
     const a = createDurableQueue(live.redis, { prefix: "q3", node: "a", visibility: 100 });
     const b = createDurableQueue(live.redis, { prefix: "q3", node: "b", visibility: 5000 });

@@ -1,5 +1,5 @@
 import {
-  ACK_SCRIPT, CLAIM_JOB_SCRIPT, durableKeys, ENQUEUE_SCRIPT, EXTEND_SCRIPT, FAIL_SCRIPT, REAP_SCRIPT, RELEASE_SCRIPT,
+  ACK_AND_CLAIM_SCRIPT, ACK_SCRIPT, CLAIM_JOB_SCRIPT, durableKeys, ENQUEUE_SCRIPT, EXTEND_SCRIPT, FAIL_SCRIPT, REAP_SCRIPT, RELEASE_SCRIPT,
 } from "./durable-scripts.ts";
 import type { ScriptRunner } from "./schedule-lock.ts";
 
@@ -41,6 +41,8 @@ export interface DurableQueue {
   claim(): Promise<ClaimedJob | undefined>;
   extend(job: ClaimedJob): Promise<boolean>;
   ack(job: ClaimedJob): Promise<boolean>;
+  /** `ack`, then `claim` for the task worker the job leaves free, in one call. */
+  ackAndClaim(job: ClaimedJob): Promise<{ acked: boolean; next: ClaimedJob | undefined }>;
   fail(job: ClaimedJob, backoffMs: number): Promise<"retry" | "dropped" | "lost">;
   release(job: ClaimedJob): Promise<boolean>;
   reap(): Promise<ReapReply>;
@@ -56,6 +58,11 @@ export function createDurableQueue(redis: ScriptRunner, options: DurableQueueOpt
     claim: async () => readClaim(await redis.eval(CLAIM_JOB_SCRIPT, 3, keys.ready, keys.delayed, keys.active, keys.job, options.node, options.visibility)),
     extend: async (job) => Number(await owned(EXTEND_SCRIPT, [], job, options.visibility)) === 1,
     ack: async (job) => Number(await owned(ACK_SCRIPT, [], job)) === 1,
+    ackAndClaim: async (job) => {
+      const reply = await redis.eval(ACK_AND_CLAIM_SCRIPT, 3, keys.ready, keys.delayed, keys.active, keys.job, options.node, options.visibility, job.id, job.token);
+      if (!Array.isArray(reply)) throw new Error(`unexpected reply from the ack-and-claim script: ${JSON.stringify(reply)}`);
+      return { acked: Number(reply[0]) === 1, next: readClaim(reply[1]) };
+    },
     fail: async (job, backoffMs) => readFail(await owned(FAIL_SCRIPT, [keys.delayed], job, backoffMs)),
     release: async (job) => Number(await owned(RELEASE_SCRIPT, [keys.ready], job)) === 1,
     reap: async () => {

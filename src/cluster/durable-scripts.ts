@@ -43,31 +43,59 @@ end
 return id
 `;
 
+// The claim of the oldest ready job as a Lua function, shared by the two
+// scripts that claim. KEYS: ready, delayed, active. ARGV: job key prefix,
+// node, visibility (ms). Returns false, or [id, name, payload, tries,
+// timeout, attempt, fails, token].
+const CLAIM_FUNCTION = `local function claim()
+  local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('LPUSH', KEYS[1], id)
+  end
+  for _ = 1, 10 do
+    local id = redis.call('RPOP', KEYS[1])
+    if not id then return false end
+    local key = ARGV[1] .. id
+    if redis.call('EXISTS', key) == 1 then
+      local attempt = redis.call('HINCRBY', key, 'attempt', 1)
+      local token = ARGV[2] .. '/' .. attempt
+      redis.call('HSET', key, 'owner', token)
+      redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), id)
+      local job = redis.call('HMGET', key, 'name', 'payload', 'tries', 'timeout', 'fails')
+      return {id, job[1], job[2], job[3], job[4], attempt, job[5], token}
+    end
+  end
+  return false
+end
+`;
+
 /**
  * Claims the oldest ready job, first moving due delayed jobs to ready.
  * KEYS: ready, delayed, active. ARGV: job key prefix, node, visibility (ms).
  * Replies false, or [id, name, payload, tries, timeout, attempt, fails, token].
  */
-export const CLAIM_JOB_SCRIPT = `${NOW}
-local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)
-for _, id in ipairs(due) do
-  redis.call('ZREM', KEYS[2], id)
-  redis.call('LPUSH', KEYS[1], id)
+export const CLAIM_JOB_SCRIPT = `${NOW}${CLAIM_FUNCTION}
+return claim()
+`;
+
+/**
+ * A finished job's ack and the claim of the next one in one call, for a task
+ * worker that has just become free: the two would otherwise go to Redis
+ * together anyway, as two commands. The ack is ACK_SCRIPT's: the job is
+ * deleted only if the token still owns it.
+ * KEYS: ready, delayed, active. ARGV: job key prefix, node, visibility (ms),
+ * id, token. Replies [1 or 0 (acked), false or the claim as CLAIM_JOB_SCRIPT's].
+ */
+export const ACK_AND_CLAIM_SCRIPT = `${NOW}${CLAIM_FUNCTION}
+local key = ARGV[1] .. ARGV[4]
+local acked = 0
+if redis.call('ZSCORE', KEYS[3], ARGV[4]) and redis.call('HGET', key, 'owner') == ARGV[5] then
+  redis.call('ZREM', KEYS[3], ARGV[4])
+  redis.call('DEL', key)
+  acked = 1
 end
-for _ = 1, 10 do
-  local id = redis.call('RPOP', KEYS[1])
-  if not id then return false end
-  local key = ARGV[1] .. id
-  if redis.call('EXISTS', key) == 1 then
-    local attempt = redis.call('HINCRBY', key, 'attempt', 1)
-    local token = ARGV[2] .. '/' .. attempt
-    redis.call('HSET', key, 'owner', token)
-    redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), id)
-    local job = redis.call('HMGET', key, 'name', 'payload', 'tries', 'timeout', 'fails')
-    return {id, job[1], job[2], job[3], job[4], attempt, job[5], token}
-  end
-end
-return false
+return {acked, claim()}
 `;
 
 /** Moves the deadline to now + visibility if the token still owns the job. KEYS: active. ARGV: job key prefix, id, token, visibility. Replies 1 or 0. */

@@ -15,11 +15,13 @@ function setup(options: { up?: boolean; enqueue?: () => Promise<string> } = {}) 
   const lines: string[] = [];
   const started: Array<{ attempt: DurableAttempt; end: DurableEnd }> = [];
   let free = 1;
+  let claims = 0;
   const queue: DurableQueue = {
     enqueue: options.enqueue ?? (async () => "d1"),
-    claim: async () => waiting.shift(),
+    claim: async () => (claims++, waiting.shift()),
     extend: async () => true,
     ack: async (j) => (calls.push(`ack ${j.id}`), true),
+    ackAndClaim: async (j) => (calls.push(`ackAndClaim ${j.id}`), { acked: true, next: waiting.shift() }),
     fail: async (j, backoff) => (calls.push(`fail ${j.id} ${backoff}`), j.fails + 1 < j.tries ? "retry" : "dropped"),
     release: async (j) => (calls.push(`release ${j.id}`), true),
     reap: async () => ({ returned: 0, ready: 0, active: 0, delayed: 0 }),
@@ -34,7 +36,7 @@ function setup(options: { up?: boolean; enqueue?: () => Promise<string> } = {}) 
   const idle = async () => {
     for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
   };
-  return { durable, waiting, started, calls, lines, idle, setFree: (n: number) => (free = n) };
+  return { durable, waiting, started, calls, lines, idle, setFree: (n: number) => (free = n), claims: () => claims };
 }
 
 test("claims while a task worker is free; a result acks, a failure with tries left goes back with its backoff, the last one is dropped and logged", async () => {
@@ -54,6 +56,42 @@ test("claims while a task worker is free; a result acks, a failure with tries le
   assert.match(lines.join("\n"), /dispatched durable task "a" \(d2\) failed: boom/);
   await durable.close();
   assert.deepEqual({ ...durable.status(), ready: 0 }, { dispatched: 0, claimed: 2, done: 1, failed: 1, retried: 0, returned: 0, givenBack: 0, running: 0, ready: 0, active: 0, delayed: 0 });
+});
+
+test("a result claims the next job in the call that acks it, for the worker it leaves free; nothing else claims for that worker meanwhile; an empty queue adds no claim", async () => {
+  const { durable, waiting, started, calls, idle, setFree, claims } = setup();
+  waiting.push(job("d1"), job("d2"));
+  durable.wake();
+  await idle();
+  assert.deepEqual([started.map((s) => s.attempt.id), claims()], [["d1"], 1]);
+  // The local queue frees the task worker before it reports the end, as TaskQueue does.
+  setFree(1);
+  started[0]!.end({ result: "1" });
+  durable.wake(); // a dispatch arriving meanwhile: the free worker is spoken for
+  await idle();
+  assert.deepEqual([started.map((s) => s.attempt.id), claims()], [["d1", "d2"], 1]);
+  setFree(1);
+  started[1]!.end({ result: "2" });
+  await idle();
+  assert.deepEqual(calls, ["ackAndClaim d1", "ackAndClaim d2"]);
+  assert.equal(claims(), 1, "the empty queue's answer came with the ack");
+  await durable.close();
+  assert.deepEqual([durable.status().claimed, durable.status().done], [2, 2]);
+});
+
+test("a dispatch that comes while an ack-and-claim is on its way is claimed once it answers, even when it found nothing", async () => {
+  const { durable, waiting, started, idle, setFree, claims } = setup();
+  waiting.push(job("d1"));
+  durable.wake();
+  await idle();
+  setFree(1);
+  started[0]!.end({ result: "1" }); // its claim reaches Redis before the dispatch below
+  waiting.push(job("d2"));
+  durable.wake();
+  await idle();
+  assert.deepEqual([started.map((s) => s.attempt.id), claims()], [["d1", "d2"], 2]);
+  started[1]!.end({ result: "2" });
+  await durable.close();
 });
 
 test("a task the server could not finish is given back, and close() waits for that", async () => {

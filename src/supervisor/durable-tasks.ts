@@ -38,6 +38,10 @@ export class DurableTasks {
   private readonly pending = new Set<Promise<unknown>>();
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private claiming = false;
+  /** Claims on their way with an ack (ackAndClaim), each for a task worker it left free. */
+  private reserved = 0;
+  /** Calls of wake(): an ack-and-claim that found nothing knows whether a dispatch came while it was on its way. */
+  private wakes = 0;
   private again = false;
   private stopped = false;
   private failures = 0;
@@ -73,6 +77,7 @@ export class DurableTasks {
 
   /** Claims jobs while task workers are idle; at once after a dispatch or a finished task, else at each poll. */
   wake(): void {
+    this.wakes++;
     if (this.stopped || performance.now() < this.pausedUntil) return;
     if (this.claiming) return void (this.again = true);
     this.claiming = true;
@@ -100,9 +105,14 @@ export class DurableTasks {
     return { ...this.counters, running: this.running.size };
   }
 
+  /** A task worker is idle that no claim on its way is for. */
+  private mayClaim(): boolean {
+    return !this.stopped && this.options.tasks.freeRunners() - this.reserved > 0;
+  }
+
   private async claimWhileFree(): Promise<void> {
     const { queue, tasks, isUp } = this.options;
-    while (!this.stopped && isUp() && tasks.freeRunners() > 0) {
+    while (this.mayClaim() && isUp()) {
       let job: ClaimedJob | undefined;
       try {
         job = await within(queue.claim(), CALL_LIMIT_MS);
@@ -141,6 +151,9 @@ export class DurableTasks {
     this.running.delete(job.id);
     const { queue, log } = this.options;
     const what = `durable task "${job.name}" (${job.id})`;
+    // A success claims the next job in the call that acks it, for the task worker it leaves free.
+    const claimNext = !outcome.lost && !outcome.error && this.mayClaim() && this.options.isUp() && performance.now() >= this.pausedUntil;
+    if (claimNext) this.reserved++;
     const settle = async () => {
       if (outcome.lost) {
         if (await queue.release(job)) this.counters.givenBack++;
@@ -148,7 +161,7 @@ export class DurableTasks {
       }
       if (!outcome.error) {
         this.counters.done++;
-        if (!(await queue.ack(job))) log.warn(`${what} finished after its claim expired: another node may have run it too`);
+        if (!(await (claimNext ? this.ackAndRunNext(job) : queue.ack(job)))) log.warn(`${what} finished after its claim expired: another node may have run it too`);
         return;
       }
       const verdict = await queue.fail(job, backoffMs(job.fails + 1));
@@ -160,7 +173,34 @@ export class DurableTasks {
     this.track(within(settle(), CALL_LIMIT_MS).catch((error: Error) => {
       log.warn(`${what}: Redis did not take its outcome (${error.message}); it runs again after the visibility timeout`);
     }));
+    if (!claimNext) this.wake();
+  }
+
+  /**
+   * Acks a finished job and claims the next in one call (end() reserved the
+   * task worker it left free), then runs that job. True when the ack was this
+   * node's to make. An empty queue ends it: no claim of its own follows,
+   * unless a dispatch came meanwhile.
+   */
+  private async ackAndRunNext(job: ClaimedJob): Promise<boolean> {
+    let reply: Awaited<ReturnType<DurableQueue["ackAndClaim"]>>;
+    const wakesBefore = this.wakes;
+    try {
+      reply = await this.options.queue.ackAndClaim(job);
+    } finally {
+      this.reserved--;
+    }
+    const { acked, next } = reply;
+    if (!next) {
+      // A dispatch whose claim this call held back may have reached Redis after it.
+      if (this.wakes !== wakesBefore) this.wake();
+      return acked;
+    }
+    // Stopped while the claim was on its way: it goes straight back.
+    if (this.stopped) this.end(next, { lost: true });
+    else this.run(next);
     this.wake();
+    return acked;
   }
 
   private async reap(): Promise<void> {
