@@ -79,6 +79,20 @@ test("a result claims the next job in the call that acks it, for the worker it l
   assert.deepEqual([durable.status().claimed, durable.status().done], [2, 2]);
 });
 
+test("once a claim found the queue empty, a result only acks: the next dispatch's own claim finds its job", async () => {
+  const { durable, waiting, started, calls, idle, setFree, claims } = setup();
+  setFree(2);
+  waiting.push(job("d1"));
+  durable.wake();
+  await idle();
+  assert.deepEqual([started.map((s) => s.attempt.id), claims()], [["d1"], 2], "the second idle worker's claim found nothing");
+  setFree(2);
+  started[0]!.end({ result: "1" });
+  await idle();
+  assert.deepEqual(calls, ["ack d1"]);
+  await durable.close();
+});
+
 test("a dispatch that comes while an ack-and-claim is on its way is claimed once it answers, even when it found nothing", async () => {
   const { durable, waiting, started, idle, setFree, claims } = setup();
   waiting.push(job("d1"));

@@ -40,6 +40,13 @@ export class DurableTasks {
   private claiming = false;
   /** Claims on their way with an ack (ackAndClaim), each for a task worker it left free. */
   private reserved = 0;
+  /**
+   * The last claim found a job: more are likely waiting. Only then does a
+   * finished job's ack claim the next one; with the queue empty (jobs
+   * dispatched one at a time) the claim a dispatch makes is the one that
+   * finds its job, and an ack that claims too would only add a call.
+   */
+  private backlog = false;
   /** Calls of wake(): an ack-and-claim that found nothing knows whether a dispatch came while it was on its way. */
   private wakes = 0;
   private again = false;
@@ -120,6 +127,7 @@ export class DurableTasks {
         return this.backOff(error as Error);
       }
       this.failures = 0;
+      this.backlog = job !== undefined;
       if (!job) return;
       // Stopped while the claim was on its way: it goes straight back.
       if (this.stopped) return void this.end(job, { lost: true });
@@ -152,7 +160,7 @@ export class DurableTasks {
     const { queue, log } = this.options;
     const what = `durable task "${job.name}" (${job.id})`;
     // A success claims the next job in the call that acks it, for the task worker it leaves free.
-    const claimNext = !outcome.lost && !outcome.error && this.mayClaim() && this.options.isUp() && performance.now() >= this.pausedUntil;
+    const claimNext = this.backlog && !outcome.lost && !outcome.error && this.mayClaim() && this.options.isUp() && performance.now() >= this.pausedUntil;
     if (claimNext) this.reserved++;
     const settle = async () => {
       if (outcome.lost) {
@@ -191,6 +199,7 @@ export class DurableTasks {
       this.reserved--;
     }
     const { acked, next } = reply;
+    this.backlog = next !== undefined;
     if (!next) {
       // A dispatch whose claim this call held back may have reached Redis after it.
       if (this.wakes !== wakesBefore) this.wake();
