@@ -118,7 +118,7 @@ export class DurableTasks {
   }
 
   private async claimWhileFree(): Promise<void> {
-    const { queue, tasks, isUp } = this.options;
+    const { queue, isUp } = this.options;
     while (this.mayClaim() && isUp()) {
       let job: ClaimedJob | undefined;
       try {
