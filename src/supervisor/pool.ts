@@ -201,7 +201,7 @@ export class WorkerPool {
     this.byPid.set(worker.pid, worker);
     afterRunning(this.clock, worker, this.kind.bootTimeout, () => this.onBootTimeout(slot, worker));
     worker.process.onExit((code, signal) => {
-      void worker.messagesRead().then(() => this.onExit(slot, worker, code, signal));
+      void worker.messagesRead(code, signal).then(() => this.onExit(slot, worker, code, signal));
     });
     worker.ready.then(() => {
       if (this.kind.ttl > 0) worker.after(this.kind.ttl, () => this.recycle(worker, "ttl"));

@@ -19,6 +19,9 @@ export interface ExitRecord {
   at: number;
 }
 
+// How long an exited worker's last bus messages are waited for.
+const LAST_MESSAGES_WAIT_MS = 1000;
+
 /** One worker process as the supervisor sees it. */
 export class WorkerHandle {
   readonly slot: number;
@@ -116,12 +119,16 @@ export class WorkerHandle {
   /**
    * Resolves once the worker's last messages have been read: its exit can be
    * seen before the bus socket delivers what it sent just before exiting (a
-   * boot failure's reason, say). Bounded, for a worker that never connected.
+   * boot failure's reason, say). A worker that exited with an error before it
+   * was ready may have said why on a connection not yet accepted or
+   * identified, so it is waited for too. Bounded, for one that never connected.
    */
-  messagesRead(): Promise<void> {
-    if (!this.channel || this.channelClosed) return Promise.resolve();
+  messagesRead(code: number | null, signal: string | null): Promise<void> {
+    if (this.channelClosed) return Promise.resolve();
+    const mayHaveSaidWhy = this.readyAt === 0 && signal === null && code !== 0;
+    if (!this.channel && !mayHaveSaidWhy) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 1000);
+      const timer = setTimeout(resolve, LAST_MESSAGES_WAIT_MS);
       this.onChannelClosed = () => {
         clearTimeout(timer);
         resolve();
