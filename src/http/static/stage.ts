@@ -69,17 +69,20 @@ export function createStaticStage(options: StaticOptions): Stage {
   const misses = new MissMemo(LOOKUP_MEMORY_MS, MISS_MEMORY_ENTRIES);
   return (next: FetchHandler): FetchHandler => (request, lskyContext) => {
     if (request.method !== "GET" && request.method !== "HEAD") return next(request, lskyContext);
-    const path = parseStaticPath(rawPathOf(request.url));
+    const rawPath = rawPathOf(request.url);
+    // Most requests are the app's: a path remembered as naming no file goes
+    // on before it is decoded and checked again (it was safe the first time).
+    if (misses.has(rawPath)) return next(request, lskyContext);
+    const path = parseStaticPath(rawPath);
     if (path === "forbidden") return notFound();
     if (path === "skip") return next(request, lskyContext);
     const key = path.segments.join("/");
     const hot = context.files.fresh(key);
     if (hot) return serveFileOr404(context, request, hot);
-    if (misses.has(key)) return next(request, lskyContext);
     const found = findFile(context.root, path.segments);
     switch (found.kind) {
       case "none":
-        misses.add(key);
+        misses.add(rawPath);
         return next(request, lskyContext);
       case "forbidden":
         return notFound();
@@ -158,6 +161,9 @@ function redirectToDirectory(url: string): Response {
 function rawPathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start === -1) return "/";
-  const end = url.slice(start).search(/[?#]/);
-  return end === -1 ? url.slice(start) : url.slice(start, start + end);
+  // Engines drop the fragment; a query ends the path.
+  const query = url.indexOf("?", start);
+  const fragment = url.indexOf("#", start);
+  const end = query === -1 ? fragment : fragment === -1 ? query : Math.min(query, fragment);
+  return end === -1 ? url.slice(start) : url.slice(start, end);
 }
