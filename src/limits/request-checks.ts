@@ -1,4 +1,5 @@
 import type { LimitSettings } from "../config/limit-options.ts";
+import { pathStartOf } from "../http/path-start.ts";
 
 /** The limits `checkRequest` needs. */
 export type RequestLimits = Pick<LimitSettings, "maxHeaderSize" | "maxHeaderCount" | "maxUrlLength" | "maxBodySize"> & {
@@ -28,8 +29,7 @@ export function checkRequest(request: Request, limits: RequestLimits): number {
 
 /** Path and query as the client sent them: the URL less scheme and authority. */
 export function requestTargetLength(url: string): number {
-  const afterScheme = url.indexOf("//");
-  const pathStart = url.indexOf("/", afterScheme + 2);
+  const pathStart = pathStartOf(url);
   return pathStart === -1 ? 1 : url.length - pathStart;
 }
 

@@ -13,6 +13,7 @@ import { contentTypeFor } from "./mime.ts";
 import { MissMemo } from "./miss-memo.ts";
 import { parseRange } from "./range.ts";
 import { parseStaticPath } from "./safe-path.ts";
+import { pathStartOf } from "../path-start.ts";
 
 export type FileResponder = (path: string, init: FileResponseInit) => Response | Promise<Response>;
 
@@ -159,9 +160,9 @@ function redirectToDirectory(url: string): Response {
 
 /** The path of a request URL as sent, still percent-encoded, without the query. */
 function rawPathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const start = pathStartOf(url);
   if (start === -1) return "/";
-  // Engines drop the fragment; a query ends the path.
+  // A query ends the path, and so does a fragment if an engine left one in.
   const query = url.indexOf("?", start);
   const fragment = url.indexOf("#", start);
   const end = query === -1 ? fragment : fragment === -1 ? query : Math.min(query, fragment);
