@@ -33,7 +33,7 @@ export const DENO_SERVE_SUMMARY = "deno (Deno.serve) has no header or keep-alive
 const DENO_SERVE_GAPS = "no header timeout (slowloris connections stay open), no keep-alive timeout " +
   "(idle connections stay open), a refusal's Connection: close does not stop Deno reading the connection " +
   "(lsky refuses whatever else it brings), and its shutdown resets keep-alive connections as their clients send " +
-  "(2,000 keep-alive clients lost 6 and 375 of about 23,700 requests over 3 reloads in two runs); over HTTP/2 " +
+  "(10,000 keep-alive clients lost 3 and 5 of about 112,000 requests over 3 reloads in two runs); over HTTP/2 " +
   "it drops the streams that arrived just before it, unanswered";
 
 // Requests per second of lsky on Deno's node:http over lsky on Deno.serve, two
