@@ -27,13 +27,14 @@ export function engineGapWarning(
 }
 
 /** The start-up line's few words for what Deno.serve does not keep. */
-export const DENO_SERVE_SUMMARY = "deno (Deno.serve) has no header or keep-alive timeout, and reloads reset some keep-alive requests";
+export const DENO_SERVE_SUMMARY = "deno (Deno.serve) has no header or keep-alive timeout, and reloads reset a few requests on new connections";
 
 // What Deno.serve offers no setting or hook for (docs/RELIABILITY.md).
 const DENO_SERVE_GAPS = "no header timeout (slowloris connections stay open), no keep-alive timeout " +
   "(idle connections stay open), a refusal's Connection: close does not stop Deno reading the connection " +
-  "(lsky refuses whatever else it brings), and its shutdown resets keep-alive connections as their clients send " +
-  "(10,000 keep-alive clients lost 3 and 5 of about 112,000 requests over 3 reloads in two runs); over HTTP/2 " +
+  "(lsky refuses whatever else it brings), and its shutdown drops the connections it accepted but had not read yet " +
+  "(10,000 keep-alive clients lost 3, 5 and 7 of about 113,000 requests over 3 reloads in three runs, the 7 all on connections " +
+  "opened for the request); over HTTP/2 " +
   "it drops the streams that arrived just before it, unanswered";
 
 // Requests per second of lsky on Deno's node:http over lsky on Deno.serve, two

@@ -6,8 +6,10 @@
 // namespace. It prints JSON lines on stdout:
 //   {"type":"ready"}  once every client has had one answer (or after 60 s),
 //   {"type":"progress","ok":N,"failed":N}  every second,
-//   {"type":"done", requests, ok, non2xx, connections, errors: {code: n}, samples: [...]}
-//   at the end (connections: how many it opened, the first ones included).
+//   {"type":"done", requests, ok, non2xx, connections, errors: {code: n}, failedOn: {reused, fresh}, samples: [...]}
+//   at the end (connections: how many it opened, the first ones included;
+//   failedOn: connection errors on a kept-alive connection, with how long it
+//   had been idle in the samples, and on one opened for the request).
 // A failure is what a user of such a client would see: a connection error
 // (reset, "socket hang up", timeout) or a status other than 2xx.
 // With LSKY_TRACE=1 each failure is also written to stderr with its time (ms).
@@ -18,8 +20,10 @@ const [url, clientsText, intervalText, secondsText] = process.argv.slice(2);
 const clients = Number(clientsText);
 const interval = Number(intervalText);
 const deadline = Date.now() + Number(secondsText) * 1000;
-const counts = { requests: 0, ok: 0, non2xx: 0, connections: 0, errors: {}, samples: [] };
+const counts = { requests: 0, ok: 0, non2xx: 0, connections: 0, errors: {}, failedOn: { reused: 0, fresh: 0 }, samples: [] };
 const seen = new WeakSet();
+// When each connection last finished an answer: how long a reused one sat idle.
+const lastAnswer = new WeakMap();
 let stopped = false;
 let answeredOnce = 0;
 
@@ -32,6 +36,7 @@ function once(agent) {
     const request = http.get(url, { agent, timeout: 60_000 }, (response) => {
       response.resume();
       response.on("end", () => {
+        lastAnswer.set(request.socket, Date.now());
         counts.requests++;
         if (response.statusCode >= 200 && response.statusCode < 300) counts.ok++;
         else {
@@ -40,21 +45,24 @@ function once(agent) {
         }
         resolve();
       });
-      response.on("error", (error) => fail(error, resolve));
+      response.on("error", (error) => fail(error, request, resolve));
     });
     request.on("socket", (socket) => {
       if (!seen.has(socket)) seen.add(socket), counts.connections++;
     });
     request.on("timeout", () => request.destroy(Object.assign(new Error("timeout"), { code: "TIMEOUT" })));
-    request.on("error", (error) => fail(error, resolve));
+    request.on("error", (error) => fail(error, request, resolve));
   });
 }
 
-function fail(error, resolve) {
+function fail(error, request, resolve) {
   counts.requests++;
   const code = error.code ?? "OTHER";
   counts.errors[code] = (counts.errors[code] ?? 0) + 1;
-  note(`${code}: ${error.message}`);
+  const answered = request.socket && lastAnswer.get(request.socket);
+  counts.failedOn[request.reusedSocket ? "reused" : "fresh"]++;
+  const where = request.reusedSocket ? `a kept-alive connection idle ${answered ? Date.now() - answered : "?"} ms` : "a new connection";
+  note(`${code} on ${where}: ${error.message}`);
   if (process.env.LSKY_TRACE) process.stderr.write(`fail ${Date.now()} ${code}\n`);
   resolve();
 }

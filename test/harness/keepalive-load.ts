@@ -10,6 +10,8 @@ export interface KeepAliveResult {
   /** Connections the clients opened, the first ones included. */
   connections: number;
   errors: Record<string, number>;
+  /** Connection errors on a kept-alive connection, and on one opened for the request. */
+  failedOn: { reused: number; fresh: number };
   samples: string[];
   failures: number;
 }
