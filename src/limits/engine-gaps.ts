@@ -27,7 +27,7 @@ export function engineGapWarning(
 }
 
 /** The start-up line's few words for what Deno.serve does not keep. */
-export const DENO_SERVE_SUMMARY = "deno (Deno.serve) has no header or keep-alive timeout, and reloads reset a few requests on new connections";
+export const DENO_SERVE_SUMMARY = "deno (Deno.serve) has no header or keep-alive timeout, and reloads reset some new connections";
 
 // What Deno.serve offers no setting or hook for (docs/RELIABILITY.md).
 const DENO_SERVE_GAPS = "no header timeout (slowloris connections stay open), no keep-alive timeout " +

@@ -24,6 +24,6 @@ test("node with tcp_migrate_req on has nothing to say; Unix sockets skip the por
 test("deno on Deno.serve (the default) names the missing timeouts in the start-up line", () => {
   const notes = hostNotes({ settings: { ...settings, denoServer: "native" }, engine: "deno", socketsOnly: true, facts: linux("1") });
   const line = hostNotesLine(notes)!;
-  assert.equal(line, "deno (Deno.serve) has no header or keep-alive timeout, and reloads reset a few requests on new connections, " +
+  assert.equal(line, "deno (Deno.serve) has no header or keep-alive timeout, and reloads reset some new connections, " +
     'deno cannot keep every limit (run "lsky doctor" for the details and fixes)');
 });

@@ -13,7 +13,7 @@ const WARNINGS: Record<string, { args: string[]; warning: RegExp | undefined }[]
   node: [{ args: [], warning: undefined }],
   bun: [{ args: [], warning: /warning: .*bun cannot keep every limit \(run "lsky doctor" for the details and fixes\)/ }],
   deno: [
-    { args: [], warning: /warning: .*deno \(Deno\.serve\) has no header or keep-alive timeout, and reloads reset a few requests on new connections, deno cannot keep every limit \(run "lsky doctor"/ },
+    { args: [], warning: /warning: .*deno \(Deno\.serve\) has no header or keep-alive timeout, and reloads reset some new connections, deno cannot keep every limit \(run "lsky doctor"/ },
     { args: ["--deno-server", "node"], warning: /warning: (?!.*Deno\.serve).*deno cannot keep every limit \(run "lsky doctor"/ },
   ],
 };
